@@ -1,0 +1,1 @@
+"""Content: pydantic models and loaders for levels, quizzes and cost profiles."""

@@ -1,0 +1,1 @@
+"""The game: choices, runs, verdicts, stars, solver, review scheduling, XP and achievements."""

@@ -1,0 +1,1 @@
+"""The local progress store (SQLite through sqlite-utils): schema, migrations, profiles."""
