@@ -1,0 +1,61 @@
+"""The `virtquest` command: starts the app, or runs one subcommand (SPEC §11).
+
+Each subcommand lives in virtquest/commands/NAME.py with `register(subparsers)`; its handler gets the
+parsed arguments and returns an exit status. Errors of the project's types become one line on
+stderr and exit status 2 — never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from virtquest import __version__
+from virtquest.emu.errors import VirtQuestError
+
+# Order is the order of `virtquest --help`.
+COMMANDS = (
+    "run", "levels", "solve", "paper", "schema", "quiz", "review",
+    "progress", "bench", "screenshot",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="virtquest",
+        description="Learn how a hypervisor runs a guest OS. Without a command, starts the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"virtquest {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"virtquest.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"virtquest.commands.{name}":
+                raise
+            continue  # not built yet
+        module.register(sub)
+    return parser
+
+
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from virtquest.commands.app import start_app
+
+            return start_app()
+        return int(args.handler(args) or 0)
+    except VirtQuestError as exc:
+        print(f"virtquest: {exc}", file=sys.stderr)
+        return exc.exit_status
+    except KeyboardInterrupt:
+        print("virtquest: interrupted", file=sys.stderr)
+        return 130
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"virtquest: {exc}", file=sys.stderr)
+        return 2

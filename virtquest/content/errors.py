@@ -1,0 +1,30 @@
+"""ContentError: a problem in a content file (level, quiz, profile), named by file, line and field."""
+
+from __future__ import annotations
+
+from os import PathLike
+
+from virtquest.emu.errors import VirtQuestError
+
+
+class ContentError(VirtQuestError):
+    """A content file is unusable, or one entry in it is: says where and what was expected.
+
+    Reads like `levels/quizzes/x.yaml:12: questions[3].answer: expected one of a, b, c`.
+    `line` is 1-based, or None when the problem is the file as a whole; `field` may be "".
+    """
+
+    def __init__(self, path: str | PathLike[str], line: int | None, field: str, message: str):
+        self.path = str(path)
+        self.line = line
+        self.field = field
+        self.message = message
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        parts = [where, self.field, self.message] if self.field else [where, self.message]
+        return ": ".join(parts)
+
+    def __repr__(self) -> str:
+        return f"ContentError({self.path!r}, {self.line!r}, {self.field!r}, {self.message!r})"

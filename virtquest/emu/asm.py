@@ -1,0 +1,401 @@
+"""The VQ32 assembler (SPEC §3 syntax): two passes over the source, reading the instruction table.
+
+Pass 1 lays out every statement and defines labels and `.equ` symbols; pass 2 evaluates operands
+and emits bytes. Every error is an AssemblyError naming file, line and column and saying what was
+expected.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from virtquest.emu.encoding import Instruction, encode
+from virtquest.emu.errors import AssemblyError
+from virtquest.emu.expr import ExprError, evaluate, parse_expression
+from virtquest.emu.isa import (
+    BY_MNEMONIC,
+    CONTROL_REGISTERS,
+    INSTRUCTION_SIZE,
+    NO_BASE,
+    REG_INDEX,
+    Operand,
+    find_row,
+)
+
+MAX_IMAGE = 64 * 1024 * 1024
+_LABEL = re.compile(r"\s*([A-Za-z_.$][\w.$]*)\s*:")
+_NAME = re.compile(r"[A-Za-z_.$][\w.$]*\Z")
+_ESCAPES = {"n": 10, "t": 9, "r": 13, "0": 0, "\\": 92, '"': 34, "'": 39}
+
+
+@dataclass
+class Program:
+    """An assembled image: bytes at `origin`, its symbols and where each address came from."""
+
+    origin: int
+    image: bytes
+    symbols: dict[str, int]
+    lines: dict[int, int] = field(default_factory=dict)     # address -> source line (instructions)
+    code: list[int] = field(default_factory=list)           # addresses of instructions, in order
+    file: str = "<source>"
+    source: str = ""
+    labels: frozenset[str] = frozenset()
+
+    @property
+    def end(self) -> int:
+        return self.origin + len(self.image)
+
+    def address_of(self, name: str) -> int:
+        return self.symbols[name]
+
+    def label_at(self) -> dict[int, str]:
+        """Address → first label defined there (for listings and disassembly)."""
+        out: dict[int, str] = {}
+        for name, addr in sorted(self.symbols.items(), key=lambda kv: kv[1]):
+            if name in self.labels:
+                out.setdefault(addr, name)
+        return out
+
+
+@dataclass
+class _Stmt:
+    line: int
+    col: int
+    kind: str            # "ins" | "data"
+    addr: int
+    text: str            # mnemonic or directive
+    args: list[tuple[str, int]]  # (operand text, column)
+
+
+class _Assembler:
+    def __init__(self, source: str, file: str, origin: int, defines: dict[str, int]):
+        self.file, self.origin = file, origin
+        self.lines = source.split("\n")
+        self.overrides = dict(defines)
+        self.symbols: dict[str, int] = dict(defines)
+        self.labels: set[str] = set()
+        self.stmts: list[_Stmt] = []
+
+    # -- errors --------------------------------------------------------------------------------
+    def error(self, line: int, col: int, message: str) -> AssemblyError:
+        return AssemblyError(self.file, line, col, message)
+
+    # -- pass 1 --------------------------------------------------------------------------------
+    def layout(self) -> None:
+        pc = self.origin
+        conds: list[list] = []  # [enclosing_active, taken, in_else, line] per open .if
+        for number, raw in enumerate(self.lines, start=1):
+            text = self._strip(raw)
+            head = text.split(None, 1)[0].lower() if text.strip() else ""
+            if head in (".if", ".else", ".endif"):
+                self._conditional(head, text, number, conds)
+                continue
+            if not self._active(conds) or not text.strip():
+                continue
+            pc = self._layout_line(text, number, pc)
+        if conds:
+            raise self.error(conds[-1][3], 1, "expected .endif to close this .if")
+
+    @staticmethod
+    def _active(conds) -> bool:
+        return all(c[0] and (c[1] != c[2]) for c in conds)
+
+    def _conditional(self, head: str, text: str, number: int, conds: list) -> None:
+        col = text.lower().index(head) + 1
+        if head == ".if":
+            enclosing = self._active(conds)
+            expr = text[col - 1 + 3:]
+            if not expr.strip():
+                raise self.error(number, col, "expected an expression after .if")
+            taken = bool(self._const(expr, number, col + 3)) if enclosing else False
+            conds.append([enclosing, taken, False, number])
+        elif not conds:
+            raise self.error(number, col, f"{head} without a matching .if")
+        elif head == ".else":
+            if conds[-1][2]:
+                raise self.error(number, col, "expected .endif, found a second .else")
+            conds[-1][2] = True
+        else:
+            conds.pop()
+
+    @staticmethod
+    def _strip(raw: str) -> str:
+        """Remove a `;` comment (outside quotes); columns of what is left are unchanged."""
+        out, quote = [], None
+        for ch in raw:
+            if quote:
+                out.append(ch)
+                if ch == quote and (len(out) < 2 or out[-2] != "\\"):
+                    quote = None
+            elif ch in "\"'":
+                quote = ch
+                out.append(ch)
+            elif ch == ";":
+                break
+            else:
+                out.append(ch)
+        return "".join(out).rstrip()
+
+    def _layout_line(self, text: str, number: int, pc: int) -> int:
+        pos = 0
+        while m := _LABEL.match(text, pos):
+            name = m.group(1)
+            if name.lower() in REG_INDEX or name.lower() in BY_MNEMONIC:
+                break
+            self._define_label(name, pc, number, m.start(1) + 1)
+            pos = m.end()
+        rest = text[pos:]
+        if not rest.strip():
+            return pc
+        col = pos + len(rest) - len(rest.lstrip()) + 1
+        m = re.match(r"(\S+)(\s*)(.*)", rest.strip())
+        word, tail = m.group(1), m.group(3)
+        tail_col = col + len(word) + len(m.group(2))
+        args = self._split_args(tail, tail_col, number) if tail.strip() else []
+        op = word.lower()
+        if op.startswith("."):
+            return self._directive(op, args, number, col, pc)
+        if op not in BY_MNEMONIC:
+            raise self.error(number, col, f"expected an instruction or directive, found '{word}'")
+        self.stmts.append(_Stmt(number, col, "ins", pc, op, args))
+        return pc + INSTRUCTION_SIZE
+
+    def _define_label(self, name: str, value: int, line: int, col: int) -> None:
+        if name in self.labels or (name in self.symbols and name not in self.overrides):
+            raise self.error(line, col, f"symbol '{name}' is already defined")
+        self.labels.add(name)
+        self.symbols[name] = value
+
+    def _split_args(self, text: str, col: int, line: int) -> list[tuple[str, int]]:
+        args, depth, quote, start = [], 0, None, 0
+        for i, ch in enumerate(text + ","):
+            if quote:
+                if ch == quote and text[i - 1] != "\\":
+                    quote = None
+                continue
+            if ch in "\"'":
+                quote = ch
+            elif ch in "[(":
+                depth += 1
+            elif ch in "])":
+                depth -= 1
+            elif ch == "," and depth == 0:
+                piece = text[start:i]
+                stripped = piece.strip()
+                lead = len(piece) - len(piece.lstrip())
+                if not stripped:
+                    raise self.error(line, col + start, "expected an operand before ','")
+                args.append((stripped, col + start + lead))
+                start = i + 1
+        if quote:
+            raise self.error(line, col + len(text), f"expected a closing {quote}")
+        if depth > 0:
+            raise self.error(line, col + len(text), "expected ']' or ')' to close what was opened")
+        return args
+
+    def _directive(self, op: str, args, line: int, col: int, pc: int) -> int:
+        if op == ".equ":
+            return self._equ(args, line, col, pc)
+        if op in (".word", ".byte"):
+            if not args:
+                raise self.error(line, col, f"expected at least one value after {op}")
+            self.stmts.append(_Stmt(line, col, "data", pc, op, args))
+            return pc + len(args) * (4 if op == ".word" else 1)
+        if op in (".ascii", ".asciz"):
+            if len(args) != 1:
+                raise self.error(line, col, f'expected one "string" after {op}')
+            data = self._string(args[0], line) + (b"\0" if op == ".asciz" else b"")
+            self.stmts.append(_Stmt(line, col, "bytes", pc, op, [(data.hex(), 0)]))
+            return pc + len(data)
+        if op == ".zero":
+            n = self._const_arg(args, line, col, op)
+            if not 0 <= n <= MAX_IMAGE:
+                raise self.error(line, col, f"expected a size between 0 and {MAX_IMAGE}")
+            self.stmts.append(_Stmt(line, col, "bytes", pc, op, [("00" * n, 0)]))
+            return pc + n
+        if op == ".align":
+            n = self._const_arg(args, line, col, op)
+            if n <= 0 or n & (n - 1) or n > 1 << 16:
+                raise self.error(line, col, "expected a power of two for .align")
+            pad = (-pc) % n
+            self.stmts.append(_Stmt(line, col, "bytes", pc, op, [("00" * pad, 0)]))
+            return pc + pad
+        if op == ".org":
+            target = self._const_arg(args, line, col, op)
+            if target < pc:
+                raise self.error(line, col, f"expected .org at or after {pc:#x}, not {target:#x}")
+            if target - self.origin > MAX_IMAGE:
+                raise self.error(line, col, "expected an address within 64 MiB of the origin")
+            self.stmts.append(_Stmt(line, col, "bytes", pc, op, [("00" * (target - pc), 0)]))
+            return target
+        raise self.error(line, col, f"expected a directive (.equ .word .byte .ascii .asciz .zero "
+                                    f".align .org .if .else .endif), found '{op}'")
+
+    def _equ(self, args, line, col, pc) -> int:
+        if len(args) != 2 or not _NAME.match(args[0][0]):
+            raise self.error(line, col, "expected .equ NAME, expression")
+        name = args[0][0]
+        if name in self.overrides:
+            return pc  # -D NAME=VALUE wins over the file's default
+        if name in self.symbols:
+            raise self.error(line, args[0][1], f"symbol '{name}' is already defined")
+        self.symbols[name] = self._const(args[1][0], line, args[1][1])
+        return pc
+
+    def _const_arg(self, args, line, col, op) -> int:
+        if len(args) != 1:
+            raise self.error(line, col, f"expected one value after {op}")
+        return self._const(args[0][0], line, args[0][1])
+
+    def _const(self, text: str, line: int, col: int) -> int:
+        """A value needed during layout: every symbol in it must already be defined."""
+        try:
+            return evaluate(parse_expression(text), self.symbols, signed=True)
+        except ExprError as exc:
+            raise self.error(line, col + exc.offset, exc.message) from None
+
+    def _string(self, arg: tuple[str, int], line: int) -> bytes:
+        text, col = arg
+        if len(text) < 2 or text[0] != '"' or text[-1] != '"':
+            raise self.error(line, col, 'expected a "quoted string"')
+        out, i, body = bytearray(), 0, text[1:-1]
+        while i < len(body):
+            ch = body[i]
+            if ch == "\\" and i + 1 < len(body):
+                nxt = body[i + 1]
+                if nxt == "x" and re.match(r"[0-9a-fA-F]{2}", body[i + 2:i + 4]):
+                    out.append(int(body[i + 2:i + 4], 16))
+                    i += 4
+                    continue
+                if nxt not in _ESCAPES:
+                    raise self.error(line, col + i + 1, f"expected an escape (\\n \\t \\0 \\\\ \\\" \\xHH), found \\{nxt}")
+                out.append(_ESCAPES[nxt])
+                i += 2
+                continue
+            out.extend(ch.encode("utf-8"))
+            i += 1
+        return bytes(out)
+
+    # -- pass 2 --------------------------------------------------------------------------------
+    def emit(self) -> Program:
+        end = max((s.addr + self._size(s) for s in self.stmts), default=self.origin)
+        image = bytearray(end - self.origin)
+        lines, code = {}, []
+        for stmt in self.stmts:
+            data = self._emit_stmt(stmt)
+            off = stmt.addr - self.origin
+            image[off:off + len(data)] = data
+            if stmt.kind == "ins":
+                lines[stmt.addr] = stmt.line
+                code.append(stmt.addr)
+        return Program(self.origin, bytes(image), dict(self.symbols), lines, code, self.file,
+                       "\n".join(self.lines), frozenset(self.labels))
+
+    @staticmethod
+    def _size(stmt: _Stmt) -> int:
+        if stmt.kind == "ins":
+            return INSTRUCTION_SIZE
+        if stmt.kind == "bytes":
+            return len(stmt.args[0][0]) // 2
+        return len(stmt.args) * (4 if stmt.text == ".word" else 1)
+
+    def _emit_stmt(self, stmt: _Stmt) -> bytes:
+        if stmt.kind == "bytes":
+            return bytes.fromhex(stmt.args[0][0])
+        if stmt.kind == "data":
+            width = 4 if stmt.text == ".word" else 1
+            out = bytearray()
+            for text, col in stmt.args:
+                value = self._value(text, stmt.line, col, bits=8 * width)
+                out += value.to_bytes(width, "little")
+            return bytes(out)
+        return encode(self._instruction(stmt))
+
+    def _value(self, text: str, line: int, col: int, bits: int = 32) -> int:
+        try:
+            value = evaluate(parse_expression(text), self.symbols, signed=True)
+        except ExprError as exc:
+            raise self.error(line, col + exc.offset, exc.message) from None
+        if not -(1 << (bits - 1)) <= value < (1 << bits):
+            raise self.error(line, col, f"expected a value that fits in {bits} bits, got {value}")
+        return value & ((1 << bits) - 1)
+
+    def _instruction(self, stmt: _Stmt) -> Instruction:
+        parsed = [self._operand(text, stmt.line, col) for text, col in stmt.args]
+        kinds = tuple(p[0] for p in parsed)
+        row = find_row(stmt.text, kinds)
+        if row is None:
+            forms = " | ".join(r.syntax for r in BY_MNEMONIC[stmt.text])
+            got = ", ".join(k.value for k in kinds) or "no operands"
+            raise self.error(stmt.line, stmt.col, f"expected {forms}; found {stmt.text} {got}")
+        regs, base, imm = [], 0, 0
+        for kind, value in parsed:
+            if kind in (Operand.REG, Operand.CR):
+                regs.append(value)
+            elif kind is Operand.MEM:
+                base, imm = value
+            elif kind is Operand.IMM:
+                imm = value
+        regs += [0, 0]
+        return Instruction(row, regs[0], regs[1], base, imm)
+
+    def _operand(self, text: str, line: int, col: int):
+        low = text.lower()
+        if low in REG_INDEX:
+            return Operand.REG, REG_INDEX[low]
+        if low == "cs":
+            return Operand.CS, 0
+        if re.fullmatch(r"cr\d+", low):
+            n = int(low[2:])
+            if n not in CONTROL_REGISTERS:
+                raise self.error(line, col, "expected a control register: cr0, cr2, cr3 or cr8")
+            return Operand.CR, n
+        if text.startswith("["):
+            return Operand.MEM, self._memory(text, line, col)
+        return Operand.IMM, self._value(text, line, col)
+
+    def _memory(self, text: str, line: int, col: int) -> tuple[int, int]:
+        if not text.endswith("]"):
+            raise self.error(line, col + len(text), "expected ']' to close the memory operand")
+        inner = text[1:-1]
+        m = re.match(r"\s*([A-Za-z]{3})\b\s*(?:([+-])(.*))?\Z", inner)
+        if m and m.group(1).lower() in REG_INDEX:
+            base = REG_INDEX[m.group(1).lower()]
+            if m.group(2) is None:
+                return base, 0
+            rest_col = col + 1 + m.start(3)
+            if not m.group(3).strip():
+                raise self.error(line, rest_col, "expected a displacement after the sign")
+            disp = self._value(m.group(3), line, rest_col)
+            return base, (-disp if m.group(2) == "-" else disp) & 0xFFFFFFFF
+        if not inner.strip():
+            raise self.error(line, col + 1, "expected a register or an address inside [ ]")
+        return NO_BASE, self._value(inner, line, col + 1)
+
+
+def assemble(
+    source: str,
+    *,
+    file: str = "<source>",
+    origin: int = 0,
+    defines: dict[str, int] | None = None,
+) -> Program:
+    """Assemble VQ32 source into a Program. Raises AssemblyError with file, line and column."""
+    if "\0" in source:
+        line = source[: source.index("\0")].count("\n") + 1
+        raise AssemblyError(file, line, 1, "expected text, found a NUL byte")
+    asm = _Assembler(source.replace("\r\n", "\n"), file, origin, defines or {})
+    asm.layout()
+    return asm.emit()
+
+
+def parse_define(text: str) -> tuple[str, int]:
+    """NAME=VALUE from the command line's -D (VALUE: decimal, 0x hex or 'c')."""
+    name, sep, value = text.partition("=")
+    if not sep or not _NAME.match(name.strip()):
+        raise AssemblyError("-D", 1, 1, f"expected NAME=VALUE, found '{text}'")
+    try:
+        return name.strip(), evaluate(parse_expression(value), {}, signed=True)
+    except ExprError as exc:
+        raise AssemblyError("-D", 1, len(name) + 2 + exc.offset, exc.message) from None

@@ -1,0 +1,73 @@
+"""Cost profiles: cycles per instruction class and per mechanism, each with its source (SPEC §6).
+
+The YAML files live in assets/profiles/ and are parsed by the content layer; this module holds the
+validated, plain-Python form the machine charges from, and the list of keys every profile needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from virtquest.emu.errors import ProfileError
+from virtquest.emu.isa import COST_KEYS
+
+# Mechanisms the bare machine charges for, beyond one cost per instruction.
+MACHINE_KEYS = frozenset({
+    "exception_entry",   # the hardware's delivery of an exception or interrupt through the IDT
+    "page_walk_ref",     # one memory reference of a page-table walk after a TLB miss
+    "port_console",      # one access to the debug console
+    "port_timer",        # one access to the timer
+    "port_legacy",       # one access to the slow legacy port 0x80
+    "port_other",        # an access to a port with no device
+})
+# Mechanisms of virtualization that tools rely on by name (SPEC §6).
+VIRTUALIZATION_KEYS = frozenset({"vm_entry", "vm_exit"})
+REQUIRED_KEYS = frozenset(COST_KEYS) | MACHINE_KEYS | VIRTUALIZATION_KEYS
+
+# Breakdown categories of a run (SPEC §5), in display order.
+CATEGORIES = ("guest", "trap", "emulation", "translation", "hypercall", "page_walk", "device",
+              "idle")
+
+MAX_CYCLES_PER_KEY = 10_000_000
+
+
+@dataclass(frozen=True)
+class CostProfile:
+    """A validated cost profile: `cycles[key]`, `sources[key]`, and the hardware it describes."""
+
+    name: str
+    description: str
+    cycles: dict[str, int]
+    sources: dict[str, str] = field(default_factory=dict)
+    ept: bool = False
+    vtx: bool = True
+    tlb_entries: int = 64
+
+    def __post_init__(self) -> None:
+        missing = sorted(REQUIRED_KEYS - set(self.cycles))
+        if missing:
+            raise ProfileError(f"profile '{self.name}' lacks cost keys: {', '.join(missing)}")
+        for key, value in self.cycles.items():
+            if isinstance(value, bool) or not isinstance(value, int) or not (
+                0 <= value <= MAX_CYCLES_PER_KEY
+            ):
+                raise ProfileError(
+                    f"profile '{self.name}': cost '{key}' must be a whole number of cycles "
+                    f"between 0 and {MAX_CYCLES_PER_KEY}, got {value!r}")
+        if not 1 <= self.tlb_entries <= 4096:
+            raise ProfileError(f"profile '{self.name}': tlb_entries must be between 1 and 4096")
+
+    def __getitem__(self, key: str) -> int:
+        return self.cycles[key]
+
+    def scaled(self, key: str, factor: float) -> CostProfile:
+        """A copy with one mechanism's cost scaled (to show what depends on it)."""
+        cycles = dict(self.cycles)
+        cycles[key] = round(cycles[key] * factor)
+        return CostProfile(self.name, self.description, cycles, dict(self.sources), self.ept,
+                           self.vtx, self.tlb_entries)
+
+    def with_costs(self, **changes: int) -> CostProfile:
+        cycles = dict(self.cycles) | changes
+        return CostProfile(self.name, self.description, cycles, dict(self.sources), self.ept,
+                           self.vtx, self.tlb_entries)

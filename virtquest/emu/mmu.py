@@ -1,0 +1,147 @@
+"""The MMU: two-level x86-32 paging with 4 KiB pages, a TLB, accessed/dirty bits and #PF.
+
+`root` is the page directory the hardware walks. Natively it is the guest's cr3; a hypervisor may
+point it at a shadow page directory instead (shadow paging), or give the MMU a second stage
+(nested paging) that translates every guest-physical address the walk touches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from virtquest.emu.memory import PAGE_MASK, PAGE_SHIFT, PhysicalMemory
+
+PTE_P, PTE_W, PTE_U, PTE_A, PTE_D = 1, 2, 4, 0x20, 0x40
+PF_PRESENT, PF_WRITE, PF_USER = 1, 2, 4  # page-fault error code bits
+ADDR_MASK = 0xFFFFF000
+
+
+class PageFault(Exception):
+    """#PF: the faulting linear address (for cr2) and x86's error code."""
+
+    def __init__(self, vaddr: int, error: int):
+        super().__init__(f"page fault at {vaddr:#010x} (error {error:#x})")
+        self.vaddr, self.error = vaddr, error
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """One present mapping of a page, as the page-table dump shows it."""
+
+    vaddr: int
+    paddr: int
+    writable: bool
+    user: bool
+    accessed: bool
+    dirty: bool
+
+
+class MMU:
+    """Translates linear to physical addresses; counts walks and the memory references they make."""
+
+    def __init__(self, memory: PhysicalMemory, tlb_entries: int = 64):
+        if tlb_entries < 1:
+            raise ValueError("the TLB needs at least one entry")
+        self.memory = memory
+        self.tlb_entries = tlb_entries
+        self.enabled = False
+        self.write_protect = False     # cr0.WP: supervisor writes honour read-only pages
+        self.root = 0                  # physical address of the page directory being walked
+        self.tlb: dict[int, tuple[int, bool, bool, bool]] = {}  # vpn -> (frame, W, U, dirty)
+        self.walks = 0
+        self.walk_refs = 0
+        self.on_walk: Callable[[int], None] = lambda refs: None  # charged by the CPU
+        # Nested paging: guest-physical -> host-physical, returning (hpa, memory references made).
+        self.second_stage: Callable[[int], tuple[int, int]] | None = None
+
+    # -- translation ------------------------------------------------------------------------
+    def translate(self, vaddr: int, write: bool, user: bool) -> int:
+        if not self.enabled:
+            return self._stage2(vaddr)
+        entry = self.tlb.get(vaddr >> PAGE_SHIFT)
+        if entry is not None and self._allowed(entry[1], entry[2], write, user) and (
+            entry[3] or not write
+        ):
+            return entry[0] | (vaddr & PAGE_MASK)
+        return self._walk(vaddr, write, user)
+
+    def _allowed(self, w: bool, u: bool, write: bool, user: bool) -> bool:
+        if user and not u:
+            return False
+        return not write or w or (not user and not self.write_protect)
+
+    def _walk(self, vaddr: int, write: bool, user: bool) -> int:
+        self.walks += 1
+        before = self.walk_refs
+        try:
+            return self._walk_tables(vaddr, write, user)
+        finally:
+            self.on_walk(self.walk_refs - before)
+
+    def _walk_tables(self, vaddr: int, write: bool, user: bool) -> int:
+        pde_addr = (self.root & ADDR_MASK) | ((vaddr >> 22) << 2)
+        pde = self._read_entry(pde_addr)
+        code = (PF_WRITE if write else 0) | (PF_USER if user else 0)
+        if not pde & PTE_P:
+            raise PageFault(vaddr, code)
+        pte_addr = (pde & ADDR_MASK) | (((vaddr >> 12) & 0x3FF) << 2)
+        pte = self._read_entry(pte_addr)
+        if not pte & PTE_P:
+            raise PageFault(vaddr, code)
+        w, u = bool(pde & pte & PTE_W), bool(pde & pte & PTE_U)
+        if not self._allowed(w, u, write, user):
+            raise PageFault(vaddr, code | PF_PRESENT)
+        self._set_bits(pde_addr, pde, PTE_A)
+        self._set_bits(pte_addr, pte, PTE_A | (PTE_D if write else 0))
+        frame = self._stage2(pte & ADDR_MASK)
+        dirty = bool(write or pte & PTE_D)
+        self._insert(vaddr >> PAGE_SHIFT, (frame, w, u, dirty))
+        return frame | (vaddr & PAGE_MASK)
+
+    def _read_entry(self, gpa: int) -> int:
+        self.walk_refs += 1
+        return self.memory.read32(self._stage2(gpa))
+
+    def _set_bits(self, gpa: int, value: int, bits: int) -> None:
+        if value & bits != bits:
+            self.memory.write32(self._stage2(gpa), value | bits)
+
+    def _stage2(self, gpa: int) -> int:
+        if self.second_stage is None:
+            return gpa
+        hpa, refs = self.second_stage(gpa)
+        self.walk_refs += refs
+        return hpa
+
+    def _insert(self, vpn: int, entry) -> None:
+        if vpn not in self.tlb and len(self.tlb) >= self.tlb_entries:
+            del self.tlb[next(iter(self.tlb))]  # FIFO: deterministic and simple
+        self.tlb[vpn] = entry
+
+    # -- TLB control ------------------------------------------------------------------------
+    def flush(self) -> None:
+        self.tlb.clear()
+
+    def invlpg(self, vaddr: int) -> None:
+        self.tlb.pop(vaddr >> PAGE_SHIFT, None)
+
+    # -- inspection (the GUI's page-table view) --------------------------------------------
+    def mappings(self, root: int | None = None, limit: int = 4096) -> list[Mapping]:
+        """Every present mapping under a page directory (without touching A/D bits or the TLB)."""
+        root = self.root if root is None else root
+        out: list[Mapping] = []
+        mem = self.memory
+        for i in range(1024):
+            pde = mem.read32((root & ADDR_MASK) + 4 * i)
+            if not pde & PTE_P or (pde & ADDR_MASK) + 4096 > mem.size:
+                continue
+            for j in range(1024):
+                pte = mem.read32((pde & ADDR_MASK) + 4 * j)
+                if pte & PTE_P:
+                    out.append(Mapping((i << 22) | (j << 12), pte & ADDR_MASK,
+                                       bool(pde & pte & PTE_W), bool(pde & pte & PTE_U),
+                                       bool(pte & PTE_A), bool(pte & PTE_D)))
+                    if len(out) >= limit:
+                        return out
+        return out
