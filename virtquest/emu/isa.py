@@ -84,7 +84,7 @@ class Row:
         return f"{self.mnemonic} {ops}".strip()
 
 
-R, I, M, C, S, L = Operand.REG, Operand.IMM, Operand.MEM, Operand.CR, Operand.CS, Operand.LABEL
+R, I, M, C, S, L = Operand.REG, Operand.IMM, Operand.MEM, Operand.CR, Operand.CS, Operand.LABEL  # noqa: E741
 INN, PRIV, SENS, VIRT = IClass.INNOCUOUS, IClass.PRIVILEGED, IClass.SENSITIVE, IClass.VIRTUALIZATION
 
 # (mnemonic, operand forms, class, cost key, summary en, summary ko). A form is a tuple of operands.
