@@ -185,7 +185,7 @@ class _Assembler:
                 stripped = piece.strip()
                 lead = len(piece) - len(piece.lstrip())
                 if not stripped:
-                    raise self.error(line, col + start, "expected an operand before ','")
+                    raise self.error(line, col + i, "expected an operand before ','")
                 args.append((stripped, col + start + lead))
                 start = i + 1
         if quote:

@@ -217,7 +217,6 @@ class CPU:
             except _GateDenied as denied:  # `int n` through a gate the caller may not use
                 vector, error, return_eip = VEC_GP, denied.error, return_eip - INSTRUCTION_SIZE
                 self.events["exceptions"] += 1
-                continue
             except PageFault as pf:
                 self.cr2, vector, error = pf.vaddr, VEC_PF, pf.error
             except CpuFault as fault:

@@ -17,6 +17,7 @@ ANSWER_KINDS = ("new", "review", "early")
 MAX_STARS = 3
 MAX_NAME_LENGTH = 64
 MAX_ID_LENGTH = 128
+MAX_ANSWER_JSON_CHARS = 10_000  # an answer is a choice or a short ordering, never a blob
 
 # Level, question, slot and achievement ids: readable tokens, never paths or markup.
 _ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]*")
@@ -164,3 +165,4 @@ class ActiveDay:
 
     day: date
     utc_offset_minutes: int
+    first_at: datetime | None = None  # the first activity that day (UTC)

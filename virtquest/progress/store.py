@@ -23,6 +23,7 @@ from virtquest.progress.migrations import migrate
 from virtquest.progress.paths import database_path
 from virtquest.progress.records import (
     ANSWER_KINDS,
+    MAX_ANSWER_JSON_CHARS,
     MAX_STARS,
     ActiveDay,
     Attempt,
@@ -44,7 +45,6 @@ from virtquest.progress.settings import SETTINGS, setting_spec
 
 DEFAULT_PROFILE_NAME = "learner"
 CURRENT_PROFILE_KEY = "current_profile_id"
-MAX_ANSWER_JSON = 10_000  # characters; an answer is a choice or a short ordering, never a blob
 BUSY_TIMEOUT_MS = 5000  # the app and a `virtquest` command may write at the same time
 
 
@@ -160,10 +160,10 @@ class Store:
             self._set_current(profile_id)
         return profile_id
 
-    def create_profile(self, name: str) -> int:
+    def create_profile(self, name: str, *, created_at: datetime | None = None) -> int:
         """A new, empty profile (not made current); names are unique."""
         with self.transaction():
-            return self._insert_profile(name)
+            return self._insert_profile(name, created_at)
 
     def switch_profile(self, profile_id: int) -> None:
         self._require_profile(profile_id)
@@ -177,12 +177,17 @@ class Store:
             self._require_free_name(name, except_id=profile_id)
             self.db.execute("UPDATE profiles SET name = ? WHERE id = ?", (name, profile_id))
 
-    def delete_profile(self, profile_id: int) -> None:
-        """Remove a profile and everything it recorded (a default comes back if none is left)."""
+    def delete_profile(self, profile_id: int, *, ensure_current: bool = True) -> None:
+        """Remove a profile and everything it recorded.
+
+        Afterwards another profile (or a new default) is made current, unless the caller is about
+        to create one itself (`ensure_current=False`, inside its own transaction).
+        """
         self._require_profile(profile_id)
         with self.transaction():
             self.db.execute("DELETE FROM profiles WHERE id = ?", (profile_id,))
-            self.current_profile_id()
+            if ensure_current:
+                self.current_profile_id()
 
     def list_profiles(self) -> list[Profile]:
         current = self.current_profile_id()
@@ -428,11 +433,11 @@ class Store:
 
     def active_days(self, profile_id: int) -> list[ActiveDay]:
         rows = self._rows(
-            "SELECT day, utc_offset_minutes FROM daily_activity WHERE profile_id = ? ORDER BY day",
-            (profile_id,),
+            "SELECT day, utc_offset_minutes, first_at FROM daily_activity WHERE profile_id = ? "
+            "ORDER BY day", (profile_id,),
         )
-        return [ActiveDay(date.fromisoformat(row["day"]), row["utc_offset_minutes"])
-                for row in rows]
+        return [ActiveDay(date.fromisoformat(row["day"]), row["utc_offset_minutes"],
+                          parse_utc(row["first_at"])) for row in rows]
 
     def unlock_achievement(self, profile_id: int, achievement_id: str, at: datetime) -> bool:
         """Unlock once; True only the first time."""
@@ -460,7 +465,7 @@ def _answer_json(answer: object) -> str | None:
         text = json.dumps(answer, ensure_ascii=False, allow_nan=False, sort_keys=True)
     except (TypeError, ValueError) as exc:
         raise ProgressError(f"a quiz answer must be plain JSON data: {exc}") from exc
-    if len(text) > MAX_ANSWER_JSON:
+    if len(text) > MAX_ANSWER_JSON_CHARS:
         raise ProgressError(f"a quiz answer is too long ({len(text)} characters)")
     return text
 

@@ -1,0 +1,15 @@
+"""Generated documentation stays in step with the code it describes."""
+
+from virtquest.emu.isadoc import render
+from virtquest.emu.resources import DOCS
+
+
+def test_isa_page_is_fresh():
+    page = (DOCS / "isa.md").read_text(encoding="utf-8")
+    assert page == render(), "docs/isa.md is stale: run `make docs`"
+
+
+def test_isa_page_lists_every_instruction_class():
+    page = render()
+    for word in ("popf", "sidt", "vmcall", "invlpg", "Privileged", "Sensitive but unprivileged"):
+        assert word in page

@@ -1,0 +1,93 @@
+"""Generates docs/isa.md from the instruction table (`python -m virtquest.emu.isadoc > docs/isa.md`)."""
+
+from __future__ import annotations
+
+from virtquest.emu.isa import (
+    INSTRUCTION_SIZE,
+    MSR_KERNEL_ESP,
+    ROWS,
+    VECTOR_NAMES,
+    IClass,
+)
+
+_CLASS_TITLES = {
+    IClass.INNOCUOUS: "Innocuous — run directly at any ring, same result everywhere",
+    IClass.PRIVILEGED: "Privileged — CPL 0 only; at CPL > 0 they raise #GP",
+    IClass.SENSITIVE: "Sensitive but unprivileged — the x86 holes (no trap at CPL > 0)",
+    IClass.VIRTUALIZATION: "Virtualization",
+}
+
+_PREAMBLE = f"""# The VQ32 instruction set
+
+*Generated from `virtquest/emu/isa.py` by `make docs`; a test fails when this page is stale.*
+
+VQ32 is a 32-bit, x86-flavoured machine. Registers `eax ecx edx ebx esp ebp esi edi` and `eip`;
+EFLAGS bits as on x86 (CF 0, ZF 6, SF 7, IF 9, OF 11; bit 1 always reads 1). `cs`'s low two bits
+are the current privilege level (CPL); its value is `8·(CPL+1) | CPL` (ring 0 → 0x08, ring 3 → 0x23).
+Control registers `cr0` (bit 0 PE, bit 16 WP, bit 31 PG), `cr2`, `cr3`, `cr8`; `idtr`, `gdtr`;
+MSRs through `rdmsr`/`wrmsr` (ecx = index; {MSR_KERNEL_ESP:#x} = the stack a trap into ring 0 starts
+on; 0x10 = the cycle counter, read-only).
+
+## Encoding
+
+Every instruction is {INSTRUCTION_SIZE} bytes: opcode (the row number below), a byte with the first
+register operand in its low nibble and the second in its high nibble, the memory operand's base
+register (0xF for an absolute address), a zero byte, and a 32-bit little-endian immediate
+(immediate value, displacement, branch target or port). Only this canonical form decodes; anything
+else is `#UD`.
+
+## Exceptions, interrupts and the trap frame
+
+| vector | meaning |
+|---|---|
+""" + "".join(f"| {v} ({v:#x}) | {name} |\n" for v, name in sorted(VECTOR_NAMES.items())) + """
+**IDT.** `lidt [m]` loads a dword *base* from `[m]` and a dword *limit* from `[m+4]`. Entry *v* is
+8 bytes at `base + 8·v`: a dword handler address and a dword of flags (bit 0 present, bits 1–2
+DPL). `int n` raises #GP (error `8·n+2`) when the entry's DPL is below the caller's CPL; so does any
+vector whose entry is missing or beyond the limit. A fault while delivering is delivered as that
+fault; a second one is a **triple fault** and stops the machine.
+
+**Frame.** On delivery, if CPL > 0 the stack switches to MSR 0x175. The CPU pushes, in order:
+old `esp`, `eflags`, `cs` (old CPL in its low bits), the return `eip` (the faulting instruction for
+a fault; the next one for `int n` and interrupts) and an error code (always; 0 when there is
+none). So at the handler's first instruction:
+
+| address | value |
+|---|---|
+| `[esp]` | error code (#PF: bit 0 protection, bit 1 write, bit 2 user) |
+| `[esp+4]` | return eip |
+| `[esp+8]` | cs |
+| `[esp+12]` | eflags |
+| `[esp+16]` | old esp |
+
+CPL becomes 0 and IF is cleared. `iret` pops `eip`, `cs`, `eflags`, `esp` (remove the error code
+first with `add esp, 4`); the new CPL is `cs & 3` and may not be more privileged than the current.
+
+**Paging.** With cr0.PG, two-level x86-32 paging: 4 KiB pages, page directory at cr3, entry bits
+P(0) W(1) U(2) A(5) D(6). User accesses need U in both levels; writes need W (for supervisor
+writes only when cr0.WP is set). #PF sets cr2 to the faulting address. A TLB (size from the cost
+profile) caches translations; `invlpg` drops one entry and a cr3 load drops them all.
+
+**Devices.** Port 0xE9 console (`out 0xE9, eax` prints the low byte); port 0x40 timer (period in
+cycles, 0 stops it; raises vector 32 while IF = 1); port 0x80 a slow legacy port; port 0xF4 power
+off (the value written is the exit code). `hlt` waits for the timer, and with IF = 0 or no timer it
+stops the machine (a bare-metal program's exit code is then `eax`).
+
+## Instructions
+"""
+
+
+def render() -> str:
+    parts = [_PREAMBLE]
+    for iclass, title in _CLASS_TITLES.items():
+        parts.append(f"\n### {title}\n\n| opcode | syntax | cost key | what it does | 하는 일 |\n"
+                     "|---|---|---|---|---|\n")
+        for row in ROWS:
+            if row.iclass is iclass:
+                parts.append(f"| {row.opcode:#04x} | `{row.syntax}` | `{row.cost_key}` | "
+                             f"{row.summary_en} | {row.summary_ko} |\n")
+    return "".join(parts)
+
+
+if __name__ == "__main__":
+    print(render(), end="")
