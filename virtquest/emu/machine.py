@@ -62,6 +62,8 @@ class Machine:
         self.profile = profile
         self.exit_code: int | None = None
         self.stopped: tuple[str, str] | None = None
+        # Every touch of real privileged state or a real device the guest was not given.
+        self.violations: list[str] = []
 
     # -- loading ---------------------------------------------------------------------------
     def load(self, program: Program, at: int | None = None) -> None:
