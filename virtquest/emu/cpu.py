@@ -46,6 +46,7 @@ M32 = 0xFFFFFFFF
 SIGN = 0x80000000
 ARITH = CF | ZF | SF | OF
 CR0_PE, CR0_WP, CR0_PG = 1, 1 << 16, 1 << 31
+HIDDEN_FROM_GUEST = frozenset({"trap", "emulation", "translation", "hypercall", "page_walk"})
 WRITABLE_MSRS = frozenset({0x174, MSR_KERNEL_ESP, 0x176})
 
 
@@ -93,6 +94,7 @@ class CPU:
         self.gdtr = (0, 0)
         self.msrs: dict[int, int] = {MSR_KERNEL_ESP: 0, 0x174: 0, 0x176: 0}
         self.cycles = 0
+        self.hidden = 0   # cycles the guest's own clock does not see (see guest_clock)
         self.instructions = 0
         self.charged = dict.fromkeys(CATEGORIES[1:], 0)   # every category but "guest"
         self.events: Counter[str] = Counter()
@@ -101,6 +103,7 @@ class CPU:
         self.exec_hooks: dict[int, Callable[[CPU], bool]] = {}
         self.block_hook: Callable[[CPU, int], None] | None = None
         self.block_start = True
+        self.code_listeners: list[Callable[[int], None]] = []  # told when a code page is written
         self.decoded: dict[int, tuple[Callable, Instruction]] = {}
         self._decoded_pages: dict[int, list[int]] = {}
         memory.on_code_write = self._forget_page
@@ -120,6 +123,16 @@ class CPU:
         """Cycles spent outside guest-direct execution (the breakdown's other categories)."""
         self.cycles += cycles
         self.charged[category] += cycles
+        if category in HIDDEN_FROM_GUEST:
+            self.hidden += cycles
+
+    @property
+    def guest_clock(self) -> int:
+        """The guest's virtual time, which drives its timer: every cycle except page walks and
+        the hypervisor's own work. A VMM hides its cycles from the guest's timer, so a
+        virtualized guest is interrupted at the same points of its execution as on bare
+        hardware; rdtsc still shows the real cycle count (timing is one way to notice a VMM)."""
+        return self.cycles - self.hidden
 
     def _charge_walk(self, refs: int) -> None:
         self.charge("page_walk", refs * self.profile["page_walk_ref"])
@@ -189,6 +202,8 @@ class CPU:
         for pa in self._decoded_pages.pop(ppn, ()):
             self.decoded.pop(pa, None)
         self.mem.code_pages.discard(ppn)
+        for listener in self.code_listeners:
+            listener(ppn)
 
     def forget_decoded(self) -> None:
         """Drop every decoded instruction (after a handler table change, for instance)."""
@@ -249,10 +264,10 @@ class CPU:
         self.cycles += self.profile["exception_entry"]
 
     def interrupt_pending(self) -> bool:
-        return self.timer.next_fire >= 0 and self.cycles >= self.timer.next_fire
+        return 0 <= self.timer.next_fire <= self.cycles - self.hidden
 
     def take_timer_interrupt(self) -> None:
-        self.timer.now = self.cycles
+        self.timer.now = self.cycles - self.hidden
         self.timer.fire()
         self.exception(VEC_TIMER, 0, self.eip)
 
@@ -512,8 +527,8 @@ class CPU:
         if not self.eflags & IF or self.timer.next_fire < 0:
             raise MachineStop("halted", "the CPU halted with interrupts disabled or no timer "
                                         "running, so nothing can wake it")
-        if self.timer.next_fire > self.cycles:
-            self.charge("idle", self.timer.next_fire - self.cycles)
+        if self.timer.next_fire > self.guest_clock:
+            self.charge("idle", self.timer.next_fire - self.guest_clock)
 
     def _op_in_ri(self, i):
         self.regs[i.a] = self.port_in(i.imm & 0xFFFF)
@@ -527,7 +542,7 @@ class CPU:
 
     def port_out(self, port: int, value: int) -> None:
         self._port_cost(port)
-        self.timer.now = self.cycles
+        self.timer.now = self.cycles - self.hidden
         self.io.write(port, value)
 
     def _port_cost(self, port: int) -> None:

@@ -51,14 +51,15 @@ class Console(Device):
 
 
 class Timer(Device):
-    """Port 0x40: the period in cycles (0 stops it). Raises vector 32 every period while IF=1."""
+    """Port 0x40: the period in cycles of the guest's clock (0 stops it). Raises vector 32 every
+    period while IF=1."""
 
     name, cost_key = "timer", "port_timer"
 
     def __init__(self) -> None:
         self.period = 0
-        self.next_fire = -1   # cycle count of the next tick, -1 when stopped
-        self.now = 0          # set by the machine before each access
+        self.next_fire = -1   # guest-clock time of the next tick, -1 when stopped
+        self.now = 0          # the guest clock, set by the CPU before each access
         self.ticks = 0
 
     def write(self, port: int, value: int) -> None:

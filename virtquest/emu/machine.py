@@ -97,7 +97,7 @@ class Machine:
 
     def _tick(self) -> None:
         cpu = self.cpu
-        if cpu.timer.next_fire >= 0 and cpu.cycles >= cpu.timer.next_fire and cpu.eflags & IF:
+        if 0 <= cpu.timer.next_fire <= cpu.cycles - cpu.hidden and cpu.eflags & IF:
             cpu.take_timer_interrupt()
         cpu.step()
 
