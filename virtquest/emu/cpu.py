@@ -102,6 +102,7 @@ class CPU:
         self.exception_hook: Callable[..., bool] | None = None
         self.exec_hooks: dict[int, Callable[[CPU], bool]] = {}
         self.block_hook: Callable[[CPU, int], None] | None = None
+        self.irq_gate: Callable[[], bool] | None = None   # a VMM's virtual interrupt flag
         self.block_start = True
         self.code_listeners: list[Callable[[int], None]] = []  # told when a code page is written
         self.decoded: dict[int, tuple[Callable, Instruction]] = {}
@@ -265,6 +266,10 @@ class CPU:
 
     def interrupt_pending(self) -> bool:
         return 0 <= self.timer.next_fire <= self.cycles - self.hidden
+
+    def interrupts_enabled(self) -> bool:
+        """Whether a due interrupt is taken now: IF, or a hypervisor's virtual IF."""
+        return bool(self.eflags & IF) if self.irq_gate is None else self.irq_gate()
 
     def take_timer_interrupt(self) -> None:
         self.timer.now = self.cycles - self.hidden

@@ -14,7 +14,7 @@ from virtquest.emu.costs import CATEGORIES, CostProfile
 from virtquest.emu.cpu import CPU, MachineStop
 from virtquest.emu.devices import PowerOff, standard_bus
 from virtquest.emu.errors import MachineError
-from virtquest.emu.isa import IF, REGISTERS
+from virtquest.emu.isa import REGISTERS
 from virtquest.emu.memory import PhysicalMemory
 from virtquest.emu.mmu import MMU
 
@@ -97,7 +97,7 @@ class Machine:
 
     def _tick(self) -> None:
         cpu = self.cpu
-        if 0 <= cpu.timer.next_fire <= cpu.cycles - cpu.hidden and cpu.eflags & IF:
+        if 0 <= cpu.timer.next_fire <= cpu.cycles - cpu.hidden and cpu.interrupts_enabled():
             cpu.take_timer_interrupt()
         cpu.step()
 

@@ -54,6 +54,10 @@ class MMU:
         self.on_walk: Callable[[int], None] = lambda refs: None  # charged by the CPU
         # Nested paging: guest-physical -> host-physical, returning (hpa, memory references made).
         self.second_stage: Callable[[int], tuple[int, int]] | None = None
+        # Shadow paging: a hypervisor's walker replaces the walk of `root`; it returns the TLB
+        # entry (frame, writable, user, dirty) and the memory references it made, or raises
+        # PageFault for the hardware's #PF.
+        self.walker: Callable[[int, bool, bool], tuple[tuple[int, bool, bool, bool], int]] | None = None
 
     # -- translation ------------------------------------------------------------------------
     def translate(self, vaddr: int, write: bool, user: bool) -> int:
@@ -80,6 +84,14 @@ class MMU:
             self.on_walk(self.walk_refs - before)
 
     def _walk_tables(self, vaddr: int, write: bool, user: bool) -> int:
+        if self.walker is not None:
+            entry, refs = self.walker(vaddr, write, user)
+            self.walk_refs += refs
+            if not self._allowed(entry[1], entry[2], write, user) or (write and not entry[3]):
+                code = PF_PRESENT | (PF_WRITE if write else 0) | (PF_USER if user else 0)
+                raise PageFault(vaddr, code)
+            self._insert(vaddr >> PAGE_SHIFT, entry)
+            return entry[0] | (vaddr & PAGE_MASK)
         pde_addr = (self.root & ADDR_MASK) | ((vaddr >> 22) << 2)
         pde = self._read_entry(pde_addr)
         code = (PF_WRITE if write else 0) | (PF_USER if user else 0)
