@@ -21,7 +21,15 @@ MACHINE_KEYS = frozenset({
     "port_other",        # an access to a port with no device
 })
 # Mechanisms of virtualization that tools rely on by name (SPEC §6).
-VIRTUALIZATION_KEYS = frozenset({"vm_entry", "vm_exit"})
+VIRTUALIZATION_KEYS = frozenset({
+    "vm_entry", "vm_exit",                  # hardware-assisted: one VM entry / one VM exit
+    "vmm_trap",       # a software VMM: a fault from the deprivileged guest into the VMM and back
+    "vmm_emulate",    # decoding and emulating one guest instruction on the virtual CPU
+    "vmm_reflect",    # reflecting an exception or interrupt into the guest's virtual IDT
+    "shadow_fill",    # a hidden page fault: walking the guest's tables to fill a shadow entry
+    "shadow_update",  # a traced write into a guest page table, validated by the VMM
+    "virtual_io",     # one access to the VMM's virtual device model
+})
 REQUIRED_KEYS = frozenset(COST_KEYS) | MACHINE_KEYS | VIRTUALIZATION_KEYS
 
 # Breakdown categories of a run (SPEC §5), in display order.

@@ -5,8 +5,9 @@ from __future__ import annotations
 from virtquest.emu.errors import VirtQuestError
 from virtquest.hv.mode import Mode
 from virtquest.hv.native import NativeMode
+from virtquest.hv.trap_emulate import TrapEmulateVMM
 
-_MODES: dict[str, type] = {"native": NativeMode}
+_MODES: dict[str, type] = {"native": NativeMode, "trap-emulate": TrapEmulateVMM}
 
 
 class UnknownMode(VirtQuestError):

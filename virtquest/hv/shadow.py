@@ -1,0 +1,130 @@
+"""Shadow page tables: the hypervisor's own guest-virtual → machine translations.
+
+The hardware walks the shadow, never the guest's tables. A miss is a *hidden page fault*: the VMM
+walks the guest's tables in software and fills the shadow entry, and the guest never knows. The
+guest's page-table pages are write-protected ("traced"), so its writes to them trap and the VMM
+drops the shadow entries they derived. A first write to a clean page also traps, so the VMM can
+set the guest's dirty bit as the hardware would have.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+from virtquest.emu.cpu import CPU
+from virtquest.emu.mmu import ADDR_MASK, PF_PRESENT, PF_USER, PF_WRITE, PTE_A, PTE_D, PTE_P, PTE_U, PTE_W, PageFault
+
+Entry = tuple[int, bool, bool, bool]   # frame, writable, user, dirty (the TLB's form)
+
+
+class ShadowPaging:
+    """One shadow per guest page directory, filled lazily, kept coherent by tracing."""
+
+    def __init__(self, cpu: CPU, on_hidden_fault: Callable[[], None]):
+        self.cpu, self.mem = cpu, cpu.mem
+        self.on_hidden_fault = on_hidden_fault   # charges the trap and the fill
+        self.shadows: dict[int, dict[int, Entry]] = {}
+        self.current: dict[int, Entry] = {}
+        self.guest_cr3 = 0
+        self.traced: dict[int, int] = defaultdict(int)         # guest page-table frame -> uses
+        self.derived: dict[int, set[tuple[int, int]]] = defaultdict(set)  # frame -> (cr3, vpn)
+        self.mapped_to: dict[int, set[tuple[int, int]]] = defaultdict(set)  # target -> (cr3, vpn)
+        self.unlocked = False   # while the VMM itself emulates a traced write
+
+    # -- the hardware's view ---------------------------------------------------------------
+    def install(self, cr3: int) -> None:
+        mmu = self.cpu.mmu
+        mmu.walker, mmu.enabled, mmu.write_protect = self.walk, True, True
+        self.switch(cr3)
+
+    def uninstall(self) -> None:
+        mmu = self.cpu.mmu
+        mmu.walker, mmu.enabled = None, False
+        mmu.flush()
+
+    def switch(self, cr3: int) -> None:
+        """A guest cr3 load: the hardware now walks that directory's shadow."""
+        self.guest_cr3 = cr3 & ADDR_MASK
+        self.current = self.shadows.setdefault(self.guest_cr3, {})
+        self.cpu.mmu.flush()
+
+    def walk(self, vaddr: int, write: bool, user: bool) -> tuple[Entry, int]:
+        entry = self.current.get(vaddr >> 12)
+        if entry is not None:
+            if entry[3] or not write:
+                return entry, 2
+            if self._frame_traced(entry[0]):
+                if self.unlocked:   # the VMM's own emulated write
+                    return (entry[0], True, entry[2], True), 2
+                raise PageFault(vaddr, PF_PRESENT | PF_WRITE | (PF_USER if user else 0))
+        self.on_hidden_fault()
+        return self._fill(vaddr, write, user), 2
+
+    # -- filling from the guest's tables ---------------------------------------------------
+    def guest_lookup(self, vaddr: int) -> tuple[int, int, int, int] | None:
+        """(pde address, pde, pte address, pte) of the guest's own tables, or None if absent."""
+        pde_addr = self.guest_cr3 | ((vaddr >> 22) << 2)
+        pde = self.mem.read32(pde_addr)
+        if not pde & PTE_P:
+            return None
+        pte_addr = (pde & ADDR_MASK) | (((vaddr >> 12) & 0x3FF) << 2)
+        return pde_addr, pde, pte_addr, self.mem.read32(pte_addr)
+
+    def _fill(self, vaddr: int, write: bool, user: bool) -> Entry:
+        found = self.guest_lookup(vaddr)
+        code = (PF_WRITE if write else 0) | (PF_USER if user else 0)
+        if found is None or not found[3] & PTE_P:
+            raise PageFault(vaddr, code)          # a true guest fault: reflected to the guest
+        pde_addr, pde, pte_addr, pte = found
+        w, u = bool(pde & pte & PTE_W), bool(pde & pte & PTE_U)
+        if (user and not u) or (write and not w):
+            raise PageFault(vaddr, code | PF_PRESENT)
+        self.mem.write32(pde_addr, pde | PTE_A)
+        self.mem.write32(pte_addr, pte | PTE_A | (PTE_D if write else 0))
+        frame = pte & ADDR_MASK
+        self._trace(self.guest_cr3)
+        self._trace(pde & ADDR_MASK)
+        vpn, key = vaddr >> 12, (self.guest_cr3, vaddr >> 12)
+        self.derived[self.guest_cr3].add(key)
+        self.derived[pde & ADDR_MASK].add(key)
+        self.mapped_to[frame].add(key)
+        dirty = bool((write or pte & PTE_D) and w) and not self._frame_traced(frame)
+        entry = (frame, w and not self._frame_traced(frame), u, dirty)
+        self.current[vpn] = entry
+        self.cpu.events["shadow_page_faults"] += 1
+        return entry
+
+    # -- tracing ---------------------------------------------------------------------------
+    def _frame_traced(self, frame: int) -> bool:
+        return frame in self.traced
+
+    def _trace(self, frame: int) -> None:
+        if frame not in self.traced:
+            self.traced[frame] = 1
+            for cr3, vpn in list(self.mapped_to.get(frame, ())):   # now read-only everywhere
+                self._drop(cr3, vpn)
+
+    def is_traced_address(self, vaddr: int) -> bool:
+        found = self.guest_lookup(vaddr)
+        return found is not None and bool(found[3] & PTE_P) and self._frame_traced(
+            found[3] & ADDR_MASK)
+
+    def traced_write_done(self, vaddr: int) -> None:
+        """After the VMM emulated a write into a guest page table: drop what it derived."""
+        found = self.guest_lookup(vaddr)
+        if found is None:
+            return
+        frame = found[3] & ADDR_MASK
+        for cr3, vpn in list(self.derived.get(frame, ())):
+            self._drop(cr3, vpn)
+        self.cpu.mmu.invlpg(vaddr)
+        self.cpu.events["traced_pt_writes"] += 1
+
+    def invlpg(self, vaddr: int) -> None:
+        self._drop(self.guest_cr3, vaddr >> 12)
+
+    def _drop(self, cr3: int, vpn: int) -> None:
+        shadow = self.shadows.get(cr3)
+        if shadow is not None and shadow.pop(vpn, None) is not None and cr3 == self.guest_cr3:
+            self.cpu.mmu.invlpg(vpn << 12)

@@ -1,0 +1,296 @@
+"""A software VMM in the classic style: the guest kernel is deprivileged to ring 1, every trap and
+interrupt enters the VMM first, privileged instructions are emulated on the virtual CPU, and
+exceptions are reflected into the guest through its own (virtual) IDT. Paging is shadowed.
+
+Trap & emulate is exactly this; binary translation and paravirtualization build on it.
+"""
+
+from __future__ import annotations
+
+from virtquest.emu.cpu import CPU, CpuFault, MachineStop
+from virtquest.emu.devices import PORT_TIMER
+from virtquest.emu.encoding import Instruction
+from virtquest.emu.isa import (
+    FLAGS_ALWAYS_ONE,
+    FLAGS_WRITABLE,
+    IF,
+    INSTRUCTION_SIZE,
+    MSR_KERNEL_ESP,
+    MSR_TSC,
+    VEC_GP,
+    VEC_PF,
+    VEC_TIMER,
+    IClass,
+    cs_selector,
+)
+from virtquest.emu.machine import Machine
+from virtquest.emu.memory import BusError
+from virtquest.emu.mmu import PF_PRESENT, PF_USER, PF_WRITE, PageFault
+from virtquest.hv.shadow import ShadowPaging
+from virtquest.hv.vcpu import VirtualCPU
+
+M32 = 0xFFFFFFFF
+CR0_PE, CR0_WP = 1, 1 << 16
+WRITABLE_MSRS = frozenset({0x174, MSR_KERNEL_ESP, 0x176})
+
+
+class GuestTripleFault(MachineStop):
+    def __init__(self, vector: int):
+        super().__init__("triple-fault", f"the guest's IDT could not deliver vector {vector} "
+                                         "(a triple fault in the virtual machine)")
+
+
+class SoftwareVMM:
+    """Deprivileged guest kernel (ring 1), trap entry for everything, shadow paging."""
+
+    id = "software-vmm"
+    title_en = title_ko = "software VMM"
+    kernel_ring = 1
+
+    # -- attaching ---------------------------------------------------------------------------
+    def attach(self, machine: Machine) -> None:
+        cpu = machine.cpu
+        self.machine, self.cpu, self.profile = machine, cpu, cpu.profile
+        self.vcpu = VirtualCPU(cpl=cpu.cpl, interrupt_flag=bool(cpu.eflags & IF), cr0=cpu.cr0,
+                               cr3=cpu.cr3, idtr=cpu.idtr, gdtr=cpu.gdtr, msrs=dict(cpu.msrs))
+        cpu.cpl = self.real_ring(self.vcpu.cpl)
+        cpu.eflags |= IF                 # the real IF stays on; the guest's lives in the vCPU
+        cpu.cr0 = CR0_PE | CR0_WP
+        cpu.idtr = cpu.gdtr = (0, 0)     # the VMM's own tables (not the guest's)
+        cpu.exception_hook = self.on_exception
+        cpu.irq_gate = lambda: self.vcpu.interrupt_flag
+        self.shadow = ShadowPaging(cpu, self._hidden_fault)
+        self._in_vmm = False
+        machine.divergences = []
+        self._watch_sensitive()
+        machine.vmm = self
+
+    def real_ring(self, virtual_cpl: int) -> int:
+        return max(virtual_cpl, self.kernel_ring)
+
+    # -- trap entry ----------------------------------------------------------------------------
+    def on_exception(self, cpu: CPU, vector: int, error: int, return_eip: int,
+                     software: bool) -> bool:
+        if self._in_vmm:
+            raise GuestTripleFault(vector)
+        self._in_vmm = True
+        try:
+            self.enter(vector, error, return_eip, software)
+        except PageFault as pf:
+            self.vcpu.cr2 = pf.vaddr
+            self.reflect(VEC_PF, pf.error, cpu.eip)
+        except (CpuFault, BusError) as fault:
+            self.reflect(getattr(fault, "vector", VEC_GP), getattr(fault, "error", 0), cpu.eip)
+        finally:
+            self._in_vmm = False
+        return True
+
+    def enter(self, vector: int, error: int, return_eip: int, software: bool) -> None:
+        """Dispatch one trap; subclasses add their own cases first."""
+        cpu, v = self.cpu, self.vcpu
+        cpu.events["traps"] += 1
+        if vector == VEC_GP and not software and v.cpl == 0:
+            ins = self.fetch(cpu.eip)
+            if ins is not None and ins.row.iclass is IClass.PRIVILEGED:
+                self.charge_trap()
+                self.emulate(ins)
+                return
+        if vector == VEC_PF and not software and self.handle_page_fault(cpu.cr2, error):
+            return
+        if vector == VEC_PF:
+            v.cr2 = cpu.cr2
+        self.charge_trap()
+        self.reflect_checked(vector, error, return_eip, software)
+
+    def charge_trap(self) -> None:
+        self.cpu.charge("trap", self.profile["vmm_trap"])
+
+    def fetch(self, eip: int) -> Instruction | None:
+        try:
+            return self.cpu._fetch(eip)[1]
+        except (CpuFault, PageFault, BusError):
+            return None
+
+    # -- reflecting into the guest ---------------------------------------------------------
+    def reflect_checked(self, vector: int, error: int, return_eip: int, software: bool) -> None:
+        if software:
+            base, limit = self.vcpu.idtr
+            flags = self.cpu.read32_sup(base + vector * 8 + 4) if vector * 8 + 7 <= limit else 0
+            if flags & 1 and ((flags >> 1) & 3) < self.vcpu.cpl:
+                vector, error, return_eip = VEC_GP, vector * 8 + 2, return_eip - INSTRUCTION_SIZE
+        self.reflect(vector, error, return_eip)
+
+    def reflect(self, vector: int, error: int, return_eip: int) -> None:
+        """Deliver an exception through the guest's virtual IDT, as the hardware would have."""
+        cpu, v = self.cpu, self.vcpu
+        base, limit = v.idtr
+        if vector * 8 + 7 > limit:
+            raise GuestTripleFault(vector)
+        handler = cpu.read32_sup(base + vector * 8)
+        if not cpu.read32_sup(base + vector * 8 + 4) & 1:
+            raise GuestTripleFault(vector)
+        old_flags = (cpu.eflags & ~IF) | (IF if v.interrupt_flag else 0)
+        frame = (cpu.regs[4], old_flags, cs_selector(v.cpl), return_eip, error)
+        new_esp = v.msrs[MSR_KERNEL_ESP] if v.cpl > 0 else cpu.regs[4]
+        for k, value in enumerate(frame, start=1):
+            cpu.write32_sup((new_esp - 4 * k) & M32, value)
+        cpu.regs[4] = (new_esp - 4 * len(frame)) & M32
+        v.cpl, v.interrupt_flag = 0, False
+        cpu.cpl = self.real_ring(0)
+        cpu.eip = handler
+        cpu.block_start = True
+        cpu.cycles += self.profile["exception_entry"]       # what the hardware would have spent
+        cpu.charge("trap", self.profile["vmm_reflect"])
+        cpu.events["reflected"] += 1
+
+    # -- emulating privileged instructions on the virtual CPU ------------------------------
+    def emulate(self, ins: Instruction) -> None:
+        cpu = self.cpu
+        cpu.eip = (cpu.eip + INSTRUCTION_SIZE) & M32
+        getattr(self, f"_emu_{ins.row.mnemonic}")(ins)
+        cpu.cycles += cpu.cost[ins.row.opcode]               # the guest's own time for it
+        cpu.instructions += 1
+        cpu.charge("emulation", self.profile["vmm_emulate"])
+        cpu.events["emulated"] += 1
+
+    def _emu_cli(self, ins):
+        self.vcpu.interrupt_flag = False
+
+    def _emu_sti(self, ins):
+        self.vcpu.interrupt_flag = True
+
+    def _emu_hlt(self, ins):
+        cpu, timer = self.cpu, self.machine.timer
+        if not self.vcpu.interrupt_flag or timer.next_fire < 0:
+            raise MachineStop("halted", "the guest halted with interrupts disabled or no timer "
+                                        "running, so nothing can wake it")
+        if timer.next_fire > cpu.guest_clock:
+            cpu.charge("idle", timer.next_fire - cpu.guest_clock)
+
+    def _emu_in(self, ins):
+        self.cpu.regs[ins.a] = self.virtual_in(ins.imm & 0xFFFF)
+
+    def _emu_out(self, ins):
+        self.virtual_out(ins.imm & 0xFFFF, self.cpu.regs[ins.a])
+
+    def virtual_in(self, port: int) -> int:
+        """The guest's device access, served by the VMM's virtual device model."""
+        self.cpu.charge("emulation", self.profile["virtual_io"])
+        return self.machine.bus.read(port)
+
+    def virtual_out(self, port: int, value: int) -> None:
+        self.cpu.charge("emulation", self.profile["virtual_io"])
+        if port == PORT_TIMER:
+            self.machine.timer.now = self.cpu.guest_clock
+        self.machine.bus.write(port, value)
+
+    def _emu_mov(self, ins):
+        if ins.row.operands[0].value == "cr":
+            self.write_cr(ins.a, self.cpu.regs[ins.b])
+        else:
+            self.cpu.regs[ins.a] = self.vcpu.read_cr(ins.b)
+
+    def write_cr(self, n: int, value: int) -> None:
+        v = self.vcpu
+        value &= M32
+        if n == 0:
+            was = v.paging
+            v.cr0 = value
+            if v.paging and not was:
+                self.shadow.install(v.cr3)
+            elif was and not v.paging:
+                self.shadow.uninstall()
+        elif n == 2:
+            v.cr2 = value
+        elif n == 3:
+            v.cr3 = value
+            if v.paging:
+                self.shadow.switch(value)
+        else:
+            v.cr8 = value & 0xF
+
+    def _emu_lidt(self, ins):
+        ea = self.cpu.ea(ins)
+        self.vcpu.idtr = (self.cpu.read32(ea), self.cpu.read32(ea + 4))
+
+    def _emu_lgdt(self, ins):
+        ea = self.cpu.ea(ins)
+        self.vcpu.gdtr = (self.cpu.read32(ea), self.cpu.read32(ea + 4))
+
+    def _emu_invlpg(self, ins):
+        ea = self.cpu.ea(ins)
+        self.shadow.invlpg(ea)
+        self.cpu.mmu.invlpg(ea)
+
+    def _emu_iret(self, ins):
+        cpu, v = self.cpu, self.vcpu
+        esp = cpu.regs[4]
+        eip, cs, flags, new_esp = (cpu.read32((esp + 4 * k) & M32) for k in range(4))
+        if cs & 3 < v.cpl:
+            raise CpuFault(VEC_GP, cs)
+        v.cpl, v.interrupt_flag = cs & 3, bool(flags & IF)
+        cpu.cpl = self.real_ring(v.cpl)
+        cpu.eflags = (flags & FLAGS_WRITABLE & ~IF) | IF | FLAGS_ALWAYS_ONE
+        cpu.eip, cpu.regs[4] = eip, new_esp
+        cpu.block_start = True
+
+    def _emu_rdmsr(self, ins):
+        cpu, index = self.cpu, self.cpu.regs[1]
+        if index == MSR_TSC:
+            value = cpu.cycles
+        elif index in self.vcpu.msrs:
+            value = self.vcpu.msrs[index]
+        else:
+            raise CpuFault(VEC_GP)
+        cpu.regs[0], cpu.regs[2] = value & M32, (value >> 32) & M32
+
+    def _emu_wrmsr(self, ins):
+        cpu, index = self.cpu, self.cpu.regs[1]
+        if index not in WRITABLE_MSRS:
+            raise CpuFault(VEC_GP)
+        self.vcpu.msrs[index] = cpu.regs[0] | (cpu.regs[2] << 32)
+
+    # -- paging ------------------------------------------------------------------------------
+    def _hidden_fault(self) -> None:
+        self.cpu.charge("trap", self.profile["vmm_trap"])
+        self.cpu.charge("emulation", self.profile["shadow_fill"])
+
+    def handle_page_fault(self, vaddr: int, error: int) -> bool:
+        """A write into a traced guest page table: emulate it and keep the shadow coherent."""
+        if not self.vcpu.paging or error & (PF_PRESENT | PF_WRITE) != PF_PRESENT | PF_WRITE:
+            return False
+        if error & PF_USER or not self.shadow.is_traced_address(vaddr):
+            return False
+        found = self.shadow.guest_lookup(vaddr)
+        if not (found[1] & found[3] & 2):     # the guest's own tables forbid the write
+            return False
+        self.charge_trap()
+        self.execute_in_place(unlock=True)
+        self.shadow.traced_write_done(vaddr)
+        self.cpu.charge("emulation", self.profile["shadow_update"])
+        return True
+
+    def execute_in_place(self, unlock: bool = False) -> None:
+        """Run the guest instruction at eip on the VMM's behalf (e.g. a traced store)."""
+        cpu = self.cpu
+        eip = cpu.eip
+        handler, ins = cpu._fetch(eip)
+        cpu.eip = (eip + INSTRUCTION_SIZE) & M32
+        self.shadow.unlocked = unlock
+        try:
+            handler(ins)
+        except BaseException:
+            cpu.eip = eip
+            raise
+        finally:
+            self.shadow.unlocked = False
+        cpu.cycles += cpu.cost[ins.row.opcode]
+        cpu.instructions += 1
+
+    # -- sensitive instructions: watched, never intercepted ------------------------------
+    def _watch_sensitive(self) -> None:
+        """Record where a sensitive instruction, run directly, shows the guest real state that
+        differs from its virtual state (this is what breaks equivalence, and why)."""
+        from virtquest.hv.sensitive import wrap_sensitive_handlers
+
+        wrap_sensitive_handlers(self)
