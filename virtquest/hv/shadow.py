@@ -13,7 +13,18 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from virtquest.emu.cpu import CPU
-from virtquest.emu.mmu import ADDR_MASK, PF_PRESENT, PF_USER, PF_WRITE, PTE_A, PTE_D, PTE_P, PTE_U, PTE_W, PageFault
+from virtquest.emu.mmu import (
+    ADDR_MASK,
+    PF_PRESENT,
+    PF_USER,
+    PF_WRITE,
+    PTE_A,
+    PTE_D,
+    PTE_P,
+    PTE_U,
+    PTE_W,
+    PageFault,
+)
 
 Entry = tuple[int, bool, bool, bool]   # frame, writable, user, dirty (the TLB's form)
 

@@ -19,7 +19,6 @@ from virtquest.emu.isa import (
     MSR_TSC,
     VEC_GP,
     VEC_PF,
-    VEC_TIMER,
     IClass,
     cs_selector,
 )
