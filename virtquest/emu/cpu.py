@@ -46,7 +46,8 @@ M32 = 0xFFFFFFFF
 SIGN = 0x80000000
 ARITH = CF | ZF | SF | OF
 CR0_PE, CR0_WP, CR0_PG = 1, 1 << 16, 1 << 31
-HIDDEN_FROM_GUEST = frozenset({"trap", "emulation", "translation", "hypercall", "page_walk"})
+HIDDEN_FROM_GUEST = frozenset({"trap", "emulation", "translation", "hypercall", "page_walk",
+                               "device"})
 WRITABLE_MSRS = frozenset({0x174, MSR_KERNEL_ESP, 0x176})
 
 
@@ -129,11 +130,17 @@ class CPU:
 
     @property
     def guest_clock(self) -> int:
-        """The guest's virtual time, which drives its timer: every cycle except page walks and
-        the hypervisor's own work. A VMM hides its cycles from the guest's timer, so a
-        virtualized guest is interrupted at the same points of its execution as on bare
-        hardware; rdtsc still shows the real cycle count (timing is one way to notice a VMM)."""
+        """The guest's virtual time, which drives its timer: the native cost of what the guest
+        executed, plus idle time — not page walks, device latency or a hypervisor's own work.
+        So a virtualized guest is interrupted at exactly the same points of its execution as on
+        bare hardware, and its output can be compared with native; rdtsc still shows the real
+        cycle count (timing is one way to notice a VMM)."""
         return self.cycles - self.hidden
+
+    def emulated(self, native_cycles: int) -> None:
+        """Something the guest believes took `native_cycles` happened without the hardware doing
+        it (a VMM emulated it): the guest's clock advances as if it had, the real cycles do not."""
+        self.hidden -= native_cycles
 
     def _charge_walk(self, refs: int) -> None:
         self.charge("page_walk", refs * self.profile["page_walk_ref"])

@@ -69,8 +69,9 @@ writes only when cr0.WP is set). #PF sets cr2 to the faulting address. A TLB (si
 profile) caches translations; `invlpg` drops one entry and a cr3 load drops them all.
 
 **Devices.** Port 0xE9 console (`out 0xE9, eax` prints the low byte); port 0x40 timer (period in
-cycles of the guest's clock, 0 stops it; raises vector 32 while IF = 1 — the guest's clock leaves
-out page walks and a hypervisor's own work, so a virtualized guest is interrupted at the same
+cycles of the guest's clock, 0 stops it; raises vector 32 while IF = 1 — the guest's clock counts
+the native cost of the guest's instructions and idle time, leaving out page walks, device latency
+and a hypervisor's own work, so a virtualized guest is interrupted at the same
 points as on bare hardware, while `rdtsc` shows real cycles); port 0x80 a slow legacy port; port 0xF4 power
 off (the value written is the exit code). `hlt` waits for the timer, and with IF = 0 or no timer it
 stops the machine (a bare-metal program's exit code is then `eax`).

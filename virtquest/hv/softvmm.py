@@ -138,7 +138,7 @@ class SoftwareVMM:
         cpu.cpl = self.real_ring(0)
         cpu.eip = handler
         cpu.block_start = True
-        cpu.cycles += self.profile["exception_entry"]       # what the hardware would have spent
+        cpu.emulated(self.profile["exception_entry"])       # the guest's clock: as if delivered
         cpu.charge("trap", self.profile["vmm_reflect"])
         cpu.events["reflected"] += 1
 
@@ -147,7 +147,7 @@ class SoftwareVMM:
         cpu = self.cpu
         cpu.eip = (cpu.eip + INSTRUCTION_SIZE) & M32
         getattr(self, f"_emu_{ins.row.mnemonic}")(ins)
-        cpu.cycles += cpu.cost[ins.row.opcode]               # the guest's own time for it
+        cpu.emulated(cpu.cost[ins.row.opcode])               # the guest's clock: as if executed
         cpu.instructions += 1
         cpu.charge("emulation", self.profile["vmm_emulate"])
         cpu.events["emulated"] += 1
