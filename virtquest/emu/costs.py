@@ -29,6 +29,10 @@ VIRTUALIZATION_KEYS = frozenset({
     "shadow_fill",    # a hidden page fault: walking the guest's tables to fill a shadow entry
     "shadow_update",  # a traced write into a guest page table, validated by the VMM
     "virtual_io",     # one access to the VMM's virtual device model
+    "bt_translate",   # translating one guest instruction into the translation cache
+    "bt_tc_lookup",   # a translation-cache lookup on ret / indirect jmp / indirect call
+    "bt_inline",      # a sensitive instruction emulated inline in translated code
+    "bt_callout",     # a callout from translated code into the VMM
 })
 REQUIRED_KEYS = frozenset(COST_KEYS) | MACHINE_KEYS | VIRTUALIZATION_KEYS
 

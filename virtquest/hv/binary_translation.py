@@ -1,0 +1,224 @@
+"""`binary-translation` (전가상화, 이진 변환): VMware's answer to the x86 holes.
+
+Guest-kernel code never runs as written. Each basic block is translated on first use (a cost per
+instruction translated) into a translation cache: innocuous instructions are copied and run at
+native speed; sensitive and privileged ones are replaced — cheap ones (cli/sti, pushf/popf,
+`mov r, cs`, sgdt/sidt, smsw, cr8, rdtsc, port I/O to the virtual devices) by inline emulation on the
+virtual CPU, the rest by a callout into the VMM. Indirect control flow (ret, jmp r, call r) pays a
+translation-cache lookup. A write into translated code drops its blocks. Page-table writes that
+keep trapping are re-translated into callouts (adaptive translation). User code runs directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from virtquest.emu.cpu import CPU
+from virtquest.emu.encoding import Instruction
+from virtquest.emu.isa import (
+    BLOCK_ENDERS,
+    FLAGS_ALWAYS_ONE,
+    FLAGS_WRITABLE,
+    IF,
+    INSTRUCTION_SIZE,
+    IClass,
+    cs_selector,
+)
+from virtquest.emu.machine import Machine
+from virtquest.emu.memory import PAGE_SHIFT
+from virtquest.hv.softvmm import M32, SoftwareVMM
+
+MAX_BLOCK = 32
+ADAPT_AFTER = 2          # traced page-table writes from one instruction before it becomes a callout
+INDIRECT = frozenset({"ret", "jmp r", "call r"})
+INLINE = frozenset({"cli", "sti", "pushf", "popf", "mov r, cs", "smsw r", "sgdt [m]", "sidt [m]",
+                    "in r, imm", "out imm, r", "rdtsc"})
+
+
+@dataclass
+class Block:
+    """One translated basic block: where it starts and what each site became."""
+
+    start: int                     # guest-virtual address
+    page: int                      # physical page of the guest code
+    sites: dict[int, str]          # guest-virtual address -> "inline" | "callout" | "lookup"
+    length: int
+
+
+class BinaryTranslationVMM(SoftwareVMM):
+    id = "binary-translation"
+    title_en = "Full virtualization (binary translation)"
+    title_ko = "전가상화 (이진 변환)"
+
+    def attach(self, machine: Machine) -> None:
+        super().attach(machine)
+        self.cache: dict[int, Block] = {}           # physical address of block start -> block
+        self.pages: dict[int, list[int]] = {}       # physical page -> block keys
+        self.adaptive: dict[int, int] = {}          # eip -> traced-write traps seen
+        cpu = self.cpu
+        cpu.block_hook = self.on_block
+        cpu.code_listeners.append(self.invalidate_page)
+
+    # -- translation -----------------------------------------------------------------------
+    def on_block(self, cpu: CPU, eip: int) -> None:
+        if self.vcpu.cpl != 0:
+            return                                  # user code runs directly
+        pa = cpu.mmu.translate(eip, False, False)
+        if pa in self.cache:
+            cpu.events["tc_hits"] += 1
+            return
+        self.translate(eip, pa)
+
+    def translate(self, eip: int, pa: int) -> None:
+        cpu = self.cpu
+        sites: dict[int, str] = {}
+        addr, count = eip, 0
+        while count < MAX_BLOCK:
+            ins = self.fetch(addr)
+            if ins is None:
+                break
+            count += 1
+            kind = self.site_kind(ins)
+            if kind:
+                sites[addr] = kind
+                cpu.exec_hooks[addr] = self.run_site
+            addr = (addr + INSTRUCTION_SIZE) & M32
+            if ins.row.mnemonic in BLOCK_ENDERS or addr >> PAGE_SHIFT != eip >> PAGE_SHIFT:
+                break
+        block = Block(eip, pa >> PAGE_SHIFT, sites, count)
+        self.cache[pa] = block
+        self.pages.setdefault(pa >> PAGE_SHIFT, []).append(pa)
+        cpu.charge("translation", count * self.profile["bt_translate"])
+        cpu.events["blocks_translated"] += 1
+        cpu.events["instructions_translated"] += count
+
+    @staticmethod
+    def site_kind(ins: Instruction) -> str | None:
+        syntax = ins.row.syntax
+        if syntax == "mov crN, r" and ins.a == 8 or syntax == "mov r, crN" and ins.b == 8:
+            return "inline"                         # a virtual TPR is just memory
+        if syntax in INLINE:
+            return "inline"
+        if ins.row.iclass in (IClass.PRIVILEGED, IClass.SENSITIVE):
+            return "callout"
+        if syntax in INDIRECT:
+            return "lookup"
+        return None
+
+    def invalidate_page(self, ppn: int) -> None:
+        """Guest code was written: its translations are stale."""
+        for pa in self.pages.pop(ppn, ()):
+            block = self.cache.pop(pa, None)
+            if block is not None:
+                for addr in block.sites:
+                    self.cpu.exec_hooks.pop(addr, None)
+                self.cpu.events["tc_invalidations"] += 1
+
+    # -- running translated sites ----------------------------------------------------------
+    def run_site(self, cpu: CPU) -> bool:
+        """Called before a translated site executes. False lets the hardware run it as is."""
+        eip = cpu.eip
+        if self.vcpu.cpl != 0:
+            return False
+        kind = self._site_at(eip)
+        if kind is None:
+            return False
+        if kind == "lookup":
+            cpu.charge("translation", self.profile["bt_tc_lookup"])
+            cpu.events["tc_lookups"] += 1
+            return False
+        ins = self.fetch(eip)
+        if kind == "adaptive":
+            return self._adaptive_store(ins)
+        cpu.eip = (eip + INSTRUCTION_SIZE) & M32
+        try:
+            self.vcpu_execute(ins)
+        except BaseException:
+            cpu.eip = eip
+            raise
+        cost_key = "bt_inline" if kind == "inline" else "bt_callout"
+        cpu.charge("emulation", self.profile[cost_key])
+        cpu.emulated(cpu.cost[ins.row.opcode])
+        cpu.instructions += 1
+        cpu.events["inline" if kind == "inline" else "callouts"] += 1
+        return True
+
+    def _site_at(self, eip: int) -> str | None:
+        if eip in self.adaptive and self.adaptive[eip] >= ADAPT_AFTER:
+            return "adaptive"
+        try:
+            pa = self.cpu.mmu.translate(eip, False, False)
+        except Exception:
+            return None
+        block = self._block_containing(pa)
+        return None if block is None else block.sites.get(eip)
+
+    def _block_containing(self, pa: int) -> Block | None:
+        for key in self.pages.get(pa >> PAGE_SHIFT, ()):
+            block = self.cache[key]
+            if key <= pa < key + block.length * INSTRUCTION_SIZE:
+                return block
+        return None
+
+    def vcpu_execute(self, ins: Instruction) -> None:
+        """Emulate a sensitive or privileged instruction correctly on the virtual CPU."""
+        special = getattr(self, f"_bt_{ins.row.mnemonic}", None)
+        if special is not None and ins.row.iclass is IClass.SENSITIVE:
+            special(ins)
+        else:
+            getattr(self, f"_emu_{ins.row.mnemonic}")(ins)
+
+    def _bt_pushf(self, ins):
+        cpu = self.cpu
+        cpu.push((cpu.eflags & ~IF) | (IF if self.vcpu.interrupt_flag else 0) | FLAGS_ALWAYS_ONE)
+
+    def _bt_popf(self, ins):
+        cpu = self.cpu
+        value = cpu.pop()
+        self.vcpu.interrupt_flag = bool(value & IF)
+        writable = FLAGS_WRITABLE & ~IF
+        cpu.eflags = (cpu.eflags & ~writable) | (value & writable) | IF | FLAGS_ALWAYS_ONE
+
+    def _bt_mov(self, ins):
+        self.cpu.regs[ins.a] = cs_selector(self.vcpu.cpl)
+
+    def _bt_smsw(self, ins):
+        self.cpu.regs[ins.a] = self.vcpu.cr0 & 0xFFFF
+
+    def _bt_sgdt(self, ins):
+        self._store(ins, self.vcpu.gdtr)
+
+    def _bt_sidt(self, ins):
+        self._store(ins, self.vcpu.idtr)
+
+    def _store(self, ins, table):
+        ea = self.cpu.ea(ins)
+        self.cpu.write32(ea, table[0])
+        self.cpu.write32(ea + 4, table[1])
+
+    def _emu_rdtsc(self, ins):
+        cpu = self.cpu
+        cpu.regs[0], cpu.regs[2] = cpu.cycles & M32, (cpu.cycles >> 32) & M32
+
+    # -- adaptive translation of page-table writes -----------------------------------------
+    def handle_page_fault(self, vaddr: int, error: int) -> bool:
+        handled = super().handle_page_fault(vaddr, error)
+        if handled and self.vcpu.cpl == 0:
+            eip = (self.cpu.eip - INSTRUCTION_SIZE) & M32
+            self.adaptive[eip] = self.adaptive.get(eip, 0) + 1
+            if self.adaptive[eip] == ADAPT_AFTER:
+                self.cpu.exec_hooks[eip] = self.run_site
+                self.cpu.events["adaptive_retranslations"] += 1
+        return handled
+
+    def _adaptive_store(self, ins: Instruction) -> bool:
+        """A page-table store re-translated as a callout: no trap, the VMM does it directly."""
+        cpu = self.cpu
+        vaddr = cpu.ea(ins) if ins.row.operands and ins.row.operands[0].value == "m" else None
+        if vaddr is None or not self.shadow.is_traced_address(vaddr):
+            return False
+        cpu.charge("emulation", self.profile["bt_callout"] + self.profile["shadow_update"])
+        self.execute_in_place(unlock=True)
+        self.shadow.traced_write_done(vaddr)
+        cpu.events["callouts"] += 1
+        return True
