@@ -62,13 +62,24 @@ class MMU:
     # -- translation ------------------------------------------------------------------------
     def translate(self, vaddr: int, write: bool, user: bool) -> int:
         if not self.enabled:
-            return self._stage2(vaddr)
+            return vaddr if self.second_stage is None else self._nested_only(vaddr)
         entry = self.tlb.get(vaddr >> PAGE_SHIFT)
         if entry is not None and self._allowed(entry[1], entry[2], write, user) and (
             entry[3] or not write
         ):
             return entry[0] | (vaddr & PAGE_MASK)
         return self._walk(vaddr, write, user)
+
+    def _nested_only(self, vaddr: int) -> int:
+        """Paging off under nested paging: the TLB caches guest-physical → host-physical."""
+        entry = self.tlb.get(vaddr >> PAGE_SHIFT)
+        if entry is None:
+            self.walks += 1
+            before = self.walk_refs
+            entry = (self._stage2(vaddr & ADDR_MASK), True, True, True)
+            self.on_walk(self.walk_refs - before)
+            self._insert(vaddr >> PAGE_SHIFT, entry)
+        return entry[0] | (vaddr & PAGE_MASK)
 
     def _allowed(self, w: bool, u: bool, write: bool, user: bool) -> bool:
         if user and not u:
@@ -92,12 +103,12 @@ class MMU:
                 raise PageFault(vaddr, code)
             self._insert(vaddr >> PAGE_SHIFT, entry)
             return entry[0] | (vaddr & PAGE_MASK)
-        pde_addr = (self.root & ADDR_MASK) | ((vaddr >> 22) << 2)
+        pde_addr = self._stage2((self.root & ADDR_MASK) | ((vaddr >> 22) << 2))
         pde = self._read_entry(pde_addr)
         code = (PF_WRITE if write else 0) | (PF_USER if user else 0)
         if not pde & PTE_P:
             raise PageFault(vaddr, code)
-        pte_addr = (pde & ADDR_MASK) | (((vaddr >> 12) & 0x3FF) << 2)
+        pte_addr = self._stage2((pde & ADDR_MASK) | (((vaddr >> 12) & 0x3FF) << 2))
         pte = self._read_entry(pte_addr)
         if not pte & PTE_P:
             raise PageFault(vaddr, code)
@@ -111,13 +122,14 @@ class MMU:
         self._insert(vaddr >> PAGE_SHIFT, (frame, w, u, dirty))
         return frame | (vaddr & PAGE_MASK)
 
-    def _read_entry(self, gpa: int) -> int:
+    def _read_entry(self, hpa: int) -> int:
+        """One reference of the walk, at a host-physical address."""
         self.walk_refs += 1
-        return self.memory.read32(self._stage2(gpa))
+        return self.memory.read32(hpa)
 
-    def _set_bits(self, gpa: int, value: int, bits: int) -> None:
+    def _set_bits(self, hpa: int, value: int, bits: int) -> None:
         if value & bits != bits:
-            self.memory.write32(self._stage2(gpa), value | bits)
+            self.memory.write32(hpa, value | bits)
 
     def _stage2(self, gpa: int) -> int:
         if self.second_stage is None:

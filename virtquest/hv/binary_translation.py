@@ -218,7 +218,6 @@ class BinaryTranslationVMM(SoftwareVMM):
         if vaddr is None or not self.shadow.is_traced_address(vaddr):
             return False
         cpu.charge("emulation", self.profile["bt_callout"] + self.profile["shadow_update"])
-        self.execute_in_place(unlock=True)
-        self.shadow.traced_write_done(vaddr)
+        self.shadow.emulate_store(vaddr)
         cpu.events["callouts"] += 1
         return True

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from virtquest.emu.errors import VirtQuestError
 from virtquest.hv.binary_translation import BinaryTranslationVMM
+from virtquest.hv.hardware_assist import HardwareAssistVMM
 from virtquest.hv.mode import Mode
 from virtquest.hv.native import NativeMode
 from virtquest.hv.trap_emulate import TrapEmulateVMM
 
 _MODES: dict[str, type] = {"native": NativeMode, "trap-emulate": TrapEmulateVMM,
-                           "binary-translation": BinaryTranslationVMM}
+                           "binary-translation": BinaryTranslationVMM,
+                           "hardware-assist": HardwareAssistVMM}
 
 
 class UnknownMode(VirtQuestError):

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from virtquest.emu.cpu import CPU
+from virtquest.emu.isa import INSTRUCTION_SIZE
 from virtquest.emu.mmu import (
     ADDR_MASK,
     PF_PRESENT,
@@ -131,6 +132,29 @@ class ShadowPaging:
             self._drop(cr3, vpn)
         self.cpu.mmu.invlpg(vaddr)
         self.cpu.events["traced_pt_writes"] += 1
+
+    def emulate_store(self, vaddr: int) -> None:
+        """Run the guest's store at eip on the VMM's behalf (write protection lifted), then drop
+        the shadow entries the written page table had produced."""
+        cpu = self.cpu
+        eip = cpu.eip
+        handler, ins = cpu._fetch(eip)
+        cpu.eip = (eip + INSTRUCTION_SIZE) & 0xFFFFFFFF
+        self.unlocked = True
+        try:
+            handler(ins)
+        except BaseException:
+            cpu.eip = eip
+            raise
+        finally:
+            self.unlocked = False
+        cpu.cycles += cpu.cost[ins.row.opcode]
+        cpu.instructions += 1
+        self.traced_write_done(vaddr)
+
+    def guest_allows_write(self, vaddr: int) -> bool:
+        found = self.guest_lookup(vaddr)
+        return found is not None and bool(found[1] & found[3] & PTE_W)
 
     def invlpg(self, vaddr: int) -> None:
         self._drop(self.guest_cr3, vaddr >> 12)

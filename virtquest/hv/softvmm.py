@@ -260,31 +260,12 @@ class SoftwareVMM:
             return False
         if error & PF_USER or not self.shadow.is_traced_address(vaddr):
             return False
-        found = self.shadow.guest_lookup(vaddr)
-        if not (found[1] & found[3] & 2):     # the guest's own tables forbid the write
+        if not self.shadow.guest_allows_write(vaddr):   # the guest's own tables forbid it
             return False
         self.charge_trap()
-        self.execute_in_place(unlock=True)
-        self.shadow.traced_write_done(vaddr)
+        self.shadow.emulate_store(vaddr)
         self.cpu.charge("emulation", self.profile["shadow_update"])
         return True
-
-    def execute_in_place(self, unlock: bool = False) -> None:
-        """Run the guest instruction at eip on the VMM's behalf (e.g. a traced store)."""
-        cpu = self.cpu
-        eip = cpu.eip
-        handler, ins = cpu._fetch(eip)
-        cpu.eip = (eip + INSTRUCTION_SIZE) & M32
-        self.shadow.unlocked = unlock
-        try:
-            handler(ins)
-        except BaseException:
-            cpu.eip = eip
-            raise
-        finally:
-            self.shadow.unlocked = False
-        cpu.cycles += cpu.cost[ins.row.opcode]
-        cpu.instructions += 1
 
     # -- sensitive instructions: watched, never intercepted ------------------------------
     def _watch_sensitive(self) -> None:

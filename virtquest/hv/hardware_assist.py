@@ -1,0 +1,211 @@
+"""`hardware-assist` (하드웨어 지원 가상화): VT-x / AMD-V.
+
+The guest kernel runs at ring 0 in non-root mode, so the x86 holes are gone: pushf, popf, `mov r,
+cs` and friends see the guest's own state. The hypervisor runs only when the VMCS says an event
+must *exit*: port I/O, HLT, CPUID (always), vmcall, the timer interrupt; and, without EPT, cr3 loads,
+invlpg and page faults (shadow paging). Each exit costs a VM exit, the handler's work and its VMCS
+reads and writes, and a VM entry. With EPT there are no paging exits, but every TLB miss walks two
+dimensions: each guest page-table reference is itself translated (Bhargava et al. 2008).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from virtquest.emu.cpu import CPU, MachineStop
+from virtquest.emu.devices import PORT_TIMER
+from virtquest.emu.encoding import Instruction
+from virtquest.emu.isa import BY_MNEMONIC, VEC_PF, VEC_TIMER
+from virtquest.emu.machine import Machine
+from virtquest.emu.mmu import PF_PRESENT, PF_USER, PF_WRITE
+from virtquest.hv.shadow import ShadowPaging
+
+EPT_LEVELS = 2   # the nested table has as many levels as the guest's (m = n = 2)
+M32 = 0xFFFFFFFF
+
+
+@dataclass
+class VMCS:
+    """The exit controls of one virtual CPU (a small subset of Intel's)."""
+
+    ept: bool
+    io_exiting: bool = True
+    passthrough_ports: set[int] = field(default_factory=set)
+    hlt_exiting: bool = True
+    cr3_load_exiting: bool = True
+    invlpg_exiting: bool = True
+    page_fault_exiting: bool = True
+    descriptor_table_exiting: bool = False
+    tpr_shadow: bool = True       # cr8 reads and writes stay in the guest
+    reads: int = 0
+    writes: int = 0
+
+    @classmethod
+    def for_hardware(cls, ept: bool) -> VMCS:
+        return cls(ept=ept, cr3_load_exiting=not ept, invlpg_exiting=not ept,
+                   page_fault_exiting=not ept)
+
+
+class HardwareAssistVMM:
+    id = "hardware-assist"
+    title_en = "Hardware-assisted virtualization (VT-x / AMD-V)"
+    title_ko = "하드웨어 지원 가상화 (VT-x / AMD-V)"
+
+    def __init__(self, ept: bool | None = None):
+        self.ept_override = ept
+
+    def attach(self, machine: Machine) -> None:
+        cpu = machine.cpu
+        self.machine, self.cpu, self.profile = machine, cpu, cpu.profile
+        ept = cpu.profile.ept if self.ept_override is None else self.ept_override
+        self.vmcs = VMCS.for_hardware(ept)
+        cpu.hypervisor_present = True
+        cpu.exception_hook = self.on_exception
+        self.shadow = None if ept else ShadowPaging(cpu, self._hidden_fault)
+        if ept:
+            cpu.mmu.second_stage = self.nested_translate
+        self._install_exits()
+        machine.vmm = self
+        machine.divergences = []
+
+    # -- exits -------------------------------------------------------------------------------
+    def _install_exits(self) -> None:
+        exits = {"in": self._exit_io, "out": self._exit_io, "hlt": self._exit_hlt,
+                 "cpuid": self._exit_cpuid, "vmcall": self._exit_vmcall}
+        if self.vmcs.cr3_load_exiting:
+            exits["mov"] = self._exit_mov_cr
+        if self.vmcs.invlpg_exiting:
+            exits["invlpg"] = self._exit_invlpg
+        cpu = self.cpu
+        for mnemonic, handler in exits.items():
+            for row in BY_MNEMONIC[mnemonic]:
+                if mnemonic == "mov" and row.syntax != "mov crN, r":
+                    continue
+                cpu.handlers[row.opcode] = self._exiting(row, handler, cpu.handlers[row.opcode])
+        cpu.forget_decoded()
+
+    def _exiting(self, row, handler, original):
+        def run(ins: Instruction) -> None:
+            if not handler(ins, original):
+                original(ins)
+        return run
+
+    def charge_exit(self, reason: str, reads: int = 3, writes: int = 1) -> None:
+        """One VM exit, its handler with its VMCS accesses, and the VM entry back."""
+        p, cpu = self.profile, self.cpu
+        cpu.charge("trap", p["vm_exit"] + p["vm_entry"])
+        cpu.charge("emulation", p["hav_handler"] + reads * p["vmcs_read"] + writes * p["vmcs_write"])
+        self.vmcs.reads += reads
+        self.vmcs.writes += writes
+        cpu.events["vm_exits"] += 1
+        cpu.events[f"vm_exit.{reason}"] += 1
+
+    def _emulated(self, ins: Instruction) -> None:
+        """The exiting instruction counts as executed for the guest; step() charges nothing."""
+        cpu = self.cpu
+        cpu.emulated(cpu.cost[ins.row.opcode])
+        cpu.cycles -= cpu.cost[ins.row.opcode]   # step() adds the native cost after the handler
+
+    def _exit_io(self, ins: Instruction, original) -> bool:
+        port = ins.imm & 0xFFFF
+        if not self.vmcs.io_exiting or port in self.vmcs.passthrough_ports:
+            self.machine.violations.append(
+                f"{ins.text()}: the guest drove the real device on port {port:#x} directly")
+            return False
+        self.charge_exit("io", reads=4, writes=1)
+        self.cpu.charge("emulation", self.profile["virtual_io"])
+        if ins.row.mnemonic == "in":
+            self.cpu.regs[ins.a] = self.machine.bus.read(port)
+        else:
+            if port == PORT_TIMER:
+                self.machine.timer.now = self.cpu.guest_clock
+            self.machine.bus.write(port, self.cpu.regs[ins.a])
+        self._emulated(ins)
+        return True
+
+    def _exit_hlt(self, ins: Instruction, original) -> bool:
+        cpu, timer = self.cpu, self.machine.timer
+        self.charge_exit("hlt")
+        if not cpu.interrupts_enabled() or timer.next_fire < 0:
+            raise MachineStop("halted", "the guest halted with interrupts disabled or no timer "
+                                        "running, so nothing can wake it")
+        if timer.next_fire > cpu.guest_clock:
+            cpu.charge("idle", timer.next_fire - cpu.guest_clock)
+        self._emulated(ins)
+        return True
+
+    def _exit_cpuid(self, ins: Instruction, original) -> bool:
+        self.charge_exit("cpuid", reads=3, writes=5)
+        original(ins)                     # the VMM answers with the hypervisor bit set
+        return True
+
+    def _exit_vmcall(self, ins: Instruction, original) -> bool:
+        return False                      # no hypercall interface: the guest gets #UD
+
+    def _exit_mov_cr(self, ins: Instruction, original) -> bool:
+        if ins.a not in (0, 3):
+            return False
+        self.charge_exit("cr_access")
+        cpu = self.cpu
+        value = cpu.regs[ins.b]
+        if ins.a == 3:
+            cpu.cr3 = value
+            if cpu.mmu.walker is not None:
+                self.shadow.switch(value)
+        else:
+            was = bool(cpu.cr0 & 0x80000000)
+            cpu.cr0 = value
+            now = bool(value & 0x80000000)
+            if now and not was:
+                self.shadow.install(cpu.cr3)
+            elif was and not now:
+                self.shadow.uninstall()
+        self._emulated(ins)
+        return True
+
+    def _exit_invlpg(self, ins: Instruction, original) -> bool:
+        self.charge_exit("invlpg")
+        ea = self.cpu.ea(ins)
+        self.shadow.invlpg(ea)
+        self.cpu.mmu.invlpg(ea)
+        self._emulated(ins)
+        return True
+
+    # -- exceptions and interrupts ---------------------------------------------------------
+    def on_exception(self, cpu: CPU, vector: int, error: int, return_eip: int,
+                     software: bool) -> bool:
+        if vector == VEC_TIMER and not software:
+            self.charge_exit("external_interrupt")
+            cpu.events["injected"] += 1
+            return False                  # injected on VM entry: delivered through the guest IDT
+        if vector == VEC_PF and not software and self.vmcs.page_fault_exiting:
+            self.charge_exit("page_fault", reads=4, writes=2)
+            if self._traced_store(error):
+                return True
+            cpu.events["injected"] += 1
+            return False                  # a true guest fault: injected into the guest
+        return False
+
+    def _hidden_fault(self) -> None:
+        """Shadow paging without EPT: the #PF exits, the VMM fills the shadow, and re-enters."""
+        self.charge_exit("page_fault", reads=4, writes=2)
+        self.cpu.charge("emulation", self.profile["shadow_fill"])
+
+    def _traced_store(self, error: int) -> bool:
+        vaddr = self.cpu.cr2
+        if error & (PF_PRESENT | PF_WRITE) != PF_PRESENT | PF_WRITE or error & PF_USER:
+            return False
+        if not self.shadow.is_traced_address(vaddr) or not self.shadow.guest_allows_write(vaddr):
+            return False
+        self.shadow.emulate_store(vaddr)
+        self.cpu.charge("emulation", self.profile["shadow_update"])
+        return True
+
+    # -- nested paging -----------------------------------------------------------------------
+    def nested_translate(self, gpa: int) -> tuple[int, int]:
+        """EPT: guest-physical to host-physical. The guest owns its RAM 1:1 here; the cost is the
+        walk of the nested table's levels for every guest-physical address touched."""
+        if gpa >= self.machine.memory.size:
+            self.machine.violations.append(f"guest-physical {gpa:#x} is outside the guest's RAM")
+        return gpa, EPT_LEVELS
+
