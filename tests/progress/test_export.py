@@ -141,6 +141,7 @@ HOSTILE = {
     "cycles as text": with_change("attempts.0.cycles", "100"),
     "absurd integer": with_change("attempts.0.cycles", 10**30),
     "negative seconds": with_change("quiz_answers.0.seconds", -1),
+    "seconds beyond float": with_change("quiz_answers.0.seconds", 10**400),
     "negative xp": with_change("xp_events.0.amount", -100),
     "date in 1970": with_change("attempts.0.at", "1970-01-01T00:00:00+00:00"),
     "date in 9999": with_change("quiz_answers.0.at", "9999-12-31T00:00:00+00:00"),

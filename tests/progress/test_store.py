@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
 from tests.progress.conftest import KST, MOMENT
@@ -113,7 +116,7 @@ def test_an_unsolved_level_has_a_best_result_but_is_not_cleared(store):
 
 @pytest.mark.parametrize("change", [
     {"mode": "warp-drive"}, {"cycles": -1}, {"stars": 4}, {"stars": True},
-    {"seconds": float("nan")}, {"level_id": "../../etc"}, {"choices": {"s": "gpu"}},
+    {"seconds": float("nan")}, {"seconds": 10**400}, {"level_id": "../../etc"}, {"choices": {"s": "gpu"}},
 ])
 def test_bad_attempts_are_refused_and_nothing_is_written(store, change):
     pid = store.current_profile_id()
@@ -204,3 +207,22 @@ def test_naive_times_are_refused(store):
     with pytest.raises(ValueError):
         store.mark_active_day(pid, MOMENT.replace(tzinfo=None))
     assert KST.utcoffset(None).total_seconds() == 9 * 3600
+
+
+def test_a_second_writer_waits_for_the_first_instead_of_failing(store):
+    pid = store.current_profile_id()
+    done: list[bool] = []
+
+    def other_process_like_writer():
+        with open_store() as second:
+            second.add_xp(pid, 1, "quiz_wrong")
+            done.append(True)
+
+    with store.transaction():
+        store.add_xp(pid, 1, "quiz_wrong")
+        writer = threading.Thread(target=other_process_like_writer)
+        writer.start()
+        time.sleep(0.2)
+        assert not done  # blocked on the write lock, not failed
+    writer.join(timeout=10)
+    assert done and store.xp_total(pid) == 2

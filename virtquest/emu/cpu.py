@@ -260,13 +260,14 @@ class CPU:
             raise CpuFault(VEC_GP, vector * 8 + 2)
         if software and ((flags >> 1) & 3) < self.cpl:
             raise _GateDenied(vector * 8 + 2)
+        target = (flags >> 3) & 3          # the ring the handler runs in (0 unless a VMM says)
         old_esp, old_cs, old_flags = self.regs[4], cs_selector(self.cpl), self.eflags
-        new_esp = self.msrs[MSR_KERNEL_ESP] if self.cpl > 0 else old_esp
+        new_esp = self.msrs[MSR_KERNEL_ESP] if self.cpl > target else old_esp
         frame = (old_esp, old_flags, old_cs, return_eip, error)
         for k, value in enumerate(frame, start=1):
             self.write32_sup((new_esp - 4 * k) & M32, value)
         self.regs[4] = (new_esp - 4 * len(frame)) & M32
-        self.cpl = 0
+        self.cpl = min(target, self.cpl)
         self.eflags &= ~IF
         self.eip = handler
         self.cycles += self.profile["exception_entry"]

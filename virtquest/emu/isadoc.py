@@ -43,11 +43,12 @@ else is `#UD`.
 """ + "".join(f"| {v} ({v:#x}) | {name} |\n" for v, name in sorted(VECTOR_NAMES.items())) + """
 **IDT.** `lidt [m]` loads a dword *base* from `[m]` and a dword *limit* from `[m+4]`. Entry *v* is
 8 bytes at `base + 8·v`: a dword handler address and a dword of flags (bit 0 present, bits 1–2
-DPL). `int n` raises #GP (error `8·n+2`) when the entry's DPL is below the caller's CPL; so does any
+DPL, bits 3–4 the ring the handler runs in — 0 for an ordinary kernel; a paravirtualized guest's
+trap table uses 1, so a system call reaches its ring-1 kernel without the hypervisor). `int n` raises #GP (error `8·n+2`) when the entry's DPL is below the caller's CPL; so does any
 vector whose entry is missing or beyond the limit. A fault while delivering is delivered as that
 fault; a second one is a **triple fault** and stops the machine.
 
-**Frame.** On delivery, if CPL > 0 the stack switches to MSR 0x175. The CPU pushes, in order:
+**Frame.** On delivery, if the CPL is above the handler's ring the stack switches to MSR 0x175. The CPU pushes, in order:
 old `esp`, `eflags`, `cs` (old CPL in its low bits), the return `eip` (the faulting instruction for
 a fault; the next one for `int n` and interrupts) and an error code (always; 0 when there is
 none). So at the handler's first instruction:
@@ -60,7 +61,7 @@ none). So at the handler's first instruction:
 | `[esp+12]` | eflags |
 | `[esp+16]` | old esp |
 
-CPL becomes 0 and IF is cleared. `iret` pops `eip`, `cs`, `eflags`, `esp` (remove the error code
+CPL becomes the handler's ring (0) and IF is cleared. `iret` pops `eip`, `cs`, `eflags`, `esp` (remove the error code
 first with `add esp, 4`); the new CPL is `cs & 3` and may not be more privileged than the current.
 
 **Paging.** With cr0.PG, two-level x86-32 paging: 4 KiB pages, page directory at cr3, entry bits

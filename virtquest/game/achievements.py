@@ -41,7 +41,7 @@ class AchievementsError(VirtQuestError):
 
 
 class Text(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
     ko: str = Field(min_length=1)
     en: str = Field(min_length=1)
 
@@ -49,7 +49,7 @@ class Text(BaseModel):
 class Condition(BaseModel):
     """One metric reaching a threshold; level metrics may be narrowed by a glob on level ids."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
     metric: Metric
     at_least: int = Field(default=1, ge=1)
     level_pattern: str | None = Field(default=None, min_length=1, max_length=64)
@@ -62,7 +62,7 @@ class Condition(BaseModel):
 
 
 class Achievement(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)
     title: Text
     description: Text
@@ -70,7 +70,7 @@ class Achievement(BaseModel):
 
 
 class AchievementFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     schema_version: Literal[1]
     achievements: list[Achievement] = Field(min_length=1)
 

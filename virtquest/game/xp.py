@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from virtquest.game.achievements import Achievement, evaluate_achievements
+from virtquest.game.achievements import Achievement, AchievementsError, evaluate_achievements
 from virtquest.game.streak import StreakStatus, record_activity
 from virtquest.progress.clock import local_now, require_aware
 from virtquest.progress.records import AttemptRecorded
@@ -46,6 +46,7 @@ class ActivityEffects:
     level_after: int
     streak: StreakStatus
     new_achievements: tuple[Achievement, ...]
+    warnings: tuple[str, ...] = ()  # for the learner: e.g. achievements could not be checked
 
     @property
     def leveled_up(self) -> bool:
@@ -92,16 +93,22 @@ def settle_activity(
 ) -> ActivityEffects:
     """Give the awards, count the day for the streak and unlock what became true."""
     xp_before = store.xp_total(profile_id)
+    warnings: tuple[str, ...] = ()
     with store.transaction():
         for reason, amount in awards:
             store.add_xp(profile_id, amount, reason, ref=ref, at=now)
         streak = record_activity(store, profile_id, now)
-        unlocked = evaluate_achievements(store, profile_id, now=now)
+        try:
+            unlocked = evaluate_achievements(store, profile_id, now=now)
+        except AchievementsError as exc:
+            # A broken achievements file must not cost the learner the answer itself; the
+            # achievements are evaluated again after the next activity.
+            unlocked, warnings = [], (str(exc),)
     xp_after = store.xp_total(profile_id)
     return ActivityEffects(
         xp_gained=xp_after - xp_before, xp_total=xp_after,
         level_before=level_for(xp_before).level, level_after=level_for(xp_after).level,
-        streak=streak, new_achievements=tuple(unlocked),
+        streak=streak, new_achievements=tuple(unlocked), warnings=warnings,
     )
 
 

@@ -39,7 +39,11 @@ from virtquest.progress.records import (
     ANSWER_KINDS,
     CHOICES,
     MAX_ANSWER_JSON_CHARS,
+    MAX_CYCLES,
+    MAX_REF_LENGTH,
+    MAX_SECONDS,
     MAX_STARS,
+    MAX_XP_AWARD,
     MODE_IDS,
     check_id,
     check_profile_name,
@@ -76,7 +80,9 @@ def _plain(check: Callable[[], Any]) -> Any:
         raise ValueError(str(exc)) from None
 
 
-def _as_timestamp(value: str) -> datetime:
+def _as_timestamp(value: object) -> datetime:
+    if not isinstance(value, str):
+        raise ValueError("expected an ISO-8601 date and time as text")
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
@@ -88,7 +94,9 @@ def _as_timestamp(value: str) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _as_day(value: str) -> date:
+def _as_day(value: object) -> date:
+    if not isinstance(value, str):
+        raise ValueError("expected a date YYYY-MM-DD as text")
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -98,9 +106,13 @@ def _as_day(value: str) -> date:
 def _as_number(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError("expected a number")
-    if not math.isfinite(value):
+    try:
+        number = float(value)
+    except OverflowError:
+        raise ValueError("number too large") from None
+    if not math.isfinite(number):
         raise ValueError("expected a finite number")
-    return float(value)
+    return number
 
 
 def _small_json(value: JsonValue) -> JsonValue:
@@ -110,10 +122,10 @@ def _small_json(value: JsonValue) -> JsonValue:
 
 
 Id = Annotated[StrictStr, AfterValidator(_as_id)]
-Timestamp = Annotated[StrictStr, AfterValidator(_as_timestamp)]
-Day = Annotated[StrictStr, AfterValidator(_as_day)]
-Count = Annotated[StrictInt, Field(ge=0, le=10**15)]
-Seconds = Annotated[float, BeforeValidator(_as_number), Field(ge=0, le=10**7)]
+Timestamp = Annotated[datetime, BeforeValidator(_as_timestamp)]
+Day = Annotated[date, BeforeValidator(_as_day)]
+Count = Annotated[StrictInt, Field(ge=0, le=MAX_CYCLES)]
+Seconds = Annotated[float, BeforeValidator(_as_number), Field(ge=0, le=MAX_SECONDS)]
 Rows = Field(default_factory=list, max_length=MAX_ROWS)
 
 
@@ -164,6 +176,9 @@ def _card_time(value: str) -> str:
     return value
 
 
+CardTime = Annotated[StrictStr, AfterValidator(_card_time)]
+
+
 class FsrsCardState(_Model):
     """fsrs.Card.to_dict(), checked field by field (FSRS difficulty lies in 1–10)."""
 
@@ -172,8 +187,8 @@ class FsrsCardState(_Model):
     step: Annotated[StrictInt, Field(ge=0, le=100)] | None
     stability: Annotated[float, BeforeValidator(_as_number), Field(ge=0, le=10**6)] | None
     difficulty: Annotated[float, BeforeValidator(_as_number), Field(ge=0, le=11)] | None
-    due: Annotated[StrictStr, AfterValidator(_card_time)]
-    last_review: Timestamp | None
+    due: CardTime
+    last_review: CardTime | None
 
 
 class ExportedCard(_Model):
@@ -183,9 +198,9 @@ class ExportedCard(_Model):
 
 
 class ExportedXp(_Model):
-    amount: Annotated[StrictInt, Field(ge=0, le=10**6)]
+    amount: Annotated[StrictInt, Field(ge=0, le=MAX_XP_AWARD)]
     reason: Id
-    ref: Annotated[StrictStr, Field(max_length=200)] | None = None
+    ref: Annotated[StrictStr, Field(max_length=MAX_REF_LENGTH)] | None = None
     at: Timestamp
 
 
@@ -285,8 +300,11 @@ def _answer_row(answer: Any) -> dict[str, Any]:
 def export_profile(store: Store, profile_id: int, path: str | Path) -> dict[str, int]:
     """Write the profile to `path` (atomically: a crash never leaves half a file); row counts."""
     document = export_document(store, profile_id)
-    text = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
-    _write_atomically(Path(path), text.encode("utf-8"))
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    try:
+        _write_atomically(Path(path), text.encode("utf-8"))
+    except OSError as exc:
+        raise ProgressError(f"cannot write {path}: {exc.strerror or exc}") from exc
     return _counts(document)
 
 

@@ -16,7 +16,7 @@ from virtquest.progress.errors import ProgressError
 
 V1_PROFILES_ATTEMPTS_QUIZ = """
 CREATE TABLE profiles (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reuse a deleted learner's id
     name TEXT NOT NULL UNIQUE,
     created_at TEXT NOT NULL
 );

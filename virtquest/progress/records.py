@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from virtquest.progress.clock import parse_utc
 from virtquest.progress.errors import ProgressError
 
 # Mode ids are a contract (SPEC §5); choices are the three answers of a lab slot (SPEC §7).
@@ -15,6 +18,11 @@ CHOICES = ("cpu", "hypervisor", "guest")
 # How a quiz answer met its review card: first sight, on or after its due time, or before it.
 ANSWER_KINDS = ("new", "review", "early")
 MAX_STARS = 3
+# Upper bounds shared by the store and the import check, so every stored row can be exported.
+MAX_CYCLES = 10**15
+MAX_SECONDS = 10**7  # time spent on one answer or attempt (about 115 days)
+MAX_XP_AWARD = 10**6
+MAX_REF_LENGTH = 200
 MAX_NAME_LENGTH = 64
 MAX_ID_LENGTH = 128
 MAX_ANSWER_JSON_CHARS = 10_000  # an answer is a choice or a short ordering, never a blob
@@ -60,9 +68,12 @@ def check_seconds(value: object) -> float | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ProgressError(f"seconds must be a number, got {value!r}")
-    seconds = float(value)
-    if not 0 <= seconds < 1e9:  # also refuses NaN and infinities
-        raise ProgressError(f"seconds must be ≥ 0 and finite, got {value!r}")
+    try:
+        seconds = float(value)
+    except OverflowError:
+        seconds = math.inf
+    if not 0 <= seconds <= MAX_SECONDS:  # also refuses NaN and infinities
+        raise ProgressError(f"seconds must be between 0 and {MAX_SECONDS}, got {value!r}")
     return seconds
 
 
@@ -70,6 +81,26 @@ def check_mode(value: object) -> str:
     if value not in MODE_IDS:
         raise ProgressError(f"unknown mode {value!r}; expected one of {', '.join(MODE_IDS)}")
     return str(value)
+
+
+def answer_json(answer: object) -> str | None:
+    """A learner's answer as JSON text (sets become sorted lists), bounded in size."""
+    if answer is None:
+        return None
+    try:
+        text = json.dumps(answer, ensure_ascii=False, allow_nan=False, sort_keys=True,
+                          default=_plain_answer)
+    except (TypeError, ValueError) as exc:
+        raise ProgressError(f"a quiz answer must be plain JSON data: {exc}") from exc
+    if len(text) > MAX_ANSWER_JSON_CHARS:
+        raise ProgressError(f"a quiz answer is too long ({len(text)} characters)")
+    return text
+
+
+def _plain_answer(value: object) -> object:
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=repr)
+    raise TypeError(f"{type(value).__name__} is not JSON data")
 
 
 def check_choices(value: object) -> dict[str, str]:
@@ -90,6 +121,10 @@ class Profile:
     created_at: datetime
     current: bool
 
+    @classmethod
+    def from_row(cls, row: dict[str, Any], current_id: int) -> Profile:
+        return cls(row["id"], row["name"], parse_utc(row["created_at"]), row["id"] == current_id)
+
 
 @dataclass(frozen=True)
 class Attempt:
@@ -101,6 +136,14 @@ class Attempt:
     stars: int
     seconds: float | None
     at: datetime
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Attempt:
+        return cls(
+            id=row["id"], level_id=row["level_id"], choices=json.loads(row["choices"]),
+            mode=row["mode"], cycles=row["cycles"], stars=row["stars"], seconds=row["seconds"],
+            at=parse_utc(row["at"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -127,6 +170,12 @@ class BestResult:
     def cleared(self) -> bool:
         return self.stars >= 1
 
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> BestResult:
+        cleared = row["first_cleared_at"]
+        return cls(row["level_id"], row["stars"], row["cycles"], row["attempt_id"],
+                   parse_utc(cleared) if cleared else None)
+
 
 @dataclass(frozen=True)
 class QuizAnswer:
@@ -139,6 +188,15 @@ class QuizAnswer:
     seconds: float | None
     at: datetime
 
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> QuizAnswer:
+        return cls(
+            id=row["id"], question_id=row["question_id"], correct=bool(row["correct"]),
+            answer=None if row["answer"] is None else json.loads(row["answer"]),
+            kind=row["kind"], rating=row["rating"], seconds=row["seconds"],
+            at=parse_utc(row["at"]),
+        )
+
 
 @dataclass(frozen=True)
 class CardRecord:
@@ -149,6 +207,11 @@ class CardRecord:
     due: datetime
     flagged_by: str | None
 
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> CardRecord:
+        return cls(row["question_id"], json.loads(row["card"]), parse_utc(row["due"]),
+                   row["flagged_by"])
+
 
 @dataclass(frozen=True)
 class XpEvent:
@@ -157,6 +220,10 @@ class XpEvent:
     reason: str
     ref: str | None
     at: datetime
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> XpEvent:
+        return cls(row["id"], row["amount"], row["reason"], row["ref"], parse_utc(row["at"]))
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,13 @@ def find_damage(path: Path) -> str | None:
 
     Raises ProgressError for a newer schema version or a file that cannot be read at all.
     """
-    if not path.exists() or path.stat().st_size == 0:
-        return None  # SQLite treats an empty file as an empty database
-    return _header_damage(path) or _sqlite_damage(path)
+    try:
+        if not path.exists() or path.stat().st_size == 0:
+            return None  # SQLite treats an empty file as an empty database
+        return _header_damage(path) or _sqlite_damage(path)
+    except OSError as exc:
+        raise ProgressError(f"cannot read the progress database {path}: "
+                            f"{exc.strerror or exc}") from exc
 
 
 def _header_damage(path: Path) -> str | None:

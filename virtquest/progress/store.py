@@ -23,8 +23,10 @@ from virtquest.progress.migrations import migrate
 from virtquest.progress.paths import database_path
 from virtquest.progress.records import (
     ANSWER_KINDS,
-    MAX_ANSWER_JSON_CHARS,
+    MAX_CYCLES,
+    MAX_REF_LENGTH,
     MAX_STARS,
+    MAX_XP_AWARD,
     ActiveDay,
     Attempt,
     AttemptRecorded,
@@ -33,6 +35,7 @@ from virtquest.progress.records import (
     Profile,
     QuizAnswer,
     XpEvent,
+    answer_json,
     check_choices,
     check_count,
     check_id,
@@ -71,39 +74,45 @@ def open_store(path: str | Path | None = None) -> Store:
     backup = None
     damage = find_damage(target)
     if damage is not None:
-        backup = move_aside(target)
+        backup = _keep_aside(target)
         warnings.append(
             f"The progress database was damaged ({damage}). It was kept as {backup.name} in "
             f"{backup.parent} and a fresh one was started."
         )
-    db = _connect(target)
     try:
+        db = Database(target, execute_plugins=False)
+    except sqlite3.Error as exc:
+        raise ProgressError(f"cannot open the progress database {target}: {exc}") from exc
+    try:
+        _configure(db)
         migrate(db)
         store = Store(db, StoreOpened(target, tuple(warnings), backup))
         store.current_profile_id()  # a default profile on first use
+    except sqlite3.Error as exc:
+        db.close()
+        raise ProgressError(f"cannot open the progress database {target}: {exc}") from exc
     except BaseException:
         db.close()
         raise
     return store
 
 
-def _connect(path: Path) -> Database:
+def _keep_aside(path: Path) -> Path:
     try:
-        db = Database(path, execute_plugins=False)
-    except sqlite3.Error as exc:
-        raise ProgressError(f"cannot open the progress database {path}: {exc}") from exc
-    try:
-        db.execute("PRAGMA foreign_keys = ON")
-        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        db.enable_wal()
-        # FULL, not NORMAL: in WAL mode NORMAL keeps the database consistent but may lose the
-        # last commits on a power cut. Progress writes are few and small (one per answer or
-        # attempt), so an fsync per commit costs nothing a learner notices and nothing is lost.
-        db.execute("PRAGMA synchronous = FULL")
-    except BaseException:
-        db.close()
-        raise
-    return db
+        return move_aside(path)
+    except OSError as exc:
+        raise ProgressError(f"the progress database {path} is damaged and could not be moved "
+                            f"aside: {exc.strerror or exc}") from exc
+
+
+def _configure(db: Database) -> None:
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.enable_wal()
+    # FULL, not NORMAL: in WAL mode NORMAL keeps the database consistent but may lose the last
+    # commits on a power cut. Progress writes are few and small (one per answer or attempt), so
+    # an fsync per commit costs nothing a learner notices, and nothing committed is lost.
+    db.execute("PRAGMA synchronous = FULL")
 
 
 class Store:
@@ -133,8 +142,23 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Store]:
         """All writes inside commit together or not at all (nested blocks are savepoints)."""
-        with self.db.atomic():
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield self
+            return
+        # IMMEDIATE takes the write lock up front: when the app and a `virtquest` command write
+        # at once, one waits (busy_timeout) instead of failing halfway through its transaction.
+        self.db.conn.execute("BEGIN IMMEDIATE")
+        try:
             yield self
+        except BaseException:
+            self.db.rollback()
+            raise
+        try:
+            self.db.conn.execute("COMMIT")
+        except BaseException:
+            self.db.rollback()
+            raise
 
     def _rows(self, sql: str, params: tuple = ()) -> list[dict[str, Any]]:
         cursor = self.db.execute(sql, params)
@@ -192,12 +216,12 @@ class Store:
     def list_profiles(self) -> list[Profile]:
         current = self.current_profile_id()
         rows = self._rows("SELECT id, name, created_at FROM profiles ORDER BY id")
-        return [_profile(row, current) for row in rows]
+        return [Profile.from_row(row, current) for row in rows]
 
     def profile(self, profile_id: int) -> Profile:
         self._require_profile(profile_id)
         row = self._rows("SELECT id, name, created_at FROM profiles WHERE id = ?", (profile_id,))
-        return _profile(row[0], self.current_profile_id())
+        return Profile.from_row(row[0], self.current_profile_id())
 
     def profile_id_by_name(self, name: str) -> int | None:
         found = self._scalar("SELECT id FROM profiles WHERE name = ?", (name.strip(),))
@@ -264,7 +288,7 @@ class Store:
             "level_id": check_id(level_id, "a level id"),
             "choices": json.dumps(check_choices(dict(choices)), sort_keys=True),
             "mode": check_mode(mode),
-            "cycles": check_count(cycles, "cycles"),
+            "cycles": check_count(cycles, "cycles", MAX_CYCLES),
             "stars": check_count(stars, "stars", MAX_STARS),
             "seconds": check_seconds(seconds),
             "at": utc_text(at or local_now()),
@@ -299,14 +323,14 @@ class Store:
         if level_id is not None:
             where, params = where + " AND level_id = ?", [profile_id, level_id]
         rows = self._rows(f"SELECT * FROM attempts WHERE {where} ORDER BY at, id", tuple(params))
-        return [_attempt(row) for row in rows]
+        return [Attempt.from_row(row) for row in rows]
 
     def best_results(self, profile_id: int) -> dict[str, BestResult]:
         """Level id → the best attempt so far (most stars, then fewest cycles)."""
         rows = self._rows(
             "SELECT * FROM best_results WHERE profile_id = ? ORDER BY level_id", (profile_id,)
         )
-        return {row["level_id"]: _best(row) for row in rows}
+        return {row["level_id"]: BestResult.from_row(row) for row in rows}
 
     def modes_played(self, profile_id: int) -> set[str]:
         rows = self._rows("SELECT DISTINCT mode FROM attempts WHERE profile_id = ?", (profile_id,))
@@ -328,7 +352,7 @@ class Store:
             raise ProgressError(f"answer kind must be one of {', '.join(ANSWER_KINDS)}")
         row = {
             "profile_id": profile_id, "question_id": check_id(question_id, "a question id"),
-            "correct": int(bool(correct)), "answer": _answer_json(answer), "kind": kind,
+            "correct": int(bool(correct)), "answer": answer_json(answer), "kind": kind,
             "rating": None if rating is None else check_count(rating, "rating", 4),
             "seconds": check_seconds(seconds), "at": utc_text(at or local_now()),
         }
@@ -342,7 +366,7 @@ class Store:
         if question_id is not None:
             where, params = where + " AND question_id = ?", (profile_id, question_id)
         rows = self._rows(f"SELECT * FROM quiz_answers WHERE {where} ORDER BY at, id", params)
-        return [_quiz_answer(row) for row in rows]
+        return [QuizAnswer.from_row(row) for row in rows]
 
     def count_quiz_answers(
         self, profile_id: int, *, correct: bool | None = None, kind: str | None = None,
@@ -364,7 +388,7 @@ class Store:
             "SELECT * FROM review_cards WHERE profile_id = ? AND question_id = ?",
             (profile_id, question_id),
         )
-        return _card(rows[0]) if rows else None
+        return CardRecord.from_row(rows[0]) if rows else None
 
     def put_card(
         self, profile_id: int, question_id: str, card: Mapping[str, Any], *,
@@ -386,7 +410,7 @@ class Store:
             "SELECT * FROM review_cards WHERE profile_id = ? ORDER BY due, question_id",
             (profile_id,),
         )
-        return [_card(row) for row in rows]
+        return [CardRecord.from_row(row) for row in rows]
 
     # --- XP ---------------------------------------------------------------------------------
 
@@ -394,8 +418,8 @@ class Store:
                at: datetime | None = None) -> int:
         """Record an XP award (an event, so the total can always be explained)."""
         row = {
-            "profile_id": profile_id, "amount": check_count(amount, "XP"),
-            "reason": check_id(reason, "an XP reason"), "ref": ref,
+            "profile_id": profile_id, "amount": check_count(amount, "XP", MAX_XP_AWARD),
+            "reason": check_id(reason, "an XP reason"), "ref": _check_ref(ref),
             "at": utc_text(at or local_now()),
         }
         self._require_profile(profile_id)
@@ -411,8 +435,7 @@ class Store:
         rows = self._rows(
             "SELECT * FROM xp_events WHERE profile_id = ? ORDER BY at, id", (profile_id,)
         )
-        return [XpEvent(row["id"], row["amount"], row["reason"], row["ref"], parse_utc(row["at"]))
-                for row in rows]
+        return [XpEvent.from_row(row) for row in rows]
 
     # --- daily activity and achievements ----------------------------------------------------
 
@@ -458,48 +481,11 @@ class Store:
         return {row["achievement_id"]: parse_utc(row["unlocked_at"]) for row in rows}
 
 
-def _answer_json(answer: object) -> str | None:
-    if answer is None:
-        return None
-    try:
-        text = json.dumps(answer, ensure_ascii=False, allow_nan=False, sort_keys=True)
-    except (TypeError, ValueError) as exc:
-        raise ProgressError(f"a quiz answer must be plain JSON data: {exc}") from exc
-    if len(text) > MAX_ANSWER_JSON_CHARS:
-        raise ProgressError(f"a quiz answer is too long ({len(text)} characters)")
-    return text
+def _check_ref(ref: str | None) -> str | None:
+    if ref is not None and (not isinstance(ref, str) or len(ref) > MAX_REF_LENGTH):
+        raise ProgressError(f"an XP reference must be a text of at most {MAX_REF_LENGTH} characters")
+    return ref
 
 
 def _utc_or_none(moment: datetime | None) -> str | None:
     return None if moment is None else utc_text(moment)
-
-
-def _profile(row: dict[str, Any], current: int) -> Profile:
-    return Profile(row["id"], row["name"], parse_utc(row["created_at"]), row["id"] == current)
-
-
-def _attempt(row: dict[str, Any]) -> Attempt:
-    return Attempt(
-        id=row["id"], level_id=row["level_id"], choices=json.loads(row["choices"]),
-        mode=row["mode"], cycles=row["cycles"], stars=row["stars"], seconds=row["seconds"],
-        at=parse_utc(row["at"]),
-    )
-
-
-def _best(row: dict[str, Any]) -> BestResult:
-    cleared = row["first_cleared_at"]
-    return BestResult(row["level_id"], row["stars"], row["cycles"], row["attempt_id"],
-                      parse_utc(cleared) if cleared else None)
-
-
-def _quiz_answer(row: dict[str, Any]) -> QuizAnswer:
-    return QuizAnswer(
-        id=row["id"], question_id=row["question_id"], correct=bool(row["correct"]),
-        answer=None if row["answer"] is None else json.loads(row["answer"]),
-        kind=row["kind"], rating=row["rating"], seconds=row["seconds"], at=parse_utc(row["at"]),
-    )
-
-
-def _card(row: dict[str, Any]) -> CardRecord:
-    return CardRecord(row["question_id"], json.loads(row["card"]), parse_utc(row["due"]),
-                      row["flagged_by"])
