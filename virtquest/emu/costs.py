@@ -35,6 +35,8 @@ VIRTUALIZATION_KEYS = frozenset({
     "bt_callout",     # a callout from translated code into the VMM
     "vmcs_read", "vmcs_write",   # VMREAD / VMWRITE in an exit handler
     "hav_handler",    # the hypervisor's own work to handle one VM exit
+    "hypercall",      # one hypercall into the paravirtual VMM and back
+    "mmu_update_entry",  # validating one page-table update of a batched mmu_update
 })
 REQUIRED_KEYS = frozenset(COST_KEYS) | MACHINE_KEYS | VIRTUALIZATION_KEYS
 

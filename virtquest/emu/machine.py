@@ -64,6 +64,9 @@ class Machine:
         self.stopped: tuple[str, str] | None = None
         # Every touch of real privileged state or a real device the guest was not given.
         self.violations: list[str] = []
+        # What a hypervisor refused the guest (caught, so the guest stayed contained).
+        self.refusals: list[str] = []
+        self.divergences: list[dict] = []   # where a sensitive instruction showed real state
 
     # -- loading ---------------------------------------------------------------------------
     def load(self, program: Program, at: int | None = None) -> None:

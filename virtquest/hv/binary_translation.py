@@ -170,12 +170,12 @@ class BinaryTranslationVMM(SoftwareVMM):
 
     def _bt_pushf(self, ins):
         cpu = self.cpu
-        cpu.push((cpu.eflags & ~IF) | (IF if self.vcpu.interrupt_flag else 0) | FLAGS_ALWAYS_ONE)
+        cpu.push((cpu.eflags & ~IF) | (IF if self.vif else 0) | FLAGS_ALWAYS_ONE)
 
     def _bt_popf(self, ins):
         cpu = self.cpu
         value = cpu.pop()
-        self.vcpu.interrupt_flag = bool(value & IF)
+        self.vif = bool(value & IF)
         writable = FLAGS_WRITABLE & ~IF
         cpu.eflags = (cpu.eflags & ~writable) | (value & writable) | IF | FLAGS_ALWAYS_ONE
 

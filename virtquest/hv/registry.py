@@ -7,10 +7,12 @@ from virtquest.hv.binary_translation import BinaryTranslationVMM
 from virtquest.hv.hardware_assist import HardwareAssistVMM
 from virtquest.hv.mode import Mode
 from virtquest.hv.native import NativeMode
+from virtquest.hv.paravirt import ParavirtVMM
 from virtquest.hv.trap_emulate import TrapEmulateVMM
 
 _MODES: dict[str, type] = {"native": NativeMode, "trap-emulate": TrapEmulateVMM,
                            "binary-translation": BinaryTranslationVMM,
+                           "paravirt": ParavirtVMM,
                            "hardware-assist": HardwareAssistVMM}
 
 

@@ -32,7 +32,7 @@ def _watched(vmm, row, original):
 
 
 def _snapshot(vmm):
-    return {"esp": vmm.cpu.regs[4], "vif": vmm.vcpu.interrupt_flag}
+    return {"esp": vmm.cpu.regs[4], "vif": vmm.vif}
 
 
 def _pushf(vmm, ins, before):
@@ -46,7 +46,7 @@ def _pushf(vmm, ins, before):
 def _popf(vmm, ins, before):
     popped = vmm.cpu.read32_sup(before["esp"])
     wanted = bool(popped & IF)
-    if vmm.vcpu.cpl == 0 and wanted != vmm.vcpu.interrupt_flag:
+    if vmm.vcpu.cpl == 0 and wanted != vmm.vif:
         return (f"popf tried to set IF={int(wanted)} but ran at ring {vmm.cpu.cpl}, where the "
                 "CPU silently ignores a change of IF: the guest's interrupt state did not change")
     return None

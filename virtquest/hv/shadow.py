@@ -71,6 +71,7 @@ class ShadowPaging:
                     return (entry[0], True, entry[2], True), 2
                 raise PageFault(vaddr, PF_PRESENT | PF_WRITE | (PF_USER if user else 0))
         self.on_hidden_fault()
+        self.cpu.events["shadow_page_faults"] += 1
         return self._fill(vaddr, write, user), 2
 
     # -- filling from the guest's tables ---------------------------------------------------
@@ -104,7 +105,6 @@ class ShadowPaging:
         dirty = bool((write or pte & PTE_D) and w) and not self._frame_traced(frame)
         entry = (frame, w and not self._frame_traced(frame), u, dirty)
         self.current[vpn] = entry
-        self.cpu.events["shadow_page_faults"] += 1
         return entry
 
     # -- tracing ---------------------------------------------------------------------------
@@ -163,3 +163,19 @@ class ShadowPaging:
         shadow = self.shadows.get(cr3)
         if shadow is not None and shadow.pop(vpn, None) is not None and cr3 == self.guest_cr3:
             self.cpu.mmu.invlpg(vpn << 12)
+
+
+class DirectPaging(ShadowPaging):
+    """Paravirtual direct paging (Xen): the hardware walks the guest's own tables, which the
+    guest may not write directly — it asks the VMM with (batched) mmu_update hypercalls. A
+    direct store into a page table still traps and is emulated, like a traced write."""
+
+    def walk(self, vaddr: int, write: bool, user: bool) -> tuple[Entry, int]:
+        if self.unlocked:
+            entry = self.current.get(vaddr >> 12)
+            if entry is not None and self._frame_traced(entry[0]):
+                return (entry[0], True, entry[2], True), 2
+        entry = self._fill(vaddr, write, user)
+        if write and not entry[1] and self._frame_traced(entry[0]) and not self.unlocked:
+            raise PageFault(vaddr, PF_PRESENT | PF_WRITE | (PF_USER if user else 0))
+        return entry, 2

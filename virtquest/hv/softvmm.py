@@ -57,12 +57,21 @@ class SoftwareVMM:
         cpu.cr0 = CR0_PE | CR0_WP
         cpu.idtr = cpu.gdtr = (0, 0)     # the VMM's own tables (not the guest's)
         cpu.exception_hook = self.on_exception
-        cpu.irq_gate = lambda: self.vcpu.interrupt_flag
+        cpu.irq_gate = lambda: self.vif
         self.shadow = ShadowPaging(cpu, self._hidden_fault)
         self._in_vmm = False
         machine.divergences = []
         self._watch_sensitive()
         machine.vmm = self
+
+    @property
+    def vif(self) -> bool:
+        """The guest's virtual interrupt flag (where a paravirtual guest keeps it may differ)."""
+        return self.vcpu.interrupt_flag
+
+    @vif.setter
+    def vif(self, value: bool) -> None:
+        self.vcpu.interrupt_flag = value
 
     def real_ring(self, virtual_cpl: int) -> int:
         return max(virtual_cpl, self.kernel_ring)
@@ -128,13 +137,13 @@ class SoftwareVMM:
         handler = cpu.read32_sup(base + vector * 8)
         if not cpu.read32_sup(base + vector * 8 + 4) & 1:
             raise GuestTripleFault(vector)
-        old_flags = (cpu.eflags & ~IF) | (IF if v.interrupt_flag else 0)
+        old_flags = (cpu.eflags & ~IF) | (IF if self.vif else 0)
         frame = (cpu.regs[4], old_flags, cs_selector(v.cpl), return_eip, error)
         new_esp = v.msrs[MSR_KERNEL_ESP] if v.cpl > 0 else cpu.regs[4]
         for k, value in enumerate(frame, start=1):
             cpu.write32_sup((new_esp - 4 * k) & M32, value)
         cpu.regs[4] = (new_esp - 4 * len(frame)) & M32
-        v.cpl, v.interrupt_flag = 0, False
+        v.cpl, self.vif = 0, False
         cpu.cpl = self.real_ring(0)
         cpu.eip = handler
         cpu.block_start = True
@@ -153,14 +162,14 @@ class SoftwareVMM:
         cpu.events["emulated"] += 1
 
     def _emu_cli(self, ins):
-        self.vcpu.interrupt_flag = False
+        self.vif = False
 
     def _emu_sti(self, ins):
-        self.vcpu.interrupt_flag = True
+        self.vif = True
 
     def _emu_hlt(self, ins):
         cpu, timer = self.cpu, self.machine.timer
-        if not self.vcpu.interrupt_flag or timer.next_fire < 0:
+        if not self.vif or timer.next_fire < 0:
             raise MachineStop("halted", "the guest halted with interrupts disabled or no timer "
                                         "running, so nothing can wake it")
         if timer.next_fire > cpu.guest_clock:
@@ -227,7 +236,7 @@ class SoftwareVMM:
         eip, cs, flags, new_esp = (cpu.read32((esp + 4 * k) & M32) for k in range(4))
         if cs & 3 < v.cpl:
             raise CpuFault(VEC_GP, cs)
-        v.cpl, v.interrupt_flag = cs & 3, bool(flags & IF)
+        v.cpl, self.vif = cs & 3, bool(flags & IF)
         cpu.cpl = self.real_ring(v.cpl)
         cpu.eflags = (flags & FLAGS_WRITABLE & ~IF) | IF | FLAGS_ALWAYS_ONE
         cpu.eip, cpu.regs[4] = eip, new_esp
