@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from virtquest import __version__
@@ -50,4 +51,7 @@ def run_app() -> int:
     app = make_app()
     window = MainWindow(hangul_font_family())
     window.show()
+    if os.environ.get("VIRTQUEST_STARTUP_PROBE"):
+        # `virtquest bench` measures start-up: quit as soon as the window is up.
+        QTimer.singleShot(0, app.quit)
     return app.exec()

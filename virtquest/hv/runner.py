@@ -15,8 +15,10 @@ def run_mode(source: str, mode_id: str, *, file: str, profile: CostProfile,
              defines: dict[str, int] | None = None, budget: int = DEFAULT_BUDGET,
              cancel: Callable[[], bool] | None = None) -> tuple[RunResult, list[str]]:
     """One run under one mode: the result and the containment violations it recorded."""
-    guest = load_guest(source, file=file, profile=profile, defines=defines)
-    get_mode(mode_id).attach(guest.machine)
+    mode = get_mode(mode_id)
+    guest = load_guest(source, file=file, profile=profile, defines=defines,
+                       kernel_defines=dict(getattr(mode, "guest_defines", {})))
+    mode.attach(guest.machine)
     result = guest.run(budget=budget, cancel=cancel)
     return result, list(guest.machine.violations)
 

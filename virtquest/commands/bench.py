@@ -1,0 +1,71 @@
+"""`virtquest bench [--json] [--quick]`: emulator speed as ratios to plain Python, and startup."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+from virtquest.commands.common import add_json_option, add_profile_option, print_json
+
+
+def register(sub) -> None:
+    p = sub.add_parser("bench", help="measure the emulator's speed",
+                       description="Guest instructions per second on a compute loop and on a "
+                                   "kernel-heavy loop under every mode, beside plain Python doing "
+                                   "the same arithmetic in the same run; app start-up time.")
+    add_profile_option(p)
+    p.add_argument("--quick", action="store_true", help="small workloads (for a smoke test)")
+    p.add_argument("--no-startup", action="store_true", help="skip the app start-up measurement")
+    add_json_option(p)
+    p.set_defaults(handler=handle)
+
+
+def handle(args) -> int:
+    from virtquest.content.profiles import load_profile
+    from virtquest.hv.bench import compute_workload, measure
+    from virtquest.hv.registry import mode_ids
+
+    profile = load_profile(args.profile)
+    n, iters = (2_000, 3) if args.quick else (100_000, 40)
+    workloads = []
+    for mode in mode_ids():
+        workloads.append(compute_workload(mode, profile, n))
+        workloads.append(measure("kernel", mode, profile, {"ITER": iters}))
+    document = {
+        "profile": profile.name,
+        "workloads": [w.to_json() for w in workloads],
+        "levels": {"max_rerun_ms": None, "max_solve_ms": None},
+        "startup_ms": None if args.no_startup else startup_ms(),
+    }
+    if args.json:
+        print_json(document)
+    else:
+        print(table(document))
+    return 0
+
+
+def startup_ms() -> float | None:
+    """Cold start of the app to a shown main window, in a fresh process (offscreen)."""
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+               VIRTQUEST_STARTUP_PROBE="1")
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "virtquest"], env=env, capture_output=True,
+                          text=True, timeout=120)
+    if done.returncode != 0:
+        return None
+    return round((time.perf_counter() - start) * 1000, 1)
+
+
+def table(document: dict) -> str:
+    lines = [f"profile {document['profile']}", "",
+             f"{'workload':<10}{'mode':<20}{'guest MIPS':>12}{'Python MIPS':>13}{'ratio':>8}"]
+    for w in document["workloads"]:
+        ref = w["reference_mips"]
+        ratio = f"{w['guest_mips'] / ref:.0%}" if ref else ""
+        lines.append(f"{w['name']:<10}{w['mode']:<20}{w['guest_mips']:>12.2f}"
+                     f"{ref or '':>13}{ratio:>8}")
+    if document["startup_ms"] is not None:
+        lines += ["", f"app start-up to a shown window: {document['startup_ms']:.0f} ms"]
+    return "\n".join(lines)

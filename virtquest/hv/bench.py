@@ -1,0 +1,70 @@
+"""Emulator speed: guest instructions per second on the bench workloads, beside plain Python doing
+the compute workload's arithmetic in the same run (so the ratio survives a noisy machine)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from virtquest.emu.boot import load_guest
+from virtquest.emu.costs import CostProfile
+from virtquest.emu.resources import PROGRAMS
+from virtquest.hv.registry import get_mode
+
+COMPUTE_SEED = 2463534242
+# Guest instructions per step of compute.s's loop (mov shl xor mov shr xor mov shl xor add loop).
+COMPUTE_STEP_INSTRUCTIONS = 11
+
+
+@dataclass
+class Measurement:
+    name: str
+    mode: str
+    instructions: int
+    seconds: float
+    reference_mips: float | None = None
+
+    @property
+    def guest_mips(self) -> float:
+        return self.instructions / self.seconds / 1e6 if self.seconds else 0.0
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "mode": self.mode, "guest_mips": round(self.guest_mips, 3),
+                "reference_mips": None if self.reference_mips is None
+                else round(self.reference_mips, 3),
+                "instructions": self.instructions, "seconds": round(self.seconds, 4)}
+
+
+def reference_compute(n: int) -> tuple[int, float]:
+    """Plain Python doing compute.s's arithmetic: (sum, seconds)."""
+    start = time.perf_counter()
+    x, total = COMPUTE_SEED, 0
+    for _ in range(n):
+        x ^= (x << 13) & 0xFFFFFFFF
+        x ^= x >> 17
+        x ^= (x << 5) & 0xFFFFFFFF
+        total = (total + x) & 0xFFFFFFFF
+    return total, time.perf_counter() - start
+
+
+def measure(name: str, mode_id: str, profile: CostProfile, defines: dict[str, int]) -> Measurement:
+    path = PROGRAMS / "bench" / f"{name}.s"
+    mode = get_mode(mode_id)
+    guest = load_guest(path.read_text(encoding="utf-8"), file=str(path), profile=profile,
+                       defines=defines, kernel_defines=dict(getattr(mode, "guest_defines", {})))
+    mode.attach(guest.machine)
+    start = time.perf_counter()
+    result = guest.run(budget=10**12)
+    seconds = time.perf_counter() - start
+    if not result.finished:
+        raise RuntimeError(f"bench workload {name} under {mode_id} did not finish: "
+                           f"{result.message}")
+    return Measurement(name, mode_id, result.instructions, seconds)
+
+
+def compute_workload(mode_id: str, profile: CostProfile, n: int) -> Measurement:
+    """The compute workload and, right beside it, the Python reference on the same arithmetic."""
+    m = measure("compute", mode_id, profile, {"N": n})
+    _, ref_seconds = reference_compute(n)
+    m.reference_mips = n * COMPUTE_STEP_INSTRUCTIONS / ref_seconds / 1e6
+    return m
