@@ -50,12 +50,14 @@ class BinaryTranslationVMM(SoftwareVMM):
     title_en = "Full virtualization (binary translation)"
     title_ko = "전가상화 (이진 변환)"
 
-    def attach(self, machine: Machine) -> None:
-        super().attach(machine)
+    def attach(self, machine: Machine, sites: dict[int, str] | None = None) -> None:
+        super().attach(machine, sites)
         self.cache: dict[int, Block] = {}           # physical address of block start -> block
         self.pages: dict[int, list[int]] = {}       # physical page -> block keys
         self.adaptive: dict[int, int] = {}          # eip -> traced-write traps seen
         cpu = self.cpu
+        for address in self.sites:
+            cpu.exec_hooks.pop(address, None)       # translation decides, not the generic hook
         cpu.block_hook = self.on_block
         cpu.code_listeners.append(self.invalidate_page)
 
@@ -78,7 +80,7 @@ class BinaryTranslationVMM(SoftwareVMM):
             if ins is None:
                 break
             count += 1
-            kind = self.site_kind(ins)
+            kind = self.site_kind(ins, self.sites.get(addr))
             if kind:
                 sites[addr] = kind
                 cpu.exec_hooks[addr] = self.run_site
@@ -93,8 +95,13 @@ class BinaryTranslationVMM(SoftwareVMM):
         cpu.events["instructions_translated"] += count
 
     @staticmethod
-    def site_kind(ins: Instruction) -> str | None:
+    def site_kind(ins: Instruction, choice: str | None = None) -> str | None:
+        """What the translator makes of one instruction (a learner's choice can change it)."""
         syntax = ins.row.syntax
+        if choice == "cpu" and ins.row.iclass is not IClass.INNOCUOUS:
+            return None                             # copied as is: it faults, or answers wrongly
+        if choice == "hypervisor" and ins.row.iclass is IClass.INNOCUOUS:
+            return "callout"
         if syntax == "mov crN, r" and ins.a == 8 or syntax == "mov r, crN" and ins.b == 8:
             return "inline"                         # a virtual TPR is just memory
         if syntax in INLINE:
@@ -162,6 +169,9 @@ class BinaryTranslationVMM(SoftwareVMM):
 
     def vcpu_execute(self, ins: Instruction) -> None:
         """Emulate a sensitive or privileged instruction correctly on the virtual CPU."""
+        if ins.row.iclass in (IClass.INNOCUOUS, IClass.VIRTUALIZATION):
+            self.cpu.handlers[ins.row.opcode](ins)   # a learner's callout: same result, dearer
+            return
         special = getattr(self, f"_bt_{ins.row.mnemonic}", None)
         if special is not None and ins.row.iclass is IClass.SENSITIVE:
             special(ins)

@@ -54,7 +54,7 @@ class HardwareAssistVMM:
     def __init__(self, ept: bool | None = None):
         self.ept_override = ept
 
-    def attach(self, machine: Machine) -> None:
+    def attach(self, machine: Machine, sites: dict[int, str] | None = None) -> None:
         cpu = machine.cpu
         self.machine, self.cpu, self.profile = machine, cpu, cpu.profile
         ept = cpu.profile.ept if self.ept_override is None else self.ept_override
@@ -65,8 +65,28 @@ class HardwareAssistVMM:
         if ept:
             cpu.mmu.second_stage = self.nested_translate
         self._install_exits()
+        self.sites = dict(sites or {})
+        for address, choice in self.sites.items():
+            if choice == "hypervisor":
+                cpu.exec_hooks[address] = self.forced_exit
         machine.vmm = self
-        machine.divergences = []
+
+    def forced_exit(self, cpu: CPU) -> bool:
+        """A learner made this instruction exit (monitor-trap style): exit, run it, re-enter."""
+        _, ins = cpu._fetch(cpu.eip)
+        if ins.row.mnemonic in ("in", "out", "hlt", "cpuid", "vmcall", "invlpg"):
+            return False                      # these exit anyway
+        self.charge_exit("monitor_trap")
+        eip = cpu.eip
+        cpu.eip = (eip + 8) & M32
+        try:
+            cpu.handlers[ins.row.opcode](ins)
+        except BaseException:
+            cpu.eip = eip
+            raise
+        cpu.emulated(cpu.cost[ins.row.opcode])
+        cpu.instructions += 1
+        return True
 
     # -- exits -------------------------------------------------------------------------------
     def _install_exits(self) -> None:
@@ -108,7 +128,9 @@ class HardwareAssistVMM:
 
     def _exit_io(self, ins: Instruction, original) -> bool:
         port = ins.imm & 0xFFFF
-        if not self.vmcs.io_exiting or port in self.vmcs.passthrough_ports:
+        site = (self.cpu.eip - 8) & M32
+        if (not self.vmcs.io_exiting or port in self.vmcs.passthrough_ports
+                or self.sites.get(site) == "cpu"):
             self.machine.violations.append(
                 f"{ins.text()}: the guest drove the real device on port {port:#x} directly")
             return False

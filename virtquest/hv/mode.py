@@ -12,18 +12,21 @@ class Mode(Protocol):
     """A way of running the guest: bare hardware, or a hypervisor of some kind.
 
     `attach` installs the mode on a freshly loaded machine (hooks, shadow structures, …) before
-    the first instruction runs; the machine then runs as usual.
+    the first instruction runs; the machine then runs as usual. `sites` maps the address of an
+    instruction to a learner's choice for it, "cpu" or "hypervisor" (a "guest" choice changes the
+    guest's code itself, so it arrives as a build define instead); each mode applies the choice
+    matrix of CURRICULUM.md in its own way.
     """
 
     id: str
     title_en: str
     title_ko: str
 
-    def attach(self, machine: Machine) -> None: ...
+    def attach(self, machine: Machine, sites: dict[int, str] | None = None) -> None: ...
 
 
 @dataclass
-class ModeRun:
+class ModeRun:  # noqa: B903 - a record with a method
     """One run under one mode, with its verdicts against the native run (SPEC §5)."""
 
     mode: str

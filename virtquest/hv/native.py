@@ -10,5 +10,5 @@ class NativeMode:
     title_en = "Native"
     title_ko = "네이티브"
 
-    def attach(self, machine: Machine) -> None:
+    def attach(self, machine: Machine, sites: dict[int, str] | None = None) -> None:
         """Nothing sits between the guest and the hardware."""

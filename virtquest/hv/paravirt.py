@@ -40,8 +40,8 @@ class ParavirtVMM(SoftwareVMM):
     title_ko = "반가상화 (하이퍼콜)"
     guest_defines = {"PV": 1}
 
-    def attach(self, machine: Machine) -> None:
-        super().attach(machine)
+    def attach(self, machine: Machine, sites: dict[int, str] | None = None) -> None:
+        super().attach(machine, sites)
         cpu = self.cpu
         cpu.hypervisor_present = True
         self.shadow = DirectPaging(cpu, lambda: None)
