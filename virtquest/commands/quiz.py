@@ -10,19 +10,15 @@ import sys
 import time
 import unicodedata
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from virtquest.content.quizzes import KINDS, TOPICS, Question, load_quiz_bank
 from virtquest.emu.errors import VirtQuestError
-from virtquest.game.quiz import (
-    AnswerError,
-    Grade,
-    Presentation,
-    QuizError,
-    QuizSession,
-    Score,
-    start_session,
-)
+
+# The content and game layers (pydantic, YAML) load only when the command runs, so other
+# commands and `virtquest --help` start fast.
+if TYPE_CHECKING:
+    from virtquest.content.quizzes import Question
+    from virtquest.game.quiz import Grade, Presentation, QuizSession, Score
 
 LANGS = ("ko", "en")
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -50,6 +46,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "score": "점수: {correct}/{answered} 정답 (부분 점수 포함 {points}점)",
         "stopped": "{answered}문제에서 멈췄습니다 (전체 {total}문제).",
         "left": "왼쪽", "right_side": "오른쪽", "items": "항목", "categories": "분류",
+        "err_one": "번호를 하나만 입력하세요",
+        "err_numbers": "쉼표로 구분한 번호를 입력하세요",
+        "err_range": "번호는 1부터 {count}까지입니다",
+        "err_repeat": "같은 번호가 두 번 들어 있습니다",
+        "err_all_steps": "{count}개의 번호를 한 번씩 모두 입력하세요",
+        "err_true_false": "o(참) 또는 x(거짓)를 입력하세요",
+        "err_pairs": "1b 2a처럼 번호와 글자를 짝지어 입력하세요",
+        "err_letters": "글자는 a부터 {last}까지입니다",
+        "err_paired_twice": "{number}번을 두 번 짝지었습니다",
+        "err_missing": "다음 번호도 짝지어 주세요: {numbers}",
     },
     "en": {
         "title": "VirtQuest quiz — {count} questions ({topic})",
@@ -71,6 +77,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "score": "Score: {correct}/{answered} correct ({points} points with partial credit)",
         "stopped": "Stopped after {answered} of {total} questions.",
         "left": "Left", "right_side": "Right", "items": "Items", "categories": "Categories",
+        "err_one": "type exactly one number",
+        "err_numbers": "type numbers, separated by commas",
+        "err_range": "numbers go from 1 to {count}",
+        "err_repeat": "a number is repeated",
+        "err_all_steps": "type each of the {count} numbers once",
+        "err_true_false": "type o (true) or x (false)",
+        "err_pairs": "type pairs like 1b 2a",
+        "err_letters": "letters go from a to {last}",
+        "err_paired_twice": "number {number} is paired twice",
+        "err_missing": "pair these numbers too: {numbers}",
     },
 }
 TRUE_WORDS = {"o", "t", "true", "1", "y", "yes", "참", "예", "맞다"}
@@ -82,7 +98,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "quiz", help="play a concept quiz in the terminal, or list the questions",
         description="Play a concept quiz on stdin/stdout (answers count toward your review "
                     "schedule), or list the questions with --list.")
-    parser.add_argument("--topic", choices=sorted(TOPICS), help="only questions of this topic")
+    parser.add_argument("--topic", metavar="TOPIC",
+                        help="only questions of this topic (e.g. trap-emulate, memory)")
     parser.add_argument("--list", action="store_true", help="list the questions instead of playing")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON document (with --list: the questions; otherwise the "
@@ -96,7 +113,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_quiz(args: argparse.Namespace) -> int:
+    from virtquest.game.quiz import start_session
+
     lang = choose_language(args.lang)
+    _check_topic(args.topic)
     questions = _load_questions(args.dir)
     if args.list:
         _print_list([q for q in questions if args.topic in (None, q.topic)], lang, args.json)
@@ -126,7 +146,18 @@ def choose_language(requested: str | None, environ: dict[str, str] | None = None
     return "en"
 
 
+def _check_topic(topic: str | None) -> None:
+    from virtquest.content.quizzes import TOPICS
+    from virtquest.game.quiz import QuizError
+
+    if topic is not None and topic not in TOPICS:
+        raise QuizError(f"unknown topic {topic!r}; expected one of {', '.join(TOPICS)}")
+
+
 def _load_questions(directory: str | None) -> tuple[Question, ...]:
+    from virtquest.content.quizzes import load_quiz_bank
+    from virtquest.game.quiz import QuizError
+
     bank = load_quiz_bank(directory) if directory else load_quiz_bank()
     for error in bank.errors:  # broken content is reported, the rest still plays
         print(f"virtquest: warning: {error}", file=sys.stderr)
@@ -148,13 +179,15 @@ def _print_list(questions: list[Question], lang: str, as_json: bool) -> None:
 
 # --- playing -------------------------------------------------------------------------------------
 
-Record = Callable[[Question, Grade, float], object]
+Record = Callable[["Question", "Grade", float], object]
 
 
 def play(session: QuizSession, lang: str, stdin: TextIO, out: TextIO,
          record: Record | None = None, topic: str | None = None) -> Score:
     """Ask every question of the session; stops early on end of input or `q`."""
-    say = _Speaker(out, lang)
+    from virtquest.content.quizzes import TOPICS
+
+    say = _Speaker(out, lang, interactive=_isatty(stdin))
     topic_title = TOPICS[topic][LANGS.index(lang)] if topic else say.text("all_topics")
     say.line(say.text("title", count=len(session.presentations), topic=topic_title))
     while (current := session.current) is not None:
@@ -183,10 +216,12 @@ def _read_answer(current: Presentation, say: _Speaker, stdin: TextIO) -> object 
             return None
         if not text:
             continue
+        if not say.interactive:
+            say.line("")  # piped input is not echoed; keep the answer on its own line
         try:
             return parse_answer(current, text)
-        except AnswerError as exc:
-            say.line(say.text("retry", error=exc))
+        except InputError as exc:
+            say.line(say.text("retry", error=say.text(exc.key, **exc.values)))
 
 
 def _report_score(session: QuizSession, say: _Speaker) -> Score:
@@ -199,11 +234,18 @@ def _report_score(session: QuizSession, say: _Speaker) -> Score:
     return score
 
 
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 class _Speaker:
     """Writes the quiz's lines in one language, flushing so a prompt shows before input."""
 
-    def __init__(self, out: TextIO, lang: str):
-        self.out, self.lang = out, lang
+    def __init__(self, out: TextIO, lang: str, interactive: bool = True):
+        self.out, self.lang, self.interactive = out, lang, interactive
 
     def text(self, key: str, **values: Any) -> str:
         return MESSAGES[self.lang][key].format(**values)
@@ -222,6 +264,8 @@ class _Speaker:
 
 def render_question(shown: Presentation, lang: str, number: int, total: int) -> str:
     """The question as the terminal shows it, with how to type the answer."""
+    from virtquest.content.quizzes import KINDS, TOPICS
+
     question = shown.question
     kind_title = KINDS[question.kind][LANGS.index(lang)]
     topic_title = TOPICS[question.topic][LANGS.index(lang)]
@@ -258,7 +302,7 @@ def render_feedback(shown: Presentation, result: Grade, lang: str) -> str:
         verdict += " (" + messages["partial"].format(percent=round(result.partial * 100)) + ")"
     lines = [verdict]
     if not result.correct:
-        lines.append(f"{messages['answer']}: {render_expected(shown, lang)}")
+        lines.append(_hanging(f"{messages['answer']}: ", render_expected(shown, lang)))
     lines.append(f"{messages['explanation']}: " + _wrap(
         getattr(shown.question.explanation, lang), WIDTH, first_indent=len(messages["explanation"]) + 2))
     return "\n".join(lines)
@@ -313,8 +357,16 @@ def _indent(text: str, prefix: str) -> str:
 # --- parsing what the learner typed --------------------------------------------------------------
 
 
+class InputError(VirtQuestError):
+    """Typed input that is not an answer; `key` names the message in MESSAGES."""
+
+    def __init__(self, key: str, **values: object):
+        super().__init__(MESSAGES["en"][key].format(**values))
+        self.key, self.values = key, values
+
+
 def parse_answer(shown: Presentation, text: str) -> object:
-    """Turn typed input into an answer in the question's terms; AnswerError says what is wrong."""
+    """Turn typed input into an answer in the question's terms; InputError says what is wrong."""
     kind = shown.question.kind
     if kind == "true-false":
         return _parse_true_false(text)
@@ -324,10 +376,10 @@ def parse_answer(shown: Presentation, text: str) -> object:
     keys = [shown.options[n - 1].key for n in numbers]
     if kind == "single":
         if len(keys) != 1:
-            raise AnswerError("type exactly one number")
+            raise InputError("err_one")
         return keys[0]
     if kind == "ordering" and len(set(numbers)) != len(shown.options):
-        raise AnswerError(f"type each of the {len(shown.options)} numbers once")
+        raise InputError("err_all_steps", count=len(shown.options))
     return keys
 
 
@@ -337,18 +389,18 @@ def _parse_true_false(text: str) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise AnswerError("type o (true) or x (false)")
+    raise InputError("err_true_false")
 
 
 def _parse_numbers(text: str, count: int) -> list[int]:
     tokens = [token for token in re.split(r"[\s,;]+", text) if token]
     if not tokens or not all(token.isdigit() for token in tokens):
-        raise AnswerError("type numbers, separated by commas")
+        raise InputError("err_numbers")
     numbers = [int(token) for token in tokens]
     if any(not 1 <= n <= count for n in numbers):
-        raise AnswerError(f"numbers go from 1 to {count}")
+        raise InputError("err_range", count=count)
     if len(set(numbers)) != len(numbers):
-        raise AnswerError("a number is repeated")
+        raise InputError("err_repeat")
     return numbers
 
 
@@ -359,21 +411,21 @@ def _parse_pairs(shown: Presentation, text: str) -> dict[str, str]:
     cleaned = text.lower()
     pairs = _PAIR.findall(cleaned)
     if not pairs or _PAIR.sub("", cleaned).strip(" ,;\t"):
-        raise AnswerError("type pairs like 1b 2a")
+        raise InputError("err_pairs")
     answer: dict[str, str] = {}
     for number, letter in pairs:
         index, target = int(number), LETTERS.find(letter)
         if not 1 <= index <= len(shown.options):
-            raise AnswerError(f"numbers go from 1 to {len(shown.options)}")
+            raise InputError("err_range", count=len(shown.options))
         if not 0 <= target < len(shown.targets):
-            raise AnswerError(f"letters go from a to {LETTERS[len(shown.targets) - 1]}")
+            raise InputError("err_letters", last=LETTERS[len(shown.targets) - 1])
         source = str(shown.options[index - 1].key)
         if source in answer:
-            raise AnswerError(f"number {index} is paired twice")
+            raise InputError("err_paired_twice", number=index)
         answer[source] = str(shown.targets[target].key)
     missing = [str(i) for i, o in enumerate(shown.options, 1) if str(o.key) not in answer]
     if missing:
-        raise AnswerError(f"pair every number too: {', '.join(missing)}")
+        raise InputError("err_missing", numbers=", ".join(missing))
     return answer
 
 

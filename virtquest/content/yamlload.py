@@ -236,10 +236,12 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
 
 
 def _loc_at_line(linemap: LineMap, line: int) -> Loc:
-    """The deepest location written on `line`, else the last one before it."""
+    """The deepest key written on `line`, else the last location before it."""
     on_line = [loc for loc, at in linemap.items() if at == line]
     if on_line:
-        return max(on_line, key=len)
+        # Prefer a mapping key (`text`) over list items inside its value (`text[0]`).
+        keyed = [loc for loc in on_line if loc and isinstance(loc[-1], str)]
+        return max(keyed or on_line, key=len)
     before = [(at, len(loc), loc) for loc, at in linemap.items() if at < line]
     return max(before)[2] if before else ()
 
