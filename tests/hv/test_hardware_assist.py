@@ -9,6 +9,7 @@ from virtquest.hv.hardware_assist import HardwareAssistVMM
 
 
 class TestHardwareAssistInstructions(InstructionSemantics):
+    hypercalls_accepted = True
     def run(self, source):
         return run_under("hardware-assist", source)[0]
 

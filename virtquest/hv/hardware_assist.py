@@ -18,6 +18,7 @@ from virtquest.emu.encoding import Instruction
 from virtquest.emu.isa import BY_MNEMONIC, VEC_PF, VEC_TIMER
 from virtquest.emu.machine import Machine
 from virtquest.emu.mmu import PF_PRESENT, PF_USER, PF_WRITE
+from virtquest.hv.pvinterface import HypercallInterface
 from virtquest.hv.shadow import ShadowPaging
 
 EPT_LEVELS = 2   # the nested table has as many levels as the guest's (m = n = 2)
@@ -46,7 +47,7 @@ class VMCS:
                    page_fault_exiting=not ept)
 
 
-class HardwareAssistVMM:
+class HardwareAssistVMM(HypercallInterface):
     id = "hardware-assist"
     title_en = "Hardware-assisted virtualization (VT-x / AMD-V)"
     title_ko = "하드웨어 지원 가상화 (VT-x / AMD-V)"
@@ -65,6 +66,8 @@ class HardwareAssistVMM:
         if ept:
             cpu.mmu.second_stage = self.nested_translate
         self._install_exits()
+        self.install_hypercalls()           # vmcall always exits; a modified guest uses it
+        self.shared_info: int | None = None
         self.sites = dict(sites or {})
         for address, choice in self.sites.items():
             if choice == "hypervisor":
@@ -91,7 +94,7 @@ class HardwareAssistVMM:
     # -- exits -------------------------------------------------------------------------------
     def _install_exits(self) -> None:
         exits = {"in": self._exit_io, "out": self._exit_io, "hlt": self._exit_hlt,
-                 "cpuid": self._exit_cpuid, "vmcall": self._exit_vmcall}
+                 "cpuid": self._exit_cpuid}
         if self.vmcs.cr3_load_exiting:
             exits["mov"] = self._exit_mov_cr
         if self.vmcs.invlpg_exiting:
@@ -161,9 +164,6 @@ class HardwareAssistVMM:
         original(ins)                     # the VMM answers with the hypervisor bit set
         return True
 
-    def _exit_vmcall(self, ins: Instruction, original) -> bool:
-        return False                      # no hypercall interface: the guest gets #UD
-
     def _exit_mov_cr(self, ins: Instruction, original) -> bool:
         if ins.a not in (0, 3):
             return False
@@ -222,6 +222,59 @@ class HardwareAssistVMM:
         self.shadow.emulate_store(vaddr)
         self.cpu.charge("emulation", self.profile["shadow_update"])
         return True
+
+    # -- hypercalls from a modified guest (PV drivers on HAV) ------------------------------
+    def pv_enter(self) -> None:
+        self.charge_exit("vmcall", reads=3, writes=1)
+
+    def pv_kernel_mode(self) -> bool:
+        return self.cpu.cpl == 0
+
+    def pv_set_trap_table(self, base: int, limit: int) -> None:
+        self.cpu.idtr = (base, limit)
+
+    def pv_stack(self, esp: int) -> None:
+        self.cpu.msrs[0x175] = esp
+
+    def pv_shared_info(self, paddr: int) -> None:
+        """A paravirtual kernel masks events in memory; honour the mask beside the real IF."""
+        memory, cpu = self.machine.memory, self.cpu
+        self.shared_info = paddr
+        memory.data[paddr] = 0 if cpu.eflags & 0x200 else 1
+        cpu.eflags |= 0x200
+        cpu.irq_gate = lambda: bool(cpu.eflags & 0x200) and memory.data[paddr] == 0
+
+    def pv_pte_written(self, pte_addr: int) -> None:
+        if self.shadow is not None:
+            for cr3, vpn in list(self.shadow.derived.get(pte_addr & 0xFFFFF000, ())):
+                self.shadow._drop(cr3, vpn)
+
+    def pv_load_cr3(self, cr3: int) -> None:
+        cpu = self.cpu
+        cpu.cr3 = cr3
+        if self.shadow is not None and cpu.mmu.walker is not None:
+            self.shadow.switch(cr3)
+        else:
+            cpu.mmu.root = cr3
+            cpu.mmu.flush()
+
+    def pv_invlpg(self, vaddr: int) -> None:
+        if self.shadow is not None:
+            self.shadow.invlpg(vaddr)
+        self.cpu.mmu.invlpg(vaddr)
+
+    def pv_block(self) -> None:
+        cpu, timer = self.cpu, self.machine.timer
+        if timer.next_fire < 0:
+            raise MachineStop("halted", "the guest blocked with no timer running")
+        if self.shared_info is not None:
+            self.machine.memory.data[self.shared_info] = 0
+        cpu.eflags |= 0x200
+        if timer.next_fire > cpu.guest_clock:
+            cpu.charge("idle", timer.next_fire - cpu.guest_clock)
+
+    def pv_iret(self) -> None:
+        self.cpu._op_iret_(None)
 
     # -- nested paging -----------------------------------------------------------------------
     def nested_translate(self, gpa: int) -> tuple[int, int]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from virtquest.emu.machine import Machine, RunResult
@@ -26,7 +26,7 @@ class Mode(Protocol):
 
 
 @dataclass
-class ModeRun:  # noqa: B903 - a record with a method
+class ModeRun:
     """One run under one mode, with its verdicts against the native run (SPEC §5)."""
 
     mode: str
@@ -34,6 +34,9 @@ class ModeRun:  # noqa: B903 - a record with a method
     overhead: float
     equivalent: bool
     contained: bool
+    violations: list[str] = field(default_factory=list)    # what broke containment
+    divergences: list[dict] = field(default_factory=list)  # where the x86 holes showed
+    refusals: list[str] = field(default_factory=list)      # what the VMM caught and refused
 
     def to_json(self) -> dict:
         r = self.result
@@ -42,4 +45,6 @@ class ModeRun:  # noqa: B903 - a record with a method
             "overhead": round(self.overhead, 4), "equivalent": self.equivalent,
             "contained": self.contained, "exit_code": r.exit_code, "console": r.console,
             "stop": r.stop, "message": r.message, "breakdown": r.breakdown, "events": r.events,
+            "violations": self.violations, "divergences": self.divergences,
+            "refusals": self.refusals,
         }

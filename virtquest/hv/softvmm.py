@@ -19,12 +19,14 @@ from virtquest.emu.isa import (
     MSR_TSC,
     VEC_GP,
     VEC_PF,
+    VEC_SYSCALL,
     IClass,
     cs_selector,
 )
 from virtquest.emu.machine import Machine
 from virtquest.emu.memory import BusError
 from virtquest.emu.mmu import PF_PRESENT, PF_USER, PF_WRITE, PageFault
+from virtquest.hv.pvinterface import HypercallError, HypercallInterface
 from virtquest.hv.shadow import ShadowPaging
 from virtquest.hv.vcpu import VirtualCPU
 
@@ -39,8 +41,9 @@ class GuestTripleFault(MachineStop):
                                          "(a triple fault in the virtual machine)")
 
 
-class SoftwareVMM:
-    """Deprivileged guest kernel (ring 1), trap entry for everything, shadow paging."""
+class SoftwareVMM(HypercallInterface):
+    """Deprivileged guest kernel (ring 1), trap entry for everything, shadow paging; a modified
+    guest may also call it with hypercalls."""
 
     id = "software-vmm"
     title_en = title_ko = "software VMM"
@@ -58,8 +61,11 @@ class SoftwareVMM:
         cpu.idtr = cpu.gdtr = (0, 0)     # the VMM's own tables (not the guest's)
         cpu.exception_hook = self.on_exception
         cpu.irq_gate = lambda: self.vif
-        self.shadow = ShadowPaging(cpu, self._hidden_fault)
+        self.shadow = self.make_paging()
         self._in_vmm = False
+        self.shared_info: int | None = None          # guest-physical address of the event mask
+        self.direct_syscalls = False
+        self.install_hypercalls()
         self._watch_sensitive()
         self.sites = dict(sites or {})
         for address, choice in self.sites.items():
@@ -67,14 +73,22 @@ class SoftwareVMM:
                 cpu.exec_hooks[address] = self.intercept_site
         machine.vmm = self
 
+    def make_paging(self) -> ShadowPaging:
+        return ShadowPaging(self.cpu, self._hidden_fault)
+
     @property
     def vif(self) -> bool:
-        """The guest's virtual interrupt flag (where a paravirtual guest keeps it may differ)."""
-        return self.vcpu.interrupt_flag
+        """The guest's virtual interrupt flag: in the vCPU, or — once a paravirtual guest has
+        registered its shared-info page — the event-mask byte there (0 = events enabled)."""
+        if self.shared_info is None:
+            return self.vcpu.interrupt_flag
+        return self.machine.memory.data[self.shared_info] == 0
 
     @vif.setter
     def vif(self, value: bool) -> None:
         self.vcpu.interrupt_flag = value
+        if self.shared_info is not None:
+            self.machine.memory.data[self.shared_info] = 0 if value else 1
 
     def real_ring(self, virtual_cpl: int) -> int:
         return max(virtual_cpl, self.kernel_ring)
@@ -108,6 +122,10 @@ class SoftwareVMM:
     # -- trap entry ----------------------------------------------------------------------------
     def on_exception(self, cpu: CPU, vector: int, error: int, return_eip: int,
                      software: bool) -> bool:
+        if software and vector == VEC_SYSCALL and self.direct_syscalls and self.vcpu.cpl == 3:
+            self.vcpu.cpl = 0          # a registered trap table: the hardware enters the guest
+            cpu.events["direct_syscalls"] += 1
+            return False
         if self._in_vmm:
             raise GuestTripleFault(vector)
         self._in_vmm = True
@@ -304,6 +322,54 @@ class SoftwareVMM:
         self.shadow.emulate_store(vaddr)
         self.cpu.charge("emulation", self.profile["shadow_update"])
         return True
+
+    # -- the hypercall interface's operations ---------------------------------------------
+    def pv_enter(self) -> None:
+        self.cpu.charge("hypercall", self.profile["hypercall"])
+
+    def pv_kernel_mode(self) -> bool:
+        return self.vcpu.cpl == 0
+
+    def pv_set_trap_table(self, base: int, limit: int) -> None:
+        self.vcpu.idtr = (base, limit)
+        self.cpu.idtr = (base, limit)      # the hardware may now dispatch system calls itself
+        gate = self.cpu.read32_sup(base + VEC_SYSCALL * 8 + 4) if limit >= VEC_SYSCALL * 8 + 7 else 0
+        self.direct_syscalls = bool(gate & 1) and (gate >> 3) & 3 == self.kernel_ring
+
+    def pv_stack(self, esp: int) -> None:
+        self.vcpu.msrs[MSR_KERNEL_ESP] = esp
+        self.cpu.msrs[MSR_KERNEL_ESP] = esp
+
+    def pv_shared_info(self, paddr: int) -> None:
+        flag = self.vif
+        self.shared_info = paddr
+        self.vif = flag
+
+    def pv_pte_written(self, pte_addr: int) -> None:
+        """Drop the translations the written table had produced (new mappings had none)."""
+        for cr3, vpn in list(self.shadow.derived.get(pte_addr & 0xFFFFF000, ())):
+            self.shadow._drop(cr3, vpn)
+
+    def pv_load_cr3(self, cr3: int) -> None:
+        self.write_cr(3, cr3)
+
+    def pv_invlpg(self, vaddr: int) -> None:
+        self.shadow.invlpg(vaddr)
+        self.cpu.mmu.invlpg(vaddr)
+
+    def pv_block(self) -> None:
+        timer, cpu = self.machine.timer, self.cpu
+        self.vif = True
+        if timer.next_fire < 0:
+            raise MachineStop("halted", "the guest blocked with no timer running")
+        if timer.next_fire > cpu.guest_clock:
+            cpu.charge("idle", timer.next_fire - cpu.guest_clock)
+
+    def pv_iret(self) -> None:
+        try:
+            self._emu_iret(None)
+        except CpuFault as fault:
+            raise HypercallError("iret to a more privileged ring") from fault
 
     # -- sensitive instructions: watched, never intercepted ------------------------------
     def _watch_sensitive(self) -> None:
