@@ -28,6 +28,10 @@ from virtquest.emu.mmu import (
 )
 
 Entry = tuple[int, bool, bool, bool]   # frame, writable, user, dirty (the TLB's form)
+# Writes to one traced frame, with no walk through it in between, before the VMM decides it is no
+# longer a page table and stops tracing it (KVM calls this write-flood detection): a freed page
+# table reused as data would otherwise trap on every store.
+FLOOD_LIMIT = 8
 
 
 class ShadowPaging:
@@ -43,6 +47,7 @@ class ShadowPaging:
         self.derived: dict[int, set[tuple[int, int]]] = defaultdict(set)  # frame -> (cr3, vpn)
         self.mapped_to: dict[int, set[tuple[int, int]]] = defaultdict(set)  # target -> (cr3, vpn)
         self.unlocked = False   # while the VMM itself emulates a traced write
+        self.flood: dict[int, int] = defaultdict(int)   # traced frame -> writes since last walk
 
     # -- the hardware's view ---------------------------------------------------------------
     def install(self, cr3: int) -> None:
@@ -98,6 +103,8 @@ class ShadowPaging:
         frame = pte & ADDR_MASK
         self._trace(self.guest_cr3)
         self._trace(pde & ADDR_MASK)
+        self.flood.pop(self.guest_cr3, None)
+        self.flood.pop(pde & ADDR_MASK, None)
         vpn, key = vaddr >> 12, (self.guest_cr3, vaddr >> 12)
         self.derived[self.guest_cr3].add(key)
         self.derived[pde & ADDR_MASK].add(key)
@@ -132,6 +139,20 @@ class ShadowPaging:
             self._drop(cr3, vpn)
         self.cpu.mmu.invlpg(vaddr)
         self.cpu.events["traced_pt_writes"] += 1
+        self.flood[frame] += 1
+        if self.flood[frame] >= FLOOD_LIMIT:
+            self.untrace(frame)
+
+    def untrace(self, frame: int) -> None:
+        """Stop tracing a frame: nothing derived from it survives, its mappings become writable
+        again; if the guest walks through it as a page table later, it is traced anew."""
+        self.traced.pop(frame, None)
+        self.flood.pop(frame, None)
+        for cr3, vpn in list(self.derived.pop(frame, ())):
+            self._drop(cr3, vpn)
+        for cr3, vpn in list(self.mapped_to.get(frame, ())):
+            self._drop(cr3, vpn)
+        self.cpu.events["unshadowed_frames"] += 1
 
     def emulate_store(self, vaddr: int) -> None:
         """Run the guest's store at eip on the VMM's behalf (write protection lifted), then drop
