@@ -33,6 +33,7 @@ VIRTUALIZATION_KEYS = frozenset({
     "bt_tc_lookup",   # a translation-cache lookup on ret / indirect jmp / indirect call
     "bt_inline",      # a sensitive instruction emulated inline in translated code
     "bt_callout",     # a callout from translated code into the VMM
+    "bt_pte_update",  # a page-table write that adaptive translation turned into a direct update
     "vmcs_read", "vmcs_write",   # VMREAD / VMWRITE in an exit handler
     "hav_handler",    # the hypervisor's own work to handle one VM exit
     "hypercall",      # one hypercall into the paravirtual VMM and back

@@ -227,7 +227,7 @@ class BinaryTranslationVMM(SoftwareVMM):
         vaddr = cpu.ea(ins) if ins.row.operands and ins.row.operands[0].value == "m" else None
         if vaddr is None or not self.shadow.is_traced_address(vaddr):
             return False
-        cpu.charge("emulation", self.profile["bt_callout"] + self.profile["shadow_update"])
+        cpu.charge("emulation", self.profile["bt_pte_update"])
         self.shadow.emulate_store(vaddr)
         cpu.events["callouts"] += 1
         return True

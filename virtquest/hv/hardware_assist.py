@@ -215,9 +215,10 @@ class HardwareAssistVMM(HypercallInterface):
 
     def _traced_store(self, error: int) -> bool:
         vaddr = self.cpu.cr2
-        if error & (PF_PRESENT | PF_WRITE) != PF_PRESENT | PF_WRITE or error & PF_USER:
+        if error & (PF_PRESENT | PF_WRITE) != PF_PRESENT | PF_WRITE:
             return False
-        if not self.shadow.is_traced_address(vaddr) or not self.shadow.guest_allows_write(vaddr):
+        if not self.shadow.is_traced_address(vaddr) or not self.shadow.guest_allows_write(
+                vaddr, bool(error & PF_USER)):
             return False
         self.shadow.emulate_store(vaddr)
         self.cpu.charge("emulation", self.profile["shadow_update"])
@@ -246,8 +247,7 @@ class HardwareAssistVMM(HypercallInterface):
 
     def pv_pte_written(self, pte_addr: int) -> None:
         if self.shadow is not None:
-            for cr3, vpn in list(self.shadow.derived.get(pte_addr & 0xFFFFF000, ())):
-                self.shadow._drop(cr3, vpn)
+            self.shadow.drop_derived(pte_addr & 0xFFFFF000, pte_addr & 0xFFF)
 
     def pv_load_cr3(self, cr3: int) -> None:
         cpu = self.cpu

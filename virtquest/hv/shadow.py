@@ -28,9 +28,10 @@ from virtquest.emu.mmu import (
 )
 
 Entry = tuple[int, bool, bool, bool]   # frame, writable, user, dirty (the TLB's form)
-# Writes to one traced frame, with no walk through it in between, before the VMM decides it is no
-# longer a page table and stops tracing it (KVM calls this write-flood detection): a freed page
-# table reused as data would otherwise trap on every store.
+# Distinct entries written in one traced frame, with no walk through it in between, before the VMM
+# decides it is no longer a page table and stops tracing it (write-flood detection, as KVM does): a
+# freed page table zeroed for reuse as data would otherwise trap on every store. Rewriting the same
+# entry again and again (a kernel updating one PTE) never floods.
 FLOOD_LIMIT = 8
 
 
@@ -47,7 +48,7 @@ class ShadowPaging:
         self.derived: dict[int, set[tuple[int, int]]] = defaultdict(set)  # frame -> (cr3, vpn)
         self.mapped_to: dict[int, set[tuple[int, int]]] = defaultdict(set)  # target -> (cr3, vpn)
         self.unlocked = False   # while the VMM itself emulates a traced write
-        self.flood: dict[int, int] = defaultdict(int)   # traced frame -> writes since last walk
+        self.flood: dict[int, set[int]] = defaultdict(set)  # traced frame -> offsets written
 
     # -- the hardware's view ---------------------------------------------------------------
     def install(self, cr3: int) -> None:
@@ -135,13 +136,22 @@ class ShadowPaging:
         if found is None:
             return
         frame = found[3] & ADDR_MASK
-        for cr3, vpn in list(self.derived.get(frame, ())):
-            self._drop(cr3, vpn)
-        self.cpu.mmu.invlpg(vaddr)
+        self.drop_derived(frame, vaddr & 0xFFF)
+        self.cpu.mmu.invlpg(vaddr)        # the write went through a temporarily writable entry
         self.cpu.events["traced_pt_writes"] += 1
-        self.flood[frame] += 1
-        if self.flood[frame] >= FLOOD_LIMIT:
+        self.flood[frame].add(vaddr & 0xFFC)
+        if len(self.flood[frame]) >= FLOOD_LIMIT:
             self.untrace(frame)
+
+    def drop_derived(self, frame: int, offset: int) -> None:
+        """The entry at `offset` of a guest page directory or page table changed: drop the
+        translations that went through that one entry (and only those)."""
+        index = offset >> 2
+        for cr3, vpn in list(self.derived.get(frame, ())):
+            through = (vpn >> 10) if cr3 == frame else (vpn & 0x3FF)
+            if through == index:
+                self._drop(cr3, vpn)
+                self.derived[frame].discard((cr3, vpn))
 
     def untrace(self, frame: int) -> None:
         """Stop tracing a frame: nothing derived from it survives, its mappings become writable
@@ -173,9 +183,13 @@ class ShadowPaging:
         cpu.instructions += 1
         self.traced_write_done(vaddr)
 
-    def guest_allows_write(self, vaddr: int) -> bool:
+    def guest_allows_write(self, vaddr: int, user: bool = False) -> bool:
+        """Whether the guest's own tables let this write through (the trap was only ours)."""
         found = self.guest_lookup(vaddr)
-        return found is not None and bool(found[1] & found[3] & PTE_W)
+        if found is None or not found[3] & PTE_P:
+            return False
+        bits = found[1] & found[3]
+        return bool(bits & PTE_W) and (not user or bool(bits & PTE_U))
 
     def invlpg(self, vaddr: int) -> None:
         self._drop(self.guest_cr3, vaddr >> 12)

@@ -314,10 +314,10 @@ class SoftwareVMM(HypercallInterface):
         """A write into a traced guest page table: emulate it and keep the shadow coherent."""
         if not self.vcpu.paging or error & (PF_PRESENT | PF_WRITE) != PF_PRESENT | PF_WRITE:
             return False
-        if error & PF_USER or not self.shadow.is_traced_address(vaddr):
+        if not self.shadow.is_traced_address(vaddr):
             return False
-        if not self.shadow.guest_allows_write(vaddr):   # the guest's own tables forbid it
-            return False
+        if not self.shadow.guest_allows_write(vaddr, bool(error & PF_USER)):
+            return False                                # the guest's own tables forbid it
         self.charge_trap()
         self.shadow.emulate_store(vaddr)
         self.cpu.charge("emulation", self.profile["shadow_update"])
@@ -347,8 +347,7 @@ class SoftwareVMM(HypercallInterface):
 
     def pv_pte_written(self, pte_addr: int) -> None:
         """Drop the translations the written table had produced (new mappings had none)."""
-        for cr3, vpn in list(self.shadow.derived.get(pte_addr & 0xFFFFF000, ())):
-            self.shadow._drop(cr3, vpn)
+        self.shadow.drop_derived(pte_addr & 0xFFFFF000, pte_addr & 0xFFF)
 
     def pv_load_cr3(self, cr3: int) -> None:
         self.write_cr(3, cr3)
