@@ -35,6 +35,7 @@ from virtquest.emu.isa import (
     VEC_PF,
     VEC_TIMER,
     VEC_UD,
+    VECTOR_NAMES,
     ZF,
     IClass,
     cs_selector,
@@ -104,6 +105,8 @@ class CPU:
         self.exec_hooks: dict[int, Callable[[CPU], bool]] = {}
         self.block_hook: Callable[[CPU, int], None] | None = None
         self.irq_gate: Callable[[], bool] | None = None   # a VMM's virtual interrupt flag
+        self.trace: list[tuple[int, int, str, str]] | None = None   # (cycle, eip, kind, text)
+        self.trace_limit = 20000
         self.block_start = True
         self.code_listeners: list[Callable[[int], None]] = []  # told when a code page is written
         self.decoded: dict[int, tuple[Callable, Instruction]] = {}
@@ -141,6 +144,11 @@ class CPU:
         """Something the guest believes took `native_cycles` happened without the hardware doing
         it (a VMM emulated it): the guest's clock advances as if it had, the real cycles do not."""
         self.hidden -= native_cycles
+
+    def note(self, kind: str, text: str = "") -> None:
+        """Record an event for the timeline (traps, exits, hypercalls, …) when tracing is on."""
+        if self.trace is not None and len(self.trace) < self.trace_limit:
+            self.trace.append((self.cycles, self.eip, kind, text))
 
     def _charge_walk(self, refs: int) -> None:
         self.charge("page_walk", refs * self.profile["page_walk_ref"])
@@ -228,6 +236,8 @@ class CPU:
             self, vector, error, return_eip, software
         ):
             return
+        if self.trace is not None:
+            self.note("exception" if vector < 32 else "interrupt", VECTOR_NAMES.get(vector, str(vector)))
         self.deliver(vector, error, return_eip, software)
 
     def deliver(self, vector: int, error: int, return_eip: int, software: bool = False) -> None:

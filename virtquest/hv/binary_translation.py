@@ -92,6 +92,7 @@ class BinaryTranslationVMM(SoftwareVMM):
         self.pages.setdefault(pa >> PAGE_SHIFT, []).append(pa)
         cpu.charge("translation", count * self.profile["bt_translate"])
         cpu.events["blocks_translated"] += 1
+        cpu.note("translate", f"{count} instructions at {eip:#x}")
         cpu.events["instructions_translated"] += count
 
     @staticmethod
@@ -148,6 +149,7 @@ class BinaryTranslationVMM(SoftwareVMM):
         cpu.emulated(cpu.cost[ins.row.opcode])
         cpu.instructions += 1
         cpu.events["inline" if kind == "inline" else "callouts"] += 1
+        cpu.note("inline" if kind == "inline" else "callout", ins.text())
         return True
 
     def _site_at(self, eip: int) -> str | None:

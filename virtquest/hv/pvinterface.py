@@ -40,6 +40,7 @@ class HypercallInterface:
             cpu.events["hypercalls_refused"] += 1
             return
         cpu.events[f"hypercall.{entry.name}"] += 1
+        cpu.note("hypercall", entry.name)
         try:
             result = getattr(self, f"_hc_{entry.name}")(cpu.regs[3], cpu.regs[1], cpu.regs[2])
         except HypercallError as refused:

@@ -144,6 +144,7 @@ class SoftwareVMM(HypercallInterface):
         """Dispatch one trap; subclasses add their own cases first."""
         cpu, v = self.cpu, self.vcpu
         cpu.events["traps"] += 1
+        cpu.note("trap", f"vector {vector}")
         if vector == VEC_GP and not software and v.cpl == 0:
             ins = self.fetch(cpu.eip)
             if ins is not None and ins.row.iclass is IClass.PRIVILEGED:
@@ -197,6 +198,7 @@ class SoftwareVMM(HypercallInterface):
         cpu.emulated(self.profile["exception_entry"])       # the guest's clock: as if delivered
         cpu.charge("trap", self.profile["vmm_reflect"])
         cpu.events["reflected"] += 1
+        cpu.note("reflect", f"vector {vector} into the guest's IDT")
 
     # -- emulating privileged instructions on the virtual CPU ------------------------------
     def emulate(self, ins: Instruction) -> None:
@@ -207,6 +209,7 @@ class SoftwareVMM(HypercallInterface):
         cpu.instructions += 1
         cpu.charge("emulation", self.profile["vmm_emulate"])
         cpu.events["emulated"] += 1
+        cpu.note("emulate", ins.text())
 
     def _emu_cli(self, ins):
         self.vif = False
@@ -307,6 +310,7 @@ class SoftwareVMM(HypercallInterface):
 
     # -- paging ------------------------------------------------------------------------------
     def _hidden_fault(self) -> None:
+        self.cpu.note("hidden_fault", "shadow page table filled")
         self.cpu.charge("trap", self.profile["vmm_trap"])
         self.cpu.charge("emulation", self.profile["shadow_fill"])
 

@@ -1,0 +1,197 @@
+"""The choice matrix as data (assets/choice-matrix.yaml) and the per-slot explanations a lab run
+earns: what the choice does in that mode, told with the run's own numbers, in Korean and English.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from virtquest.content.errors import ContentError
+from virtquest.content.quizzes import Prose
+from virtquest.content.yamlload import load_yaml, validation_to_content_errors
+from virtquest.emu.resources import ASSETS
+from virtquest.hv.mode import ModeRun
+
+MATRIX_PATH = ASSETS / "choice-matrix.yaml"
+CLASSES = ("innocuous", "privileged", "sensitive", "virtualization")
+SOFTWARE_MODES = ("trap-emulate", "binary-translation", "paravirt")
+IO_MNEMONICS = ("in", "out")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Cell(_Strict):
+    """One class × choice × mode of the matrix."""
+
+    locked: bool = False
+    text: Prose
+
+
+ModeCells = dict[str, Cell]          # mode id or "all" → cell
+
+
+class ChoiceMatrixFile(_Strict):
+    schema_version: Literal[1]
+    cells: dict[Literal["innocuous", "privileged", "sensitive", "virtualization"],
+                dict[Literal["cpu", "hypervisor", "guest"], ModeCells]]
+    guest_locks: dict[Literal["not_modifiable", "no_form", "mode"], Prose]
+    evidence: dict[str, Prose]
+    divergence: dict[str, Prose]
+
+    def cell(self, iclass: str, choice: str, mode: str) -> Cell:
+        by_mode = self.cells[iclass][choice]
+        return by_mode.get(mode) or by_mode["all"]
+
+
+@lru_cache(maxsize=4)
+def load_matrix(path: Path = MATRIX_PATH) -> ChoiceMatrixFile:
+    """The shipped matrix; a broken file is a ContentError (the lab cannot run without it)."""
+    data, linemap = load_yaml(path)
+    try:
+        return ChoiceMatrixFile.model_validate(data)
+    except ValidationError as exc:
+        raise validation_to_content_errors(path, exc, linemap)[0] from None
+
+
+def fill(template: str, values: dict[str, object]) -> str:
+    """`{name}` → value; only plain names are replaced (templates are data, never code)."""
+    return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), template)
+
+
+def bilingual(prose: Prose, values: dict[str, object] | None = None) -> dict[str, str]:
+    values = values or {}
+    return {"ko": fill(prose.ko, values), "en": fill(prose.en, values)}
+
+
+# --- per-slot explanations ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteFacts:
+    """What the lab knows of one slot before any run: where it is and what it is."""
+
+    label: str
+    address: int
+    instruction: str          # assembly text of the unmodified instruction
+    mnemonic: str
+    iclass: str               # innocuous | privileged | sensitive | virtualization
+
+
+@dataclass
+class Note:
+    """One slot under one mode: what the choice did, told with the run's numbers."""
+
+    mode: str
+    choice: str
+    evidence: str                    # the evidence key in the matrix file
+    values: dict[str, object]
+    text: dict[str, str]             # ko / en: the matrix cell, then the evidence
+    broke: str | None = None         # "equivalence" | "containment" when this slot did it
+    divergence: dict | None = field(default=None)
+
+    def to_json(self) -> dict:
+        return {"mode": self.mode, "choice": self.choice, "evidence": self.evidence,
+                "values": self.values, "text": self.text, "broke": self.broke}
+
+
+def explain_site(site: SiteFacts, choice: str, run: ModeRun, count: int) -> Note:
+    """The note for one slot in one mode's run (`count`: times it ran natively)."""
+    matrix = load_matrix()
+    events = run.result.events
+    values: dict[str, object] = {
+        "count": count, "label": site.label, "instruction": site.instruction,
+        "traps": events.get("traps", 0), "emulated": events.get("emulated", 0),
+        "callouts": events.get("callouts", 0), "inline": events.get("inline", 0),
+        "exits": events.get("vm_exits", 0), "hypercalls": events.get("hypercalls", 0)}
+    key, broke, divergence = _evidence(site, choice, run, count, values)
+    cell = matrix.cell(site.iclass, choice, run.mode)
+    detail = _divergence_text(matrix, divergence) if divergence else None
+    said = bilingual(matrix.evidence[key], values)
+    text = {lang: " ".join(part for part in (bilingual(cell.text)[lang],
+                                             detail[lang] if detail else "", said[lang]) if part)
+            for lang in ("ko", "en")}
+    return Note(run.mode, choice, key, values, text, broke, divergence)
+
+
+def _evidence(site: SiteFacts, choice: str, run: ModeRun, count: int,
+              values: dict) -> tuple[str, str | None, dict | None]:
+    """Which evidence sentence fits, and whether this slot broke a property."""
+    if choice == "guest":
+        return "modified", None, None
+    divergence = next((d for d in run.divergences if d.get("eip") == site.address), None)
+    if divergence is not None:
+        return "direct", "equivalence", divergence
+    violation = _violation_of(site, run)
+    if violation is not None:
+        values["violation"] = violation
+        return "real_device", "containment", None
+    if count == 0:
+        return "never_ran", None, None
+    return _usual_evidence(site, choice, run, values), None, None
+
+
+def _usual_evidence(site: SiteFacts, choice: str, run: ModeRun, values: dict) -> str:
+    mode, iclass, events = run.mode, site.iclass, run.result.events
+    if mode == "hardware-assist" and (site.mnemonic in ("cpuid", "vmcall", "hlt")
+                                      or site.mnemonic in IO_MNEMONICS):
+        return "exits_anyway" if choice == "cpu" or site.mnemonic not in IO_MNEMONICS \
+            else "vm_exit"
+    if iclass == "innocuous" or iclass == "virtualization":
+        if choice == "cpu":
+            return "direct"
+        if mode == "binary-translation":
+            return "callout_each"
+        if mode == "hardware-assist":
+            values["exits"] = events.get("vm_exit.monitor_trap", 0)
+            return "monitor_trap"
+        return "emulated_each"
+    if iclass == "sensitive":
+        if mode == "hardware-assist":
+            return "nonroot" if choice == "cpu" else "vm_exit"
+        return "translated" if choice == "hypervisor" else "sensitive_quiet"
+    return _privileged_evidence(choice, mode)
+
+
+def _privileged_evidence(choice: str, mode: str) -> str:
+    if mode == "hardware-assist":
+        return "nonroot" if choice == "cpu" else "vm_exit"
+    if mode == "binary-translation":
+        return "copied_faulted" if choice == "cpu" else "translated"
+    return "refused_trapped" if choice == "cpu" else "trap_emulate"
+
+
+def _violation_of(site: SiteFacts, run: ModeRun) -> str | None:
+    """A containment violation this slot's instruction caused (the VMM names the instruction)."""
+    for violation in run.violations:
+        if violation.startswith(site.instruction):
+            return violation
+    return None
+
+
+def _divergence_text(matrix: ChoiceMatrixFile, divergence: dict) -> dict[str, str] | None:
+    how = str(divergence.get("how", ""))
+    mnemonic = str(divergence.get("instruction", "")).split(" ")[0]
+    template = matrix.divergence.get(mnemonic)
+    if template is None:
+        return {"ko": how, "en": how}
+    ring = re.search(r"(?:ring|CPL) (\d)", how)
+    wanted = re.search(r"IF=(\d)", how)
+    return bilingual(template, {"ring": ring.group(1) if ring else "1",
+                                "wanted": wanted.group(1) if wanted else "?"})
+
+
+def matrix_errors(path: Path = MATRIX_PATH) -> list[ContentError]:
+    """Problems of the matrix file (for `levels check`): none when it loads."""
+    try:
+        load_matrix.__wrapped__(path)
+    except ContentError as exc:
+        return [exc]
+    return []
