@@ -69,6 +69,39 @@
 .equ PANIC_EXIT_CODE,  255          ; exit code when the kernel itself fails
 .equ KILLED_EXIT_BASE, 128          ; a killed process exits with 128 + the fault's vector
 
+; Paravirtualization.  PV = 1 builds the paravirtualized kernel: every PV site in section 10
+; calls the hypervisor instead of executing its privileged instruction.  GUEST_<site> = 1 or 0
+; overrides one site (a level's "Guest" choice); by default each site follows PV.
+.equ PV, 0
+.equ GUEST_pv_init, PV
+.equ GUEST_pv_irq_disable, PV
+.equ GUEST_pv_irq_enable, PV
+.equ GUEST_pv_halt, PV
+.equ GUEST_pv_write_cr3, PV
+.equ GUEST_pv_read_cr2, PV
+.equ GUEST_pv_set_pte, PV
+.equ GUEST_pv_invlpg, PV
+.equ GUEST_pv_load_idt, PV
+.equ GUEST_pv_set_kernel_stack, PV
+.equ GUEST_pv_console_putc, PV
+.equ GUEST_pv_set_timer, PV
+.equ GUEST_pv_iret, PV
+; Hypercall numbers (the hypervisor's interface: vmcall, eax = number, ebx/ecx/edx = arguments).
+.equ HC_SET_TRAP_TABLE, 0
+.equ HC_MMU_UPDATE, 1
+.equ HC_NEW_BASEPTR, 2
+.equ HC_CONSOLE_IO, 3
+.equ HC_SCHED_OP, 4
+.equ HC_SET_TIMER, 5
+.equ HC_IRET, 6
+.equ HC_STACK_SWITCH, 7
+.equ HC_INVLPG, 8
+.equ HC_SHARED_INFO, 9
+.equ SCHED_BLOCK, 1
+.equ GATE_RING1, 1 << 3             ; IDT flags bits 3-4: the ring a handler runs in
+.equ SI_MASK, 0                     ; shared_info: byte 0 = event mask (1 = interrupts off)
+.equ SI_CR2, 4                      ;              word 1 = the address of the last page fault
+
 .equ PAGE_SIZE,  4096
 .equ PAGE_FRAME, 0xFFFFF000         ; the frame-address bits of an entry or address
 
@@ -153,6 +186,7 @@
 
 kernel_entry:
     mov esp, kstack_top
+    call pv_init                    ; a paravirtualized kernel first meets its hypervisor
     call read_boot_info
     call idt_init
     mov eax, kstack_top             ; traps from user mode land on this stack
@@ -410,7 +444,13 @@ trap_return:
     pop eax
     add esp, 8                      ; drop the vector and the error code
 pv_iret:                            ; PV site: the return to user mode
+.if GUEST_pv_iret
+    push eax                        ; the hypercall needs eax for its number: as Xen's
+    mov eax, HC_IRET                ; iret hypercall, the hypervisor pops the saved eax
+    vmcall                          ; and then the frame, and never returns here
+.else
     iret
+.endif
 
 ; Was the trap frame at ebp taken in user mode (CPL 3)?  Returns eax = 3 if so.
 frame_cpl:
@@ -1582,20 +1622,66 @@ print_layout:
 ;  Each keeps every register except its result.  (pv_iret is in section 3: it is the
 ;  last instruction of trap_return.)
 
+pv_init:                            ; meet the hypervisor (nothing to do on bare hardware)
+.if GUEST_pv_init
+    push eax
+    push ebx
+    mov eax, HC_SHARED_INFO         ; where our event mask (our "IF") lives from now on
+    mov ebx, shared_info
+    vmcall
+    pop ebx
+    pop eax
+.endif
+    ret
+
 pv_irq_disable:                     ; interrupts off
+.if GUEST_pv_irq_disable
+    push eax                        ; a plain store to the shared page: no trap, no hypercall
+    mov eax, 1
+    movb [shared_info+SI_MASK], eax
+    pop eax
+.else
     cli
+.endif
     ret
 
 pv_irq_enable:                      ; interrupts on
+.if GUEST_pv_irq_enable
+    push eax
+    mov eax, 0
+    movb [shared_info+SI_MASK], eax
+    pop eax
+.else
     sti
+.endif
     ret
 
 pv_halt:                            ; sleep until the next interrupt
+.if GUEST_pv_halt
+    push eax
+    push ebx
+    mov eax, HC_SCHED_OP            ; "block": give the CPU back until an event arrives
+    mov ebx, SCHED_BLOCK
+    vmcall
+    pop ebx
+    pop eax
+.else
     hlt
+.endif
     ret
 
 pv_write_cr3:                       ; eax = page directory: switch address space
+.if GUEST_pv_write_cr3
+    push eax
+    push ebx
+    mov ebx, eax
+    mov eax, HC_NEW_BASEPTR
+    vmcall
+    pop ebx
+    pop eax
+.else
     mov cr3, eax
+.endif
     ret
 
 pv_read_cr0:                        ; -> eax = cr0
@@ -1607,22 +1693,76 @@ pv_write_cr0:                       ; eax = new cr0 (paging, write protect)
     ret
 
 pv_read_cr2:                        ; -> eax = the address of the last page fault
+.if GUEST_pv_read_cr2
+    mov eax, [shared_info+SI_CR2]   ; the hypervisor leaves it in the shared page
+.else
     mov eax, cr2
+.endif
     ret
 
 pv_set_pte:                         ; eax = address of a page-table or page-directory
-    mov [eax], edx                  ;       entry, edx = its new value
+.if GUEST_pv_set_pte                ;       entry, edx = its new value
+    push eax                        ; the page tables are read-only to a paravirtualized
+    push ebx                        ; kernel: ask the hypervisor, which checks the frame
+    push ecx                        ; is ours (mmu_update; up to 2048 per call)
+    mov [mmu_request], eax
+    mov [mmu_request+4], edx
+    mov eax, HC_MMU_UPDATE
+    mov ebx, mmu_request
+    mov ecx, 1
+    vmcall
+    pop ecx
+    pop ebx
+    pop eax
+.else
+    mov [eax], edx
+.endif
     ret
 
 pv_invlpg:                          ; eax = a virtual address: forget its translation
+.if GUEST_pv_invlpg
+    push eax
+    push ebx
+    mov ebx, eax
+    mov eax, HC_INVLPG
+    vmcall
+    pop ebx
+    pop eax
+.else
     invlpg [eax]
+.endif
     ret
 
 pv_load_idt:                        ; eax = address of the IDT descriptor (base, limit)
+.if GUEST_pv_load_idt
+    push eax                        ; register a trap table instead.  Its system-call gate
+    push ebx                        ; runs in ring 1, where this kernel lives, so the
+    push ecx                        ; hardware can enter the kernel without the hypervisor
+    mov ebx, [idt+VEC_SYSCALL*8+4]
+    or ebx, GATE_RING1
+    mov [idt+VEC_SYSCALL*8+4], ebx
+    mov ebx, [eax]
+    mov ecx, [eax+4]
+    mov eax, HC_SET_TRAP_TABLE
+    vmcall
+    pop ecx
+    pop ebx
+    pop eax
+.else
     lidt [eax]
+.endif
     ret
 
 pv_set_kernel_stack:                ; eax = stack for traps from user mode (MSR 0x175)
+.if GUEST_pv_set_kernel_stack
+    push eax
+    push ebx
+    mov ebx, eax
+    mov eax, HC_STACK_SWITCH
+    vmcall
+    pop ebx
+    pop eax
+.else
     push ecx
     push edx
     mov ecx, MSR_KERNEL_ESP
@@ -1630,14 +1770,39 @@ pv_set_kernel_stack:                ; eax = stack for traps from user mode (MSR 
     wrmsr
     pop edx
     pop ecx
+.endif
     ret
 
 pv_console_putc:                    ; eax = a character for the console
+.if GUEST_pv_console_putc
+    push eax
+    push ebx
+    push ecx
+    movb [console_char], eax
+    mov eax, HC_CONSOLE_IO
+    mov ebx, console_char
+    mov ecx, 1
+    vmcall
+    pop ecx
+    pop ebx
+    pop eax
+.else
     out 0xE9, eax
+.endif
     ret
 
 pv_set_timer:                       ; eax = timer period in cycles (0 stops it)
+.if GUEST_pv_set_timer
+    push eax
+    push ebx
+    mov ebx, eax
+    mov eax, HC_SET_TIMER
+    vmcall
+    pop ebx
+    pop eax
+.else
     out 0x40, eax
+.endif
     ret
 
 pv_power_off:                       ; eax = exit code; the machine stops
@@ -1655,6 +1820,9 @@ pv_read_tsc:                        ; -> eax = the cycle counter, low 32 bits
 ; =====================================================================================
 
 cur_proc:         .word 0           ; slot of the running (or last run) process
+mmu_request:      .word 0, 0        ; one (entry address, value) pair for mmu_update
+console_char:     .word 0           ; the byte console_io prints
+shared_info:      .word 0, 0        ; shared with the hypervisor: event mask, last fault address
 next_pid:         .word 1
 init_exit_code:   .word 0           ; process 1's exit code: the run's exit code
 ticks:            .word 0           ; timer interrupts so far

@@ -108,6 +108,7 @@ again:
   int 3
 syscall_entry:
   add esp, 4
+  push eax
   mov eax, HC_IRET
   vmcall
 """)

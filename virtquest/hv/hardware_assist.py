@@ -276,7 +276,11 @@ class HardwareAssistVMM(HypercallInterface):
             cpu.charge("idle", timer.next_fire - cpu.guest_clock)
 
     def pv_iret(self) -> None:
-        self.cpu._op_iret_(None)
+        cpu = self.cpu
+        saved_eax = cpu.read32(cpu.regs[4])
+        cpu.regs[4] = (cpu.regs[4] + 4) & M32
+        cpu._op_iret_(None)
+        cpu.regs[0] = saved_eax
 
     # -- nested paging -----------------------------------------------------------------------
     def nested_translate(self, gpa: int) -> tuple[int, int]:

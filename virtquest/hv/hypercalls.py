@@ -25,11 +25,13 @@ HYPERCALLS: dict[int, Hypercall] = {h.number: h for h in (
     Hypercall(3, "console_io", "ebx = buffer, ecx = length", "print a whole buffer at once"),
     Hypercall(4, "sched_op", "ebx = 0 yield, 1 block", "give up the CPU until the next event"),
     Hypercall(5, "set_timer", "ebx = period in cycles", "program the virtual timer"),
-    Hypercall(6, "iret", "frame on the stack as for iret", "return from a trap or system call"),
+    Hypercall(6, "iret", "[esp] = the eax to restore, then the frame as for iret",
+              "return from a trap or system call"),
     Hypercall(7, "stack_switch", "ebx = kernel stack", "the stack traps from user mode start on"),
     Hypercall(8, "invlpg", "ebx = address", "drop one TLB entry"),
-    Hypercall(9, "shared_info", "ebx = address of the shared-info byte",
-              "where the guest keeps its event mask (1 = interrupts off)"),
+    Hypercall(9, "shared_info", "ebx = address of the shared-info block",
+              "byte 0: the guest's event mask (1 = interrupts off); word 1: the hypervisor "
+              "leaves the last page-fault address there"),
 )}
 
 

@@ -155,6 +155,8 @@ class SoftwareVMM(HypercallInterface):
             return
         if vector == VEC_PF:
             v.cr2 = cpu.cr2
+            if self.shared_info is not None:    # a paravirtual guest reads it from there
+                self.machine.memory.write32(self.shared_info + 4, v.cr2)
         self.charge_trap()
         self.reflect_checked(vector, error, return_eip, software)
 
@@ -369,10 +371,15 @@ class SoftwareVMM(HypercallInterface):
             cpu.charge("idle", timer.next_fire - cpu.guest_clock)
 
     def pv_iret(self) -> None:
+        cpu = self.cpu
+        saved_eax = cpu.read32(cpu.regs[4])
+        cpu.regs[4] = (cpu.regs[4] + 4) & M32
         try:
             self._emu_iret(None)
         except CpuFault as fault:
+            cpu.regs[4] = (cpu.regs[4] - 4) & M32
             raise HypercallError("iret to a more privileged ring") from fault
+        cpu.regs[0] = saved_eax
 
     # -- sensitive instructions: watched, never intercepted ------------------------------
     def _watch_sensitive(self) -> None:
