@@ -201,6 +201,7 @@ kernel_entry:
     mov eax, [boot_kernel_main]
     test eax, eax
     je boot_enter_main
+    mov ebx, fault_hook             ; kernel_main may install a fault handler there
     call eax                        ; kernel_main runs here, at CPL 0, interrupts off
     call pv_irq_disable             ; (in case kernel_main turned them on)
     mov ebx, [boot_main]
@@ -799,6 +800,13 @@ up_done:
 ;  mistake (or kernel_main's): nothing can be trusted any more, so it panics.
 
 fault_entry:
+    mov eax, [fault_hook]           ; did kernel_main install a fault handler?
+    test eax, eax
+    je fe_no_hook
+    call eax                        ; it gets the trap frame at ebp; eax = 1: handled
+    cmp eax, 1
+    je trap_return                  ; resume where the frame says (the hook may move eip)
+fe_no_hook:
     call frame_cpl
     cmp eax, 3
     jne kernel_fault
@@ -1823,6 +1831,7 @@ cur_proc:         .word 0           ; slot of the running (or last run) process
 mmu_request:      .word 0, 0        ; one (entry address, value) pair for mmu_update
 console_char:     .word 0           ; the byte console_io prints
 shared_info:      .word 0, 0        ; shared with the hypervisor: event mask, last fault address
+fault_hook:       .word 0           ; kernel_main's fault handler (0: none), see kernel_entry
 next_pid:         .word 1
 init_exit_code:   .word 0           ; process 1's exit code: the run's exit code
 ticks:            .word 0           ; timer interrupts so far

@@ -13,7 +13,8 @@ from virtquest.emu.isa import COST_KEYS
 
 # Mechanisms the bare machine charges for, beyond one cost per instruction.
 MACHINE_KEYS = frozenset({
-    "exception_entry",   # the hardware's delivery of an exception or interrupt through the IDT
+    "exception_entry",   # the hardware's delivery of a software or external interrupt (IDT)
+    "fault_entry",       # the delivery of a fault (#DE #UD #GP #PF), with the kernel's own work
     "page_walk_ref",     # one memory reference of a page-table walk after a TLB miss
     "port_console",      # one access to the debug console
     "port_timer",        # one access to the timer
@@ -36,6 +37,7 @@ VIRTUALIZATION_KEYS = frozenset({
     "bt_pte_update",  # a page-table write that adaptive translation turned into a direct update
     "vmcs_read", "vmcs_write",   # VMREAD / VMWRITE in an exit handler
     "hav_handler",    # the hypervisor's own work to handle one VM exit
+    "nonroot_fault",  # extra cost of a fault delivered to the guest inside non-root mode
     "hypercall",      # one hypercall into the paravirtual VMM and back
     "mmu_update_entry",  # validating one page-table update of a batched mmu_update
 })

@@ -280,7 +280,8 @@ class CPU:
         self.cpl = min(target, self.cpl)
         self.eflags &= ~IF
         self.eip = handler
-        self.cycles += self.profile["exception_entry"]
+        self.cycles += self.profile["exception_entry" if software or vector >= 32
+                                    else "fault_entry"]
 
     def interrupt_pending(self) -> bool:
         return 0 <= self.timer.next_fire <= self.cycles - self.hidden

@@ -208,6 +208,8 @@ class HardwareAssistVMM(HypercallInterface):
                 return True
             cpu.events["injected"] += 1
             return False                  # a true guest fault: injected into the guest
+        if vector < 32 and not software:  # a fault the guest takes itself, in non-root mode
+            cpu.charge("trap", self.profile["nonroot_fault"])
         return False
 
     def _hidden_fault(self) -> None:

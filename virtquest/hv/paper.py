@@ -48,7 +48,7 @@ ADAMS_2006 = Paper(
         Operation("call/ret", "callret", 40, 120, {"native": 11, "BT": 51, "VT": 11}),
         Operation("pgfault", "pgfault", 10, 30, {"native": 1093, "BT": 3927, "VT": 11242}),
         Operation("divzero", "divzero", 10, 30, {"native": 889, "BT": 3223, "VT": 1014}),
-        Operation("ptemod", "ptemod", 20, 60, {"native": 1, "BT": 391, "VT": 12733}),
+        Operation("ptemod", "ptemod", 16, 48, {"native": 1, "BT": 391, "VT": 12733}),
         Operation("forkwait", "forkwait", 4, 12,
                   {"native": round(6.02 * 3.8e9 / 40000), "BT": round(36.95 * 3.8e9 / 40000),
                    "VT": round(106.4 * 3.8e9 / 40000)}),

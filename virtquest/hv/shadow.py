@@ -76,9 +76,10 @@ class ShadowPaging:
                 if self.unlocked:   # the VMM's own emulated write
                     return (entry[0], True, entry[2], True), 2
                 raise PageFault(vaddr, PF_PRESENT | PF_WRITE | (PF_USER if user else 0))
-        self.on_hidden_fault()
+        entry = self._fill(vaddr, write, user)   # a true guest fault raises: the VMM reflects it
+        self.on_hidden_fault()                    # a hidden one: the VMM filled the shadow
         self.cpu.events["shadow_page_faults"] += 1
-        return self._fill(vaddr, write, user), 2
+        return entry, 2
 
     # -- filling from the guest's tables ---------------------------------------------------
     def guest_lookup(self, vaddr: int) -> tuple[int, int, int, int] | None:

@@ -197,7 +197,8 @@ class SoftwareVMM(HypercallInterface):
         cpu.cpl = self.real_ring(0)
         cpu.eip = handler
         cpu.block_start = True
-        cpu.emulated(self.profile["exception_entry"])       # the guest's clock: as if delivered
+        # The guest's own share of taking it (its kernel's entry work) is paid as on hardware.
+        cpu.cycles += self.profile["fault_entry" if vector < 32 else "exception_entry"]
         cpu.charge("trap", self.profile["vmm_reflect"])
         cpu.events["reflected"] += 1
         cpu.note("reflect", f"vector {vector} into the guest's IDT")
