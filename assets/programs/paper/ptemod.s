@@ -5,7 +5,7 @@
 ; re-translated into a cheaper callout once it has trapped a few times.
 ; The loop does eight writes per turn, so the loop itself costs little per write.
 
-.equ ITER, 48                               ; a multiple of 8
+.equ ITER, 48                               ; writes (rounded up to a multiple of 8)
 .equ PDE_SHIFT, 22
 
 kernel_main:
@@ -14,7 +14,7 @@ kernel_main:
     and ebx, 0xFFFFF000                     ; the page table that maps `target`
     add ebx, ((target >> 12) & 0x3FF) * 4   ; ebx = the address of target's PTE
     mov edx, [ebx]
-    mov ecx, ITER / 8
+    mov ecx, (ITER + 7) / 8
 again:
 pte_write:
     mov [ebx], edx                          ; write the entry back (unchanged), eight times
