@@ -1,6 +1,10 @@
-"""`virtquest run FILE.s [--mode MODE|all] [--profile P] [-D NAME=VALUE]… [--json]`."""
+"""`virtquest run FILE.s [--mode MODE|all] [--profile P] [-D NAME=VALUE]… [--json]`, or
+`virtquest run LEVEL_ID [--assign FILE.json] [--json]`: a level under its own modes and choices."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 from virtquest.commands.common import (
     add_json_option,
@@ -8,13 +12,22 @@ from virtquest.commands.common import (
     parse_defines,
     print_json,
 )
+from virtquest.emu.errors import VirtQuestError
+
+
+class AssignmentFileError(VirtQuestError):
+    pass
 
 
 def register(sub) -> None:
     p = sub.add_parser("run", help="run a guest program under one or all modes",
                        description="Assemble FILE.s, boot it (bare metal or on the mini-OS) and "
                                    "run it; report cycles, verdicts and where the cycles went.")
-    p.add_argument("program", metavar="FILE.s", help="a VQ32 assembly program")
+    p.add_argument("program", metavar="FILE.s|LEVEL_ID",
+                   help="a VQ32 assembly program, or a level id (see `virtquest levels`)")
+    p.add_argument("--assign", metavar="FILE.json",
+                   help="with a level: the choices, {\"SLOT\": \"cpu\"|\"hypervisor\"|"
+                        "\"guest\"}; slots not named take the level's default")
     p.add_argument("--mode", default="native", metavar="MODE|all",
                    help="native (default), trap-emulate, binary-translation, paravirt, "
                         "hardware-assist, or all")
@@ -28,6 +41,10 @@ def register(sub) -> None:
 
 
 def handle(args) -> int:
+    if _is_level(args.program):
+        return run_level(args)
+    if args.assign:
+        raise AssignmentFileError("--assign needs a level id, not a program file")
     from virtquest.content.profiles import load_profile
     from virtquest.emu.machine import DEFAULT_BUDGET
     from virtquest.emu.source import read_source
@@ -61,13 +78,61 @@ def summary(program: str, profile: str, runs) -> str:
         lines.append(f"{run.mode:<20}{r.cycles:>14,}{r.instructions:>14,}{run.overhead:>9.2f}x"
                      f"{_mark(run.equivalent):>12}{_mark(run.contained):>11}"
                      f"{'' if r.exit_code is None else r.exit_code:>7}")
+    lines.append("")
     for run in runs:
         parts = ", ".join(f"{k} {v:,}" for k, v in run.result.breakdown.items() if v)
-        lines.append(f"  {run.mode}: {parts}")
+        lines.append(f"{run.mode}: {parts}")
         if not run.result.finished:
-            lines.append(f"  {run.mode}: {run.result.message}")
+            lines.append(f"  stopped: {run.result.message}")
+        for d in run.divergences[:3]:
+            lines.append(f"  x86 hole at {d['eip']:#x}: {d['how']}")
+        for v in run.violations[:3]:
+            lines.append(f"  not contained: {v}")
+        for r in run.refusals[:3]:
+            lines.append(f"  refused by the hypervisor: {r}")
     return "\n".join(lines)
 
 
 def _mark(ok: bool) -> str:
     return "yes" if ok else "NO"
+
+
+def _is_level(name: str) -> bool:
+    return not name.endswith(".s") and not Path(name).exists()
+
+
+def read_assignment(path: str | None) -> dict[str, str]:
+    if path is None:
+        return {}
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise AssignmentFileError(f"{path}: no such file") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise AssignmentFileError(f"{path}: not a JSON document ({exc})") from None
+    if not isinstance(data, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        raise AssignmentFileError(f'{path}: expected an object like {{"SLOT": "cpu"}}')
+    return data
+
+
+def run_level(args) -> int:
+    """A level under its own modes, hardware and the given choices; the level's verdict too."""
+    from virtquest.commands.solve import find_level
+    from virtquest.game.lab import play
+
+    level = find_level(args.program)
+    result = play(level, read_assignment(args.assign))
+    if args.json:
+        print_json({"program": level.program_file, "profile": level.cost_profile().name,
+                    "runs": [run.to_json() for run in result.runs],
+                    "level": result.verdict_json()})
+    else:
+        print(summary(f"{level.id} ({level.program_file})", level.cost_profile().name,
+                      result.runs))
+        print(f"\nstars {result.stars}/3, overhead {result.overhead:.2f}x "
+              f"(worst mode {result.assessment.worst.mode})")
+        for outcome in result.slots:
+            for note in outcome.notes:
+                print(f"  {outcome.label} [{note.choice}] {note.mode}: {note.text['en']}")
+    return 0
