@@ -57,7 +57,7 @@ LevelId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Symbol = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=60)]
 ProfileName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*$", max_length=40)]
 # A program is a path under assets/ ("programs/levels/x.s") or the source itself (several lines).
-_PROGRAM_PATH = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_./-]*\.s$")
+_PROGRAM_PATH = re.compile(r"^[A-Za-z0-9_./-]+\.s$")
 ENTRY_LABELS = ("_start", "main", "kernel_main")
 
 

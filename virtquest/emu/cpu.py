@@ -108,6 +108,9 @@ class CPU:
         self.trace: list[tuple[int, int, str, str]] | None = None   # (cycle, eip, kind, text)
         self.trace_limit = 20000
         self.block_start = True
+        self.block_hook_rings = frozenset({0, 1, 2, 3})   # rings whose blocks the hook wants
+        self._fastpath = None
+        self._fp = self._fi = 0
         self.code_listeners: list[Callable[[int], None]] = []  # told when a code page is written
         self.decoded: dict[int, tuple[Callable, Instruction]] = {}
         self._decoded_pages: dict[int, list[int]] = {}
@@ -178,16 +181,20 @@ class CPU:
             self.instructions += 1
             if self.ends_block[op]:
                 self.block_start = True
-        except CpuFault as fault:
+        except (CpuFault, PageFault, BusError) as fault:
             self.eip = eip
-            self.exception(fault.vector, fault.error, eip)
-        except PageFault as pf:
-            self.eip = eip
-            self.cr2 = pf.vaddr
+            self.recover(fault)
+
+    def recover(self, fault: Exception) -> None:
+        """Deliver the fault an instruction at eip raised (eip already points at it)."""
+        eip = self.eip
+        if isinstance(fault, PageFault):
+            self.cr2 = fault.vaddr
             self.events["page_faults"] += 1
-            self.exception(VEC_PF, pf.error, eip)
-        except BusError:
-            self.eip = eip
+            self.exception(VEC_PF, fault.error, eip)
+        elif isinstance(fault, CpuFault):
+            self.exception(fault.vector, fault.error, eip)
+        else:
             self.exception(VEC_GP, 0, eip)
 
     def _fetch(self, eip: int):
@@ -327,6 +334,12 @@ class CPU:
     def _read8(self, va: int, user: bool) -> int:
         return self.mem.read8(self.mmu.translate(va & M32, False, user))
 
+    def read8_current(self, va: int) -> int:
+        return self._read8(va, self.cpl == 3)
+
+    def write8_current(self, va: int, value: int) -> None:
+        self.mem.write8(self.mmu.translate(va & M32, True, self.cpl == 3), value)
+
     def push(self, value: int) -> None:
         esp = (self.regs[4] - 4) & M32
         self.write32(esp, value)
@@ -364,10 +377,10 @@ class CPU:
         self.write32(self.ea(i), self.regs[i.a])
 
     def _op_movb_rm(self, i):
-        self.regs[i.a] = self._read8(self.ea(i), self.cpl == 3)
+        self.regs[i.a] = self.read8_current(self.ea(i))
 
     def _op_movb_mr(self, i):
-        self.mem.write8(self.mmu.translate(self.ea(i), True, self.cpl == 3), self.regs[i.a])
+        self.write8_current(self.ea(i), self.regs[i.a])
 
     def _add(self, i, store=True):
         a, b = self.regs[i.a], self._src(i)

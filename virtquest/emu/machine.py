@@ -14,6 +14,7 @@ from virtquest.emu.costs import CATEGORIES, CostProfile
 from virtquest.emu.cpu import CPU, MachineStop
 from virtquest.emu.devices import PowerOff, standard_bus
 from virtquest.emu.errors import MachineError
+from virtquest.emu.fastpath import FastPath
 from virtquest.emu.isa import REGISTERS
 from virtquest.emu.memory import PhysicalMemory
 from virtquest.emu.mmu import MMU
@@ -51,7 +52,8 @@ class RunResult:
 class Machine:
     """RAM + MMU + CPU + the standard devices, charged from one cost profile."""
 
-    def __init__(self, profile: CostProfile, ram: int = 1 << 20, tlb_entries: int | None = None):
+    def __init__(self, profile: CostProfile, ram: int = 1 << 20, tlb_entries: int | None = None,
+                 fast: bool = True):
         try:
             self.memory = PhysicalMemory(ram)
             self.mmu = MMU(self.memory, tlb_entries or profile.tlb_entries)
@@ -60,6 +62,8 @@ class Machine:
         self.bus, self.console, self.timer = standard_bus()
         self.cpu = CPU(self.memory, self.mmu, self.bus, self.timer, profile)
         self.profile = profile
+        # Compiled blocks of innocuous code; None runs the reference interpreter alone.
+        self.fastpath = FastPath(self.cpu) if fast else None
         self.exit_code: int | None = None
         self.stopped: tuple[str, str] | None = None
         # Every touch of real privileged state or a real device the guest was not given.
@@ -108,11 +112,18 @@ class Machine:
             cancel: Callable[[], bool] | None = None) -> RunResult:
         """Run until the guest ends, the budget of cycles is spent, or `cancel()` says so."""
         cpu, limit = self.cpu, self.cpu.cycles + budget
-        tick = self._tick
+        fast, timer, step = self.fastpath, self.timer, cpu.step
         try:
             while not self.stopped:
                 for _ in range(CHECK_EVERY):
-                    tick()
+                    if cpu.cycles >= limit:
+                        break
+                    if 0 <= timer.next_fire <= cpu.cycles - cpu.hidden and \
+                            cpu.interrupts_enabled():
+                        cpu.take_timer_interrupt()
+                        step()
+                    elif fast is None or not fast.try_run(limit):
+                        step()
                 if cpu.cycles >= limit:
                     self.stopped = ("budget", f"stopped after {cpu.cycles:,} cycles: the guest "
                                     f"did not finish within its budget of {budget:,} cycles "

@@ -32,6 +32,7 @@ class Cell(_Strict):
     """One class × choice × mode of the matrix."""
 
     locked: bool = False
+    unless_form: bool = False    # open after all where the program offers a GUEST_ form
     text: Prose
 
 

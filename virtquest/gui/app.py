@@ -1,43 +1,25 @@
-"""The application object and the main window (the views arrive with the GUI work)."""
+"""The application: opens the progress store on the UI thread, applies language, theme and font
+scale from the learner's settings (and again whenever they change), and shows the main window.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication
 
 from virtquest import __version__
-from virtquest.gui.fonts import INSTALL_HINT, hangul_font_family
+from virtquest.gui.fonts import INSTALL_COMMAND, apply_font, clamp_scale, hangul_font_family
+from virtquest.gui.i18n import current_language, install_language, resolve_language
+from virtquest.gui.main_window import MainWindow
+from virtquest.gui.models import LearnerSession
+from virtquest.gui.theme import apply_theme, resolve_theme
+from virtquest.progress.store import Store, open_store
 
-
-class MainWindow(QMainWindow):
-    """The top-level window: the product's name and, for now, a welcome."""
-
-    def __init__(self, korean_font: str | None):
-        super().__init__()
-        self.setWindowTitle(f"VirtQuest {__version__}")
-        self.resize(1100, 720)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        title = QLabel("VirtQuest")
-        title.setObjectName("title")
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        title.setStyleSheet("font-size: 32pt; font-weight: bold;")
-        if korean_font:
-            text = "가상화를 직접 돌려 보며 배우기 — Learn virtualization by running it"
-        else:
-            text = ("Learn virtualization by running it.\nNo font on this computer can show "
-                    f"Korean; the app stays in English until one is installed:\n{INSTALL_HINT}")
-        subtitle = QLabel(text)
-        subtitle.setObjectName("subtitle")
-        subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addStretch(1)
-        layout.addWidget(title)
-        layout.addWidget(subtitle)
-        layout.addStretch(2)
-        self.setCentralWidget(body)
+NO_FONT_MESSAGE = ("No font on this computer can show Korean, so VirtQuest is in English. "
+                   f"To learn in Korean, install one and restart VirtQuest: {INSTALL_COMMAND}")
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -47,11 +29,59 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+class Appearance(QObject):
+    """Applies the session's language, theme and font scale, now and whenever they change."""
+
+    def __init__(self, session: LearnerSession):
+        super().__init__(session)
+        self.session = session
+        session.settings_changed.connect(self.apply)
+
+    def value(self, key: str) -> object:
+        return self.session.setting(key)
+
+    def apply(self, key: str | None = None) -> None:
+        app = QApplication.instance()
+        hangul = self.session.hangul_font
+        if key in (None, "language"):
+            language = resolve_language(self.value("language"), hangul is not None)
+            if language != current_language() or key is None:
+                install_language(language)
+        if key in (None, "theme", "font_scale"):
+            scale = clamp_scale(float(self.value("font_scale")))
+            apply_font(app, hangul, scale)
+            apply_theme(app, resolve_theme(self.value("theme")), scale)
+
+
+def build_window(store: Store, content=None, *, overrides: dict[str, object] | None = None,
+                 hangul_font: str | None = "detect", remember: bool = True) -> MainWindow:
+    """A session over `store`, its appearance applied, and the main window (not shown)."""
+    family = hangul_font_family() if hangul_font == "detect" else hangul_font
+    session = LearnerSession(store, content, hangul_font=family)
+    session.overrides.update(overrides or {})
+    appearance = Appearance(session)
+    appearance.apply()
+    window = MainWindow(session, remember=remember)
+    window.appearance = appearance
+    for warning in store.warnings:
+        window.tell(warning)
+    session.content_failed.connect(window.tell)
+    if family is None:
+        window.tell(NO_FONT_MESSAGE)
+    return window
+
+
 def run_app() -> int:
     app = make_app()
-    window = MainWindow(hangul_font_family())
+    store = open_store()  # on the UI thread: the connection belongs to it
+    window = build_window(store)
     window.show()
     if os.environ.get("VIRTQUEST_STARTUP_PROBE"):
         # `virtquest bench` measures start-up: quit as soon as the window is up.
         QTimer.singleShot(0, app.quit)
-    return app.exec()
+    else:
+        window.session.load_content_async()
+    try:
+        return app.exec()
+    finally:
+        store.close()

@@ -59,6 +59,7 @@ class BinaryTranslationVMM(SoftwareVMM):
         for address in self.sites:
             cpu.exec_hooks.pop(address, None)       # translation decides, not the generic hook
         cpu.block_hook = self.on_block
+        cpu.block_hook_rings = frozenset({0, 1, 2})    # user code (ring 3) is never translated
         cpu.code_listeners.append(self.invalidate_page)
 
     # -- translation -----------------------------------------------------------------------

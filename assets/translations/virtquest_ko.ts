@@ -1,0 +1,1253 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="ko_KR" sourcelanguage="en">
+<context>
+    <name>Banner</name>
+    <message>
+        <location filename="../../virtquest/gui/main_window.py" line="177" />
+        <source>Close</source>
+        <translation>닫기</translation>
+    </message>
+</context>
+<context>
+    <name>ChapterCard</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_map.py" line="139" />
+        <source>Chapter %1</source>
+        <translation>%1장</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_map.py" line="144" />
+        <source>The levels of this chapter are on their way.</source>
+        <translation>이 장의 레벨은 곧 추가됩니다.</translation>
+    </message>
+</context>
+<context>
+    <name>ClassifyInput</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_question.py" line="472" />
+        <source>Put each item in one category: Tab moves between rows, the arrow keys between categories. Then press Enter.</source>
+        <translation>각 항목을 알맞은 분류 하나에 넣으세요. Tab 키로 다음 줄로, 화살표 키로 분류 사이를 옮겨 다닐 수 있습니다. 다 고르면 Enter를 누르세요.</translation>
+    </message>
+</context>
+<context>
+    <name>CodeEditor</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_editor.py" line="464" />
+        <source>innocuous</source>
+        <translation>무해한 명령</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_editor.py" line="464" />
+        <source>privileged</source>
+        <translation>특권 명령</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_editor.py" line="465" />
+        <source>sensitive but unprivileged (an x86 hole)</source>
+        <translation>민감하지만 특권이 아닌 명령 (x86의 구멍)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_editor.py" line="466" />
+        <source>virtualization</source>
+        <translation>가상화 명령</translation>
+    </message>
+</context>
+<context>
+    <name>ComingSoon</name>
+    <message>
+        <location filename="../../virtquest/gui/main_window.py" line="106" />
+        <source>%1 — coming soon</source>
+        <translation>%1 — 준비 중</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/main_window.py" line="108" />
+        <source>This part of VirtQuest is still being built. Meanwhile, the chapter map, the quizzes, the review queue and your progress are ready.</source>
+        <translation>VirtQuest의 이 부분은 아직 만드는 중입니다. 그동안 챕터 지도, 퀴즈, 복습, 진행 상황은 바로 쓸 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/main_window.py" line="110" />
+        <source>You chose the level “%1”; it will open here.</source>
+        <translation>“%1” 레벨을 골랐습니다. 이곳에서 열릴 예정입니다.</translation>
+    </message>
+</context>
+<context>
+    <name>CompareChart</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_compare.py" line="50" />
+        <location filename="../../virtquest/gui/qt_compare.py" line="158" />
+        <source>Run the program to compare the modes.</source>
+        <translation>프로그램을 실행하면 모드별로 비교할 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_compare.py" line="64" />
+        <source>guest, direct on the CPU</source>
+        <translation>게스트 (CPU에서 직접 실행)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_compare.py" line="65" />
+        <source>trap / VM exit and entry</source>
+        <translation>트랩 / VM exit와 VM entry</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_compare.py" line="66" />
+        <source>emulation in the hypervisor</source>
+        <translation>하이퍼바이저의 에뮬레이션</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_compare.py" line="67" />
+        <source>binary translation</source>
+        <translation>이진 변환</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_compare.py" line="68" />
+        <source>hypercalls</source>
+        <translation>하이퍼콜</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_compare.py" line="69" />
+        <source>page walks</source>
+        <translation>페이지 워크</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_compare.py" line="70" />
+        <source>device access</source>
+        <translation>장치 접근</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_compare.py" line="71" />
+        <source>idle (waiting for the timer)</source>
+        <translation>유휴 (타이머 대기)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_compare.py" line="76" />
+        <source>Native</source>
+        <translation>네이티브</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_compare.py" line="76" />
+        <source>Trap &amp; emulate</source>
+        <translation>트랩 &amp; 에뮬레이션</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_compare.py" line="77" />
+        <source>Binary translation</source>
+        <translation>이진 변환</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_compare.py" line="78" />
+        <source>Paravirtualization</source>
+        <translation>반가상화</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_compare.py" line="79" />
+        <source>Hardware-assisted</source>
+        <translation>하드웨어 지원 가상화</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_compare.py" line="112" />
+        <location filename="../../virtquest/gui/qt_compare.py" line="132" />
+        <source>cycles</source>
+        <translation>사이클</translation>
+    </message>
+</context>
+<context>
+    <name>DebuggerView</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="77" />
+        <source>Reset</source>
+        <translation>처음으로</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="77" />
+        <source>Back to the first instruction (Ctrl+R)</source>
+        <translation>첫 명령으로 돌아가기 (Ctrl+R)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="79" />
+        <source>◀ Step back</source>
+        <translation>◀ 한 단계 뒤로</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="79" />
+        <source>Undo one step by replaying the run (F9)</source>
+        <translation>실행을 다시 재생해 한 단계 되돌리기 (F9)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="81" />
+        <source>Step ▶</source>
+        <translation>한 단계 ▶</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="81" />
+        <source>Execute one instruction (F10)</source>
+        <translation>명령 하나 실행 (F10)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="82" />
+        <source>Run</source>
+        <translation>실행</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="82" />
+        <source>Run until the guest stops or you pause (F5)</source>
+        <translation>게스트가 멈추거나 일시 정지할 때까지 실행 (F5)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="84" />
+        <source>Pause</source>
+        <translation>일시 정지</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="84" />
+        <source>Stop running here (F6)</source>
+        <translation>여기서 멈추기 (F6)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="85" />
+        <source>Run to the program</source>
+        <translation>프로그램까지 실행</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="86" />
+        <source>Run through the mini-OS boot to the program's first instruction</source>
+        <translation>mini-OS 부팅을 지나 프로그램의 첫 명령까지 실행</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="110" />
+        <source>Program</source>
+        <translation>프로그램</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="117" />
+        <source>Virtual CPU (what the guest kernel believes)</source>
+        <translation>가상 CPU (게스트 커널이 믿는 상태)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="120" />
+        <source>VMCS exit controls (VT-x)</source>
+        <translation>VMCS exit 제어 (VT-x)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="132" />
+        <source>CPU registers</source>
+        <translation>CPU 레지스터</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="151" />
+        <source>flags</source>
+        <translation>플래그</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="158" />
+        <source>Page tables</source>
+        <translation>페이지 테이블</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="165" />
+        <source>virtual</source>
+        <translation>가상 주소</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="165" />
+        <source>physical</source>
+        <translation>물리 주소</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="174" />
+        <source>Console output so far</source>
+        <translation>지금까지의 콘솔 출력</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="195" />
+        <source>Mode: %1</source>
+        <translation>모드: %1</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="201" />
+        <source>mini-OS</source>
+        <translation>mini-OS</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="217" />
+        <source>Replaying…</source>
+        <translation>다시 재생하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="223" />
+        <source>Running…</source>
+        <translation>실행하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="230" />
+        <source>Booting the mini-OS…</source>
+        <translation>mini-OS를 부팅하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="249" />
+        <source>The run failed: %1</source>
+        <translation>실행하지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="292" />
+        <source>Stopped after %1 steps: %2</source>
+        <translation>%1단계 후 멈췄습니다: %2</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="293" />
+        <source>Step %1 · next instruction at %2</source>
+        <translation>%1단계 · 다음 명령 주소 %2</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="307" />
+        <source>changed by the last step</source>
+        <translation>방금 단계에서 바뀜</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="310" />
+        <source>%1 cycles · %2 instructions · %3 steps</source>
+        <translation>%1 사이클 · 명령 %2개 · %3단계</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="316" />
+        <source>CPL %1 (%2) on the real CPU</source>
+        <translation>실제 CPU에서 CPL %1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="318" />
+        <source>the guest believes it is at CPL %1</source>
+        <translation>게스트는 자신이 CPL %1에 있다고 믿습니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="352" />
+        <source>The guest's page tables (its cr3)</source>
+        <translation>게스트의 페이지 테이블 (게스트의 cr3)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="354" />
+        <source>Shadow page table (what the MMU really walks)</source>
+        <translation>섀도 페이지 테이블 (MMU가 실제로 따라가는 표)</translation>
+    </message>
+</context>
+<context>
+    <name>Header</name>
+    <message>
+        <location filename="../../virtquest/gui/main_window.py" line="142" />
+        <source>Learner: %1</source>
+        <translation>학습자: %1</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/main_window.py" line="143" />
+        <source>Level %1 · %2 XP</source>
+        <translation>레벨 %1 · %2 XP</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/main_window.py" line="146" />
+        <source>%1 / %2 XP to the next level</source>
+        <translation>다음 레벨까지 %1 / %2 XP</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/main_window.py" line="149" />
+        <source>Streak: %1 days</source>
+        <translation>연속 학습: %1일</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/main_window.py" line="150" />
+        <source>Streak: 1 day</source>
+        <translation>연속 학습: 1일</translation>
+    </message>
+</context>
+<context>
+    <name>InstructionLegend</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_editor.py" line="515" />
+        <source>privileged</source>
+        <translation>특권 명령</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_editor.py" line="516" />
+        <source>sensitive (x86 hole)</source>
+        <translation>민감한 명령 (x86의 구멍)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_editor.py" line="517" />
+        <source>innocuous</source>
+        <translation>무해한 명령</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_editor.py" line="518" />
+        <source>virtualization</source>
+        <translation>가상화 명령</translation>
+    </message>
+</context>
+<context>
+    <name>LevelRow</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_map.py" line="94" />
+        <source>%1 of 3 stars</source>
+        <translation>별 3개 중 %1개</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_map.py" line="98" />
+        <source>Locked: clear “%1” first</source>
+        <translation>잠김: 먼저 “%1”을(를) 클리어하세요</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../virtquest/gui/main_window.py" line="50" />
+        <source>Chapter map</source>
+        <translation>챕터 지도</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/main_window.py" line="52" />
+        <source>Lab</source>
+        <translation>실험실</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/main_window.py" line="53" />
+        <source>Quiz</source>
+        <translation>퀴즈</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/main_window.py" line="54" />
+        <source>Review</source>
+        <translation>복습</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/main_window.py" line="56" />
+        <source>Sandbox</source>
+        <translation>샌드박스</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/main_window.py" line="57" />
+        <source>Progress</source>
+        <translation>진행 상황</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/main_window.py" line="59" />
+        <source>Settings</source>
+        <translation>설정</translation>
+    </message>
+</context>
+<context>
+    <name>MatchingInput</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_question.py" line="365" />
+        <source>Choose...</source>
+        <translation>선택…</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_question.py" line="393" />
+        <source>right answer: %1</source>
+        <translation>정답: %1</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_question.py" line="399" />
+        <source>Choose the matching entry for each row (Tab moves to the next one; type a letter to pick). Then press Enter.</source>
+        <translation>줄마다 짝이 되는 항목을 고르세요 (Tab 키로 다음 줄로 가고, 글자를 입력하면 바로 고릅니다). 다 고르면 Enter를 누르세요.</translation>
+    </message>
+</context>
+<context>
+    <name>MultipleInput</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_question.py" line="171" />
+        <source>Pick every right answer (keys 1–9 toggle), then press Enter.</source>
+        <translation>옳은 답을 모두 고른 뒤 (숫자 키 1–9로 켜고 끕니다) Enter를 누르세요.</translation>
+    </message>
+</context>
+<context>
+    <name>OrderingInput</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_question.py" line="267" />
+        <source>Move up</source>
+        <translation>위로</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_question.py" line="268" />
+        <source>Move down</source>
+        <translation>아래로</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_question.py" line="319" />
+        <source>Put the steps in order: drag them, or select one and press Alt+↑ / Alt+↓. Then press Enter.</source>
+        <translation>단계를 순서대로 놓으세요. 끌어서 옮기거나, 하나를 고르고 Alt+↑ / Alt+↓를 누르면 됩니다. 다 맞추면 Enter를 누르세요.</translation>
+    </message>
+</context>
+<context>
+    <name>QtChapterMap</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_map.py" line="248" />
+        <source>Chapter map</source>
+        <translation>챕터 지도</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_map.py" line="251" />
+        <source>Open the sandbox</source>
+        <translation>샌드박스 열기</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_map.py" line="252" />
+        <source>Run any program under every mode — always open</source>
+        <translation>어떤 프로그램이든 모든 모드로 실행해 보세요 — 언제나 열려 있습니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_map.py" line="256" />
+        <source>Play next: %1</source>
+        <translation>다음 레벨: %1</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_map.py" line="262" />
+        <source>Some content could not be loaded: %1</source>
+        <translation>일부 콘텐츠를 불러오지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_map.py" line="267" />
+        <source>Loading levels...</source>
+        <translation>레벨을 불러오는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_map.py" line="269" />
+        <source>No levels are installed yet. The quizzes, the review and the sandbox are ready.</source>
+        <translation>아직 설치된 레벨이 없습니다. 퀴즈, 복습, 샌드박스는 바로 쓸 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_map.py" line="273" />
+        <source>Every level is open. Go for three stars everywhere!</source>
+        <translation>모든 레벨이 열렸습니다. 모든 레벨에서 별 세 개에 도전해 보세요!</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_map.py" line="277" />
+        <source>clear “%1” to open %2</source>
+        <translation>“%1”을(를) 클리어하면 %2이(가) 열립니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_map.py" line="279" />
+        <source>What unlocks next: %1.</source>
+        <translation>다음에 열리는 것: %1.</translation>
+    </message>
+</context>
+<context>
+    <name>QtProgress</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_progress.py" line="214" />
+        <source>Progress</source>
+        <translation>진행 상황</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_progress.py" line="224" />
+        <source>Level %1</source>
+        <translation>레벨 %1</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_progress.py" line="225" />
+        <source>%1 / %2 XP to level %3</source>
+        <translation>레벨 %3까지 %1 / %2 XP</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_progress.py" line="229" />
+        <source>%1 XP</source>
+        <translation>%1 XP</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_progress.py" line="230" />
+        <source>earned in total</source>
+        <translation>지금까지 얻은 경험치</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_progress.py" line="231" />
+        <source>%1-day streak</source>
+        <translation>%1일 연속 학습</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_progress.py" line="233" />
+        <source>You studied today.</source>
+        <translation>오늘도 공부했습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_progress.py" line="234" />
+        <source>Answer one question today to keep it.</source>
+        <translation>오늘 한 문제만 풀어도 이어집니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_progress.py" line="236" />
+        <source>stars in the lab</source>
+        <translation>실험실에서 얻은 별</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_progress.py" line="243" />
+        <source>Stars per chapter</source>
+        <translation>장별 별</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_progress.py" line="244" />
+        <source>earned</source>
+        <translation>얻은 별</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_progress.py" line="244" />
+        <source>possible</source>
+        <translation>얻을 수 있는 별</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_progress.py" line="246" />
+        <source>Reviews due, next 14 days</source>
+        <translation>앞으로 14일의 복습 일정</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_progress.py" line="246" />
+        <source>due</source>
+        <translation>복습할 문제</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_progress.py" line="248" />
+        <source>XP over time</source>
+        <translation>경험치 추이</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_progress.py" line="261" />
+        <source>Achievements</source>
+        <translation>업적</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_progress.py" line="265" />
+        <source>Achievements (%1 of %2)</source>
+        <translation>업적 (%2개 중 %1개)</translation>
+    </message>
+</context>
+<context>
+    <name>QtQuiz</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="321" />
+        <source>Loading questions...</source>
+        <translation>문제를 불러오는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="322" />
+        <source>No quiz questions could be loaded.</source>
+        <translation>퀴즈 문제를 불러오지 못했습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="359" />
+        <source>You answered %1 of %2 right and earned %3 XP.</source>
+        <translation>%2문제 중 %1문제를 맞혔고 %3 XP를 얻었습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="363" />
+        <source>Concept quiz</source>
+        <translation>개념 퀴즈</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="365" />
+        <source>Questions of six kinds on hypervisors, trap and emulate, binary translation, paravirtualization and hardware assist. After each answer you see why it is right — and why the tempting wrong answer is wrong. Every answer also schedules the question for spaced review.</source>
+        <translation>하이퍼바이저, 트랩과 에뮬레이션, 이진 변환, 반가상화, 하드웨어 지원 가상화에 관한 여섯 가지 유형의 문제입니다. 답할 때마다 왜 그것이 정답인지, 그리고 그럴듯한 오답은 왜 틀렸는지 해설이 나옵니다. 푼 문제는 간격 반복 복습 일정에도 올라갑니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="369" />
+        <source>&amp;Topic:</source>
+        <translation>주제(&amp;T):</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="370" />
+        <source>&amp;Questions:</source>
+        <translation>문제 수(&amp;Q):</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="371" />
+        <source>Start quiz</source>
+        <translation>퀴즈 시작</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="372" />
+        <source>Quiz finished</source>
+        <translation>퀴즈 끝</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="373" />
+        <source>New quiz</source>
+        <translation>새 퀴즈</translation>
+    </message>
+</context>
+<context>
+    <name>QtReview</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_review.py" line="116" />
+        <source>new</source>
+        <translation>새 문제</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_review.py" line="118" />
+        <source>lab mistake: %1</source>
+        <translation>실험실 실수: %1</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_review.py" line="120" />
+        <source>due</source>
+        <translation>복습 차례</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_review.py" line="126" />
+        <source>Review</source>
+        <translation>복습</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_review.py" line="127" />
+        <source>Question</source>
+        <translation>문제</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_review.py" line="127" />
+        <source>Topic</source>
+        <translation>주제</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_review.py" line="127" />
+        <source>Why now</source>
+        <translation>지금 나오는 이유</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_review.py" line="128" />
+        <source>Start review (%1)</source>
+        <translation>복습 시작 (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_review.py" line="132" />
+        <source>Spaced review brings a question back just before you would forget it: a wrong answer comes back soon, a right one later and later. A mistake in the lab makes the questions on that idea due at once.</source>
+        <translation>간격 반복 복습은 잊어버리기 직전에 문제를 다시 보여 줍니다. 틀린 문제는 곧 다시 나오고, 맞힌 문제는 점점 더 긴 간격을 두고 나옵니다. 실험실에서 실수하면 그 개념의 문제가 바로 복습 목록에 오릅니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_review.py" line="140" />
+        <source>Loading questions...</source>
+        <translation>문제를 불러오는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_review.py" line="145" />
+        <source>%1 due now, %2 new today.</source>
+        <translation>지금 복습할 문제 %1개, 오늘의 새 문제 %2개.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_review.py" line="151" />
+        <source>Nothing to review. Take a quiz to add questions.</source>
+        <translation>복습할 문제가 없습니다. 퀴즈를 풀면 문제가 추가됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_review.py" line="155" />
+        <source>All done for now. Next review: %1 (%2 questions).</source>
+        <translation>지금은 다 했습니다. 다음 복습: %1 (%2문제).</translation>
+    </message>
+</context>
+<context>
+    <name>QtSettings</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="37" />
+        <source>Export progress</source>
+        <translation>진행 상황 내보내기</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="37" />
+        <source>Progress files (*.json)</source>
+        <translation>진행 상황 파일 (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="43" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="52" />
+        <source>Import progress</source>
+        <translation>진행 상황 가져오기</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="44" />
+        <source>Progress files (*.json);;All files (*)</source>
+        <translation>진행 상황 파일 (*.json);;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="53" />
+        <source>A profile named “%1” already exists.</source>
+        <translation>“%1”이라는 프로필이 이미 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="54" />
+        <source>Replace it</source>
+        <translation>덮어쓰기</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="55" />
+        <source>Import as a new profile</source>
+        <translation>새 프로필로 가져오기</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="208" />
+        <source>Now learning as “%1”.</source>
+        <translation>이제 “%1” 프로필로 학습합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="213" />
+        <source>Type a name for the new profile first.</source>
+        <translation>먼저 새 프로필의 이름을 입력하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="218" />
+        <source>Could not create the profile: %1</source>
+        <translation>프로필을 만들지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="221" />
+        <source>Created the profile “%1” and switched to it.</source>
+        <translation>“%1” 프로필을 만들고 전환했습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="231" />
+        <source>Export failed: %1</source>
+        <translation>내보내지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="233" />
+        <source>Saved “%1” to %2 (%3 answers, %4 lab attempts).</source>
+        <translation>“%1”을(를) %2에 저장했습니다 (답 %3개, 실험실 시도 %4회).</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="243" />
+        <source>Import failed: %1</source>
+        <translation>가져오지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="258" />
+        <source>Imported the profile “%1” (%2 answers, %3 lab attempts).</source>
+        <translation>“%1” 프로필을 가져왔습니다 (답 %2개, 실험실 시도 %3회).</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="273" />
+        <source>Settings</source>
+        <translation>설정</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="274" />
+        <source>Language</source>
+        <translation>언어</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="275" />
+        <source>&amp;Language:</source>
+        <translation>언어(&amp;L):</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="277" />
+        <source>Same as the computer (%1)</source>
+        <translation>컴퓨터 설정을 따름 (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="281" />
+        <source>No font on this computer can show Korean, so VirtQuest stays in English. Install one and restart VirtQuest:
+%1</source>
+        <translation>이 컴퓨터에는 한글을 표시할 수 있는 글꼴이 없어서 VirtQuest를 영어로 표시합니다. 글꼴을 설치한 뒤 VirtQuest를 다시 시작하세요:
+%1</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="283" />
+        <source>Appearance</source>
+        <translation>화면</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="284" />
+        <source>&amp;Theme:</source>
+        <translation>테마(&amp;T):</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="285" />
+        <source>Same as the computer</source>
+        <translation>컴퓨터 설정을 따름</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="285" />
+        <source>Light</source>
+        <translation>밝게</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="286" />
+        <source>Dark</source>
+        <translation>어둡게</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="288" />
+        <source>Text &amp;size:</source>
+        <translation>글자 크기(&amp;S):</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="289" />
+        <source>Learner profile</source>
+        <translation>학습자 프로필</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="290" />
+        <source>&amp;Profile:</source>
+        <translation>프로필(&amp;P):</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="291" />
+        <source>&amp;New profile:</source>
+        <translation>새 프로필(&amp;N):</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="292" />
+        <source>e.g. your name or student number</source>
+        <translation>예: 이름이나 학번</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="293" />
+        <source>Create</source>
+        <translation>만들기</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="295" />
+        <source>Each profile keeps its own stars, answers, review schedule and settings — several students can share one computer.</source>
+        <translation>프로필마다 별, 답, 복습 일정, 설정을 따로 보관하므로 여러 학생이 한 컴퓨터를 함께 쓸 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="297" />
+        <source>Move progress</source>
+        <translation>진행 상황 옮기기</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="299" />
+        <source>Save the current profile as a JSON file to take it to another computer or hand it to your instructor; import such a file to add its profile here.</source>
+        <translation>현재 프로필을 JSON 파일로 저장해 다른 컴퓨터로 옮기거나 강사에게 제출할 수 있습니다. 그런 파일을 가져오면 그 프로필이 여기에 추가됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="301" />
+        <source>&amp;Export...</source>
+        <translation>내보내기(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="302" />
+        <source>&amp;Import...</source>
+        <translation>가져오기(&amp;I)…</translation>
+    </message>
+</context>
+<context>
+    <name>QuestionRunner</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="196" />
+        <source>Correct!</source>
+        <translation>정답입니다!</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="199" />
+        <source>Not quite — %1% right.</source>
+        <translation>아쉽습니다 — %1%만 맞았습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="201" />
+        <source>Not quite.</source>
+        <translation>틀렸습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="208" />
+        <source>+%1 XP</source>
+        <translation>+%1 XP</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="212" />
+        <source>Question %1 of %2 · %3 · %4</source>
+        <translation>%2문제 중 %1번째 · %3 · %4</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="217" />
+        <source>Check answer</source>
+        <translation>정답 확인</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="219" />
+        <source>Finish</source>
+        <translation>끝내기</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="219" />
+        <source>Next question</source>
+        <translation>다음 문제</translation>
+    </message>
+</context>
+<context>
+    <name>Quiz</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="34" />
+        <source>Single choice</source>
+        <translation>단일 선택</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="35" />
+        <source>Multiple choice</source>
+        <translation>복수 선택</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="36" />
+        <source>True or false</source>
+        <translation>참/거짓</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="37" />
+        <source>Ordering</source>
+        <translation>순서 맞추기</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="38" />
+        <source>Matching</source>
+        <translation>짝 맞추기</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="39" />
+        <source>Classify</source>
+        <translation>분류하기</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="48" />
+        <source>All topics</source>
+        <translation>모든 주제</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="233" />
+        <source>The right order:</source>
+        <translation>올바른 순서:</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="235" />
+        <source>True</source>
+        <translation>참</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="235" />
+        <source>False</source>
+        <translation>거짓</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="236" />
+        <source>The statement is %1.</source>
+        <translation>이 문장은 %1입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="238" />
+        <source>The right matches are marked in each row.</source>
+        <translation>줄마다 올바른 짝을 표시해 두었습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>SingleInput</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_question.py" line="157" />
+        <source>Pick one answer (keys 1–9), then press Enter.</source>
+        <translation>답을 하나 고른 뒤 (숫자 키 1–9) Enter를 누르세요.</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineCanvas</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="70" />
+        <source>Guest</source>
+        <translation>게스트</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="70" />
+        <source>Hypervisor</source>
+        <translation>하이퍼바이저</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="70" />
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="73" />
+        <source>Trap</source>
+        <translation>트랩</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="73" />
+        <source>VM exit</source>
+        <translation>VM exit</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="74" />
+        <source>VM entry</source>
+        <translation>VM entry</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="74" />
+        <source>HyperCall</source>
+        <translation>하이퍼콜</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="75" />
+        <source>reflect</source>
+        <translation>반사</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="75" />
+        <source>resume</source>
+        <translation>재개</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="76" />
+        <source>emulate</source>
+        <translation>에뮬레이션</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="76" />
+        <source>translate</source>
+        <translation>변환</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="77" />
+        <source>inline</source>
+        <translation>인라인</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="77" />
+        <source>callout</source>
+        <translation>콜아웃</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="78" />
+        <source>hidden page fault</source>
+        <translation>숨은 페이지 폴트</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="79" />
+        <source>exception</source>
+        <translation>예외</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="79" />
+        <source>interrupt</source>
+        <translation>인터럽트</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="84" />
+        <source>hidden #PF</source>
+        <translation>숨은 #PF</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="182" />
+        <source>%1 · cycle %2 · at %3</source>
+        <translation>%1 · %2번째 사이클 · 주소 %3</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineView</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="365" />
+        <source>Skip the mini-OS boot</source>
+        <translation>mini-OS 부팅 건너뛰기</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="368" />
+        <source>Click an event to see its instruction.</source>
+        <translation>이벤트를 누르면 해당 명령을 보여 줍니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="386" />
+        <source>Zoom out (−)</source>
+        <translation>축소 (−)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="387" />
+        <source>Zoom in (+)</source>
+        <translation>확대 (+)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="388" />
+        <source>Fit</source>
+        <translation>맞추기</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="388" />
+        <source>Show every event (0)</source>
+        <translation>모든 이벤트 보기 (0)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="399" />
+        <source>Trap / VM exit</source>
+        <translation>트랩 / VM exit</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="400" />
+        <source>VM entry / reflect / resume</source>
+        <translation>VM entry / 반사 / 재개</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="401" />
+        <source>HyperCall</source>
+        <translation>하이퍼콜</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="402" />
+        <source>emulate</source>
+        <translation>에뮬레이션</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="402" />
+        <source>translate</source>
+        <translation>변환</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="403" />
+        <source>hidden page fault</source>
+        <translation>숨은 페이지 폴트</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="404" />
+        <source>exception / interrupt</source>
+        <translation>예외 / 인터럽트</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="416" />
+        <source>Running with the trace on…</source>
+        <translation>추적을 켜고 실행하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="432" />
+        <source>No run yet.</source>
+        <translation>아직 실행하지 않았습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="439" />
+        <source>no traps, exits or hypercalls</source>
+        <translation>트랩, VM exit, 하이퍼콜 없음</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="441" />
+        <source>(the trace is cut off)</source>
+        <translation>(추적이 중간에 잘렸습니다)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="448" />
+        <source>program</source>
+        <translation>프로그램</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="448" />
+        <source>mini-OS</source>
+        <translation>mini-OS</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="449" />
+        <source>%1 line %2:</source>
+        <translation>%1 %2번째 줄:</translation>
+    </message>
+</context>
+<context>
+    <name>TrueFalseInput</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_question.py" line="191" />
+        <source>&amp;True  (T)</source>
+        <translation>참(&amp;T)  (T / O)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_question.py" line="192" />
+        <source>&amp;False  (F)</source>
+        <translation>거짓(&amp;F)  (F / X)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_question.py" line="223" />
+        <source>True or false? Press T or F, then Enter.</source>
+        <translation>참일까요, 거짓일까요? T(또는 O)나 F(또는 X)를 누른 뒤 Enter를 누르세요.</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,52 @@
+"""The solver: exhaustive over the legal assignments, never tries a locked choice, reuses runs."""
+
+from __future__ import annotations
+
+import itertools
+
+from virtquest.content.levels import load_levels
+from virtquest.game.lab import RunCache, assess, slot_rules
+from virtquest.game.solver import legal_space, solve
+
+LEVELS = load_levels()
+
+
+def test_solver_matches_a_brute_force_search():
+    level = LEVELS.get("ch5-shared-flag")
+    cache = RunCache()
+    best = None
+    for combo in itertools.product(*legal_space(level)):
+        result = assess(level, dict(zip(level.slot_labels, combo, strict=True)), cache=cache)
+        if result.equivalent and result.contained and (best is None or result.overhead < best):
+            best = result.overhead
+    solution = solve(level, cache=RunCache())
+    assert solution.overhead == best
+    assert solution.assignment == {"off": "guest", "bump": "cpu", "on": "guest"}
+    assert solution.to_json()["stars"] == 3
+
+
+def test_locked_choices_are_never_tried():
+    level = LEVELS.get("ch3-popf")
+    solution = solve(level, cache=RunCache(), prune=False)
+    for entry in solution.table:
+        for label, choice in entry.choices.items():
+            assert choice in slot_rules(level)[label].legal()
+
+
+def test_runs_are_cached_and_pruning_skips_work():
+    level = LEVELS.get("ch9-boss-page-tables")
+    cache = RunCache()
+    pruned = solve(level, cache=cache)
+    runs_pruned = cache.misses
+    full = solve(level, cache=cache, prune=False)
+    assert full.overhead == pruned.overhead
+    assert runs_pruned < len(full.table) * len(level.modes)
+    again = cache.misses
+    solve(level, cache=cache, prune=False)
+    assert cache.misses == again, "a second solve reruns nothing"
+
+
+def test_cancel_stops_the_search():
+    level = LEVELS.get("ch9-boss-server")
+    solution = solve(level, cache=RunCache(), cancel=lambda: True)
+    assert solution.table == []

@@ -1,0 +1,188 @@
+"""The lab view's model: one level being played — its slots with their locks, the learner's choices,
+the slot in focus, the hints shown — and the work the view sends to a worker (play, trace, step).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from virtquest.content.levels import CHOICES, Level, assemble_level
+from virtquest.content.quizzes import Prose, QuizBank, load_quiz_bank
+from virtquest.game.lab import LabResult, RunCache, default_assignment, play, slot_rules
+from virtquest.game.lab_view_trace import Timeline, traced_run
+from virtquest.game.sandbox_debugger import Stepper
+
+EXCERPT_MAX_LINES = 30
+
+
+@dataclass(frozen=True)
+class SlotView:
+    """One slot as the lab shows it."""
+
+    index: int
+    label: str
+    instruction: str
+    iclass: str
+    where: str                                 # "program" | "kernel"
+    line: int                                  # 1-based, in the program or the mini-OS source
+    locks: dict[str, dict[str, str] | None]    # choice -> None (allowed) or reason {ko, en}
+    concept: str
+
+    def allowed(self, choice: str) -> bool:
+        return self.locks.get(choice) is None
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """Some lines of the mini-OS (the PV sites a level's slots sit in), with their line numbers."""
+
+    text: str
+    line_numbers: list[int]
+
+    def row_of(self, kernel_line: int) -> int | None:
+        """The 1-based row of the excerpt that shows this line of the mini-OS, if any."""
+        try:
+            return self.line_numbers.index(kernel_line) + 1
+        except ValueError:
+            return None
+
+
+class LabSession:
+    """A level in play. Qt-free; the lab view owns one and follows it."""
+
+    def __init__(self, level: Level, *, cache: RunCache | None = None,
+                 bank: QuizBank | None = None, choices: dict[str, str] | None = None):
+        self.level = level
+        self.cache = cache if cache is not None else RunCache()
+        self._bank = bank
+        self.assembled = assemble_level(level)
+        self.slots = self._slot_views()
+        self.choices = default_assignment(level) | {
+            k: v for k, v in (choices or {}).items()
+            if k in self.choices_allowed() and self.slot(k).allowed(v)}
+        self.current = 0
+        self.hints_shown = 0
+        self.par: float | None = None
+        self.result: LabResult | None = None
+
+    # -- slots ---------------------------------------------------------------------------
+    def _slot_views(self) -> list[SlotView]:
+        rules = slot_rules(self.level)
+        views = []
+        for index, slot in enumerate(self.level.slots):
+            rule = rules[slot.label]
+            owner = self.assembled.owner(slot.label)
+            where = "program" if owner is self.assembled.program else "kernel"
+            views.append(SlotView(index, slot.label, rule.site.instruction, rule.site.iclass,
+                                  where, owner.lines.get(rule.site.address, 0),
+                                  dict(rule.locks), slot.concept))
+        return views
+
+    def choices_allowed(self) -> list[str]:
+        return self.level.slot_labels
+
+    def slot(self, label: str) -> SlotView:
+        return next(s for s in self.slots if s.label == label)
+
+    @property
+    def current_slot(self) -> SlotView:
+        return self.slots[self.current]
+
+    def choose(self, label: str, choice: str) -> bool:
+        """Set one slot's choice; False (nothing changes) when it is locked or already set."""
+        if choice not in CHOICES or not self.slot(label).allowed(choice):
+            return False
+        if self.choices.get(label) == choice:
+            return False
+        self.choices[label] = choice
+        return True
+
+    def choose_current(self, choice: str) -> bool:
+        return self.choose(self.current_slot.label, choice)
+
+    def move(self, delta: int) -> int:
+        """Focus another slot (clamped); the new index."""
+        self.current = max(0, min(len(self.slots) - 1, self.current + delta))
+        return self.current
+
+    def snapshot(self) -> dict[str, str]:
+        """The choices as they are now (what a worker runs; the learner may go on changing)."""
+        return dict(self.choices)
+
+    # -- hints and quizzes ---------------------------------------------------------------
+    def next_hint(self) -> Prose | None:
+        if self.hints_shown >= len(self.level.hints):
+            return None
+        self.hints_shown += 1
+        return self.level.hints[self.hints_shown - 1]
+
+    @property
+    def hints(self) -> list[Prose]:
+        return list(self.level.hints[:self.hints_shown])
+
+    @property
+    def bank(self) -> QuizBank:
+        if self._bank is None:
+            self._bank = load_quiz_bank()
+        return self._bank
+
+    def unlocked_questions(self) -> list:
+        """The quiz questions this level unlocks (those the bank knows)."""
+        found = (self.bank.get(qid) for qid in self.level.quizzes)
+        return [q for q in found if q is not None]
+
+    # -- work for a worker (these run off the UI thread) ---------------------------------
+    def evaluate(self, choices: dict[str, str],
+                 cancel: Callable[[], bool] | None = None) -> LabResult:
+        """One play under `choices`; par is found (and kept) on the first play of a par level."""
+        result = play(self.level, choices, par=self.par, cache=self.cache, cancel=cancel)
+        if self.level.quizzes:
+            self.unlocked_questions()       # load the bank here, not on the UI thread
+        return result
+
+    def traced(self, mode: str, choices: dict[str, str],
+               cancel: Callable[[], bool] | None = None) -> Timeline:
+        level = self.level
+        return traced_run(level.source, mode, file=level.program_file,
+                          profile=level.cost_profile(), defines=dict(level.defines),
+                          choices=choices, cancel=cancel)
+
+    def stepper(self, mode: str, choices: dict[str, str]) -> Stepper:
+        level = self.level
+        return Stepper(level.source, mode, file=level.program_file,
+                       profile=level.cost_profile(), defines=dict(level.defines),
+                       choices=choices)
+
+    # -- what the code view shows --------------------------------------------------------
+    @property
+    def source(self) -> str:
+        return self.level.source
+
+    def kernel_excerpt(self) -> Excerpt | None:
+        """The mini-OS routines that hold the level's kernel slots (None when there are none)."""
+        kernel = self.assembled.kernel
+        labels = [s.label for s in self.slots if s.where == "kernel"]
+        if kernel is None or not labels:
+            return None
+        lines = kernel.source.split("\n")
+        text, numbers = [], []
+        for label in labels:
+            start = _label_line(lines, label)
+            if start is None:
+                continue
+            if text:
+                text.append("")
+                numbers.append(0)
+            for number in range(start, min(start + EXCERPT_MAX_LINES, len(lines) + 1)):
+                if number > start and not lines[number - 1].strip():
+                    break
+                text.append(lines[number - 1])
+                numbers.append(number)
+        return Excerpt("\n".join(text), numbers) if text else None
+
+
+def _label_line(lines: list[str], label: str) -> int | None:
+    pattern = re.compile(rf"^\s*{re.escape(label)}\s*:")
+    return next((i + 1 for i, line in enumerate(lines) if pattern.match(line)), None)

@@ -1,0 +1,202 @@
+"""The timeline's model: a traced run's events (`cpu.trace`) as arrows between the lanes Guest,
+Hypervisor and CPU, each tied to the instruction and source line it came from."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from virtquest.emu.asm import Program
+from virtquest.emu.costs import CostProfile
+from virtquest.emu.isa import INSTRUCTION_SIZE, VECTOR_NAMES
+from virtquest.emu.machine import RunResult
+from virtquest.hv.runner import load_for_mode
+
+GUEST, HYPERVISOR, CPU = 0, 1, 2
+LANES = (GUEST, HYPERVISOR, CPU)
+TRACE_BUDGET = 20_000_000
+ENTRY_LABELS = ("kernel_main", "main", "_start")
+
+# kind -> (from lane, to lane): the article's diagrams, with the CPU as the hardware lane.
+ROUTES: dict[str, tuple[int, int]] = {
+    "trap": (GUEST, HYPERVISOR),
+    "vm_exit": (GUEST, HYPERVISOR),
+    "hypercall": (GUEST, HYPERVISOR),
+    "callout": (GUEST, HYPERVISOR),
+    "vm_entry": (HYPERVISOR, GUEST),
+    "reflect": (HYPERVISOR, GUEST),
+    "resume": (HYPERVISOR, GUEST),
+    "emulate": (HYPERVISOR, HYPERVISOR),
+    "translate": (HYPERVISOR, HYPERVISOR),
+    "inline": (HYPERVISOR, HYPERVISOR),
+    "hidden_fault": (CPU, HYPERVISOR),
+    "exception": (CPU, GUEST),
+    "interrupt": (CPU, GUEST),
+}
+# Events noted after the instruction's eip moved on (its address is eip - 8).
+_AFTER_INSTRUCTION = frozenset({"emulate", "inline", "callout", "hypercall"})
+_EXIT_AFTER_INSTRUCTION = frozenset({"io", "hlt", "cpuid", "cr_access", "invlpg", "vmcall"})
+# After these the hypervisor hands control back without an event of its own: drawn as "resume".
+_RESUMES_AFTER = frozenset({"emulate", "hidden_fault", "callout"})
+_VECTOR = re.compile(r"vector (\d+)")
+_SHORT_VECTOR = {0: "#DE", 6: "#UD", 13: "#GP", 14: "#PF", 32: "timer", 128: "int 0x80"}
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One event: when, which instruction, what kind, between which lanes."""
+
+    index: int
+    cycle: int
+    address: int          # the instruction the event is about
+    kind: str
+    detail: str           # short: "#GP", "cli", "io", "mmu_update", …
+    text: str             # as the trace recorded it
+    source: int
+    target: int
+    derived: bool = False  # drawn for clarity (a resume), not recorded by the trace
+
+    @property
+    def is_arrow(self) -> bool:
+        return self.source != self.target
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    """Where an address comes from: the program or the mini-OS, its line, and the text."""
+
+    where: str            # "program" | "kernel"
+    line: int
+    text: str
+
+
+@dataclass
+class Timeline:
+    """A traced run of one mode, ready to draw."""
+
+    mode: str
+    events: list[TimelineEvent]
+    program: Program | None = None
+    kernel: Program | None = None
+    start_cycle: int = 0              # the cycle at which the program's own code first ran
+    result: RunResult | None = None
+    truncated: bool = False
+    counts: Counter = field(default_factory=Counter)
+
+    def since_start(self) -> list[TimelineEvent]:
+        """Events from the program's first instruction on (the mini-OS boot left out)."""
+        return [e for e in self.events if e.cycle >= self.start_cycle]
+
+    def source_line(self, address: int) -> SourceLine | None:
+        for where, program in (("program", self.program), ("kernel", self.kernel)):
+            if program is not None and address in program.lines:
+                line = program.lines[address]
+                return SourceLine(where, line, _line_text(program.source, line))
+        return None
+
+    def first_at(self, address: int) -> TimelineEvent | None:
+        return next((e for e in self.events if e.address == address), None)
+
+
+def _line_text(source: str, line: int) -> str:
+    lines = source.split("\n")
+    return lines[line - 1].split(";", 1)[0].strip() if 0 < line <= len(lines) else ""
+
+
+def build_events(trace: list[tuple[int, int, str, str]]) -> list[TimelineEvent]:
+    """Trace tuples (cycle, eip, kind, text) → events, with a derived resume where the
+    hypervisor returned to the guest without recording it."""
+    events: list[TimelineEvent] = []
+    for position, (cycle, eip, kind, text) in enumerate(trace):
+        source, target = ROUTES.get(kind, (HYPERVISOR, HYPERVISOR))
+        address = instruction_address(kind, eip, text)
+        events.append(TimelineEvent(len(events), cycle, address, kind, short_detail(kind, text),
+                                    text, source, target))
+        if kind == "vm_exit" and _exit_handled(trace, position):
+            events.append(TimelineEvent(len(events), cycle, address, "emulate", text, text,
+                                        HYPERVISOR, HYPERVISOR, derived=True))
+        if kind in _RESUMES_AFTER and _needs_resume(trace, position):
+            following = trace[position + 1][0] if position + 1 < len(trace) else cycle
+            events.append(TimelineEvent(len(events), min(cycle, following), address, "resume",
+                                        "", "", HYPERVISOR, GUEST, derived=True))
+    return events
+
+
+def _exit_handled(trace: list, position: int) -> bool:
+    """A VM exit followed by its VM entry: the handler ran in between (drawn as a box)."""
+    if position + 1 >= len(trace):
+        return False
+    _, _, next_kind, next_text = trace[position + 1]
+    return next_kind == "vm_entry" and next_text == trace[position][3]
+
+
+def _needs_resume(trace: list, position: int) -> bool:
+    """No resume when the hypervisor goes on working (another emulate, a reflect, …)."""
+    if position + 1 >= len(trace):
+        return True
+    next_cycle, _, next_kind, _ = trace[position + 1]
+    busy = next_kind in ("reflect", "emulate", "inline") and next_cycle == trace[position][0]
+    return not busy
+
+
+def instruction_address(kind: str, eip: int, text: str) -> int:
+    """The address of the instruction an event is about (some are noted after eip moved on:
+    an emulated instruction, a hypercall, an exit for an instruction, a system call's `int`)."""
+    after = (kind in _AFTER_INSTRUCTION
+             or (kind in ("vm_exit", "vm_entry") and text in _EXIT_AFTER_INSTRUCTION)
+             or (kind == "trap" and text == "vector 128")
+             or (kind == "interrupt" and text == VECTOR_NAMES[128]))
+    return (eip - INSTRUCTION_SIZE) & 0xFFFFFFFF if after else eip
+
+
+def short_detail(kind: str, text: str) -> str:
+    match = _VECTOR.match(text)
+    if match:
+        vector = int(match.group(1))
+        return _SHORT_VECTOR.get(vector, f"vector {vector}")
+    if kind in ("exception", "interrupt"):
+        short = {name: _SHORT_VECTOR[v] for v, name in VECTOR_NAMES.items()}
+        return short.get(text, text)
+    if kind == "translate":
+        return text.split(" at ")[0]
+    if kind == "hidden_fault":
+        return "#PF"
+    return text
+
+
+def traced_run(source: str, mode: str, *, file: str, profile: CostProfile,
+               defines: dict[str, int] | None = None, choices: dict[str, str] | None = None,
+               budget: int = TRACE_BUDGET,
+               cancel: Callable[[], bool] | None = None) -> Timeline:
+    """Run once under `mode` with the trace on; note when the program's own code starts."""
+    guest = load_for_mode(source, mode, file=file, profile=profile, defines=defines,
+                          choices=choices)
+    cpu = guest.machine.cpu
+    cpu.trace = []
+    start = _watch_entry(guest)
+    result = guest.run(budget=budget, cancel=cancel)
+    events = build_events(cpu.trace)
+    return Timeline(mode, events, guest.program, guest.kernel, start[0] if start else 0, result,
+                    truncated=len(cpu.trace) >= cpu.trace_limit,
+                    counts=Counter(e.kind for e in events if not e.derived))
+
+
+def _watch_entry(guest) -> list[int]:
+    """A hook on the program's entry that remembers the first cycle it ran (keeps any hook a
+    mode put there)."""
+    program, cpu = guest.program, guest.machine.cpu
+    entry = next((program.symbols[n] for n in ENTRY_LABELS if n in program.labels), None)
+    seen: list[int] = []
+    if entry is None:
+        return seen
+    previous = cpu.exec_hooks.get(entry)
+
+    def hook(machine_cpu) -> bool:
+        if not seen:
+            seen.append(machine_cpu.cycles)
+        return previous(machine_cpu) if previous is not None else False
+
+    cpu.exec_hooks[entry] = hook
+    return seen

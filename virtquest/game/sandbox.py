@@ -1,0 +1,114 @@
+"""The sandbox's model: any program, run under every mode side by side, within a cycle budget."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from virtquest.content.profiles import DEFAULT_PROFILE, load_profile, profile_names
+from virtquest.emu.resources import PROGRAMS
+from virtquest.emu.source import read_source
+from virtquest.hv.mode import ModeRun
+from virtquest.hv.registry import get_mode, mode_ids
+from virtquest.hv.runner import run_mode, run_modes
+
+DEFAULT_BUDGET = 5_000_000        # cycles per mode: a runaway program stops within seconds
+BUDGETS = (1_000_000, 5_000_000, 20_000_000, 50_000_000)
+EXAMPLES = PROGRAMS / "examples"
+STARTER = """\
+; A user program on the mini-OS: `main:` runs at CPL 3.
+.equ SYS_WRITE, 3
+
+main:
+    mov eax, SYS_WRITE
+    mov ebx, text
+    mov ecx, text_end - text
+    int 0x80                ; write(text, length)
+    mov eax, 0
+    ret
+
+text: .ascii "Hello, hypervisor!\\n"
+text_end:
+"""
+
+
+@dataclass
+class SandboxReport:
+    """Every mode's run of one program, judged against the native run."""
+
+    runs: list[ModeRun]
+    profile: str
+    budget: int
+
+    @property
+    def native(self) -> ModeRun:
+        return self.runs[0]
+
+    def run(self, mode: str) -> ModeRun | None:
+        return next((r for r in self.runs if r.mode == mode), None)
+
+
+def mode_title(mode: str, language: str) -> str:
+    """A mode's title from the registry, in Korean or English."""
+    instance = get_mode(mode)
+    return instance.title_ko if language == "ko" else instance.title_en
+
+
+def run_everywhere(source: str, *, file: str = "<source>", profile: str = DEFAULT_PROFILE,
+                   budget: int = DEFAULT_BUDGET, defines: dict[str, int] | None = None,
+                   cancel: Callable[[], bool] | None = None) -> SandboxReport:
+    """Native first (the reference), then every other mode; raises AssemblyError and friends."""
+    cost = load_profile(profile)
+    native, guest = run_mode(source, "native", file=file, profile=cost, defines=defines,
+                             budget=budget, cancel=cancel)
+    reference = ModeRun("native", native, 1.0, True, not guest.machine.violations,
+                        violations=list(guest.machine.violations))
+    others = [m for m in mode_ids() if m != "native"]
+    if cancel is not None and cancel():
+        return SandboxReport([reference], profile, budget)
+    runs = run_modes(source, others, file=file, profile=cost, defines=defines, budget=budget,
+                     cancel=cancel, native=native)
+    return SandboxReport([reference, *runs], profile, budget)
+
+
+@dataclass
+class SandboxSession:
+    """What the sandbox holds: the text, where it came from, the profile and the budget."""
+
+    source: str = STARTER
+    path: Path | None = None
+    profile: str = DEFAULT_PROFILE
+    budget: int = DEFAULT_BUDGET
+    modified: bool = False
+    report: SandboxReport | None = field(default=None, repr=False)
+
+    @property
+    def file(self) -> str:
+        return self.path.name if self.path else "sandbox.s"
+
+    def open(self, path: str | Path) -> None:
+        """Read a .s file (SourceError when it cannot be a program)."""
+        path = Path(path)
+        self.source = read_source(path)
+        self.path, self.modified, self.report = path, False, None
+
+    def save(self, path: str | Path | None = None) -> Path:
+        target = Path(path) if path is not None else self.path
+        if target is None:
+            raise ValueError("no file name to save to")
+        target.write_text(self.source, encoding="utf-8")
+        self.path, self.modified = target, False
+        return target
+
+    def edit(self, source: str) -> None:
+        if source != self.source:
+            self.source, self.modified = source, True
+
+    @staticmethod
+    def profiles() -> list[str]:
+        return profile_names()
+
+    @staticmethod
+    def examples() -> list[Path]:
+        return sorted(EXAMPLES.glob("*.s"))

@@ -1,0 +1,165 @@
+"""The exhaustive solver: every legal assignment of a level (at most 3^10), each judged by running
+it, gives par — the lowest overhead that meets the level's goal. Exact, and fast because runs are
+deterministic and kept (lab.RunCache), illegal choices are never tried, and an assignment stops
+being run as soon as one mode misses the goal or is already slower than the best so far.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from virtquest.content.errors import ContentError
+from virtquest.content.levels import Level
+from virtquest.content.yamlload import line_of, load_yaml
+from virtquest.game.lab import (
+    CACHE,
+    RunCache,
+    assess,
+    level_key,
+    safe_assignment,
+    slot_rules,
+    stars_for,
+)
+from virtquest.hv.mode import ModeRun
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One legal assignment as far as the solver ran it (overhead None: cut short)."""
+
+    choices: dict[str, str]
+    overhead: float | None
+    goal_met: bool | None
+
+
+@dataclass
+class Solution:
+    """Par and the assignment that reaches it (None when no legal assignment meets the goal)."""
+
+    level_id: str
+    assignment: dict[str, str] | None
+    overhead: float | None
+    equivalent: bool
+    contained: bool
+    stars: int
+    legal: int                       # how many legal assignments there are
+    table: list[Entry] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_json(self) -> dict:
+        return {"assignment": self.assignment,
+                "overhead": None if self.overhead is None else round(self.overhead, 4),
+                "equivalent": self.equivalent, "contained": self.contained, "stars": self.stars}
+
+
+_SOLVED: dict[tuple, Solution] = {}
+
+
+def legal_space(level: Level) -> list[list[str]]:
+    rules = slot_rules(level)
+    return [rules[label].legal() for label in level.slot_labels]
+
+
+def solve(level: Level, *, cache: RunCache = CACHE, prune: bool = True,
+          cancel: Callable[[], bool] | None = None) -> Solution:
+    """Par for the level. With `prune=False` every mode of every legal assignment is run."""
+    goal = level.goal
+    key = (level_key(level), tuple(level.modes), tuple(level.slot_labels),
+           level.guest.modifiable, goal.equivalent, goal.contained, repr(goal.stars), prune)
+    if key in _SOLVED and cache is CACHE:
+        return _SOLVED[key]
+    started = time.perf_counter()
+    search = _Search(level, cache, prune, cancel)
+    search.run()
+    solution = search.solution(time.perf_counter() - started)
+    if cache is CACHE and not (cancel and cancel()):
+        _SOLVED[key] = solution
+    return solution
+
+
+class _Search:
+    def __init__(self, level: Level, cache: RunCache, prune: bool,
+                 cancel: Callable[[], bool] | None):
+        self.level, self.cache, self.prune, self.cancel = level, cache, prune, cancel
+        self.labels = level.slot_labels
+        self.modes = list(level.modes)
+        self.best: tuple[float, int, dict[str, str]] | None = None
+        self.table: list[Entry] = []
+
+    def run(self) -> None:
+        for combo in itertools.product(*legal_space(self.level)):
+            if self.cancel is not None and self.cancel():
+                return
+            self.table.append(self.judge(dict(zip(self.labels, combo, strict=True))))
+
+    def judge(self, choices: dict[str, str]) -> Entry:
+        worst, met = 0.0, True
+        for mode in self.modes:
+            run = self.cache.mode_run(self.level, mode, choices, cancel=self.cancel)
+            if not self._meets_goal(run):
+                met = False
+                if self.prune:
+                    return Entry(choices, None, False)
+            worst = max(worst, run.overhead)
+            if self.prune and self.best is not None and worst > self.best[0]:
+                self._slowest_first(mode)
+                return Entry(choices, None, None)
+        if met:
+            self._consider(worst, choices)
+        return Entry(choices, worst, met)
+
+    def _meets_goal(self, run: ModeRun) -> bool:
+        goal = self.level.goal
+        return (run.equivalent or not goal.equivalent) and (run.contained or not goal.contained)
+
+    def _slowest_first(self, mode: str) -> None:
+        """The mode that cut this one short is likely to cut the next: try it first."""
+        self.modes.remove(mode)
+        self.modes.insert(0, mode)
+
+    def _consider(self, overhead: float, choices: dict[str, str]) -> None:
+        # Ties go to the assignment that modifies the guest least (the article's trade-off).
+        rank = (overhead, sum(c == "guest" for c in choices.values()))
+        if self.best is None or rank < self.best[:2]:
+            self.best = (*rank, choices)
+
+    def solution(self, seconds: float) -> Solution:
+        legal = 1
+        for options in legal_space(self.level):
+            legal *= len(options)
+        if self.best is None:
+            return Solution(self.level.id, None, None, False, False, 0, legal, self.table,
+                            seconds)
+        overhead, _, choices = self.best
+        stars = stars_for(self.level, overhead, True, par=overhead)
+        return Solution(self.level.id, choices, overhead, True, True, stars, legal, self.table,
+                        seconds)
+
+
+def check_solvable(level: Level, *, cache: RunCache = CACHE) -> list[ContentError]:
+    """A shipped level must be solvable to three stars, and the correct-first assignment
+    (hypervisor wherever allowed) must keep the guest equivalent and contained."""
+    path = level.path or f"levels/{level.id}.yaml"
+    try:
+        _, linemap = load_yaml(path)
+    except ContentError:
+        linemap = {}
+    errors = []
+    safe = assess(level, safe_assignment(level), cache=cache)
+    if not (safe.equivalent and safe.contained):
+        errors.append(ContentError(path, line_of(linemap, ("slots",)), "slots",
+                                   f"the hypervisor-first assignment {safe.choices} is not "
+                                   "equivalent and contained"))
+    solution = solve(level, cache=cache)
+    if solution.assignment is None:
+        errors.append(ContentError(path, line_of(linemap, ("goal",)), "goal",
+                                   "no legal assignment meets the goal"))
+    elif solution.stars < 3:
+        errors.append(ContentError(path, line_of(linemap, ("goal", "stars")), "goal.stars",
+                                   f"the best legal assignment {solution.assignment} has "
+                                   f"overhead {solution.overhead:.3f}x: only "
+                                   f"{solution.stars} stars"))
+    return errors

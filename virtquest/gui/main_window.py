@@ -1,0 +1,309 @@
+"""The main window: a sidebar of views (Ctrl+1 … Ctrl+7), a header with the learner, XP and streak,
+a banner for what the learner must be told once, and a small registry that builds each view
+lazily — a view whose module is not there yet shows a "coming soon" page.
+
+A view module in the registry provides `create_view(session) -> QWidget` (or the class named in
+its entry, built with the session). A view that can open a level has `show_level(level_id)`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QSettings, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from virtquest import __version__
+from virtquest.gui.i18n import fill
+from virtquest.gui.models import LearnerSession
+from virtquest.gui.widgets import wrapped
+from virtquest.progress.paths import data_dir
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    """One entry of the sidebar: its key, its name, and where its widget comes from."""
+
+    key: str
+    name: str  # English source text, translated in the "MainWindow" context
+    module: str
+    factory: str = "create_view"
+
+
+VIEWS: tuple[ViewSpec, ...] = (
+    ViewSpec("map", QT_TRANSLATE_NOOP("MainWindow", "Chapter map"),
+             "virtquest.gui.qt_map", "QtChapterMap"),
+    ViewSpec("lab", QT_TRANSLATE_NOOP("MainWindow", "Lab"), "virtquest.gui.qt_lab"),
+    ViewSpec("quiz", QT_TRANSLATE_NOOP("MainWindow", "Quiz"), "virtquest.gui.qt_quiz", "QtQuiz"),
+    ViewSpec("review", QT_TRANSLATE_NOOP("MainWindow", "Review"),
+             "virtquest.gui.qt_review", "QtReview"),
+    ViewSpec("sandbox", QT_TRANSLATE_NOOP("MainWindow", "Sandbox"), "virtquest.gui.qt_sandbox"),
+    ViewSpec("progress", QT_TRANSLATE_NOOP("MainWindow", "Progress"),
+             "virtquest.gui.qt_progress", "QtProgress"),
+    ViewSpec("settings", QT_TRANSLATE_NOOP("MainWindow", "Settings"),
+             "virtquest.gui.qt_settings", "QtSettings"),
+)
+VIEW_KEYS = tuple(spec.key for spec in VIEWS)
+
+
+def view_factory(spec: ViewSpec) -> Callable[[LearnerSession], QWidget] | None:
+    """The callable that builds the view, or None while its module does not exist yet."""
+    try:
+        module = importlib.import_module(spec.module)
+    except ModuleNotFoundError as exc:
+        if exc.name != spec.module:
+            raise
+        return None
+    return getattr(module, spec.factory, None)
+
+
+def window_settings() -> QSettings:
+    """Window state (last view, geometry), kept beside the progress database."""
+    return QSettings(str(data_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+
+class ComingSoon(QWidget):
+    """The page of a view that is not built yet."""
+
+    def __init__(self, spec: ViewSpec, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.spec = spec
+        self.level_id: str | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(40, 40, 40, 40)
+        self.title = QLabel()
+        self.title.setProperty("role", "title")
+        self.text = wrapped(role="big")
+        self.detail = wrapped(role="muted")
+        layout.addWidget(self.title)
+        layout.addWidget(self.text)
+        layout.addWidget(self.detail)
+        layout.addStretch(1)
+        self.retranslate()
+
+    def show_level(self, level_id: str) -> None:
+        self.level_id = level_id
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        name = QCoreApplication.translate("MainWindow", self.spec.name)
+        self.title.setText(fill(self.tr("%1 — coming soon"), name))
+        self.text.setText(self.tr(
+            "This part of VirtQuest is still being built. Meanwhile, the chapter map, the "
+            "quizzes, the review queue and your progress are ready."))
+        self.detail.setText(fill(self.tr("You chose the level “%1”; it will open here."),
+                                 self.level_id) if self.level_id else "")
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+class Header(QFrame):
+    """Always visible: the product, the learner's name, level and XP, and the streak."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("header")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(16, 8, 16, 8)
+        layout.setSpacing(18)
+        self.product = QLabel("VirtQuest")
+        self.product.setProperty("role", "heading")
+        self.profile = QLabel()
+        self.level = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setTextVisible(False)
+        self.bar.setFixedWidth(self.fontMetrics().horizontalAdvance("M") * 8)
+        self.streak = QLabel()
+        layout.addWidget(self.product)
+        layout.addStretch(1)
+        for widget in (self.profile, self.level, self.bar, self.streak):
+            layout.addWidget(widget)
+
+    def show_stats(self, stats) -> None:
+        self.profile.setText(fill(self.tr("Learner: %1"), stats.name))
+        self.level.setText(fill(self.tr("Level %1 · %2 XP"), stats.level.level, stats.xp))
+        self.bar.setRange(0, stats.level.xp_for_next)
+        self.bar.setValue(stats.level.xp_into_level)
+        self.bar.setToolTip(fill(self.tr("%1 / %2 XP to the next level"),
+                                 stats.level.xp_into_level, stats.level.xp_for_next))
+        days = stats.streak.days
+        self.streak.setText(fill(self.tr("Streak: %1 days"), days) if days != 1
+                            else self.tr("Streak: 1 day"))
+
+
+class Banner(QFrame):
+    """Messages the learner must see once (a damaged database set aside, a missing font)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("banner")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(16, 8, 12, 8)
+        self.text = wrapped()
+        self.close_button = QPushButton()
+        self.close_button.clicked.connect(self.hide)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.messages: list[str] = []
+        self.hide()
+        self.retranslate()
+
+    def add(self, message: str) -> None:
+        if message not in self.messages:
+            self.messages.append(message)
+        self.text.setText("\n".join(self.messages))
+        self.show()
+
+    def retranslate(self) -> None:
+        self.close_button.setText(self.tr("Close"))
+
+
+class MainWindow(QMainWindow):
+    """The sidebar, the header, the banner and the stack of views (built on first visit)."""
+
+    view_changed = Signal(str)
+
+    def __init__(self, session: LearnerSession, parent: QWidget | None = None, *,
+                 remember: bool = True):
+        super().__init__(parent)
+        self.session = session
+        self.remember = remember  # False: leave the learner's last view alone (screenshots)
+        self.views: dict[str, QWidget] = {}
+        self.header = Header()
+        self.banner = Banner()
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.stack = QStackedWidget()
+        for spec in VIEWS:
+            item = QListWidgetItem()
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            self.sidebar.addItem(item)
+        self.sidebar.currentRowChanged.connect(lambda row: self.show_view(VIEW_KEYS[row]))
+        self._build()
+        self._shortcuts()
+        for signal in (session.progress_changed, session.profile_changed):
+            signal.connect(self.refresh_header)
+        session.settings_changed.connect(self._fit)
+        self.retranslate()
+        self.refresh_header()
+        self.resize(1280, 800)
+        self.show_view(self._remembered_view() if remember else "map")
+
+    def _build(self) -> None:
+        body = QWidget()
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.sidebar)
+        row.addWidget(self.stack, 1)
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.header)
+        column.addWidget(self.banner)
+        column.addLayout(row, 1)
+        self.setCentralWidget(body)
+
+    def _shortcuts(self) -> None:
+        for number, spec in enumerate(VIEWS, start=1):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
+            shortcut.activated.connect(lambda key=spec.key: self.show_view(key))
+
+    # --- views ---------------------------------------------------------------------------
+    def view(self, key: str) -> QWidget:
+        """The view's widget, built the first time it is needed."""
+        if key not in self.views:
+            spec = next(s for s in VIEWS if s.key == key)
+            factory = view_factory(spec)
+            widget = factory(self.session) if factory is not None else ComingSoon(spec)
+            if spec.key == "map":
+                widget.level_requested.connect(self.open_level)
+                widget.sandbox_requested.connect(lambda: self.show_view("sandbox"))
+            self.views[key] = widget
+            self.stack.addWidget(widget)
+        return self.views[key]
+
+    def show_view(self, key: str) -> QWidget:
+        widget = self.view(key)
+        self.stack.setCurrentWidget(widget)
+        row = VIEW_KEYS.index(key)
+        if self.sidebar.currentRow() != row:
+            self.sidebar.blockSignals(True)
+            self.sidebar.setCurrentRow(row)
+            self.sidebar.blockSignals(False)
+        if self.remember:
+            window_settings().setValue("view", key)
+        self.view_changed.emit(key)
+        return widget
+
+    def current_view(self) -> str:
+        return VIEW_KEYS[self.sidebar.currentRow()]
+
+    def open_level(self, level_id: str) -> None:
+        """Open a level in the lab (the lab's `show_level`, when it has one)."""
+        lab = self.show_view("lab")
+        show_level = getattr(lab, "show_level", None)
+        if show_level is not None:
+            show_level(level_id)
+
+    @staticmethod
+    def _remembered_view() -> str:
+        key = window_settings().value("view", "map")
+        return key if key in VIEW_KEYS else "map"
+
+    # --- always visible ------------------------------------------------------------------
+    def refresh_header(self) -> None:
+        self.header.show_stats(self.session.header())
+
+    def tell(self, message: str) -> None:
+        """Show a message in the banner (once per message)."""
+        self.banner.add(message)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(f"VirtQuest {__version__}")
+        for row, spec in enumerate(VIEWS):
+            item = self.sidebar.item(row)
+            item.setText(QCoreApplication.translate("MainWindow", spec.name))
+            item.setToolTip(f"Ctrl+{row + 1}")
+        self._fit()
+        self.refresh_header()
+
+    def _fit(self, _key: str = "") -> None:
+        """Widths that follow the text size (set after the app font changed)."""
+        self.sidebar.setFixedWidth(self._sidebar_width())
+        self.header.bar.setFixedWidth(QFontMetrics(QApplication.font()).horizontalAdvance("M") * 8)
+
+    def _sidebar_width(self) -> int:
+        metrics = QFontMetrics(QApplication.font())
+        widest = max(metrics.horizontalAdvance(self.sidebar.item(r).text())
+                     for r in range(self.sidebar.count()))
+        return widest + metrics.averageCharWidth() * 8
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if self.remember:
+            window_settings().setValue("view", self.current_view())
+        super().closeEvent(event)

@@ -1,0 +1,81 @@
+"""Renders one view of the app into a PNG, offscreen, at a fixed size (`virtquest screenshot`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from virtquest.emu.errors import VirtQuestError
+from virtquest.gui.app import build_window, make_app
+from virtquest.gui.main_window import VIEW_KEYS, MainWindow
+from virtquest.gui.models import load_content
+from virtquest.progress.store import open_store
+
+QUIZ_SEED = 2024
+
+
+class ScreenshotError(VirtQuestError):
+    """The screenshot cannot be made as asked (unknown view, level or question)."""
+
+
+def render(view: str, out: str | Path, *, level: str | None = None,
+           question: str | None = None, lang: str | None = None, theme: str | None = None,
+           scale: float | None = None, size: tuple[int, int] = (1280, 800)) -> Path:
+    """Build the window with `view` showing and save it as a PNG; returns the path."""
+    if view not in VIEW_KEYS:
+        raise ScreenshotError(f"unknown view {view!r}; expected one of {', '.join(VIEW_KEYS)}")
+    app = make_app()
+    overrides = {k: v for k, v in (("language", lang), ("theme", theme),
+                                   ("font_scale", scale)) if v is not None}
+    with open_store() as store:
+        window = build_window(store, load_content(), overrides=overrides, remember=False)
+        try:
+            prepare(window, view, level, question)
+            window.resize(*size)
+            window.show()
+            settle(app)
+            return save(window, Path(out))
+        finally:
+            window.close()
+            window.deleteLater()
+            settle(app)
+
+
+def prepare(window: MainWindow, view: str, level: str | None, question: str | None) -> None:
+    """Show the view in a state worth a picture: a quiz question, the chosen level."""
+    session = window.session
+    if level is not None and session.level(level) is None:
+        raise ScreenshotError(f"no level with the id {level!r}")
+    if level is not None and view in ("lab", "map"):
+        window.open_level(level) if view == "lab" else window.show_view("map")
+        return
+    widget = window.show_view(view)
+    if view == "quiz":
+        start_quiz(widget, question)
+
+
+def start_quiz(quiz, question_id: str | None) -> None:
+    from virtquest.game.quiz import present
+
+    runner = quiz.start(seed=QUIZ_SEED)
+    if question_id is None or runner is None:
+        return
+    question = quiz.session.question(question_id)
+    if question is None:
+        raise ScreenshotError(f"no quiz question with the id {question_id!r}")
+    runner.presentations[0] = present(question, QUIZ_SEED)
+    runner.index = 0
+    runner._show_question()
+
+
+def settle(app: QApplication, rounds: int = 5) -> None:
+    for _ in range(rounds):
+        app.processEvents()
+
+
+def save(window: MainWindow, out: Path) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not window.grab().save(str(out), "PNG"):
+        raise ScreenshotError(f"cannot write {out}")
+    return out
