@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test sysdeps lint bench docs clean
+.PHONY: run test sysdeps lint bench docs translations clean
 
 run: sysdeps $(STAMP)
 	$(BIN)/virtquest
@@ -35,3 +35,7 @@ docs: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+translations: $(STAMP)
+	$(BIN)/pyside6-lupdate -no-obsolete virtquest/gui/*.py -ts assets/translations/virtquest_ko.ts
+	$(BIN)/pyside6-lrelease assets/translations/virtquest_ko.ts -qm assets/translations/virtquest_ko.qm
