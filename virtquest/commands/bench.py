@@ -28,7 +28,7 @@ def handle(args) -> int:
     from virtquest.hv.registry import mode_ids
 
     profile = load_profile(args.profile)
-    n, iters = (2_000, 3) if args.quick else (100_000, 40)
+    n, iters = (20_000, 3) if args.quick else (1_000_000, 40)
     workloads = []
     for mode in mode_ids():
         workloads.append(compute_workload(mode, profile, n))
@@ -36,7 +36,7 @@ def handle(args) -> int:
     document = {
         "profile": profile.name,
         "workloads": [w.to_json() for w in workloads],
-        "levels": {"max_rerun_ms": None, "max_solve_ms": None},
+        "levels": level_timings(quick=args.quick),
         "startup_ms": None if args.no_startup else startup_ms(),
     }
     if args.json:
@@ -44,6 +44,38 @@ def handle(args) -> int:
     else:
         print(table(document))
     return 0
+
+
+def level_timings(quick: bool = False) -> dict:
+    """Worst case over the shipped levels: re-running a level's modes after one choice changed
+    (the lab's live feedback), and solving a level exactly from scratch."""
+    from virtquest.content.levels import load_levels
+    from virtquest.game.lab import RunCache, default_assignment, play, slot_rules
+    from virtquest.game.solver import solve
+
+    levels = load_levels().levels
+    if quick:
+        levels = levels[:2]
+    rerun, solving = {}, {}
+    for level in levels:
+        cache = RunCache()
+        choices = default_assignment(level)
+        play(level, choices, cache=cache, par=1.0)
+        label = level.slot_labels[0]
+        other = next((c for c in slot_rules(level)[label].legal() if c != choices[label]), None)
+        if other is not None:
+            start = time.perf_counter()
+            play(level, choices | {label: other}, cache=cache, par=1.0)
+            rerun[level.id] = (time.perf_counter() - start) * 1000
+        start = time.perf_counter()
+        solve(level, cache=RunCache())
+        solving[level.id] = (time.perf_counter() - start) * 1000
+    worst_rerun = max(rerun, key=rerun.get, default=None)
+    worst_solve = max(solving, key=solving.get, default=None)
+    return {"max_rerun_ms": round(rerun[worst_rerun], 1) if worst_rerun else None,
+            "max_rerun_level": worst_rerun,
+            "max_solve_ms": round(solving[worst_solve], 1) if worst_solve else None,
+            "max_solve_level": worst_solve, "levels": len(levels)}
 
 
 def startup_ms() -> float | None:
@@ -66,6 +98,10 @@ def table(document: dict) -> str:
         ratio = f"{w['guest_mips'] / ref:.0%}" if ref else ""
         lines.append(f"{w['name']:<10}{w['mode']:<20}{w['guest_mips']:>12.2f}"
                      f"{ref or '':>13}{ratio:>8}")
+    lv = document["levels"]
+    lines += ["", f"levels ({lv['levels']}): re-run after one change at most "
+                  f"{lv['max_rerun_ms']} ms ({lv['max_rerun_level']}), exact solve at most "
+                  f"{lv['max_solve_ms']} ms ({lv['max_solve_level']})"]
     if document["startup_ms"] is not None:
         lines += ["", f"app start-up to a shown window: {document['startup_ms']:.0f} ms"]
     return "\n".join(lines)
