@@ -110,6 +110,7 @@ class CPU:
         self.block_start = True
         self.block_hook_rings = frozenset({0, 1, 2, 3})   # rings whose blocks the hook wants
         self._fastpath = None
+        self.gate_rings = True     # honour an IDT entry's ring bits (hardware assist: ring 0)
         self._fp = self._fi = 0
         self.code_listeners: list[Callable[[int], None]] = []  # told when a code page is written
         self.decoded: dict[int, tuple[Callable, Instruction]] = {}
@@ -277,7 +278,8 @@ class CPU:
             raise CpuFault(VEC_GP, vector * 8 + 2)
         if software and ((flags >> 1) & 3) < self.cpl:
             raise _GateDenied(vector * 8 + 2)
-        target = (flags >> 3) & 3          # the ring the handler runs in (0 unless a VMM says)
+        # The ring the handler runs in: 0, unless a paravirtual trap table asks for ring 1.
+        target = (flags >> 3) & 3 if self.gate_rings else 0
         old_esp, old_cs, old_flags = self.regs[4], cs_selector(self.cpl), self.eflags
         new_esp = self.msrs[MSR_KERNEL_ESP] if self.cpl > target else old_esp
         frame = (old_esp, old_flags, old_cs, return_eip, error)

@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from virtquest.emu.cpu import CPU, MachineStop
-from virtquest.emu.devices import PORT_TIMER
+from virtquest.emu.devices import PORT_CONSOLE, PORT_TIMER
 from virtquest.emu.encoding import Instruction
-from virtquest.emu.isa import BY_MNEMONIC, VEC_PF, VEC_TIMER
+from virtquest.emu.isa import BY_MNEMONIC, VEC_PF, VEC_TIMER, IClass
 from virtquest.emu.machine import Machine
 from virtquest.emu.mmu import PF_PRESENT, PF_USER, PF_WRITE
 from virtquest.hv.pvinterface import HypercallInterface
@@ -61,7 +61,8 @@ class HardwareAssistVMM(HypercallInterface):
         ept = cpu.profile.ept if self.ept_override is None else self.ept_override
         self.vmcs = VMCS.for_hardware(ept)
         cpu.hypervisor_present = True
-        cpu.exception_hook = self.on_exception
+        cpu.gate_rings = False       # the guest kernel is at ring 0 here: a PV trap table's
+        cpu.exception_hook = self.on_exception   # ring-1 gates enter it at ring 0
         self.shadow = None if ept else ShadowPaging(cpu, self._hidden_fault)
         if ept:
             cpu.mmu.second_stage = self.nested_translate
@@ -79,6 +80,9 @@ class HardwareAssistVMM(HypercallInterface):
         _, ins = cpu._fetch(cpu.eip)
         if ins.row.mnemonic in ("in", "out", "hlt", "cpuid", "vmcall", "invlpg"):
             return False                      # these exit anyway
+        if ins.row.iclass is IClass.SENSITIVE and ins.row.mnemonic not in ("sgdt", "sidt"):
+            return False                      # VT-x cannot be told to exit on it: it just runs,
+                                              # correctly, since the guest really is at ring 0
         self.charge_exit("monitor_trap")
         eip = cpu.eip
         cpu.eip = (eip + 8) & M32
@@ -146,6 +150,8 @@ class HardwareAssistVMM(HypercallInterface):
         else:
             if port == PORT_TIMER:
                 self.machine.timer.now = self.cpu.guest_clock
+            elif port == PORT_CONSOLE:      # the output still has to reach the real console
+                self.cpu.charge("device", self.profile["port_console"])
             self.machine.bus.write(port, self.cpu.regs[ins.a])
         self._emulated(ins)
         return True

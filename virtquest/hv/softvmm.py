@@ -8,7 +8,7 @@ Trap & emulate is exactly this; binary translation and paravirtualization build 
 from __future__ import annotations
 
 from virtquest.emu.cpu import CPU, CpuFault, MachineStop
-from virtquest.emu.devices import PORT_TIMER
+from virtquest.emu.devices import PORT_CONSOLE, PORT_TIMER
 from virtquest.emu.encoding import Instruction
 from virtquest.emu.isa import (
     FLAGS_ALWAYS_ONE,
@@ -243,6 +243,8 @@ class SoftwareVMM(HypercallInterface):
         self.cpu.charge("emulation", self.profile["virtual_io"])
         if port == PORT_TIMER:
             self.machine.timer.now = self.cpu.guest_clock
+        elif port == PORT_CONSOLE:          # the output still has to reach the real console
+            self.cpu.charge("device", self.profile["port_console"])
         self.machine.bus.write(port, value)
 
     def _emu_mov(self, ins):

@@ -1,0 +1,454 @@
+"""The step debugger: step, run, pause, reset and step back (a deterministic replay), with the
+registers, flags and CPL, the hypervisor's virtual CPU, and the page tables."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from virtquest.emu.boot import kernel_source
+from virtquest.emu.errors import VirtQuestError
+from virtquest.emu.isa import REGISTERS
+from virtquest.game.sandbox import mode_title
+from virtquest.game.sandbox_debugger import CpuState, Stepper
+from virtquest.gui.i18n import fill
+from virtquest.gui.qt_editor import CodeEditor, code_font
+from virtquest.gui.qt_timeline import ModeChooser
+from virtquest.gui.workers import Worker
+
+CPL_NAMES = {0: "ring 0", 1: "ring 1", 2: "ring 2", 3: "ring 3"}
+
+
+def _hex(value: int) -> str:
+    return f"{value:08x}"
+
+
+class DebuggerView(QWidget):
+    """Steps one guest under one mode. Long moves (run, step back) go to a worker; a single
+    step runs here, on the UI thread (one instruction)."""
+
+    stateChanged = Signal()
+
+    def __init__(self, stepper: Stepper, *, language: str = "en",
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.language = language
+        self.stepper = stepper
+        self.worker = Worker(self)
+        self.worker.busyChanged.connect(self._set_busy)
+        self._previous: CpuState | None = None
+        self._build()
+        self._shortcuts()
+        self.set_stepper(stepper)
+
+    # -- building ----------------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._toolbar())
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.mode_label = QLabel()
+        line = QHBoxLayout()
+        line.addWidget(self.status, 1)
+        line.addWidget(self.mode_label)
+        layout.addLayout(line)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self._code_tabs())
+        splitter.addWidget(self._state_panel())
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter, 1)
+
+    def _toolbar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for name, text, tip, slot in (
+            ("reset", self.tr("Reset"), self.tr("Back to the first instruction (Ctrl+R)"),
+             self.reset),
+            ("back", self.tr("◀ Step back"), self.tr("Undo one step by replaying the run (F9)"),
+             self.step_back),
+            ("step", self.tr("Step ▶"), self.tr("Execute one instruction (F10)"), self.step),
+            ("run", self.tr("Run"), self.tr("Run until the guest stops or you pause (F5)"),
+             self.run),
+            ("pause", self.tr("Pause"), self.tr("Stop running here (F6)"), self.pause),
+            ("entry", self.tr("Run to the program"),
+             self.tr("Run through the mini-OS boot to the program's first instruction"),
+             self.run_to_program),
+        ):
+            button = QPushButton(text)
+            button.setToolTip(tip)
+            button.clicked.connect(slot)
+            bar.addWidget(button)
+            self.buttons[name] = button
+        bar.addStretch(1)
+        return bar
+
+    def _shortcuts(self) -> None:
+        for keys, slot in (("F10", self.step), ("F9", self.step_back), ("F5", self.run),
+                           ("F6", self.pause), ("Ctrl+R", self.reset)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
+    def _code_tabs(self) -> QTabWidget:
+        self.code_tabs = QTabWidget()
+        self.program_view = CodeEditor(language=self.language, read_only=True)
+        self.kernel_view: CodeEditor | None = None
+        self.code_tabs.addTab(self.program_view, self.tr("Program"))
+        return self.code_tabs
+
+    def _state_panel(self) -> QScrollArea:
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.addWidget(self._registers_box())
+        self.vcpu_box = QGroupBox(self.tr("Virtual CPU (what the guest kernel believes)"))
+        self.vcpu_form = QFormLayout(self.vcpu_box)
+        column.addWidget(self.vcpu_box)
+        self.vmcs_box = QGroupBox(self.tr("VMCS exit controls (VT-x)"))
+        self.vmcs_form = QFormLayout(self.vmcs_box)
+        column.addWidget(self.vmcs_box)
+        column.addWidget(self._pages_box())
+        column.addWidget(self._console_box())
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        return scroll
+
+    def _registers_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("CPU registers"))
+        column = QVBoxLayout(box)
+        self.registers = QLabel()
+        self.registers.setFont(code_font(self.font()))
+        self.registers.setTextFormat(Qt.TextFormat.RichText)
+        self.registers.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.registers.setToolTip(self.tr("Bold: changed by the last step or run"))
+        # No word wrap in the scrolled panel: wrapped labels (height-for-width) get squeezed.
+        self.cpl_label = QLabel()
+        self.counters = QLabel()
+        for widget in (self.registers, self.cpl_label, self.counters):
+            column.addWidget(widget)
+        return box
+
+    def _pages_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Page tables"))
+        column = QVBoxLayout(box)
+        self.pages_choice = QComboBox()
+        self.pages_choice.currentIndexChanged.connect(self._show_pages)
+        column.addWidget(self.pages_choice)
+        self.pages = QTableWidget(0, 6)
+        self.pages.setHorizontalHeaderLabels(
+            [self.tr("virtual"), self.tr("physical"), "W", "U", "A", "D"])
+        self.pages.verticalHeader().setVisible(False)
+        self.pages.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.pages.setFont(code_font(self.font()))
+        self.pages.setMinimumHeight(self.fontMetrics().height() * 10)
+        column.addWidget(self.pages)
+        return box
+
+    def _console_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Console output so far"))
+        column = QVBoxLayout(box)
+        self.console = QPlainTextEdit()
+        self.console.setReadOnly(True)
+        self.console.setFont(code_font(self.font()))
+        self.console.setMaximumHeight(self.fontMetrics().height() * 6)
+        column.addWidget(self.console)
+        return box
+
+    # -- the model ---------------------------------------------------------------------------
+    def set_stepper(self, stepper: Stepper) -> None:
+        """Debug another guest (the lab's choices changed, the sandbox's source changed)."""
+        self.worker.cancel()
+        self.stepper = stepper
+        self._previous = None
+        self.program_view.set_text(stepper.guest.program.source)
+        self._ensure_kernel_tab()
+        self.mode_label.setText(self._mode_text())
+        self.refresh()
+
+    def _mode_text(self) -> str:
+        return fill(self.tr("Mode: %1"), mode_title(self.stepper.mode, self.language))
+
+    def _ensure_kernel_tab(self) -> None:
+        has_kernel = self.stepper.guest.kernel is not None
+        if has_kernel and self.kernel_view is None:
+            self.kernel_view = CodeEditor(kernel_source(), language=self.language, read_only=True)
+            self.code_tabs.addTab(self.kernel_view, self.tr("mini-OS"))
+        if self.kernel_view is not None:
+            self.code_tabs.setTabVisible(1, has_kernel)
+        self.buttons["entry"].setVisible(has_kernel)
+
+    # -- actions -----------------------------------------------------------------------------
+    def step(self) -> None:
+        if self.worker.busy:
+            return
+        self.stepper.step(1)
+        self.refresh()
+
+    def step_back(self) -> None:
+        if self.worker.busy or self.stepper.steps == 0:
+            return
+        stepper = self.stepper
+        self._start(lambda cancel: stepper.step_back(cancel.is_set), self.tr("Replaying…"))
+
+    def run(self) -> None:
+        if self.worker.busy or self.stepper.stopped:
+            return
+        stepper = self.stepper
+        self._start(lambda cancel: stepper.run(cancel.is_set), self.tr("Running…"))
+
+    def run_to_program(self) -> None:
+        if self.worker.busy or self.stepper.stopped:
+            return
+        stepper = self.stepper
+        self._start(lambda cancel: stepper.run_to_entry(cancel.is_set),
+                    self.tr("Booting the mini-OS…"))
+
+    def pause(self) -> None:
+        self.worker.cancel()
+
+    def reset(self) -> None:
+        if self.worker.busy:
+            return
+        self.stepper.reset()
+        self._previous = None
+        self.refresh()
+
+    def _start(self, job, message: str) -> None:
+        self.status.setText(message)
+        self.worker.submit(job, on_success=lambda _r: self.refresh(),
+                           on_failure=self._failed, on_cancel=self.refresh)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.refresh()
+        self.status.setText(fill(self.tr("The run failed: %1"), exc))
+
+    def _set_busy(self, busy: bool) -> None:
+        for name in ("reset", "back", "step", "run", "entry"):
+            self.buttons[name].setEnabled(not busy)
+        self.buttons["pause"].setEnabled(busy)
+
+    def wait(self, timeout_ms: int = 30_000) -> bool:
+        """Block until the worker is idle (for scripts and tests)."""
+        timer = QElapsedTimer()
+        timer.start()
+        while self.worker.pending and timer.elapsed() < timeout_ms:
+            QCoreApplication.processEvents()
+        QCoreApplication.processEvents()
+        return not self.worker.pending
+
+    def shutdown(self) -> None:
+        self.worker.shutdown()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.shutdown()
+        super().closeEvent(event)
+
+    # -- showing -----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Show the machine as it is (never while a worker moves it)."""
+        if self.worker.busy:
+            return
+        state = self.stepper.state()
+        self._show_registers(state)
+        self._show_location(state)
+        self._show_vcpu()
+        self._show_vmcs()
+        self._fill_pages_choice()
+        self.console.setPlainText(self.stepper.machine.console.text())
+        self.status.setText(self._status_text(state))
+        self.buttons["back"].setEnabled(state.steps > 0)
+        self.buttons["pause"].setEnabled(False)
+        self._previous = state
+        self.stateChanged.emit()
+
+    def _status_text(self, state: CpuState) -> str:
+        if state.stop:
+            return fill(self.tr("Stopped after %1 steps: %2"), f"{state.steps:,}", state.stop[1])
+        return fill(self.tr("Step %1 · next instruction at %2"), f"{state.steps:,}",
+                    f"{state.eip:#010x}")
+
+    def _show_registers(self, state: CpuState) -> None:
+        self.registers.setText(register_table(state, self._previous))
+        self.cpl_label.setText(self._cpl_text(state.cpl))
+        self.counters.setText(fill(self.tr("%1 cycles\n%2 instructions · %3 steps"),
+                                   f"{state.cycles:,}", f"{state.instructions:,}",
+                                   f"{state.steps:,}"))
+
+    def _cpl_text(self, cpl: int) -> str:
+        vcpu = self.stepper.vcpu()
+        text = fill(self.tr("CPL %1 (%2) on the real CPU"), cpl, CPL_NAMES.get(cpl, ""))
+        if vcpu is not None and vcpu.cpl != cpl:
+            text += "\n" + fill(self.tr("the guest believes it is at CPL %1"), vcpu.cpl)
+        return text
+
+    def _show_location(self, state: CpuState) -> None:
+        source = self.stepper.source_line(state.eip)
+        self.program_view.set_execution_line(None)
+        if self.kernel_view is not None:
+            self.kernel_view.set_execution_line(None)
+        if source is None:
+            return
+        if source.where == "kernel" and self.kernel_view is not None:
+            self.kernel_view.set_execution_line(source.line)
+            self.code_tabs.setCurrentWidget(self.kernel_view)
+        elif source.where == "program":
+            self.program_view.set_execution_line(source.line)
+            self.code_tabs.setCurrentWidget(self.program_view)
+
+    def _show_vcpu(self) -> None:
+        vcpu = self.stepper.vcpu()
+        self.vcpu_box.setVisible(vcpu is not None)
+        if vcpu is None:
+            return
+        rows = [("CPL", str(vcpu.cpl)), ("IF", str(int(vcpu.interrupt_flag))),
+                *((name, _hex(value)) for name, value in vcpu.control.items()),
+                ("idtr", f"{_hex(vcpu.idtr[0])} / {vcpu.idtr[1]}")]
+        _fill_form(self.vcpu_form, rows)
+
+    def _show_vmcs(self) -> None:
+        vmcs = self.stepper.vmcs()
+        self.vmcs_box.setVisible(vmcs is not None)
+        if vmcs is not None:
+            _fill_form(self.vmcs_form, [(k, str(v)) for k, v in vmcs.items()])
+
+    def _fill_pages_choice(self) -> None:
+        wanted = [self.tr("The guest's page tables (its cr3)")]
+        if self.stepper.shadow_entries() is not None:
+            wanted.append(self.tr("Shadow page table (what the MMU really walks)"))
+        current = [self.pages_choice.itemText(i) for i in range(self.pages_choice.count())]
+        if current != wanted:
+            self.pages_choice.blockSignals(True)
+            self.pages_choice.clear()
+            self.pages_choice.addItems(wanted)
+            self.pages_choice.blockSignals(False)
+        self._show_pages()
+
+    def _show_pages(self, *_args) -> None:
+        if self.worker.busy:
+            return
+        shadow = self.pages_choice.currentIndex() == 1
+        mappings = (self.stepper.shadow_entries() or []) if shadow else \
+            self.stepper.page_tables()
+        self.pages.setRowCount(len(mappings))
+        for row, m in enumerate(mappings):
+            cells = (_hex(m.vaddr), _hex(m.paddr), *("✔" if f else "·" for f in (
+                m.writable, m.user, m.accessed, m.dirty)))
+            for column, text in enumerate(cells):
+                self.pages.setItem(row, column, QTableWidgetItem(text))
+        self.pages.resizeColumnsToContents()
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.mode_label.setText(self._mode_text())
+        super().changeEvent(event)
+
+
+def _values(state: CpuState) -> dict[str, int]:
+    return {**state.registers, "eip": state.eip, "eflags": state.eflags, **state.control}
+
+
+def register_table(state: CpuState, before: CpuState | None) -> str:
+    """The registers two to a row, in hex; those the last move changed in bold."""
+    now = _values(state)
+    old = _values(before) if before is not None else now
+    names = [*REGISTERS, "eip", "eflags", "cr0", "cr2", "cr3", "cr8"]
+    cells = []
+    for name in names:
+        value = _hex(now[name])
+        if now[name] != old[name]:
+            value = f"<b><u>{value}</u></b>"
+        cells.append(f"<td>{name}&nbsp;</td><td>{value}&nbsp;&nbsp;&nbsp;</td>")
+    rows = ["<tr>" + "".join(cells[i:i + 2]) + "</tr>" for i in range(0, len(cells), 2)]
+    flags = "&nbsp; ".join(f"{k}={int(v)}" for k, v in state.flags.items())
+    rows.append(f"<tr><td>flags&nbsp;</td><td colspan=3>{flags}</td></tr>")
+    return "<table cellspacing=0 cellpadding=1>" + "".join(rows) + "</table>"
+
+
+def _fill_form(form: QFormLayout, rows: list[tuple[str, str]]) -> None:
+    while form.rowCount():
+        form.removeRow(0)
+    for name, value in rows:
+        label = QLabel(value)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(name, label)
+
+
+class DebuggerPage(QWidget):
+    """A debugger with a mode chooser; `make_stepper(mode)` builds the guest to step, again
+    whenever the page is shown after `invalidate()` (the program or the choices changed)."""
+
+    failed = Signal(object)
+
+    def __init__(self, modes: list[str], make_stepper: Callable[[str], Stepper], *,
+                 language: str = "en", default: str | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.make_stepper, self.language = make_stepper, language
+        self.mode = ModeChooser(modes, language, default)
+        self.mode.currentIndexChanged.connect(lambda _i: self.invalidate())
+        self.debugger: DebuggerView | None = None
+        self.holder = QStackedWidget()
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.holder.addWidget(self.message)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.mode.row)
+        layout.addWidget(self.holder, 1)
+        self._dirty = True
+
+    def invalidate(self) -> None:
+        self._dirty = True
+        if self.isVisible():
+            self.refresh()
+
+    def refresh(self) -> None:
+        if not self._dirty:
+            return
+        self._dirty = False
+        try:
+            stepper = self.make_stepper(self.mode.currentData())
+        except VirtQuestError as exc:
+            self.message.setText(str(exc))
+            self.holder.setCurrentWidget(self.message)
+            self.failed.emit(exc)
+            return
+        if self.debugger is None:
+            self.debugger = DebuggerView(stepper, language=self.language)
+            self.debugger.mode_label.hide()          # the chooser above says it
+            self.holder.addWidget(self.debugger)
+        else:
+            self.debugger.set_stepper(stepper)
+        self.holder.setCurrentWidget(self.debugger)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self.refresh()
+
+    def set_language(self, language: str) -> None:
+        self.language = language
+        self.mode.set_language(language)
+
+    def shutdown(self) -> None:
+        if self.debugger is not None:
+            self.debugger.shutdown()

@@ -1,0 +1,593 @@
+"""The lab: a level's guest program with a three-way choice per slot (CPU / Hypervisor / Guest),
+live verdicts and overhead from a worker after every change, stars, par, explanations, hints, and
+the timeline, mode comparison and debugger of the current assignment."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from virtquest.content.levels import CHOICES
+from virtquest.game.lab import LabResult, record_play, schedule_mistakes
+from virtquest.game.lab_view import LabSession, SlotView
+from virtquest.game.sandbox import mode_title
+from virtquest.gui.i18n import current_language, fill, pick
+from virtquest.gui.qt_compare import CompareChart
+from virtquest.gui.qt_debugger import DebuggerPage
+from virtquest.gui.qt_editor import CodeEditor, InstructionLegend, class_colour, is_dark
+from virtquest.gui.qt_timeline import TracePage
+from virtquest.gui.workers import Worker
+from virtquest.hv.mode import ModeRun
+
+RIGHT, WRONG = "✔", "✘"
+VERDICT_COLOURS = {"right": ("#1f7a3a", "#5fcf80"), "wrong": ("#c0392b", "#ff7b6b")}
+
+
+def _set_property(widget: QWidget, name: str, value: object) -> None:
+    widget.setProperty(name, value)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+class SlotRow(QFrame):
+    """One slot: its badge, label and instruction, three choices, and why some are locked."""
+
+    chosen = Signal(str, str)          # label, choice
+
+    def __init__(self, slot: SlotView, language: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.slot, self.language = slot, language
+        self.setObjectName("slot")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        grid = QGridLayout(self)
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setWordWrap(True)
+        grid.addWidget(self.title, 0, 0, 1, 3)
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        self.buttons: dict[str, QPushButton] = {}
+        for column, choice in enumerate(CHOICES):
+            button = QPushButton()
+            button.setCheckable(True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(lambda _checked=False, c=choice: self.chosen.emit(
+                self.slot.label, c))
+            self.group.addButton(button)
+            grid.addWidget(button, 1, column)
+            self.buttons[choice] = button
+        self.locks = QLabel()
+        self.locks.setWordWrap(True)
+        self.locks.setProperty("role", "muted")
+        grid.addWidget(self.locks, 2, 0, 1, 3)
+        self.retranslate()
+
+    def choice_name(self, choice: str) -> str:
+        return {"cpu": self.tr("CPU"), "hypervisor": self.tr("Hypervisor"),
+                "guest": self.tr("Guest")}[choice]
+
+    def class_name(self, iclass: str) -> str:
+        return {"innocuous": self.tr("innocuous"), "privileged": self.tr("privileged"),
+                "sensitive": self.tr("sensitive"),
+                "virtualization": self.tr("virtualization")}.get(iclass, iclass)
+
+    def retranslate(self) -> None:
+        slot = self.slot
+        colour = class_colour(slot.iclass, self.palette()).name() if slot.iclass in (
+            "innocuous", "privileged", "sensitive", "virtualization") else ""
+        where = self.tr("mini-OS") if slot.where == "kernel" else self.tr("program")
+        self.title.setText(
+            f"<b>{slot.index + 1}. {html.escape(slot.label)}</b> &nbsp;"
+            f"<code style='color:{colour}'>{html.escape(slot.instruction)}</code> &nbsp;"
+            f"<i>({self.class_name(slot.iclass)}, {where} {self.tr('line')} {slot.line})</i>")
+        lines = []
+        for number, choice in enumerate(CHOICES, start=1):
+            button = self.buttons[choice]
+            lock = slot.locks.get(choice)
+            button.setText(f"{number}  {self.choice_name(choice)}")
+            button.setEnabled(lock is None)
+            reason = pick(lock, self.language) if lock else ""
+            button.setToolTip(reason)
+            if lock:
+                lines.append(f"{self.choice_name(choice)} — {reason}")
+        self.locks.setText("\n".join(lines))
+        self.locks.setVisible(bool(lines))
+
+    def set_choice(self, choice: str) -> None:
+        self.buttons[choice].setChecked(True)
+
+    def set_current(self, current: bool) -> None:
+        _set_property(self, "current", "true" if current else "false")
+
+
+class SlotList(QWidget):
+    """The slots, one row each. Keyboard: ↑/↓ move between slots, 1/2/3 choose."""
+
+    moved = Signal(int)
+    keyChoice = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(0, 0, 0, 0)
+        self.rows: list[SlotRow] = []
+        self.setStyleSheet("QFrame#slot[current=\"true\"] { border: 2px solid palette(highlight);"
+                           " border-radius: 6px; }")
+
+    def set_rows(self, rows: list[SlotRow]) -> None:
+        for row in self.rows:
+            row.deleteLater()
+        self.rows = rows
+        for row in rows:
+            self.column.addWidget(row)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        key = event.key()
+        if key in (Qt.Key.Key_Up, Qt.Key.Key_Left):
+            self.moved.emit(-1)
+        elif key in (Qt.Key.Key_Down, Qt.Key.Key_Right):
+            self.moved.emit(1)
+        elif Qt.Key.Key_1 <= key <= Qt.Key.Key_3:
+            self.keyChoice.emit(CHOICES[key - Qt.Key.Key_1])
+        else:
+            super().keyPressEvent(event)
+
+
+class LabView(QWidget):
+    """One level in play, built from its LabSession. Every change re-runs the level's modes on a
+    worker (the newest request wins); the verdicts, stars and explanations follow."""
+
+    resultReady = Signal(object)       # LabResult, after every change
+    submitted = Signal(object)         # LabResult, when the learner submits it
+    quizRequested = Signal(list)       # question ids the level unlocked
+
+    def __init__(self, session: LabSession, *, language: str = "en",
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.language = language
+        self.worker = Worker(self, latest_only=True)
+        self.worker.busyChanged.connect(self._show_busy)
+        self._build()
+        self._shortcuts()
+        self.setFocusProxy(self.slot_list)
+        self.render_content()
+        self.rerun()
+
+    # -- building ----------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.title = QLabel()
+        self.title.setProperty("role", "title")
+        self.title.setWordWrap(True)
+        self.brief = QLabel()
+        self.brief.setWordWrap(True)
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(self._code_column())
+        top.addWidget(self._choice_column())
+        top.setStretchFactor(0, 3)
+        top.setStretchFactor(1, 2)
+        main = QSplitter(Qt.Orientation.Vertical)
+        main.addWidget(top)
+        main.addWidget(self._tabs())
+        main.setStretchFactor(0, 3)
+        main.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.brief)
+        layout.addWidget(main, 1)
+
+    def _code_column(self) -> QWidget:
+        column = QWidget()
+        layout = QVBoxLayout(column)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(InstructionLegend())
+        self.program_view = CodeEditor(self.session.source, language=self.language,
+                                       read_only=True)
+        layout.addWidget(self.program_view, 3)
+        excerpt = self.session.kernel_excerpt()
+        self.kernel_label = QLabel()
+        self.kernel_view: CodeEditor | None = None
+        if excerpt is not None:
+            self.kernel_view = CodeEditor(language=self.language, read_only=True)
+            self.kernel_view.set_text(excerpt.text, excerpt.line_numbers)
+            layout.addWidget(self.kernel_label)
+            layout.addWidget(self.kernel_view, 2)
+        self._mark_slot_lines()
+        return column
+
+    def _choice_column(self) -> QWidget:
+        column = QWidget()
+        layout = QVBoxLayout(column)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.slots_heading = QLabel()
+        self.slots_heading.setProperty("role", "heading")
+        layout.addWidget(self.slots_heading)
+        self.slot_list = SlotList()
+        self.slot_list.moved.connect(self.move)
+        self.slot_list.keyChoice.connect(self.choose_current)
+        self.slot_list.set_rows([self._slot_row(slot) for slot in self.session.slots])
+        layout.addWidget(self.slot_list)
+        self.keys_hint = QLabel()
+        self.keys_hint.setWordWrap(True)
+        self.keys_hint.setProperty("role", "muted")
+        layout.addWidget(self.keys_hint)
+        layout.addWidget(self._verdict_box())
+        layout.addStretch(1)
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setWidget(column)
+        return area
+
+    def _slot_row(self, slot: SlotView) -> SlotRow:
+        row = SlotRow(slot, self.language)
+        row.set_choice(self.session.choices[slot.label])
+        row.chosen.connect(self._row_chosen)
+        return row
+
+    def _verdict_box(self) -> QFrame:
+        box = QFrame()
+        box.setProperty("role", "card")
+        layout = QVBoxLayout(box)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.verdicts = QLabel()
+        self.verdicts.setTextFormat(Qt.TextFormat.RichText)
+        self.verdicts.setWordWrap(True)
+        self.stars = QLabel()
+        self.stars.setProperty("role", "stars")
+        self.stars.setWordWrap(True)
+        self.par = QLabel()
+        self.par.setWordWrap(True)
+        row = QHBoxLayout()
+        self.hint_button = QPushButton()
+        self.hint_button.clicked.connect(self.show_hint)
+        self.submit_button = QPushButton()
+        self.submit_button.setProperty("role", "primary")
+        self.submit_button.clicked.connect(self.submit)
+        row.addWidget(self.hint_button)
+        row.addStretch(1)
+        row.addWidget(self.submit_button)
+        self.hints = QLabel()
+        self.hints.setWordWrap(True)
+        for widget in (self.status, self.verdicts, self.stars, self.par):
+            layout.addWidget(widget)
+        layout.addLayout(row)
+        layout.addWidget(self.hints)
+        return box
+
+    def _tabs(self) -> QTabWidget:
+        self.tabs = QTabWidget()
+        self.explanations = QTextBrowser()
+        self.explanations.setOpenLinks(False)
+        self.explanations.anchorClicked.connect(lambda _url: self.quizRequested.emit(
+            [q.id for q in self.session.unlocked_questions()]))
+        modes = list(self.session.level.modes)
+        session = self.session
+        self.trace_page = TracePage(modes, lambda mode: _trace_job(session, mode),
+                                    language=self.language)
+        self.trace_page.instructionActivated.connect(self.show_address)
+        self.timeline = self.trace_page.timeline
+        self.compare = CompareChart(language=self.language)
+        self.debug_page = DebuggerPage(
+            modes, lambda mode: session.stepper(mode, session.snapshot()), language=self.language)
+        for page in (self.explanations, self.trace_page, self.compare, self.debug_page):
+            self.tabs.addTab(page, "")
+        return self.tabs
+
+    def _shortcuts(self) -> None:
+        for number, choice in enumerate(CHOICES, start=1):
+            shortcut = QShortcut(QKeySequence(str(number)), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda c=choice: self.choose_current(c))
+
+    # -- content in the learner's language ---------------------------------------------------
+    def render_content(self) -> None:
+        level = self.session.level
+        self.title.setText(pick(level.title, self.language))
+        self.brief.setText(pick(level.brief, self.language))
+        self.slots_heading.setText(self.tr("Who handles each instruction?"))
+        self.kernel_label.setText(self.tr("In the mini-OS (the guest kernel's PV sites):"))
+        self.keys_hint.setText(self.tr("Keys: ↑ ↓ choose a slot · 1 CPU · 2 Hypervisor · "
+                                       "3 Guest (a modified guest kernel)"))
+        self.submit_button.setText(self.tr("Submit"))
+        for index, name in enumerate((self.tr("What happened"), self.tr("Timeline"),
+                                      self.tr("Compare modes"), self.tr("Debugger"))):
+            self.tabs.setTabText(index, name)
+        for row in self.slot_list.rows:
+            row.language = self.language
+            row.retranslate()
+        self._show_hints()
+        self._show_current()
+        self._show_result(self.session.result)
+
+    def set_language(self, language: str) -> None:
+        self.language = language
+        self.compare.language = language
+        self.trace_page.set_language(language)
+        self.debug_page.set_language(language)
+        self.render_content()
+
+    # -- choosing ----------------------------------------------------------------------------
+    def move(self, delta: int) -> None:
+        self.session.move(delta)
+        self._show_current()
+
+    def choose_current(self, choice: str) -> bool:
+        return self.choose(self.session.current_slot.label, choice)
+
+    def choose(self, label: str, choice: str) -> bool:
+        """Set a slot's choice (False when locked); re-run when it changed."""
+        row = self.slot_list.rows[self.session.slot(label).index]
+        changed = self.session.choose(label, choice)
+        row.set_choice(self.session.choices[label])
+        if changed:
+            self.rerun()
+        return changed
+
+    def _row_chosen(self, label: str, choice: str) -> None:
+        self.session.current = self.session.slot(label).index
+        self._show_current()
+        self.choose(label, choice)
+
+    def _show_current(self) -> None:
+        current = self.session.current
+        for index, row in enumerate(self.slot_list.rows):
+            row.set_current(index == current)
+        slot = self.session.current_slot
+        editor = self.program_view if slot.where == "program" else self.kernel_view
+        for view in (self.program_view, self.kernel_view):
+            if view is not None:
+                view.set_focus_line(None)
+        if editor is not None:
+            editor.set_focus_line(editor.row_for(slot.line))
+
+    def _mark_slot_lines(self) -> None:
+        for where, view in (("program", self.program_view), ("kernel", self.kernel_view)):
+            if view is None:
+                continue
+            rows = {view.row_for(s.line): str(s.index + 1) for s in self.session.slots
+                    if s.where == where}
+            view.set_slot_lines({r: badge for r, badge in rows.items() if r})
+
+    # -- running -----------------------------------------------------------------------------
+    def rerun(self) -> None:
+        """Play the level under the current choices, on the worker (older runs are dropped)."""
+        session, choices = self.session, self.session.snapshot()
+        self.worker.submit(lambda cancel: session.evaluate(choices, cancel.is_set),
+                           on_success=self._on_result, on_failure=self._on_failure)
+        self.trace_page.invalidate()
+        self.debug_page.invalidate()
+
+    def _on_result(self, result: LabResult) -> None:
+        self.session.result = result
+        if result.par is not None:
+            self.session.par = result.par
+        self._show_result(result)
+        self.resultReady.emit(result)
+
+    def _on_failure(self, exc: BaseException) -> None:
+        self.status.setText(fill(self.tr("The run failed: %1"), exc))
+
+    def _show_busy(self, busy: bool) -> None:
+        if busy:
+            self.status.setText(self.tr("Running the guest under your choices…"))
+        self.submit_button.setEnabled(not busy and self.session.result is not None)
+
+    def wait(self, timeout_ms: int = 30_000) -> bool:
+        """Block until the workers are idle (scripts and tests)."""
+        timer = QElapsedTimer()
+        timer.start()
+        workers = (self.worker, self.trace_page.worker)
+        while any(w.pending for w in workers) and timer.elapsed() < timeout_ms:
+            QCoreApplication.processEvents()
+        QCoreApplication.processEvents()
+        return not any(w.pending for w in workers)
+
+    # -- the verdict -------------------------------------------------------------------------
+    def _show_result(self, result: LabResult | None) -> None:
+        if result is None:
+            self.verdicts.setText("")
+            self.stars.setText("")
+            self.par.setText("")
+            self.submit_button.setEnabled(False)
+            return
+        self.status.setText(self.tr("Verdict for your choices:"))
+        self.verdicts.setText("<br>".join(self._verdict_line(run) for run in result.runs))
+        self.stars.setText(self._stars_text(result))
+        self.par.setText(self._par_text(result))
+        self.submit_button.setEnabled(not self.worker.busy)
+        self.explanations.setHtml(self._explanations_html(result))
+        native = ModeRun("native", result.assessment.native, 1.0, True, True)
+        self.compare.set_runs([native, *result.runs])
+
+    def _verdict_line(self, run: ModeRun) -> str:
+        dark = is_dark(self.palette())
+
+        def mark(ok: bool, name: str) -> str:
+            colour = VERDICT_COLOURS["right" if ok else "wrong"][1 if dark else 0]
+            return f"<span style='color:{colour}'><b>{RIGHT if ok else WRONG}</b> {name}</span>"
+        return (f"<b>{html.escape(mode_title(run.mode, self.language))}</b>: "
+                f"{mark(run.equivalent, self.tr('equivalent'))} &nbsp; "
+                f"{mark(run.contained, self.tr('contained'))} &nbsp; "
+                + fill(self.tr("overhead ×%1"), f"{run.overhead:.2f}"))
+
+    def _stars_text(self, result: LabResult) -> str:
+        if not result.goal_met:
+            return "☆☆☆  " + self.tr("Goal not met: the guest must stay equivalent and contained.")
+        return "★" * result.stars + "☆" * (3 - result.stars)
+
+    def _par_text(self, result: LabResult) -> str:
+        stars = self.session.level.goal.stars
+        if result.par is not None:
+            return fill(self.tr("Par (the best legal assignment): ×%1 — yours: ×%2"),
+                        f"{result.par:.2f}", f"{result.overhead:.2f}")
+        if isinstance(stars, list):
+            return fill(self.tr("★★★ at ×%1 or less, ★★ at ×%2 — yours: ×%3"),
+                        f"{stars[0]:.2f}", f"{stars[1]:.2f}", f"{result.overhead:.2f}")
+        return ""
+
+    def _explanations_html(self, result: LabResult) -> str:
+        parts = []
+        for outcome in result.slots:
+            slot = self.session.slot(outcome.label)
+            choice = SlotRow.choice_name(self.slot_list.rows[slot.index], outcome.choice)
+            parts.append(f"<h4>{slot.index + 1}. {html.escape(outcome.label)} — "
+                         f"<code>{html.escape(outcome.site.instruction)}</code> → {choice}</h4>")
+            for note in outcome.notes:
+                text = html.escape(pick(note.text, self.language))
+                warn = f" <b>({WRONG} {html.escape(note.broke)})</b>" if note.broke else ""
+                parts.append(f"<p><i>{html.escape(mode_title(note.mode, self.language))}</i>: "
+                             f"{text}{warn}</p>")
+            if outcome.explain:
+                parts.append(f"<p>{html.escape(pick(outcome.explain, self.language))}</p>")
+        if result.goal_met and result.stars:
+            parts.append(f"<h3>{self.tr('Why')}</h3>"
+                         f"<p>{html.escape(pick(self.session.level.explain, self.language))}</p>")
+            parts.append(self._quiz_html())
+        return "\n".join(parts)
+
+    def _quiz_html(self) -> str:
+        questions = self.session.unlocked_questions()
+        if not questions:
+            return ""
+        items = "".join(f"<li>{html.escape(pick(q.text, self.language))}</li>"
+                        for q in questions)
+        return (f"<h3>{self.tr('Quiz cards unlocked')}</h3><ul>{items}</ul>"
+                f"<p><a href='quiz:'>{self.tr('Practise these cards now')}</a></p>")
+
+    # -- hints and submitting ----------------------------------------------------------------
+    def show_hint(self) -> None:
+        self.session.next_hint()
+        self._show_hints()
+
+    def _show_hints(self) -> None:
+        shown = self.session.hints
+        left = len(self.session.level.hints) - len(shown)
+        self.hint_button.setText(fill(self.tr("Hint (%1 left)"), left))
+        self.hint_button.setEnabled(left > 0)
+        self.hints.setText("\n".join(fill(self.tr("Hint %1: %2"), i, pick(h, self.language))
+                                     for i, h in enumerate(shown, start=1)))
+        self.hints.setVisible(bool(shown))
+
+    def submit(self) -> None:
+        if self.session.result is not None and not self.worker.busy:
+            self.submitted.emit(self.session.result)
+
+    def show_address(self, address: int) -> None:
+        """Select the instruction at `address` in the program or the mini-OS excerpt."""
+        timeline = self.timeline.timeline
+        source = timeline.source_line(address) if timeline is not None else None
+        if source is None:
+            return
+        if source.where == "program":
+            self.program_view.select_line(source.line)
+        elif self.kernel_view is not None:
+            row = self.kernel_view.row_for(source.line)
+            if row:
+                self.kernel_view.select_line(row)
+
+    # -- ending ------------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        """Cancel every run of this view and end its threads."""
+        self.worker.shutdown()
+        self.trace_page.shutdown()
+        self.debug_page.shutdown()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.shutdown()
+        super().closeEvent(event)
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.render_content()
+        super().changeEvent(event)
+
+
+def _trace_job(session: LabSession, mode: str):
+    """The traced run of the choices as they are now (called on the UI thread)."""
+    choices = session.snapshot()
+    return lambda cancel: session.traced(mode, choices, cancel.is_set)
+
+
+class LabPage(QWidget):
+    """The main window's lab: opens a level (`show_level`), records each submitted attempt."""
+
+    def __init__(self, learner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.learner = learner
+        self.view: LabView | None = None
+        self.stack = QStackedWidget()
+        self.empty = QLabel()
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.empty)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        self.retranslate()
+
+    def show_level(self, level_id: str) -> None:
+        level = self.learner.level(level_id)
+        if level is None:
+            self.empty.setText(fill(self.tr("No level “%1” is loaded."), level_id))
+            return
+        self.close_level()
+        bank = self.learner.content.bank if self.learner.content else None
+        self.view = LabView(LabSession(level, bank=bank), language=current_language())
+        self.view.submitted.connect(self._record)
+        self.stack.addWidget(self.view)
+        self.stack.setCurrentWidget(self.view)
+        self.view.setFocus()
+
+    def close_level(self) -> None:
+        if self.view is not None:
+            self.view.shutdown()
+            self.stack.removeWidget(self.view)
+            self.view.deleteLater()
+            self.view = None
+
+    def _record(self, result: LabResult) -> None:
+        store, profile = self.learner.store, self.learner.profile_id
+        schedule_mistakes(store, profile, result, bank=self.learner.content.bank)
+        record_play(store, profile, result)
+        self.learner.notify_progress()
+
+    def retranslate(self) -> None:
+        self.empty.setText(self.tr("Choose a level on the chapter map to open it here."))
+        if self.view is not None:
+            self.view.set_language(current_language())
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.close_level()
+        super().closeEvent(event)
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+def create_view(learner) -> LabPage:
+    """The main window's registry entry."""
+    return LabPage(learner)

@@ -1,0 +1,417 @@
+"""The sandbox: write or open any VQ32 program, run it under every mode side by side on a worker
+(Cancel stops it; a runaway stops at the cycle budget), see errors at their line and column,
+compare, trace and step it; the mini-OS source is there to read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from virtquest.content.profiles import load_profile
+from virtquest.emu.boot import kernel_source
+from virtquest.emu.errors import AssemblyError, VirtQuestError
+from virtquest.game.lab_view_trace import traced_run
+from virtquest.game.sandbox import (
+    BUDGETS,
+    SandboxReport,
+    SandboxSession,
+    mode_title,
+    run_everywhere,
+)
+from virtquest.game.sandbox_debugger import Stepper
+from virtquest.gui.i18n import current_language, fill
+from virtquest.gui.qt_compare import CompareChart
+from virtquest.gui.qt_debugger import DebuggerPage
+from virtquest.gui.qt_editor import CodeEditor, InstructionLegend, code_font
+from virtquest.gui.qt_timeline import TracePage
+from virtquest.gui.workers import Worker
+from virtquest.hv.mode import ModeRun
+from virtquest.hv.registry import mode_ids
+
+RESULT_TAB, COMPARE_TAB, TIMELINE_TAB, DEBUG_TAB = range(4)
+
+
+class SandboxView(QWidget):
+    """Edit, run under every mode, compare. Built from a SandboxSession."""
+
+    runFinished = Signal(object)     # SandboxReport
+    runFailed = Signal(object)       # the exception
+    runCancelled = Signal()
+
+    def __init__(self, session: SandboxSession | None = None, *, language: str = "en",
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session if session is not None else SandboxSession()
+        self.language = language
+        self.follow_app_language = False
+        self.worker = Worker(self)
+        self.worker.busyChanged.connect(self._show_busy)
+        self.kernel_view: CodeEditor | None = None
+        self._build()
+        self._shortcuts()
+        self.editor.setPlainText(self.session.source)
+        self.editor.textChanged.connect(self._edited)
+        self.retranslate()
+        self._show_busy(False)
+
+    # -- building ----------------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._toolbar())
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.status)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self._source_tabs())
+        splitter.addWidget(self._result_tabs())
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        layout.addWidget(splitter, 1)
+
+    def _toolbar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        self.open_button = QToolButton()
+        self.open_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.open_button.clicked.connect(self.choose_file)
+        self.examples_menu = QMenu(self)
+        for path in self.session.examples():
+            action = self.examples_menu.addAction(path.name)
+            action.triggered.connect(lambda _c=False, p=path: self.open_file(p, example=True))
+        self.open_button.setMenu(self.examples_menu)
+        self.save_button = QPushButton()
+        self.save_button.clicked.connect(self.save)
+        self.profile_label, self.budget_label = QLabel(), QLabel()
+        self.profile = QComboBox()
+        self.profile.addItems(self.session.profiles())
+        self.profile.setCurrentText(self.session.profile)
+        self.profile_label.setBuddy(self.profile)
+        self.budget = QComboBox()
+        for cycles in BUDGETS:
+            self.budget.addItem(f"{cycles:,}", cycles)
+        self.budget.setCurrentIndex(BUDGETS.index(self.session.budget))
+        self.budget_label.setBuddy(self.budget)
+        self.run_button = QPushButton()
+        self.run_button.setProperty("role", "primary")
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button = QPushButton()
+        self.cancel_button.clicked.connect(self.cancel)
+        for widget in (self.open_button, self.save_button, self.profile_label, self.profile,
+                       self.budget_label, self.budget):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        bar.addWidget(self.run_button)
+        bar.addWidget(self.cancel_button)
+        return bar
+
+    def _shortcuts(self) -> None:
+        for keys, slot in (("Ctrl+Return", self.run), ("Escape", self.cancel),
+                           ("Ctrl+S", self.save), ("Ctrl+O", self.choose_file)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
+    def _source_tabs(self) -> QWidget:
+        self.source_tabs = QTabWidget()
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(InstructionLegend())
+        self.editor = CodeEditor(language=self.language)
+        column.addWidget(self.editor, 1)
+        self.source_tabs.addTab(page, "")
+        self.kernel_holder = QStackedWidget()
+        self.source_tabs.addTab(self.kernel_holder, "")
+        self.source_tabs.currentChanged.connect(self._source_tab_shown)
+        return self.source_tabs
+
+    def _result_tabs(self) -> QWidget:
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._results_page(), "")
+        self.compare = CompareChart(language=self.language)
+        self.tabs.addTab(self.compare, "")
+        modes = mode_ids()
+        self.trace_page = TracePage(modes, self._trace_job, language=self.language,
+                                    default="trap-emulate")
+        self.trace_page.instructionActivated.connect(self.show_address)
+        self.trace_page.failed.connect(self.show_error)
+        self.timeline = self.trace_page.timeline
+        self.debug_page = DebuggerPage(modes, self._stepper, language=self.language,
+                                       default="trap-emulate")
+        self.debug_page.failed.connect(self.show_error)
+        self.tabs.addTab(self.trace_page, "")
+        self.tabs.addTab(self.debug_page, "")
+        return self.tabs
+
+    def _results_page(self) -> QWidget:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        self.table = QTableWidget(0, 7)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.itemSelectionChanged.connect(self._show_console)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.console_label = QLabel()
+        self.console = QPlainTextEdit()
+        self.console.setReadOnly(True)
+        self.console.setFont(code_font(self.font()))
+        column.addWidget(self.table, 2)
+        column.addWidget(self.console_label)
+        column.addWidget(self.console, 1)
+        return page
+
+    # -- words -------------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        self.open_button.setText(self.tr("Open…"))
+        self.open_button.setToolTip(self.tr("Open a .s file (Ctrl+O); the arrow lists examples"))
+        self.save_button.setText(self.tr("Save"))
+        self.save_button.setToolTip(self.tr("Save the program as a .s file (Ctrl+S)"))
+        self.profile_label.setText(self.tr("&Profile:"))
+        self.budget_label.setText(self.tr("&Cycle budget per mode:"))
+        self.run_button.setText(self.tr("Run under every mode"))
+        self.run_button.setToolTip(self.tr("Ctrl+Enter"))
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.cancel_button.setToolTip(self.tr("Stop the run (Esc)"))
+        self.source_tabs.setTabText(0, self.tr("Program"))
+        self.source_tabs.setTabText(1, self.tr("mini-OS source (read-only)"))
+        for index, name in enumerate((self.tr("Results"), self.tr("Compare modes"),
+                                      self.tr("Timeline"), self.tr("Debugger"))):
+            self.tabs.setTabText(index, name)
+        self.table.setHorizontalHeaderLabels([
+            self.tr("Mode"), self.tr("Cycles"), self.tr("Overhead"), self.tr("Equivalent"),
+            self.tr("Contained"), self.tr("Ended"), self.tr("Exit code")])
+        self.console_label.setText(self.tr("Console output of the selected mode:"))
+        if not self.status.text():
+            self.status.setText(self.tr("Write a program with main:, kernel_main: or _start:, "
+                                        "then run it under every mode."))
+
+    def set_language(self, language: str) -> None:
+        self.language = language
+        self.compare.language = language
+        self.trace_page.set_language(language)
+        self.debug_page.set_language(language)
+        self.retranslate()
+        if self.session.report is not None:
+            self._show_report(self.session.report)
+
+    def stop_name(self, stop: str) -> str:
+        return {"exit": self.tr("finished"), "halted": self.tr("halted"),
+                "budget": self.tr("cycle budget spent"), "cancelled": self.tr("cancelled"),
+                "triple-fault": self.tr("triple fault")}.get(stop, stop)
+
+    # -- files -------------------------------------------------------------------------------
+    def choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a program"),
+                                              str(self.session.path or Path.home()),
+                                              self.tr("VQ32 assembly (*.s);;All files (*)"))
+        if path:
+            self.open_file(path)
+
+    def open_file(self, path: str | Path, *, example: bool = False) -> bool:
+        try:
+            self.session.open(path)
+        except VirtQuestError as exc:
+            self.status.setText(str(exc))
+            return False
+        if example:
+            self.session.path = None           # save an example as a new file, not over it
+        self.editor.set_text(self.session.source)
+        self.session.modified = False
+        self.status.setText(fill(self.tr("Opened %1."), Path(path).name))
+        return True
+
+    def save(self) -> None:
+        if self.session.path is None:
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the program"),
+                                                  str(Path.home() / "program.s"),
+                                                  self.tr("VQ32 assembly (*.s)"))
+            if not path:
+                return
+            self.save_file(path)
+        else:
+            self.save_file(self.session.path)
+
+    def save_file(self, path: str | Path) -> bool:
+        try:
+            saved = self.session.save(path)
+        except OSError as exc:
+            self.status.setText(fill(self.tr("Could not save: %1"), exc))
+            return False
+        self.status.setText(fill(self.tr("Saved %1."), saved))
+        return True
+
+    def _edited(self) -> None:
+        self.session.edit(self.editor.toPlainText())
+        self.editor.clear_error()
+        self.trace_page.invalidate()
+        self.debug_page.invalidate()
+
+    # -- running -----------------------------------------------------------------------------
+    def run(self) -> None:
+        """Run the program under every mode on the worker."""
+        if self.worker.busy:
+            return
+        self.session.profile = self.profile.currentText()
+        self.session.budget = self.budget.currentData()
+        source, file = self.session.source, self.session.file
+        profile, budget = self.session.profile, self.session.budget
+        self.editor.clear_error()
+        self.status.setText(self.tr("Running under every mode…"))
+        self.worker.submit(
+            lambda cancel: run_everywhere(source, file=file, profile=profile, budget=budget,
+                                          cancel=cancel.is_set),
+            on_success=self._finished, on_failure=self._failed, on_cancel=self._cancelled)
+
+    def cancel(self) -> None:
+        self.worker.cancel()
+
+    def _finished(self, report: SandboxReport) -> None:
+        self.session.report = report
+        self._show_report(report)
+        self.trace_page.invalidate()
+        self.debug_page.invalidate()
+        self.runFinished.emit(report)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.show_error(exc)
+        self.runFailed.emit(exc)
+
+    def _cancelled(self) -> None:
+        self.status.setText(self.tr("Cancelled: the run stopped where it was."))
+        self.runCancelled.emit()
+
+    def show_error(self, exc: BaseException) -> None:
+        """An assembly error at its line and column; anything else as one line."""
+        if isinstance(exc, AssemblyError) and exc.file == self.session.file:
+            self.editor.set_error(exc.line, exc.column, exc.message)
+            self.source_tabs.setCurrentIndex(0)
+        self.status.setText(str(exc) if isinstance(exc, VirtQuestError)
+                            else fill(self.tr("Unexpected error: %1"), exc))
+
+    def _show_busy(self, busy: bool) -> None:
+        self.run_button.setEnabled(not busy)
+        self.cancel_button.setEnabled(busy)
+
+    def wait(self, timeout_ms: int = 60_000) -> bool:
+        """Block until the workers are idle (scripts and tests)."""
+        timer = QElapsedTimer()
+        timer.start()
+        workers = (self.worker, self.trace_page.worker)
+        while any(w.pending for w in workers) and timer.elapsed() < timeout_ms:
+            QCoreApplication.processEvents()
+        QCoreApplication.processEvents()
+        return not any(w.pending for w in workers)
+
+    # -- results -----------------------------------------------------------------------------
+    def _show_report(self, report: SandboxReport) -> None:
+        self.table.setRowCount(len(report.runs))
+        for row, run in enumerate(report.runs):
+            for column, text in enumerate(self._cells(run)):
+                item = QTableWidgetItem(text)
+                if column in (1, 2, 6):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, column, item)
+        self.table.resizeColumnsToContents()
+        self.table.selectRow(0)
+        self.compare.set_runs(report.runs)
+        native = report.native.result
+        self.status.setText(fill(self.tr("Done on %1: native ran %2 cycles (%3)."),
+                                 report.profile, f"{native.cycles:,}",
+                                 self.stop_name(native.stop)))
+
+    def _cells(self, run: ModeRun) -> list[str]:
+        result = run.result
+        yes, no = "✔", "✘"
+        return [mode_title(run.mode, self.language), f"{result.cycles:,}",
+                f"×{run.overhead:.2f}", yes if run.equivalent else no,
+                yes if run.contained else no, self.stop_name(result.stop),
+                "" if result.exit_code is None else str(result.exit_code)]
+
+    def _show_console(self) -> None:
+        report, rows = self.session.report, self.table.selectionModel().selectedRows()
+        if report is None or not rows:
+            return
+        run = report.runs[rows[0].row()]
+        lines = [run.result.console.rstrip("\n"), "", f"— {run.result.message}"]
+        lines += [fill(self.tr("containment broken: %1"), v) for v in run.violations]
+        lines += [fill(self.tr("x86 hole: %1"), d.get("how", d)) for d in run.divergences]
+        self.console.setPlainText("\n".join(lines))
+
+    # -- timeline, debugger, mini-OS ---------------------------------------------------------
+    def _trace_job(self, mode: str):
+        """The traced run of the program as it is now (called on the UI thread)."""
+        source, file, budget = self.session.source, self.session.file, self.budget.currentData()
+        profile = load_profile(self.profile.currentText())
+        return lambda cancel: traced_run(source, mode, file=file, profile=profile,
+                                         budget=budget, cancel=cancel.is_set)
+
+    def _stepper(self, mode: str) -> Stepper:
+        return Stepper(self.session.source, mode, file=self.session.file,
+                       profile=load_profile(self.profile.currentText()))
+
+    def _source_tab_shown(self, index: int) -> None:
+        if index == 1 and self.kernel_view is None:
+            self.kernel_view = CodeEditor(kernel_source(), language=self.language,
+                                          read_only=True)
+            self.kernel_holder.addWidget(self.kernel_view)
+
+    def show_address(self, address: int) -> None:
+        """Select the instruction a timeline event came from: in the program or the mini-OS."""
+        timeline = self.timeline.timeline
+        source = timeline.source_line(address) if timeline is not None else None
+        if source is None:
+            return
+        if source.where == "program":
+            self.source_tabs.setCurrentIndex(0)
+            self.editor.select_line(source.line)
+        else:
+            self.source_tabs.setCurrentIndex(1)
+            self.kernel_view.select_line(source.line)
+
+    # -- ending ------------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        """Cancel every run of this view and end its threads."""
+        self.worker.shutdown()
+        self.trace_page.shutdown()
+        self.debug_page.shutdown()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.shutdown()
+        super().closeEvent(event)
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            if self.follow_app_language:
+                self.set_language(current_language())
+            else:
+                self.retranslate()
+        super().changeEvent(event)
+
+
+def create_view(learner) -> SandboxView:
+    """The main window's registry entry: content follows the app's language."""
+    view = SandboxView(SandboxSession(), language=current_language())
+    view.follow_app_language = True
+    return view
