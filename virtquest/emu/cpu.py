@@ -336,6 +336,38 @@ class CPU:
     def _read8(self, va: int, user: bool) -> int:
         return self.mem.read8(self.mmu.translate(va & M32, False, user))
 
+    def fast_accessors(self):
+        """read32/write32 at the current privilege with the TLB hit path inlined, for compiled
+        blocks; anything unusual (a miss, a page edge, a watched code page) takes the full path."""
+        mmu, mem = self.mmu, self.mem
+        data, tlb, code_pages = mem.data, mmu.tlb, mem.code_pages
+        slow_read, slow_write = self.read32, self.write32
+
+        def read32(va: int) -> int:
+            off = va & PAGE_MASK
+            if off <= 0xFFC and mmu.enabled:
+                e = tlb.get(va >> 12)
+                if e is not None and (e[2] or self.cpl != 3):
+                    pa = e[0] | off
+                    if pa + 4 <= mem.size:
+                        return int.from_bytes(data[pa:pa + 4], "little")
+            return slow_read(va)
+
+        def write32(va: int, value: int) -> None:
+            off = va & PAGE_MASK
+            if off <= 0xFFC and mmu.enabled:
+                e = tlb.get(va >> 12)
+                if e is not None and e[3]:
+                    user = self.cpl == 3
+                    if (e[2] or not user) and (e[1] or not (user or mmu.write_protect)):
+                        pa = e[0] | off
+                        if pa + 4 <= mem.size and pa >> 12 not in code_pages:
+                            data[pa:pa + 4] = (value & M32).to_bytes(4, "little")
+                            return
+            slow_write(va, value)
+
+        return read32, write32
+
     def read8_current(self, va: int) -> int:
         return self._read8(va, self.cpl == 3)
 

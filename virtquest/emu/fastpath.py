@@ -84,6 +84,7 @@ class FastPath:
         cpu.code_listeners.append(self.forget_page)
         self.env = {"_fl": _fl, "_add_flags": _add_flags, "_sub_flags": _sub_flags,
                     "_signed": _signed, "_div_zero": _div_zero, "M": M}
+        self.accessors = cpu.fast_accessors()
         cpu._fastpath = self
 
     def forget_page(self, ppn: int) -> None:
@@ -135,7 +136,7 @@ class FastPath:
             passes = min((room - inner - 1) // block.cost + 1, MAX_PASSES)
         cpu._fp = cpu._fi = 0
         try:
-            block.fn(cpu, cpu.regs, passes)
+            block.fn(cpu, cpu.regs, passes, self.accessors)
         except (PageFault, BusError, CpuFault) as exc:
             self._fault(block, exc)
         return True
@@ -211,6 +212,23 @@ class _Generator:
         self.indent = 1
         self.deferred = self._deferrable()
         self.live = self._flag_liveness(live_out=self.deferred is None)
+        self.written = [_registers_written(i) for i in instructions]
+        self.flag_writer = [_flag_effect(i)[0] for i in instructions]
+
+    def _dirty(self, k: int) -> tuple[list[int], bool]:
+        """Registers (and whether the flags) that may differ from the CPU's copy before
+        instruction k: written earlier in this pass, or anywhere in the block if it loops."""
+        upto = len(self.ins) if self.loops else k
+        regs = sorted(set().union(*self.written[:upto])) if upto else []
+        return regs, any(self.flag_writer[:upto])
+
+    def _writeback(self, regs: list[int], flags: bool) -> None:
+        if regs:
+            targets = ", ".join(f"R[{r}]" for r in regs)
+            values = ", ".join(f"r{r}" for r in regs)
+            self.emit(f"{targets} = {values}")
+        if flags:
+            self.emit("cpu.eflags = ef")
 
     def _deferrable(self) -> int | None:
         """In a register-only loop whose next pass overwrites the flags before reading them, the
@@ -235,10 +253,11 @@ class _Generator:
         self.lines.append("    " * self.indent + line)
 
     def source(self) -> str:
-        out = ["def block(cpu, R, iterations):",
+        out = ["def block(cpu, R, iterations, fast):",
                "    r0, r1, r2, r3, r4, r5, r6, r7 = R",
                "    ef = cpu.eflags",
-               "    rd, wr, rd8, wr8 = cpu.read32, cpu.write32, cpu.read8_current, cpu.write8_current",
+               "    rd, wr = fast",
+               "    rd8, wr8 = cpu.read8_current, cpu.write8_current",
                "    fp = cpu._fastpath",
                "    done = 0"]
         self.lines = out
@@ -272,8 +291,7 @@ class _Generator:
     # -- one instruction -------------------------------------------------------------------------
     def _sync(self, k: int) -> None:
         """Before a possible fault: registers and flags back in the CPU, and where we are."""
-        self.emit("R[0], R[1], R[2], R[3], R[4], R[5], R[6], R[7] = r0, r1, r2, r3, r4, r5, r6, r7")
-        self.emit("cpu.eflags = ef")
+        self._writeback(*self._dirty(k))
         self.emit(f"cpu._fp = {k}")
         if self.loops:
             self.emit("cpu._fi = done")
@@ -468,8 +486,8 @@ class _Generator:
                 e(f"ef = (ef & {~ARITH & M}) | _sub_flags(fa, b)")
             else:
                 e(f"ef = (ef & {~ARITH & M}) | _fl(ft & M)")
-        e("R[0], R[1], R[2], R[3], R[4], R[5], R[6], R[7] = r0, r1, r2, r3, r4, r5, r6, r7")
-        e("cpu.eflags = ef")
+        regs, flags = self._dirty(len(self.ins))
+        self._writeback(regs, flags or self.deferred is not None)
         e(f"cpu.eip = {next_eip}")
         cost = sum(self.costs[:count])
         if self.loops:
@@ -487,6 +505,24 @@ class _Generator:
         if ended:
             e("cpu.block_start = True")
         e("return")
+
+
+def _registers_written(ins: Instruction) -> set[int]:
+    m = ins.row.mnemonic
+    kinds = "".join(o.value[0] for o in ins.row.operands)
+    if m in ("mov", "movb"):
+        return {ins.a} if kinds[0] == "r" else set()
+    if m in ("cmp", "test", "nop", "jmp") or m in _JCC:
+        return set()
+    if m == "div":
+        return {0, 2}
+    if m in ("push", "call", "ret"):
+        return {4}
+    if m == "pop":
+        return {ins.a, 4}
+    if m == "loop":
+        return {1}
+    return {ins.a}
 
 
 def _flag_effect(ins: Instruction) -> tuple[bool, bool]:
