@@ -1,6 +1,4 @@
-"""The lab view's model: one level being played — its slots with their locks, the learner's choices,
-the slot in focus, the hints shown — and the work the view sends to a worker (play, trace, step).
-"""
+"""The lab view's model: a level in play, its slots, locks, choices, hints and worker jobs."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The timeline's model: a traced run's events (`cpu.trace`) as arrows between the lanes Guest,
-Hypervisor and CPU, each tied to the instruction and source line it came from."""
+"""The timeline's model: a traced run's events as arrows between Guest, Hypervisor and CPU."""
 
 from __future__ import annotations
 

@@ -1,8 +1,4 @@
-"""The step debugger's model: a guest under one mode, stepped one instruction at a time.
-
-The emulator is deterministic, so stepping back is a reset and a replay of every step but the
-last. One "step" is one `Machine.step()`: an instruction, or the interrupt taken before it.
-"""
+"""The step debugger's model: one guest under one mode; step back is reset and replay."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Reading VQ32 source for the code view: the instruction on a line, its table row and class
-(Qt-free, so the highlighter's rules can be tested and reused without a window)."""
+"""Reading VQ32 source for the code view: a line's instruction, its table row and class."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The mode comparison: a stacked bar chart of each mode's cycles by breakdown category (QtCharts)."""
+"""The mode comparison: a QtCharts stacked bar of each mode's cycles by breakdown category."""
 
 from __future__ import annotations
 

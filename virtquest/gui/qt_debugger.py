@@ -1,5 +1,4 @@
-"""The step debugger: step, run, pause, reset and step back (a deterministic replay), with the
-registers, flags and CPL, the hypervisor's virtual CPU, and the page tables."""
+"""The step debugger: step, run, pause, reset, step back; registers, virtual CPU, page tables."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""A VQ32 code view and editor: syntax colours by instruction class (from the instruction table),
-line numbers, slot and execution markers, and error markers at a line and column."""
+"""A VQ32 code view: colours by instruction class, line numbers, slot, execution and error marks."""
 
 from __future__ import annotations
 

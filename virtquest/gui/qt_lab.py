@@ -1,6 +1,4 @@
-"""The lab: a level's guest program with a three-way choice per slot (CPU / Hypervisor / Guest),
-live verdicts and overhead from a worker after every change, stars, par, explanations, hints, and
-the timeline, mode comparison and debugger of the current assignment."""
+"""The lab: a level's slots with a CPU / Hypervisor / Guest choice each, and live verdicts."""
 
 from __future__ import annotations
 
@@ -168,6 +166,7 @@ class LabView(QWidget):
         self.worker = Worker(self, latest_only=True)
         self.worker.busyChanged.connect(self._show_busy)
         self._build()
+        QCoreApplication.instance().aboutToQuit.connect(self.shutdown)   # no run outlives the app
         self._shortcuts()
         self.setFocusProxy(self.slot_list)
         self.render_content()
@@ -190,6 +189,7 @@ class LabView(QWidget):
         main.addWidget(self._tabs())
         main.setStretchFactor(0, 3)
         main.setStretchFactor(1, 2)
+        main.setSizes([600, 400])           # relative: the program and choices get more
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.brief)
@@ -218,6 +218,7 @@ class LabView(QWidget):
         column = QWidget()
         layout = QVBoxLayout(column)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._verdict_box())      # first: it changes after every choice
         self.slots_heading = QLabel()
         self.slots_heading.setProperty("role", "heading")
         layout.addWidget(self.slots_heading)
@@ -230,7 +231,6 @@ class LabView(QWidget):
         self.keys_hint.setWordWrap(True)
         self.keys_hint.setProperty("role", "muted")
         layout.addWidget(self.keys_hint)
-        layout.addWidget(self._verdict_box())
         layout.addStretch(1)
         area = QScrollArea()
         area.setWidgetResizable(True)
@@ -434,7 +434,8 @@ class LabView(QWidget):
 
     def _stars_text(self, result: LabResult) -> str:
         if not result.goal_met:
-            return "☆☆☆  " + self.tr("Goal not met: the guest must stay equivalent and contained.")
+            return "☆☆☆  " + self.tr(
+                "Goal not met: the guest must stay equivalent and contained.")
         return "★" * result.stars + "☆" * (3 - result.stars)
 
     def _par_text(self, result: LabResult) -> str:
@@ -456,7 +457,7 @@ class LabView(QWidget):
                          f"<code>{html.escape(outcome.site.instruction)}</code> → {choice}</h4>")
             for note in outcome.notes:
                 text = html.escape(pick(note.text, self.language))
-                warn = f" <b>({WRONG} {html.escape(note.broke)})</b>" if note.broke else ""
+                warn = f" <b>({WRONG} {self._broke_name(note.broke)})</b>" if note.broke else ""
                 parts.append(f"<p><i>{html.escape(mode_title(note.mode, self.language))}</i>: "
                              f"{text}{warn}</p>")
             if outcome.explain:
@@ -466,6 +467,10 @@ class LabView(QWidget):
                          f"<p>{html.escape(pick(self.session.level.explain, self.language))}</p>")
             parts.append(self._quiz_html())
         return "\n".join(parts)
+
+    def _broke_name(self, what: str) -> str:
+        return {"equivalence": self.tr("equivalence broken"),
+                "containment": self.tr("containment broken")}.get(what, html.escape(what))
 
     def _quiz_html(self) -> str:
         questions = self.session.unlocked_questions()
@@ -486,6 +491,7 @@ class LabView(QWidget):
         left = len(self.session.level.hints) - len(shown)
         self.hint_button.setText(fill(self.tr("Hint (%1 left)"), left))
         self.hint_button.setEnabled(left > 0)
+        self.hint_button.setVisible(bool(self.session.level.hints))
         self.hints.setText("\n".join(fill(self.tr("Hint %1: %2"), i, pick(h, self.language))
                                      for i, h in enumerate(shown, start=1)))
         self.hints.setVisible(bool(shown))
@@ -533,6 +539,8 @@ def _trace_job(session: LabSession, mode: str):
 class LabPage(QWidget):
     """The main window's lab: opens a level (`show_level`), records each submitted attempt."""
 
+    quiz_requested = Signal(list)      # question ids the open level unlocked
+
     def __init__(self, learner, parent: QWidget | None = None):
         super().__init__(parent)
         self.learner = learner
@@ -556,6 +564,7 @@ class LabPage(QWidget):
         bank = self.learner.content.bank if self.learner.content else None
         self.view = LabView(LabSession(level, bank=bank), language=current_language())
         self.view.submitted.connect(self._record)
+        self.view.quizRequested.connect(self.quiz_requested)
         self.stack.addWidget(self.view)
         self.stack.setCurrentWidget(self.view)
         self.view.setFocus()

@@ -1,6 +1,4 @@
-"""The sandbox: write or open any VQ32 program, run it under every mode side by side on a worker
-(Cancel stops it; a runaway stops at the cycle budget), see errors at their line and column,
-compare, trace and step it; the mini-OS source is there to read."""
+"""The sandbox: edit any program, run it under every mode on a worker, compare, trace, step."""
 
 from __future__ import annotations
 
@@ -66,6 +64,7 @@ class SandboxView(QWidget):
         self.worker = Worker(self)
         self.worker.busyChanged.connect(self._show_busy)
         self.kernel_view: CodeEditor | None = None
+        QCoreApplication.instance().aboutToQuit.connect(self.shutdown)   # no run outlives the app
         self._build()
         self._shortcuts()
         self.editor.setPlainText(self.session.source)
@@ -86,6 +85,7 @@ class SandboxView(QWidget):
         splitter.addWidget(self._result_tabs())
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([500, 500])          # half each, whatever the table would like
         layout.addWidget(splitter, 1)
 
     def _toolbar(self) -> QHBoxLayout:
@@ -188,7 +188,9 @@ class SandboxView(QWidget):
         self.save_button.setText(self.tr("Save"))
         self.save_button.setToolTip(self.tr("Save the program as a .s file (Ctrl+S)"))
         self.profile_label.setText(self.tr("&Profile:"))
-        self.budget_label.setText(self.tr("&Cycle budget per mode:"))
+        self.budget_label.setText(self.tr("&Budget:"))
+        self.budget.setToolTip(self.tr("Cycles each mode may run before it is stopped "
+                                       "(an endless loop stops here)"))
         self.run_button.setText(self.tr("Run under every mode"))
         self.run_button.setToolTip(self.tr("Ctrl+Enter"))
         self.cancel_button.setText(self.tr("Cancel"))
@@ -199,8 +201,8 @@ class SandboxView(QWidget):
                                       self.tr("Timeline"), self.tr("Debugger"))):
             self.tabs.setTabText(index, name)
         self.table.setHorizontalHeaderLabels([
-            self.tr("Mode"), self.tr("Cycles"), self.tr("Overhead"), self.tr("Equivalent"),
-            self.tr("Contained"), self.tr("Ended"), self.tr("Exit code")])
+            self.tr("Mode"), self.tr("Overhead"), self.tr("Equivalent"), self.tr("Contained"),
+            self.tr("Ended"), self.tr("Cycles"), self.tr("Exit code")])
         self.console_label.setText(self.tr("Console output of the selected mode:"))
         if not self.status.text():
             self.status.setText(self.tr("Write a program with main:, kernel_main: or _start:, "
@@ -329,7 +331,7 @@ class SandboxView(QWidget):
         for row, run in enumerate(report.runs):
             for column, text in enumerate(self._cells(run)):
                 item = QTableWidgetItem(text)
-                if column in (1, 2, 6):
+                if column in (1, 5, 6):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
@@ -344,9 +346,9 @@ class SandboxView(QWidget):
     def _cells(self, run: ModeRun) -> list[str]:
         result = run.result
         yes, no = "✔", "✘"
-        return [mode_title(run.mode, self.language), f"{result.cycles:,}",
-                f"×{run.overhead:.2f}", yes if run.equivalent else no,
-                yes if run.contained else no, self.stop_name(result.stop),
+        return [mode_title(run.mode, self.language), f"×{run.overhead:.2f}",
+                yes if run.equivalent else no, yes if run.contained else no,
+                self.stop_name(result.stop), f"{result.cycles:,}",
                 "" if result.exit_code is None else str(result.exit_code)]
 
     def _show_console(self) -> None:

@@ -1,6 +1,4 @@
-"""The timeline: lanes Guest / Hypervisor / CPU, and every traced event as an arrow between them —
-Trap and VM exit up into the hypervisor, VM entry and reflection back down, hypercalls, and the
-hypervisor's own work (emulate, translate) as boxes in its lane. Zoom with the wheel or +/-."""
+"""The timeline: traced events as arrows between the lanes Guest, Hypervisor and CPU."""
 
 from __future__ import annotations
 
@@ -109,7 +107,8 @@ class TimelineCanvas(QAbstractScrollArea):
         return self.lane_rect(lane).center().y()
 
     def x_of(self, index: int) -> float:
-        return self.gutter() + self.step / 2 + index * self.step - self.horizontalScrollBar().value()
+        scroll = self.horizontalScrollBar().value()
+        return self.gutter() + self.step / 2 + index * self.step - scroll
 
     def index_at(self, x: float) -> int | None:
         offset = x - self.gutter() + self.horizontalScrollBar().value()

@@ -1,15 +1,4 @@
-"""Runs long work (emulator runs, the solver) off the UI thread, with cancel, success and failure.
-
-A job is a callable taking a `threading.Event`; it passes `cancel.is_set` to `Machine.run` or
-`run_modes` as their `cancel=` and so stops within a few hundred instructions of a cancel. Jobs run
-one after another on the worker's own QThreadPool; the callbacks run on the UI thread. A
-`Worker(latest_only=True)` keeps only the newest request: submitting cancels the older ones and
-drops their results (the lab's live re-runs after every change). `shutdown()` cancels everything,
-waits, and deletes the pool, which ends its threads.
-
-Only a job's id crosses threads in a signal; the result waits on the Job until the UI thread
-collects it, and the QRunnable is released on the UI thread too.
-"""
+"""Runs long work off the UI thread on a QThreadPool, with cancel, success and failure callbacks."""
 
 from __future__ import annotations
 
@@ -21,6 +10,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
+# A job is a callable taking a threading.Event; it passes `cancel.is_set` as `cancel=` to
+# Machine.run / run_modes, so it stops within a few hundred instructions of a cancel. Only a
+# job's id crosses threads in a signal: the result waits on the Job until the UI thread collects
+# it, and the QRunnable is released on the UI thread too.
 JobFn = Callable[[threading.Event], Any]
 _ids = itertools.count(1)
 

@@ -1,0 +1,180 @@
+"""The lab: choices by mouse and keyboard, live verdicts from the worker, locks with reasons."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from virtquest.content.levels import load_level_file
+from virtquest.game.lab_view import LabSession
+from virtquest.gui.qt_lab import LabPage, LabView
+
+LEVEL = """\
+schema_version: 1
+chapter: 2
+order: 1
+id: ch2-test-console
+title: {ko: "시험용 콘솔", en: "A test console"}
+brief:
+  ko: "게스트 커널이 콘솔 포트에 글자를 씁니다."
+  en: "The guest kernel writes characters to the console port."
+explain:
+  ko: "특권 명령은 링 1에서 트랩됩니다. 무해한 명령은 CPU에 맡겨야 빠릅니다."
+  en: "Privileged instructions trap at ring 1. Innocuous ones belong on the CPU."
+hints:
+  - {ko: "반복문 안의 add는 무해한 명령입니다.", en: "The add in the loop is innocuous."}
+  - {ko: "out은 특권 명령입니다.", en: "out is privileged."}
+program: |
+  kernel_main:
+      mov ecx, 20
+  again:
+  hot:
+      add eax, 1
+      loop again
+      mov eax, 'A'
+  io:
+      out 0xE9, eax
+      mov eax, 0
+      ret
+slots:
+  - label: hot
+    concept: efficiency
+    default: hypervisor
+    explain: {ko: "반복문의 add는 20번 실행됩니다.", en: "The loop's add runs 20 times."}
+  - label: io
+    concept: trap-cost
+  - label: pv_irq_disable
+    concept: pv-shared-flag
+modes: [trap-emulate]
+guest: {modifiable: true}
+goal: {stars: [2.1, 3.0, 8.0]}
+quizzes: [bt.what-it-does]
+"""
+
+
+@pytest.fixture(scope="module")
+def level(tmp_path_factory):
+    path = tmp_path_factory.mktemp("levels") / "ch2-test-console.yaml"
+    path.write_text(LEVEL, encoding="utf-8")
+    loaded, errors = load_level_file(path)
+    assert not errors, errors
+    return loaded
+
+
+@pytest.fixture
+def view(qtbot, level):
+    lab = LabView(LabSession(level), language="en")
+    qtbot.addWidget(lab)
+    qtbot.waitUntil(lambda: lab.session.result is not None, timeout=20000)
+    return lab
+
+
+def test_lab_builds_from_its_level_and_shows_the_first_verdict(view):
+    assert view.title.text() == "A test console"
+    assert len(view.slot_list.rows) == 3
+    result = view.session.result
+    assert result.equivalent and result.contained
+    assert "equivalent" in view.verdicts.text() and "×" in view.verdicts.text()
+    assert view.program_view._slots and view.kernel_view is not None
+    assert view.kernel_view.shown_number(1) > 100     # the mini-OS's own line numbers
+
+
+def test_keys_move_between_slots_and_choose(qtbot, view):
+    before = view.session.result.overhead
+    view.slot_list.setFocus()
+    assert view.session.current == 0
+    with qtbot.waitSignal(view.resultReady, timeout=20000) as blocker:
+        qtbot.keyClick(view.slot_list, Qt.Key.Key_1)          # hot → CPU
+    assert view.session.choices["hot"] == "cpu"
+    assert view.slot_list.rows[0].buttons["cpu"].isChecked()
+    assert blocker.args[0].overhead < before
+    qtbot.keyClick(view.slot_list, Qt.Key.Key_Down)
+    qtbot.keyClick(view.slot_list, Qt.Key.Key_Down)
+    assert view.session.current == 2
+    assert view.slot_list.rows[2].property("current") == "true"
+    with qtbot.waitSignal(view.resultReady, timeout=20000) as blocker:
+        qtbot.keyClick(view.slot_list, Qt.Key.Key_3)          # pv_irq_disable → Guest
+    assert blocker.args[0].choices["pv_irq_disable"] == "guest"
+    assert view.session.result.stars == 3 and "★★★" in view.stars.text()
+
+
+def test_a_locked_choice_is_disabled_with_its_reason_shown(qtbot, view):
+    row = view.slot_list.rows[0]                 # `add`: innocuous, so Guest is locked
+    guest = row.buttons["guest"]
+    assert not guest.isEnabled()
+    assert "nothing to change" in guest.toolTip()
+    assert "nothing to change" in row.locks.text()
+    assert view.choose("hot", "guest") is False
+    assert view.session.choices["hot"] == "hypervisor"
+    assert view.worker.pending == 0
+
+
+def test_clicking_a_choice_reruns_and_explains(qtbot, view):
+    with qtbot.waitSignal(view.resultReady, timeout=20000):
+        view.slot_list.rows[0].buttons["cpu"].click()
+    text = view.explanations.toPlainText()
+    assert "add eax, 1" in text and "directly" in text
+    assert "Why" in text and "Quiz cards unlocked" in text
+
+
+def test_newest_choice_wins_when_changes_come_quickly(qtbot, view):
+    results = []
+    view.resultReady.connect(results.append)
+    view.choose("hot", "cpu")
+    view.choose("io", "cpu")
+    view.choose("hot", "hypervisor")
+    qtbot.waitUntil(lambda: view.worker.pending == 0, timeout=20000)
+    assert [r.choices for r in results] == [{"hot": "hypervisor", "io": "cpu",
+                                              "pv_irq_disable": "hypervisor"}]
+
+
+def test_hints_come_one_at_a_time(qtbot, view):
+    assert view.hints.isHidden()
+    view.hint_button.click()
+    assert "innocuous" in view.hints.text() and "privileged" not in view.hints.text()
+    view.hint_button.click()
+    assert "out is privileged" in view.hints.text()
+    assert not view.hint_button.isEnabled()
+
+
+def test_korean_content_follows_the_language(qtbot, level):
+    lab = LabView(LabSession(level), language="ko")
+    qtbot.addWidget(lab)
+    assert lab.title.text() == "시험용 콘솔"
+    assert "바꿀 것이 없습니다" in lab.slot_list.rows[0].locks.text()
+    lab.wait()
+
+
+def test_timeline_and_compare_follow_the_assignment(qtbot, view):
+    assert len(view.compare.sets) == 8
+    view.show()
+    with qtbot.waitSignal(view.trace_page.worker.succeeded, timeout=20000):
+        view.tabs.setCurrentIndex(1)
+    out = view.session.assembled.address_of("io")
+    trap = next(e for e in view.timeline.canvas.events
+                if e.kind == "trap" and e.address == out)
+    assert trap.is_arrow
+    view.timeline.canvas.select(trap.index)
+    assert view.program_view.selected_row == view.session.slot("io").line
+
+
+def test_submit_emits_the_result_and_closing_cancels_the_runs(qtbot, view):
+    with qtbot.waitSignal(view.submitted, timeout=2000) as blocker:
+        view.submit_button.click()
+    assert blocker.args[0] is view.session.result
+    view.choose("hot", "cpu")
+    assert view.worker.busy
+    view.close()
+    assert view.worker.pending == 0
+
+
+def test_the_lab_page_opens_a_shipped_level_and_records_an_attempt(qtbot, session):
+    page = LabPage(session)
+    qtbot.addWidget(page)
+    level_id = session.content.levels.ids()[0]
+    page.show_level(level_id)
+    lab = page.view
+    qtbot.waitUntil(lambda: lab.session.result is not None, timeout=30000)
+    with qtbot.waitSignal(session.progress_changed, timeout=5000):
+        lab.submit()
+    assert session.store.best_results(session.profile_id)
