@@ -238,6 +238,8 @@ class MainWindow(QMainWindow):
             if spec.key == "map":
                 widget.level_requested.connect(self.open_level)
                 widget.sandbox_requested.connect(lambda: self.show_view("sandbox"))
+            if spec.key == "lab" and hasattr(widget, "quiz_requested"):
+                widget.quiz_requested.connect(self.open_questions)
             self.views[key] = widget
             self.stack.addWidget(widget)
         return self.views[key]
@@ -264,6 +266,13 @@ class MainWindow(QMainWindow):
         show_level = getattr(lab, "show_level", None)
         if show_level is not None:
             show_level(level_id)
+
+    def open_questions(self, question_ids: list) -> None:
+        """The quiz cards a level unlocked, asked right away."""
+        quiz = self.show_view("quiz")
+        start = getattr(quiz, "start_questions", None)
+        if start is not None:
+            start(list(question_ids))
 
     @staticmethod
     def _remembered_view() -> str:

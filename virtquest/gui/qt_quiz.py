@@ -337,6 +337,21 @@ class QtQuiz(QWidget):
         self.runner.input.setFocus()
         return self.runner
 
+    def start_questions(self, question_ids: list[str]) -> QuestionRunner | None:
+        """A quiz of exactly these questions (the cards a lab level unlocked)."""
+        questions = self.session.content.questions if self.session.content else ()
+        wanted = [q for q in questions if q.id in set(question_ids)]
+        if not wanted:
+            return None
+        quiz = start_session(wanted, count=len(wanted), topic=None, seed=None)
+        self._drop_runner()
+        self.runner = QuestionRunner(self.session, quiz.presentations)
+        self.runner.finished.connect(self._finished)
+        self.stack.addWidget(self.runner)
+        self.stack.setCurrentWidget(self.runner)
+        self.runner.input.setFocus()
+        return self.runner
+
     def _finished(self, answered: int, correct: int, xp: int) -> None:
         self._last = (answered, correct, xp)
         self._score_text()
