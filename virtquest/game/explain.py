@@ -108,7 +108,8 @@ def explain_site(site: SiteFacts, choice: str, run: ModeRun, count: int) -> Note
     matrix = load_matrix()
     events = run.result.events
     values: dict[str, object] = {
-        "count": count, "label": site.label, "instruction": site.instruction,
+        "count": count, "times": "once" if count == 1 else f"{count} times",
+        "label": site.label, "instruction": site.instruction,
         "traps": events.get("traps", 0), "emulated": events.get("emulated", 0),
         "callouts": events.get("callouts", 0), "inline": events.get("inline", 0),
         "exits": events.get("vm_exits", 0), "hypercalls": events.get("hypercalls", 0)}

@@ -35,6 +35,7 @@ def render(view: str, out: str | Path, *, level: str | None = None,
             window.resize(*size)
             window.show()
             settle(app)
+            wait_for_results(app, window.views.get(view))
             return save(window, Path(out))
         finally:
             window.close()
@@ -67,6 +68,23 @@ def start_quiz(quiz, question_id: str | None) -> None:
     runner.presentations[0] = present(question, QUIZ_SEED)
     runner.index = 0
     runner._show_question()
+
+
+def wait_for_results(app: QApplication, widget, timeout_ms: int = 20000) -> None:
+    """A lab runs its guest in a worker: wait until the verdicts are in, so the picture shows
+    them (bounded; a picture of "still running" is better than none)."""
+    lab = getattr(widget, "view", None)
+    signal = getattr(lab, "resultReady", None)
+    if signal is None:
+        return
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    signal.connect(loop.quit)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    if getattr(lab, "result", None) is None:
+        loop.exec()
+    settle(app, 10)
 
 
 def settle(app: QApplication, rounds: int = 5) -> None:
