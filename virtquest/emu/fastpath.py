@@ -24,6 +24,7 @@ SIGN = 0x80000000
 ARITH = CF | ZF | SF | OF
 MAX_BLOCK = 48
 MAX_PASSES = 20_000
+CHAIN = 64               # blocks run back to back before returning to the machine's loop
 HOT = 4                  # dispatches of a block start before it is compiled
 _CODE_CACHE: dict[tuple, object] = {}   # (address, bytes, costs) -> compiled code, shared
 CODE_CACHE_LIMIT = 8192
@@ -63,13 +64,14 @@ def _div_zero() -> CpuFault:
 
 
 class CompiledBlock:
-    __slots__ = ("fn", "start", "addrs", "count", "cost", "prefix", "loops", "page")
+    __slots__ = ("fn", "start", "addrs", "count", "cost", "prefix", "loops", "page", "inner")
 
     def __init__(self, fn, start, addrs, costs, loops, page):
         self.fn, self.start, self.addrs, self.loops, self.page = fn, start, addrs, loops, page
         self.count = len(addrs)
         self.prefix = [sum(costs[:k]) for k in range(len(costs) + 1)]
         self.cost = self.prefix[-1]
+        self.inner = self.prefix[-2]          # cycles up to the block's last boundary
 
 
 class FastPath:
@@ -94,7 +96,22 @@ class FastPath:
 
     # -- running -------------------------------------------------------------------------------
     def try_run(self, limit: int) -> bool:
-        """Run one compiled block at eip if it is safe; False leaves the step to the interpreter."""
+        """Run compiled blocks from eip, one after another while they are safe (the machine's own
+        checks — budget, a due interrupt — are made between them); False when not even one
+        could run, so the interpreter takes the step."""
+        cpu, timer = self.cpu, self.cpu.timer
+        if not self._run_one(limit):
+            return False
+        for _ in range(CHAIN):
+            if cpu.cycles >= limit:
+                break
+            if 0 <= timer.next_fire <= cpu.cycles - cpu.hidden and cpu.interrupts_enabled():
+                break
+            if not self._run_one(limit):
+                break
+        return True
+
+    def _run_one(self, limit: int) -> bool:
         cpu = self.cpu
         eip = cpu.eip
         if eip & 0xFFF > 0x1000 - INSTRUCTION_SIZE:
@@ -120,7 +137,7 @@ class FastPath:
         if timer.next_fire >= 0:
             room = min(room, timer.next_fire - (cpu.cycles - cpu.hidden))
         # Every instruction boundary inside the block must come before the interrupt or budget.
-        inner = block.cost - block.prefix[-1] + block.prefix[-2]
+        inner = block.inner
         if inner >= room:
             return False
         hook_needed = cpu.block_hook is not None and cpu.cpl in cpu.block_hook_rings
