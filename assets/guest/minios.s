@@ -98,6 +98,7 @@
 .equ HC_INVLPG, 8
 .equ HC_SHARED_INFO, 9
 .equ SCHED_BLOCK, 1
+.equ MMU_BATCH, 64                  ; page-table updates sent in one mmu_update at most
 .equ GATE_RING1, 1 << 3             ; IDT flags bits 3-4: the ring a handler runs in
 .equ SI_MASK, 0                     ; shared_info: byte 0 = event mask (1 = interrupts off)
 .equ SI_CR2, 4                      ;              word 1 = the address of the last page fault
@@ -266,6 +267,7 @@ mi_first_ok:
 paging_init:
     mov esi, PAGE_SIZE              ; physical address of the page being mapped
     mov edi, kernel_pt + 4          ; its entry (entry 0, page 0, stays empty)
+    call pv_lazy_mmu_begin          ; a paravirtual kernel sends these in a few big batches
 pi_loop:
     cmp esi, [ram_end]
     jae pi_directory
@@ -277,6 +279,7 @@ pi_loop:
     add edi, 4
     jmp pi_loop
 pi_directory:
+    call pv_lazy_mmu_end
     mov eax, kernel_pgdir
     mov edx, kernel_pt
     or edx, PTE_KERNEL
@@ -1288,6 +1291,7 @@ pte_lookup:
     or edx, PTE_USER                ; (each page's own entry decides its final rights)
     mov eax, edi
     call pv_set_pte
+    call pv_flush_mmu               ; the new directory entry must be visible right away
     mov eax, edx
 pl_table:
     and eax, PAGE_FRAME             ; the page table...
@@ -1439,8 +1443,10 @@ wu_stop:
 ; the new process gets fresh zeroed stack pages.  -> eax = 0, or -1 if memory ran out.
 copy_address_space:
     mov [copy_dest], ebx
+    call pv_lazy_mmu_begin          ; a paravirtual kernel batches the child's entries
     mov ebx, copy_one_page
-    jmp walk_user_pages
+    call walk_user_pages
+    jmp pv_lazy_mmu_end             ; (sends what is left; keeps eax, the result)
 
 copy_one_page:                      ; eax = source entry, ebx = virtual address
     push esi
@@ -1496,8 +1502,10 @@ free_address_space:
     push esi
     push edi
     mov esi, eax
+    call pv_lazy_mmu_begin          ; the leaf entries go in batches (paravirtual kernel)...
     mov ebx, release_page
     call walk_user_pages
+    call pv_lazy_mmu_end            ; ...all sent before any page table is freed
     mov edi, esi
     add edi, (MAP_LIMIT >> 22) * 4  ; edi = end of the user directory entries
     mov eax, esi
@@ -1710,20 +1718,67 @@ pv_read_cr2:                        ; -> eax = the address of the last page faul
 
 pv_set_pte:                         ; eax = address of a page-table or page-directory
 .if GUEST_pv_set_pte                ;       entry, edx = its new value
-    push eax                        ; the page tables are read-only to a paravirtualized
-    push ebx                        ; kernel: ask the hypervisor, which checks the frame
-    push ecx                        ; is ours (mmu_update; up to 2048 per call)
-    mov [mmu_request], eax
-    mov [mmu_request+4], edx
+    push ebx                        ; the page tables are read-only to a paravirtualized
+    push ecx                        ; kernel: ask the hypervisor, which checks the frame
+    mov ecx, [mmu_count]            ; is ours (mmu_update, up to 2048 entries per call)
+    mov ebx, ecx
+    shl ebx, 3
+    add ebx, mmu_batch
+    mov [ebx], eax                  ; queue (entry address, value)
+    mov [ebx+4], edx
+    inc ecx
+    mov [mmu_count], ecx
+    mov ebx, [mmu_lazy]             ; outside a batch, or with the queue full: send now
+    test ebx, ebx
+    je pse_send
+    cmp ecx, MMU_BATCH
+    jb pse_out
+pse_send:
+    call pv_flush_mmu
+pse_out:
+    pop ecx
+    pop ebx
+.else
+    mov [eax], edx
+.endif
+    ret
+
+pv_flush_mmu:                       ; send the queued page-table updates in one hypercall
+.if GUEST_pv_set_pte                ; (on bare hardware nothing is ever queued)
+    push eax
+    push ebx
+    push ecx
+    mov ecx, [mmu_count]
+    test ecx, ecx
+    je pfm_out
     mov eax, HC_MMU_UPDATE
-    mov ebx, mmu_request
-    mov ecx, 1
+    mov ebx, mmu_batch
     vmcall
+    xor ecx, ecx
+    mov [mmu_count], ecx
+pfm_out:
     pop ecx
     pop ebx
     pop eax
-.else
-    mov [eax], edx
+.endif
+    ret
+
+pv_lazy_mmu_begin:                  ; from here on, queue page-table updates (as Linux's
+.if GUEST_pv_set_pte                ; arch_enter_lazy_mmu_mode)
+    push eax
+    mov eax, 1
+    mov [mmu_lazy], eax
+    pop eax
+.endif
+    ret
+
+pv_lazy_mmu_end:                    ; send the queue and stop batching; keeps eax
+.if GUEST_pv_set_pte
+    call pv_flush_mmu
+    push eax
+    xor eax, eax
+    mov [mmu_lazy], eax
+    pop eax
 .endif
     ret
 
@@ -1828,7 +1883,8 @@ pv_read_tsc:                        ; -> eax = the cycle counter, low 32 bits
 ; =====================================================================================
 
 cur_proc:         .word 0           ; slot of the running (or last run) process
-mmu_request:      .word 0, 0        ; one (entry address, value) pair for mmu_update
+mmu_count:        .word 0           ; page-table updates queued for mmu_update
+mmu_lazy:         .word 0           ; 1 while a batch is being collected
 console_char:     .word 0           ; the byte console_io prints
 shared_info:      .word 0, 0        ; shared with the hypervisor: event mask, last fault address
 fault_hook:       .word 0           ; kernel_main's fault handler (0: none), see kernel_entry
@@ -1875,6 +1931,7 @@ msg_layout_end:     .asciz " pages)\n"
 .endif
 
 .align 8
+mmu_batch:  .zero MMU_BATCH * 8     ; the queued (entry address, value) pairs
 idt:        .zero IDT_ENTRIES * 8
 proc_table: .zero MAX_PROCS * PROC_SIZE
 proc_table_end:
