@@ -255,7 +255,7 @@ class HardwareAssistVMM(HypercallInterface):
         cpu.eflags |= 0x200
         cpu.irq_gate = lambda: bool(cpu.eflags & 0x200) and memory.data[paddr] == 0
 
-    def pv_pte_written(self, pte_addr: int) -> None:
+    def pv_pte_written(self, pte_addr: int, old: int) -> None:
         if self.shadow is not None:
             self.shadow.drop_derived(pte_addr & 0xFFFFF000, pte_addr & 0xFFF)
 
@@ -294,7 +294,7 @@ class HardwareAssistVMM(HypercallInterface):
     def nested_translate(self, gpa: int) -> tuple[int, int]:
         """EPT: guest-physical to host-physical. The guest owns its RAM 1:1 here; the cost is the
         walk of the nested table's levels for every guest-physical address touched."""
-        if gpa >= self.machine.memory.size:
-            self.machine.violations.append(f"guest-physical {gpa:#x} is outside the guest's RAM")
+        if gpa >= self.machine.memory.size:   # an EPT violation: refused, the guest gets #GP
+            self.machine.refusals.append(f"guest-physical {gpa:#x} is outside the guest's RAM")
         return gpa, EPT_LEVELS
 

@@ -73,8 +73,9 @@ class HypercallInterface:
             pte_addr = cpu.read32_sup(requests + 8 * i)
             value = cpu.read32_sup(requests + 8 * i + 4)
             self._validate_pte(pte_addr, value)
+            old = self.machine.memory.read32(pte_addr)
             self.machine.memory.write32(pte_addr, value)
-            self.pv_pte_written(pte_addr)
+            self.pv_pte_written(pte_addr, old)
             done += 1
         cpu.charge("hypercall", count * self.profile["mmu_update_entry"])
         cpu.events["mmu_updates"] += count

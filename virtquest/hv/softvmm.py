@@ -133,12 +133,21 @@ class SoftwareVMM(HypercallInterface):
             self.enter(vector, error, return_eip, software)
         except PageFault as pf:
             self.vcpu.cr2 = pf.vaddr
-            self.reflect(VEC_PF, pf.error, cpu.eip)
+            self.reflect_second(VEC_PF, pf.error, cpu.eip)
         except (CpuFault, BusError) as fault:
-            self.reflect(getattr(fault, "vector", VEC_GP), getattr(fault, "error", 0), cpu.eip)
+            self.reflect_second(getattr(fault, "vector", VEC_GP), getattr(fault, "error", 0),
+                                cpu.eip)
         finally:
             self._in_vmm = False
         return True
+
+    def reflect_second(self, vector: int, error: int, return_eip: int) -> None:
+        """A fault while entering the guest's handler is reflected instead; a fault in that too
+        is a triple fault, as on the hardware (never an exception escaping into the host)."""
+        try:
+            self.reflect(vector, error, return_eip)
+        except (CpuFault, PageFault, BusError):
+            raise GuestTripleFault(vector) from None
 
     def enter(self, vector: int, error: int, return_eip: int, software: bool) -> None:
         """Dispatch one trap; subclasses add their own cases first."""
@@ -179,14 +188,15 @@ class SoftwareVMM(HypercallInterface):
         self.reflect(vector, error, return_eip)
 
     def reflect(self, vector: int, error: int, return_eip: int) -> None:
-        """Deliver an exception through the guest's virtual IDT, as the hardware would have."""
+        """Deliver an exception through the guest's virtual IDT, as the hardware would have: a
+        missing gate is a #GP (delivered in its place by `reflect_second`), as on bare metal."""
         cpu, v = self.cpu, self.vcpu
         base, limit = v.idtr
         if vector * 8 + 7 > limit:
-            raise GuestTripleFault(vector)
+            raise CpuFault(VEC_GP, vector * 8 + 2)
         handler = cpu.read32_sup(base + vector * 8)
         if not cpu.read32_sup(base + vector * 8 + 4) & 1:
-            raise GuestTripleFault(vector)
+            raise CpuFault(VEC_GP, vector * 8 + 2)
         old_flags = (cpu.eflags & ~IF) | (IF if self.vif else 0)
         frame = (cpu.regs[4], old_flags, cs_selector(v.cpl), return_eip, error)
         new_esp = v.msrs[MSR_KERNEL_ESP] if v.cpl > 0 else cpu.regs[4]
@@ -354,9 +364,14 @@ class SoftwareVMM(HypercallInterface):
         self.shared_info = paddr
         self.vif = flag
 
-    def pv_pte_written(self, pte_addr: int) -> None:
-        """Drop the translations the written table had produced (new mappings had none)."""
-        self.shadow.drop_derived(pte_addr & 0xFFFFF000, pte_addr & 0xFFF)
+    def pv_pte_written(self, pte_addr: int, old: int) -> None:
+        """Drop the translations the written entry had produced (new mappings had none). When
+        a page directory lets go of a page table, that frame is no longer a page table: stop
+        tracing it (Xen's unpin), so its reuse as an ordinary page does not trap."""
+        frame = pte_addr & 0xFFFFF000
+        self.shadow.drop_derived(frame, pte_addr & 0xFFF)
+        if frame in self.shadow.shadows and old & 1 and (old & 0xFFFFF000) != frame:
+            self.shadow.untrace(old & 0xFFFFF000)
 
     def pv_load_cr3(self, cr3: int) -> None:
         self.write_cr(3, cr3)
