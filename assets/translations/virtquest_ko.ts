@@ -1,9 +1,10 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="ko_KR" sourcelanguage="en">
 <context>
     <name>Banner</name>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="177" />
+        <location filename="../../virtquest/gui/main_window.py" line="177"/>
         <source>Close</source>
         <translation>닫기</translation>
     </message>
@@ -11,12 +12,12 @@
 <context>
     <name>ChapterCard</name>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="139" />
+        <location filename="../../virtquest/gui/qt_map.py" line="139"/>
         <source>Chapter %1</source>
         <translation>%1장</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="144" />
+        <location filename="../../virtquest/gui/qt_map.py" line="144"/>
         <source>The levels of this chapter are on their way.</source>
         <translation>이 장의 레벨은 곧 추가됩니다.</translation>
     </message>
@@ -24,7 +25,7 @@
 <context>
     <name>ClassifyInput</name>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="472" />
+        <location filename="../../virtquest/gui/qt_question.py" line="472"/>
         <source>Put each item in one category: Tab moves between rows, the arrow keys between categories. Then press Enter.</source>
         <translation>각 항목을 알맞은 분류 하나에 넣으세요. Tab 키로 다음 줄로, 화살표 키로 분류 사이를 옮겨 다닐 수 있습니다. 다 고르면 Enter를 누르세요.</translation>
     </message>
@@ -32,22 +33,22 @@
 <context>
     <name>CodeEditor</name>
     <message>
-        <location filename="../../virtquest/gui/qt_editor.py" line="464" />
+        <location filename="../../virtquest/gui/qt_editor.py" line="390"/>
         <source>innocuous</source>
         <translation>무해한 명령</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_editor.py" line="464" />
+        <location filename="../../virtquest/gui/qt_editor.py" line="390"/>
         <source>privileged</source>
         <translation>특권 명령</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_editor.py" line="465" />
+        <location filename="../../virtquest/gui/qt_editor.py" line="391"/>
         <source>sensitive but unprivileged (an x86 hole)</source>
         <translation>민감하지만 특권이 아닌 명령 (x86의 구멍)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_editor.py" line="466" />
+        <location filename="../../virtquest/gui/qt_editor.py" line="392"/>
         <source>virtualization</source>
         <translation>가상화 명령</translation>
     </message>
@@ -55,17 +56,17 @@
 <context>
     <name>ComingSoon</name>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="106" />
+        <location filename="../../virtquest/gui/main_window.py" line="106"/>
         <source>%1 — coming soon</source>
         <translation>%1 — 준비 중</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="108" />
+        <location filename="../../virtquest/gui/main_window.py" line="108"/>
         <source>This part of VirtQuest is still being built. Meanwhile, the chapter map, the quizzes, the review queue and your progress are ready.</source>
         <translation>VirtQuest의 이 부분은 아직 만드는 중입니다. 그동안 챕터 지도, 퀴즈, 복습, 진행 상황은 바로 쓸 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="110" />
+        <location filename="../../virtquest/gui/main_window.py" line="110"/>
         <source>You chose the level “%1”; it will open here.</source>
         <translation>“%1” 레벨을 골랐습니다. 이곳에서 열릴 예정입니다.</translation>
     </message>
@@ -73,79 +74,79 @@
 <context>
     <name>CompareChart</name>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="50" />
-        <location filename="../../virtquest/gui/qt_compare.py" line="158" />
+        <location filename="../../virtquest/gui/qt_compare.py" line="50"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="158"/>
         <source>Run the program to compare the modes.</source>
         <translation>프로그램을 실행하면 모드별로 비교할 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="64" />
+        <location filename="../../virtquest/gui/qt_compare.py" line="64"/>
         <source>guest, direct on the CPU</source>
         <translation>게스트 (CPU에서 직접 실행)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="65" />
+        <location filename="../../virtquest/gui/qt_compare.py" line="65"/>
         <source>trap / VM exit and entry</source>
         <translation>트랩 / VM exit와 VM entry</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="66" />
+        <location filename="../../virtquest/gui/qt_compare.py" line="66"/>
         <source>emulation in the hypervisor</source>
         <translation>하이퍼바이저의 에뮬레이션</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="67" />
+        <location filename="../../virtquest/gui/qt_compare.py" line="67"/>
         <source>binary translation</source>
         <translation>이진 변환</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="68" />
+        <location filename="../../virtquest/gui/qt_compare.py" line="68"/>
         <source>hypercalls</source>
         <translation>하이퍼콜</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="69" />
+        <location filename="../../virtquest/gui/qt_compare.py" line="69"/>
         <source>page walks</source>
         <translation>페이지 워크</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="70" />
+        <location filename="../../virtquest/gui/qt_compare.py" line="70"/>
         <source>device access</source>
         <translation>장치 접근</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="71" />
+        <location filename="../../virtquest/gui/qt_compare.py" line="71"/>
         <source>idle (waiting for the timer)</source>
         <translation>유휴 (타이머 대기)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="76" />
+        <location filename="../../virtquest/gui/qt_compare.py" line="76"/>
         <source>Native</source>
         <translation>네이티브</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="76" />
+        <location filename="../../virtquest/gui/qt_compare.py" line="76"/>
         <source>Trap &amp; emulate</source>
         <translation>트랩 &amp; 에뮬레이션</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="77" />
+        <location filename="../../virtquest/gui/qt_compare.py" line="77"/>
         <source>Binary translation</source>
         <translation>이진 변환</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="78" />
+        <location filename="../../virtquest/gui/qt_compare.py" line="78"/>
         <source>Paravirtualization</source>
         <translation>반가상화</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="79" />
+        <location filename="../../virtquest/gui/qt_compare.py" line="79"/>
         <source>Hardware-assisted</source>
         <translation>하드웨어 지원 가상화</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="112" />
-        <location filename="../../virtquest/gui/qt_compare.py" line="132" />
+        <location filename="../../virtquest/gui/qt_compare.py" line="112"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="132"/>
         <source>cycles</source>
         <translation>사이클</translation>
     </message>
@@ -153,177 +154,175 @@
 <context>
     <name>DebuggerView</name>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="77" />
+        <location filename="../../virtquest/gui/qt_debugger.py" line="147"/>
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="77" />
+        <location filename="../../virtquest/gui/qt_debugger.py" line="147"/>
         <source>Back to the first instruction (Ctrl+R)</source>
         <translation>첫 명령으로 돌아가기 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="79" />
+        <location filename="../../virtquest/gui/qt_debugger.py" line="148"/>
         <source>◀ Step back</source>
-        <translation>◀ 한 단계 뒤로</translation>
+        <translation>◀ 되돌리기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="79" />
+        <location filename="../../virtquest/gui/qt_debugger.py" line="148"/>
         <source>Undo one step by replaying the run (F9)</source>
         <translation>실행을 다시 재생해 한 단계 되돌리기 (F9)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="81" />
+        <location filename="../../virtquest/gui/qt_debugger.py" line="149"/>
         <source>Step ▶</source>
-        <translation>한 단계 ▶</translation>
+        <translation>단계 실행 ▶</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="81" />
+        <location filename="../../virtquest/gui/qt_debugger.py" line="149"/>
         <source>Execute one instruction (F10)</source>
         <translation>명령 하나 실행 (F10)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="82" />
+        <location filename="../../virtquest/gui/qt_debugger.py" line="150"/>
         <source>Run</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="82" />
+        <location filename="../../virtquest/gui/qt_debugger.py" line="150"/>
         <source>Run until the guest stops or you pause (F5)</source>
         <translation>게스트가 멈추거나 일시 정지할 때까지 실행 (F5)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="84" />
+        <location filename="../../virtquest/gui/qt_debugger.py" line="151"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="84" />
+        <location filename="../../virtquest/gui/qt_debugger.py" line="151"/>
         <source>Stop running here (F6)</source>
         <translation>여기서 멈추기 (F6)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="85" />
+        <location filename="../../virtquest/gui/qt_debugger.py" line="152"/>
         <source>Run to the program</source>
         <translation>프로그램까지 실행</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="86" />
-        <source>Run through the mini-OS boot to the program's first instruction</source>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="153"/>
+        <source>Run through the mini-OS boot to the program&apos;s first instruction</source>
         <translation>mini-OS 부팅을 지나 프로그램의 첫 명령까지 실행</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="110" />
+        <location filename="../../virtquest/gui/qt_debugger.py" line="157"/>
         <source>Program</source>
         <translation>프로그램</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="117" />
+        <location filename="../../virtquest/gui/qt_debugger.py" line="162"/>
         <source>Virtual CPU (what the guest kernel believes)</source>
         <translation>가상 CPU (게스트 커널이 믿는 상태)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="120" />
+        <location filename="../../virtquest/gui/qt_debugger.py" line="163"/>
         <source>VMCS exit controls (VT-x)</source>
         <translation>VMCS exit 제어 (VT-x)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="132" />
+        <location filename="../../virtquest/gui/qt_debugger.py" line="160"/>
         <source>CPU registers</source>
         <translation>CPU 레지스터</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="151" />
-        <source>flags</source>
-        <translation>플래그</translation>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="161"/>
+        <source>Bold: changed by the last step or run</source>
+        <translation>굵게 표시: 방금 단계 실행이나 실행으로 바뀐 값</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="158" />
+        <location filename="../../virtquest/gui/qt_debugger.py" line="364"/>
+        <source>%1 cycles
+%2 instructions · %3 steps</source>
+        <translation>%1 사이클
+명령 %2개 · %3단계</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="164"/>
         <source>Page tables</source>
         <translation>페이지 테이블</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="165" />
+        <location filename="../../virtquest/gui/qt_debugger.py" line="166"/>
         <source>virtual</source>
         <translation>가상 주소</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="165" />
+        <location filename="../../virtquest/gui/qt_debugger.py" line="166"/>
         <source>physical</source>
         <translation>물리 주소</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="174" />
+        <location filename="../../virtquest/gui/qt_debugger.py" line="167"/>
         <source>Console output so far</source>
         <translation>지금까지의 콘솔 출력</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="195" />
+        <location filename="../../virtquest/gui/qt_debugger.py" line="259"/>
         <source>Mode: %1</source>
         <translation>모드: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="201" />
+        <location filename="../../virtquest/gui/qt_debugger.py" line="159"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="265"/>
         <source>mini-OS</source>
         <translation>mini-OS</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="217" />
+        <location filename="../../virtquest/gui/qt_debugger.py" line="281"/>
         <source>Replaying…</source>
         <translation>다시 재생하는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="223" />
+        <location filename="../../virtquest/gui/qt_debugger.py" line="287"/>
         <source>Running…</source>
         <translation>실행하는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="230" />
+        <location filename="../../virtquest/gui/qt_debugger.py" line="294"/>
         <source>Booting the mini-OS…</source>
         <translation>mini-OS를 부팅하는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="249" />
+        <location filename="../../virtquest/gui/qt_debugger.py" line="313"/>
         <source>The run failed: %1</source>
         <translation>실행하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="292" />
+        <location filename="../../virtquest/gui/qt_debugger.py" line="356"/>
         <source>Stopped after %1 steps: %2</source>
         <translation>%1단계 후 멈췄습니다: %2</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="293" />
+        <location filename="../../virtquest/gui/qt_debugger.py" line="358"/>
         <source>Step %1 · next instruction at %2</source>
         <translation>%1단계 · 다음 명령 주소 %2</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="307" />
-        <source>changed by the last step</source>
-        <translation>방금 단계에서 바뀜</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="310" />
-        <source>%1 cycles · %2 instructions · %3 steps</source>
-        <translation>%1 사이클 · 명령 %2개 · %3단계</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="316" />
+        <location filename="../../virtquest/gui/qt_debugger.py" line="370"/>
         <source>CPL %1 (%2) on the real CPU</source>
         <translation>실제 CPU에서 CPL %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="318" />
+        <location filename="../../virtquest/gui/qt_debugger.py" line="372"/>
         <source>the guest believes it is at CPL %1</source>
         <translation>게스트는 자신이 CPL %1에 있다고 믿습니다</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="352" />
-        <source>The guest's page tables (its cr3)</source>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="406"/>
+        <source>The guest&apos;s page tables (its cr3)</source>
         <translation>게스트의 페이지 테이블 (게스트의 cr3)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="354" />
+        <location filename="../../virtquest/gui/qt_debugger.py" line="408"/>
         <source>Shadow page table (what the MMU really walks)</source>
         <translation>섀도 페이지 테이블 (MMU가 실제로 따라가는 표)</translation>
     </message>
@@ -331,27 +330,27 @@
 <context>
     <name>Header</name>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="142" />
+        <location filename="../../virtquest/gui/main_window.py" line="142"/>
         <source>Learner: %1</source>
         <translation>학습자: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="143" />
+        <location filename="../../virtquest/gui/main_window.py" line="143"/>
         <source>Level %1 · %2 XP</source>
         <translation>레벨 %1 · %2 XP</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="146" />
+        <location filename="../../virtquest/gui/main_window.py" line="146"/>
         <source>%1 / %2 XP to the next level</source>
         <translation>다음 레벨까지 %1 / %2 XP</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="149" />
+        <location filename="../../virtquest/gui/main_window.py" line="149"/>
         <source>Streak: %1 days</source>
         <translation>연속 학습: %1일</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="150" />
+        <location filename="../../virtquest/gui/main_window.py" line="150"/>
         <source>Streak: 1 day</source>
         <translation>연속 학습: 1일</translation>
     </message>
@@ -359,73 +358,287 @@
 <context>
     <name>InstructionLegend</name>
     <message>
-        <location filename="../../virtquest/gui/qt_editor.py" line="515" />
+        <location filename="../../virtquest/gui/qt_editor.py" line="441"/>
         <source>privileged</source>
         <translation>특권 명령</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_editor.py" line="516" />
+        <location filename="../../virtquest/gui/qt_editor.py" line="442"/>
         <source>sensitive (x86 hole)</source>
         <translation>민감한 명령 (x86의 구멍)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_editor.py" line="517" />
+        <location filename="../../virtquest/gui/qt_editor.py" line="443"/>
         <source>innocuous</source>
         <translation>무해한 명령</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_editor.py" line="518" />
+        <location filename="../../virtquest/gui/qt_editor.py" line="444"/>
         <source>virtualization</source>
         <translation>가상화 명령</translation>
     </message>
 </context>
 <context>
+    <name>LabPage</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="569"/>
+        <source>No level “%1” is loaded.</source>
+        <translation>“%1” 레벨을 찾을 수 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="594"/>
+        <source>Choose a level on the chapter map to open it here.</source>
+        <translation>챕터 지도에서 레벨을 고르면 여기에서 열립니다.</translation>
+    </message>
+</context>
+<context>
+    <name>LabView</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="311"/>
+        <source>Who handles each instruction?</source>
+        <translation>각 명령은 누가 처리할까요?</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="312"/>
+        <source>In the mini-OS (the guest kernel&apos;s PV sites):</source>
+        <translation>mini-OS 안 (게스트 커널의 반가상화 지점):</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="313"/>
+        <source>Keys: ↑ ↓ choose a slot · 1 CPU · 2 Hypervisor · 3 Guest (a modified guest kernel)</source>
+        <translation>키: ↑ ↓ 슬롯 고르기 · 1 CPU · 2 하이퍼바이저 · 3 게스트 (고친 게스트 커널)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="315"/>
+        <source>Submit</source>
+        <translation>제출</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="316"/>
+        <source>What happened</source>
+        <translation>일어난 일</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="316"/>
+        <source>Timeline</source>
+        <translation>타임라인</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="317"/>
+        <source>Compare modes</source>
+        <translation>모드 비교</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="317"/>
+        <source>Debugger</source>
+        <translation>디버거</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="395"/>
+        <source>The run failed: %1</source>
+        <translation>실행하지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="399"/>
+        <source>Running the guest under your choices…</source>
+        <translation>선택한 대로 게스트를 실행하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="420"/>
+        <source>Verdict for your choices:</source>
+        <translation>내 선택의 판정:</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="435"/>
+        <source>equivalent</source>
+        <translation>동등성</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="435"/>
+        <source>contained</source>
+        <translation>격리</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="439"/>
+        <source>overhead ×%1</source>
+        <translation>오버헤드 ×%1</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="444"/>
+        <source>Goal not met: the guest must stay equivalent and contained.</source>
+        <translation>목표 미달성: 게스트의 동등성과 격리가 모두 지켜져야 합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="450"/>
+        <source>Par (the best legal assignment): ×%1 — yours: ×%2</source>
+        <translation>기준 (규칙 안에서 최선의 배정): ×%1 — 내 결과: ×%2</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="453"/>
+        <source>★★★ at ×%1 or less, ★★ at ×%2 — yours: ×%3</source>
+        <translation>×%1 이하면 ★★★, ×%2 이하면 ★★ — 내 결과: ×%3</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="472"/>
+        <source>Why</source>
+        <translation>왜 그럴까요</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="479"/>
+        <source>equivalence broken</source>
+        <translation>동등성 깨짐</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="480"/>
+        <source>containment broken</source>
+        <translation>격리 깨짐</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="488"/>
+        <source>Quiz cards unlocked</source>
+        <translation>새로 열린 퀴즈 카드</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="488"/>
+        <source>Practise these cards now</source>
+        <translation>지금 이 카드로 연습하기</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="500"/>
+        <source>Hint (%1 left)</source>
+        <translation>힌트 (%1개 남음)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="503"/>
+        <source>Hint %1: %2</source>
+        <translation>힌트 %1: %2</translation>
+    </message>
+</context>
+<context>
     <name>LevelRow</name>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="94" />
+        <location filename="../../virtquest/gui/qt_map.py" line="94"/>
         <source>%1 of 3 stars</source>
         <translation>별 3개 중 %1개</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="98" />
+        <location filename="../../virtquest/gui/qt_map.py" line="98"/>
         <source>Locked: clear “%1” first</source>
         <translation>잠김: 먼저 “%1”을(를) 클리어하세요</translation>
     </message>
 </context>
 <context>
+    <name>MachineMessage</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="50"/>
+        <source>the guest powered off with exit code %1</source>
+        <translation>게스트가 전원을 껐습니다 (종료 코드 %1)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="51"/>
+        <source>stopped after %1 cycles: the guest did not finish within its budget of %2 cycles (an endless loop?)</source>
+        <translation>%1 사이클 후 멈췄습니다: 게스트가 한도 %2 사이클 안에 끝나지 않았습니다 (무한 루프일까요?)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="53"/>
+        <source>the run was cancelled</source>
+        <translation>실행이 취소되었습니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="54"/>
+        <source>the CPU halted with interrupts disabled or no timer running, so nothing can wake it</source>
+        <translation>CPU가 hlt로 멈췄는데 인터럽트가 꺼져 있거나 타이머가 돌지 않아 깨울 수 있는 것이 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="56"/>
+        <source>the guest halted with interrupts disabled or no timer running, so nothing can wake it</source>
+        <translation>게스트가 hlt로 멈췄는데 인터럽트가 꺼져 있거나 타이머가 돌지 않아 깨울 수 있는 것이 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="58"/>
+        <source>the guest blocked with no timer running</source>
+        <translation>타이머가 돌지 않는데 게스트가 대기 상태에 들어갔습니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="59"/>
+        <source>triple fault while delivering vector %1: the IDT or the kernel stack is unusable</source>
+        <translation>벡터 %1 전달 중 트리플 폴트: IDT나 커널 스택을 쓸 수 없는 상태입니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="61"/>
+        <source>the guest is still running</source>
+        <translation>게스트가 아직 실행 중입니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="62"/>
+        <source>pushf showed IF=%1, the real flag, but the guest had set its virtual IF to %2</source>
+        <translation>pushf가 실제 플래그 값(IF=%1)을 보여 주었지만, 게스트가 설정해 둔 가상 IF는 %2입니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="64"/>
+        <source>popf tried to set IF=%1 but ran at ring %2, where the CPU silently ignores a change of IF: the guest&apos;s interrupt state did not change</source>
+        <translation>popf가 IF=%1 설정을 시도했지만 링 %2에서 실행되어 CPU가 IF 변경을 조용히 무시했습니다. 게스트의 인터럽트 상태는 그대로입니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="67"/>
+        <source>%1 stored the real %2 (base %3) instead of the guest&apos;s (base %4): the VMM is visible</source>
+        <translation>VMM이 드러났습니다: %1 명령이 게스트의 값(베이스 %4) 대신 실제 %2 값(베이스 %3)을 저장했습니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="69"/>
+        <source>smsw read the real cr0 (%1) instead of the guest&apos;s (%2)</source>
+        <translation>smsw가 게스트의 cr0 값(%2) 대신 실제 cr0 값(%1)을 읽었습니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="71"/>
+        <source>mov r, cs read %1 (CPL %2) although the guest kernel believes it runs at CPL %3 (%4)</source>
+        <translation>mov r, cs가 실제 값 %1(CPL %2)을 읽었지만, 게스트 커널은 자신이 CPL %3(%4)에서 실행된다고 믿습니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="73"/>
+        <source>%1: the guest drove the real device on port %2 directly</source>
+        <translation>%1: 게스트가 포트 %2의 실제 장치를 직접 조작했습니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="75"/>
+        <source>guest-physical %1 is outside the guest&apos;s RAM</source>
+        <translation>게스트 물리 주소 %1: 게스트 RAM 범위를 벗어났습니다</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="50" />
+        <location filename="../../virtquest/gui/main_window.py" line="50"/>
         <source>Chapter map</source>
         <translation>챕터 지도</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="52" />
+        <location filename="../../virtquest/gui/main_window.py" line="52"/>
         <source>Lab</source>
         <translation>실험실</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="53" />
+        <location filename="../../virtquest/gui/main_window.py" line="53"/>
         <source>Quiz</source>
         <translation>퀴즈</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="54" />
+        <location filename="../../virtquest/gui/main_window.py" line="54"/>
         <source>Review</source>
         <translation>복습</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="56" />
+        <location filename="../../virtquest/gui/main_window.py" line="56"/>
         <source>Sandbox</source>
         <translation>샌드박스</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="57" />
+        <location filename="../../virtquest/gui/main_window.py" line="57"/>
         <source>Progress</source>
         <translation>진행 상황</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="59" />
+        <location filename="../../virtquest/gui/main_window.py" line="59"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
@@ -433,25 +646,34 @@
 <context>
     <name>MatchingInput</name>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="365" />
+        <location filename="../../virtquest/gui/qt_question.py" line="365"/>
         <source>Choose...</source>
         <translation>선택…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="393" />
+        <location filename="../../virtquest/gui/qt_question.py" line="393"/>
         <source>right answer: %1</source>
         <translation>정답: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="399" />
+        <location filename="../../virtquest/gui/qt_question.py" line="399"/>
         <source>Choose the matching entry for each row (Tab moves to the next one; type a letter to pick). Then press Enter.</source>
         <translation>줄마다 짝이 되는 항목을 고르세요 (Tab 키로 다음 줄로 가고, 글자를 입력하면 바로 고릅니다). 다 고르면 Enter를 누르세요.</translation>
     </message>
 </context>
 <context>
+    <name>ModeChooser</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="560"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="567"/>
+        <source>Mode:</source>
+        <translation>모드:</translation>
+    </message>
+</context>
+<context>
     <name>MultipleInput</name>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="171" />
+        <location filename="../../virtquest/gui/qt_question.py" line="171"/>
         <source>Pick every right answer (keys 1–9 toggle), then press Enter.</source>
         <translation>옳은 답을 모두 고른 뒤 (숫자 키 1–9로 켜고 끕니다) Enter를 누르세요.</translation>
     </message>
@@ -459,17 +681,17 @@
 <context>
     <name>OrderingInput</name>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="267" />
+        <location filename="../../virtquest/gui/qt_question.py" line="267"/>
         <source>Move up</source>
         <translation>위로</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="268" />
+        <location filename="../../virtquest/gui/qt_question.py" line="268"/>
         <source>Move down</source>
         <translation>아래로</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="319" />
+        <location filename="../../virtquest/gui/qt_question.py" line="319"/>
         <source>Put the steps in order: drag them, or select one and press Alt+↑ / Alt+↓. Then press Enter.</source>
         <translation>단계를 순서대로 놓으세요. 끌어서 옮기거나, 하나를 고르고 Alt+↑ / Alt+↓를 누르면 됩니다. 다 맞추면 Enter를 누르세요.</translation>
     </message>
@@ -477,52 +699,52 @@
 <context>
     <name>QtChapterMap</name>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="248" />
+        <location filename="../../virtquest/gui/qt_map.py" line="248"/>
         <source>Chapter map</source>
         <translation>챕터 지도</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="251" />
+        <location filename="../../virtquest/gui/qt_map.py" line="251"/>
         <source>Open the sandbox</source>
         <translation>샌드박스 열기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="252" />
+        <location filename="../../virtquest/gui/qt_map.py" line="252"/>
         <source>Run any program under every mode — always open</source>
         <translation>어떤 프로그램이든 모든 모드로 실행해 보세요 — 언제나 열려 있습니다</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="256" />
+        <location filename="../../virtquest/gui/qt_map.py" line="256"/>
         <source>Play next: %1</source>
         <translation>다음 레벨: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="262" />
+        <location filename="../../virtquest/gui/qt_map.py" line="262"/>
         <source>Some content could not be loaded: %1</source>
         <translation>일부 콘텐츠를 불러오지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="267" />
+        <location filename="../../virtquest/gui/qt_map.py" line="267"/>
         <source>Loading levels...</source>
         <translation>레벨을 불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="269" />
+        <location filename="../../virtquest/gui/qt_map.py" line="269"/>
         <source>No levels are installed yet. The quizzes, the review and the sandbox are ready.</source>
         <translation>아직 설치된 레벨이 없습니다. 퀴즈, 복습, 샌드박스는 바로 쓸 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="273" />
+        <location filename="../../virtquest/gui/qt_map.py" line="273"/>
         <source>Every level is open. Go for three stars everywhere!</source>
         <translation>모든 레벨이 열렸습니다. 모든 레벨에서 별 세 개에 도전해 보세요!</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="277" />
+        <location filename="../../virtquest/gui/qt_map.py" line="277"/>
         <source>clear “%1” to open %2</source>
         <translation>“%1”을(를) 클리어하면 %2이(가) 열립니다</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="279" />
+        <location filename="../../virtquest/gui/qt_map.py" line="279"/>
         <source>What unlocks next: %1.</source>
         <translation>다음에 열리는 것: %1.</translation>
     </message>
@@ -530,87 +752,87 @@
 <context>
     <name>QtProgress</name>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="214" />
+        <location filename="../../virtquest/gui/qt_progress.py" line="214"/>
         <source>Progress</source>
         <translation>진행 상황</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="224" />
+        <location filename="../../virtquest/gui/qt_progress.py" line="224"/>
         <source>Level %1</source>
         <translation>레벨 %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="225" />
+        <location filename="../../virtquest/gui/qt_progress.py" line="225"/>
         <source>%1 / %2 XP to level %3</source>
         <translation>레벨 %3까지 %1 / %2 XP</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="229" />
+        <location filename="../../virtquest/gui/qt_progress.py" line="229"/>
         <source>%1 XP</source>
         <translation>%1 XP</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="230" />
+        <location filename="../../virtquest/gui/qt_progress.py" line="230"/>
         <source>earned in total</source>
         <translation>지금까지 얻은 경험치</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="231" />
+        <location filename="../../virtquest/gui/qt_progress.py" line="231"/>
         <source>%1-day streak</source>
         <translation>%1일 연속 학습</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="233" />
+        <location filename="../../virtquest/gui/qt_progress.py" line="233"/>
         <source>You studied today.</source>
         <translation>오늘도 공부했습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="234" />
+        <location filename="../../virtquest/gui/qt_progress.py" line="234"/>
         <source>Answer one question today to keep it.</source>
         <translation>오늘 한 문제만 풀어도 이어집니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="236" />
+        <location filename="../../virtquest/gui/qt_progress.py" line="236"/>
         <source>stars in the lab</source>
         <translation>실험실에서 얻은 별</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="243" />
+        <location filename="../../virtquest/gui/qt_progress.py" line="243"/>
         <source>Stars per chapter</source>
         <translation>장별 별</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="244" />
+        <location filename="../../virtquest/gui/qt_progress.py" line="244"/>
         <source>earned</source>
         <translation>얻은 별</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="244" />
+        <location filename="../../virtquest/gui/qt_progress.py" line="244"/>
         <source>possible</source>
         <translation>얻을 수 있는 별</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="246" />
+        <location filename="../../virtquest/gui/qt_progress.py" line="246"/>
         <source>Reviews due, next 14 days</source>
         <translation>앞으로 14일의 복습 일정</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="246" />
+        <location filename="../../virtquest/gui/qt_progress.py" line="246"/>
         <source>due</source>
         <translation>복습할 문제</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="248" />
+        <location filename="../../virtquest/gui/qt_progress.py" line="248"/>
         <source>XP over time</source>
         <translation>경험치 추이</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="261" />
+        <location filename="../../virtquest/gui/qt_progress.py" line="261"/>
         <source>Achievements</source>
         <translation>업적</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="265" />
+        <location filename="../../virtquest/gui/qt_progress.py" line="265"/>
         <source>Achievements (%1 of %2)</source>
         <translation>업적 (%2개 중 %1개)</translation>
     </message>
@@ -618,52 +840,52 @@
 <context>
     <name>QtQuiz</name>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="321" />
+        <location filename="../../virtquest/gui/qt_quiz.py" line="321"/>
         <source>Loading questions...</source>
         <translation>문제를 불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="322" />
+        <location filename="../../virtquest/gui/qt_quiz.py" line="322"/>
         <source>No quiz questions could be loaded.</source>
         <translation>퀴즈 문제를 불러오지 못했습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="359" />
+        <location filename="../../virtquest/gui/qt_quiz.py" line="374"/>
         <source>You answered %1 of %2 right and earned %3 XP.</source>
         <translation>%2문제 중 %1문제를 맞혔고 %3 XP를 얻었습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="363" />
+        <location filename="../../virtquest/gui/qt_quiz.py" line="378"/>
         <source>Concept quiz</source>
         <translation>개념 퀴즈</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="365" />
+        <location filename="../../virtquest/gui/qt_quiz.py" line="380"/>
         <source>Questions of six kinds on hypervisors, trap and emulate, binary translation, paravirtualization and hardware assist. After each answer you see why it is right — and why the tempting wrong answer is wrong. Every answer also schedules the question for spaced review.</source>
         <translation>하이퍼바이저, 트랩과 에뮬레이션, 이진 변환, 반가상화, 하드웨어 지원 가상화에 관한 여섯 가지 유형의 문제입니다. 답할 때마다 왜 그것이 정답인지, 그리고 그럴듯한 오답은 왜 틀렸는지 해설이 나옵니다. 푼 문제는 간격 반복 복습 일정에도 올라갑니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="369" />
+        <location filename="../../virtquest/gui/qt_quiz.py" line="384"/>
         <source>&amp;Topic:</source>
         <translation>주제(&amp;T):</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="370" />
+        <location filename="../../virtquest/gui/qt_quiz.py" line="385"/>
         <source>&amp;Questions:</source>
         <translation>문제 수(&amp;Q):</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="371" />
+        <location filename="../../virtquest/gui/qt_quiz.py" line="386"/>
         <source>Start quiz</source>
         <translation>퀴즈 시작</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="372" />
+        <location filename="../../virtquest/gui/qt_quiz.py" line="387"/>
         <source>Quiz finished</source>
         <translation>퀴즈 끝</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="373" />
+        <location filename="../../virtquest/gui/qt_quiz.py" line="388"/>
         <source>New quiz</source>
         <translation>새 퀴즈</translation>
     </message>
@@ -671,67 +893,67 @@
 <context>
     <name>QtReview</name>
     <message>
-        <location filename="../../virtquest/gui/qt_review.py" line="116" />
+        <location filename="../../virtquest/gui/qt_review.py" line="116"/>
         <source>new</source>
         <translation>새 문제</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_review.py" line="118" />
+        <location filename="../../virtquest/gui/qt_review.py" line="118"/>
         <source>lab mistake: %1</source>
         <translation>실험실 실수: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_review.py" line="120" />
+        <location filename="../../virtquest/gui/qt_review.py" line="120"/>
         <source>due</source>
         <translation>복습 차례</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_review.py" line="126" />
+        <location filename="../../virtquest/gui/qt_review.py" line="126"/>
         <source>Review</source>
         <translation>복습</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_review.py" line="127" />
+        <location filename="../../virtquest/gui/qt_review.py" line="127"/>
         <source>Question</source>
         <translation>문제</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_review.py" line="127" />
+        <location filename="../../virtquest/gui/qt_review.py" line="127"/>
         <source>Topic</source>
         <translation>주제</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_review.py" line="127" />
+        <location filename="../../virtquest/gui/qt_review.py" line="127"/>
         <source>Why now</source>
         <translation>지금 나오는 이유</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_review.py" line="128" />
+        <location filename="../../virtquest/gui/qt_review.py" line="128"/>
         <source>Start review (%1)</source>
         <translation>복습 시작 (%1)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_review.py" line="132" />
+        <location filename="../../virtquest/gui/qt_review.py" line="132"/>
         <source>Spaced review brings a question back just before you would forget it: a wrong answer comes back soon, a right one later and later. A mistake in the lab makes the questions on that idea due at once.</source>
         <translation>간격 반복 복습은 잊어버리기 직전에 문제를 다시 보여 줍니다. 틀린 문제는 곧 다시 나오고, 맞힌 문제는 점점 더 긴 간격을 두고 나옵니다. 실험실에서 실수하면 그 개념의 문제가 바로 복습 목록에 오릅니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_review.py" line="140" />
+        <location filename="../../virtquest/gui/qt_review.py" line="140"/>
         <source>Loading questions...</source>
         <translation>문제를 불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_review.py" line="145" />
+        <location filename="../../virtquest/gui/qt_review.py" line="145"/>
         <source>%1 due now, %2 new today.</source>
         <translation>지금 복습할 문제 %1개, 오늘의 새 문제 %2개.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_review.py" line="151" />
+        <location filename="../../virtquest/gui/qt_review.py" line="151"/>
         <source>Nothing to review. Take a quiz to add questions.</source>
         <translation>복습할 문제가 없습니다. 퀴즈를 풀면 문제가 추가됩니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_review.py" line="155" />
+        <location filename="../../virtquest/gui/qt_review.py" line="155"/>
         <source>All done for now. Next review: %1 (%2 questions).</source>
         <translation>지금은 다 했습니다. 다음 복습: %1 (%2문제).</translation>
     </message>
@@ -739,185 +961,185 @@
 <context>
     <name>QtSettings</name>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="37" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="37"/>
         <source>Export progress</source>
         <translation>진행 상황 내보내기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="37" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="37"/>
         <source>Progress files (*.json)</source>
         <translation>진행 상황 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="43" />
-        <location filename="../../virtquest/gui/qt_settings.py" line="52" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="43"/>
+        <location filename="../../virtquest/gui/qt_settings.py" line="52"/>
         <source>Import progress</source>
         <translation>진행 상황 가져오기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="44" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="44"/>
         <source>Progress files (*.json);;All files (*)</source>
         <translation>진행 상황 파일 (*.json);;모든 파일 (*)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="53" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="53"/>
         <source>A profile named “%1” already exists.</source>
         <translation>“%1”이라는 프로필이 이미 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="54" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="54"/>
         <source>Replace it</source>
         <translation>덮어쓰기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="55" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="55"/>
         <source>Import as a new profile</source>
         <translation>새 프로필로 가져오기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="208" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="208"/>
         <source>Now learning as “%1”.</source>
         <translation>이제 “%1” 프로필로 학습합니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="213" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="213"/>
         <source>Type a name for the new profile first.</source>
         <translation>먼저 새 프로필의 이름을 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="218" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="218"/>
         <source>Could not create the profile: %1</source>
         <translation>프로필을 만들지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="221" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="221"/>
         <source>Created the profile “%1” and switched to it.</source>
         <translation>“%1” 프로필을 만들고 전환했습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="231" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="231"/>
         <source>Export failed: %1</source>
         <translation>내보내지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="233" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="233"/>
         <source>Saved “%1” to %2 (%3 answers, %4 lab attempts).</source>
         <translation>“%1”을(를) %2에 저장했습니다 (답 %3개, 실험실 시도 %4회).</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="243" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="243"/>
         <source>Import failed: %1</source>
         <translation>가져오지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="258" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="258"/>
         <source>Imported the profile “%1” (%2 answers, %3 lab attempts).</source>
         <translation>“%1” 프로필을 가져왔습니다 (답 %2개, 실험실 시도 %3회).</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="273" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="273"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="274" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="274"/>
         <source>Language</source>
         <translation>언어</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="275" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="275"/>
         <source>&amp;Language:</source>
         <translation>언어(&amp;L):</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="277" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="277"/>
         <source>Same as the computer (%1)</source>
         <translation>컴퓨터 설정을 따름 (%1)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="281" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="281"/>
         <source>No font on this computer can show Korean, so VirtQuest stays in English. Install one and restart VirtQuest:
 %1</source>
         <translation>이 컴퓨터에는 한글을 표시할 수 있는 글꼴이 없어서 VirtQuest를 영어로 표시합니다. 글꼴을 설치한 뒤 VirtQuest를 다시 시작하세요:
 %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="283" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="283"/>
         <source>Appearance</source>
         <translation>화면</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="284" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="284"/>
         <source>&amp;Theme:</source>
         <translation>테마(&amp;T):</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="285" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="285"/>
         <source>Same as the computer</source>
         <translation>컴퓨터 설정을 따름</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="285" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="285"/>
         <source>Light</source>
         <translation>밝게</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="286" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="286"/>
         <source>Dark</source>
         <translation>어둡게</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="288" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="288"/>
         <source>Text &amp;size:</source>
         <translation>글자 크기(&amp;S):</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="289" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="289"/>
         <source>Learner profile</source>
         <translation>학습자 프로필</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="290" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="290"/>
         <source>&amp;Profile:</source>
         <translation>프로필(&amp;P):</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="291" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="291"/>
         <source>&amp;New profile:</source>
         <translation>새 프로필(&amp;N):</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="292" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="292"/>
         <source>e.g. your name or student number</source>
         <translation>예: 이름이나 학번</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="293" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="293"/>
         <source>Create</source>
         <translation>만들기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="295" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="295"/>
         <source>Each profile keeps its own stars, answers, review schedule and settings — several students can share one computer.</source>
         <translation>프로필마다 별, 답, 복습 일정, 설정을 따로 보관하므로 여러 학생이 한 컴퓨터를 함께 쓸 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="297" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="297"/>
         <source>Move progress</source>
         <translation>진행 상황 옮기기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="299" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="299"/>
         <source>Save the current profile as a JSON file to take it to another computer or hand it to your instructor; import such a file to add its profile here.</source>
         <translation>현재 프로필을 JSON 파일로 저장해 다른 컴퓨터로 옮기거나 강사에게 제출할 수 있습니다. 그런 파일을 가져오면 그 프로필이 여기에 추가됩니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="301" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="301"/>
         <source>&amp;Export...</source>
         <translation>내보내기(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="302" />
+        <location filename="../../virtquest/gui/qt_settings.py" line="302"/>
         <source>&amp;Import...</source>
         <translation>가져오기(&amp;I)…</translation>
     </message>
@@ -925,42 +1147,42 @@
 <context>
     <name>QuestionRunner</name>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="196" />
+        <location filename="../../virtquest/gui/qt_quiz.py" line="196"/>
         <source>Correct!</source>
         <translation>정답입니다!</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="199" />
+        <location filename="../../virtquest/gui/qt_quiz.py" line="199"/>
         <source>Not quite — %1% right.</source>
         <translation>아쉽습니다 — %1%만 맞았습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="201" />
+        <location filename="../../virtquest/gui/qt_quiz.py" line="201"/>
         <source>Not quite.</source>
         <translation>틀렸습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="208" />
+        <location filename="../../virtquest/gui/qt_quiz.py" line="208"/>
         <source>+%1 XP</source>
         <translation>+%1 XP</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="212" />
+        <location filename="../../virtquest/gui/qt_quiz.py" line="212"/>
         <source>Question %1 of %2 · %3 · %4</source>
         <translation>%2문제 중 %1번째 · %3 · %4</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="217" />
+        <location filename="../../virtquest/gui/qt_quiz.py" line="217"/>
         <source>Check answer</source>
         <translation>정답 확인</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="219" />
+        <location filename="../../virtquest/gui/qt_quiz.py" line="219"/>
         <source>Finish</source>
         <translation>끝내기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="219" />
+        <location filename="../../virtquest/gui/qt_quiz.py" line="219"/>
         <source>Next question</source>
         <translation>다음 문제</translation>
     </message>
@@ -968,163 +1190,434 @@
 <context>
     <name>Quiz</name>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="34" />
+        <location filename="../../virtquest/gui/qt_quiz.py" line="34"/>
         <source>Single choice</source>
         <translation>단일 선택</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="35" />
+        <location filename="../../virtquest/gui/qt_quiz.py" line="35"/>
         <source>Multiple choice</source>
         <translation>복수 선택</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="36" />
+        <location filename="../../virtquest/gui/qt_quiz.py" line="36"/>
         <source>True or false</source>
         <translation>참/거짓</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="37" />
+        <location filename="../../virtquest/gui/qt_quiz.py" line="37"/>
         <source>Ordering</source>
         <translation>순서 맞추기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="38" />
+        <location filename="../../virtquest/gui/qt_quiz.py" line="38"/>
         <source>Matching</source>
         <translation>짝 맞추기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="39" />
+        <location filename="../../virtquest/gui/qt_quiz.py" line="39"/>
         <source>Classify</source>
         <translation>분류하기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="48" />
+        <location filename="../../virtquest/gui/qt_quiz.py" line="48"/>
         <source>All topics</source>
         <translation>모든 주제</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="233" />
+        <location filename="../../virtquest/gui/qt_quiz.py" line="233"/>
         <source>The right order:</source>
         <translation>올바른 순서:</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="235" />
+        <location filename="../../virtquest/gui/qt_quiz.py" line="235"/>
         <source>True</source>
         <translation>참</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="235" />
+        <location filename="../../virtquest/gui/qt_quiz.py" line="235"/>
         <source>False</source>
         <translation>거짓</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="236" />
+        <location filename="../../virtquest/gui/qt_quiz.py" line="236"/>
         <source>The statement is %1.</source>
         <translation>이 문장은 %1입니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="238" />
+        <location filename="../../virtquest/gui/qt_quiz.py" line="238"/>
         <source>The right matches are marked in each row.</source>
         <translation>줄마다 올바른 짝을 표시해 두었습니다.</translation>
     </message>
 </context>
 <context>
+    <name>SandboxView</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="189"/>
+        <source>Open…</source>
+        <translation>열기…</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="190"/>
+        <source>Open a .s file (Ctrl+O); the arrow lists examples</source>
+        <translation>.s 파일 열기 (Ctrl+O). 화살표를 누르면 예제 목록이 나옵니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="191"/>
+        <source>Save</source>
+        <translation>저장</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="192"/>
+        <source>Save the program as a .s file (Ctrl+S)</source>
+        <translation>프로그램을 .s 파일로 저장 (Ctrl+S)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="193"/>
+        <source>&amp;Profile:</source>
+        <translation>CPU 프로필(&amp;P):</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="194"/>
+        <source>&amp;Budget:</source>
+        <translation>사이클 한도(&amp;B):</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="195"/>
+        <source>Cycles each mode may run before it is stopped (an endless loop stops here)</source>
+        <translation>모드마다 이만큼의 사이클을 쓰면 실행을 멈춥니다 (무한 루프도 여기서 멈춥니다)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="197"/>
+        <source>Run under every mode</source>
+        <translation>모든 모드로 실행</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="198"/>
+        <source>Ctrl+Enter</source>
+        <translation>Ctrl+Enter</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="199"/>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="200"/>
+        <source>Stop the run (Esc)</source>
+        <translation>실행 멈추기 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="201"/>
+        <source>Program</source>
+        <translation>프로그램</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="202"/>
+        <source>mini-OS source (read-only)</source>
+        <translation>mini-OS 소스 (읽기 전용)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="203"/>
+        <source>Results</source>
+        <translation>결과</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="203"/>
+        <source>Compare modes</source>
+        <translation>모드 비교</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="204"/>
+        <source>Timeline</source>
+        <translation>타임라인</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="204"/>
+        <source>Debugger</source>
+        <translation>디버거</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="207"/>
+        <source>Mode</source>
+        <translation>모드</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="207"/>
+        <source>Overhead</source>
+        <translation>오버헤드</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="207"/>
+        <source>Equivalent</source>
+        <translation>동등성</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="207"/>
+        <source>Contained</source>
+        <translation>격리</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="208"/>
+        <source>Ended</source>
+        <translation>종료 이유</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="208"/>
+        <source>Cycles</source>
+        <translation>사이클</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="208"/>
+        <source>Exit code</source>
+        <translation>종료 코드</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="209"/>
+        <source>Console output of the selected mode:</source>
+        <translation>선택한 모드의 콘솔 출력:</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="211"/>
+        <source>Write a program with main:, kernel_main: or _start:, then run it under every mode.</source>
+        <translation>main:, kernel_main:, _start: 중 하나로 시작하는 프로그램을 작성한 뒤 모든 모드로 실행해 보세요.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="233"/>
+        <source>finished</source>
+        <translation>정상 종료</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="233"/>
+        <source>halted</source>
+        <translation>정지 (hlt)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="234"/>
+        <source>cycle budget spent</source>
+        <translation>사이클 한도 소진</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="234"/>
+        <source>cancelled</source>
+        <translation>취소됨</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="235"/>
+        <source>triple fault</source>
+        <translation>트리플 폴트</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="239"/>
+        <source>Open a program</source>
+        <translation>프로그램 열기</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="241"/>
+        <source>VQ32 assembly (*.s);;All files (*)</source>
+        <translation>VQ32 어셈블리 (*.s);;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="255"/>
+        <source>Opened %1.</source>
+        <translation>%1 파일을 열었습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="260"/>
+        <source>Save the program</source>
+        <translation>프로그램 저장</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="262"/>
+        <source>VQ32 assembly (*.s)</source>
+        <translation>VQ32 어셈블리 (*.s)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="273"/>
+        <source>Could not save: %1</source>
+        <translation>저장하지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="275"/>
+        <source>Saved %1.</source>
+        <translation>%1에 저장했습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="294"/>
+        <source>Running under every mode…</source>
+        <translation>모든 모드로 실행하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="315"/>
+        <source>Cancelled: the run stopped where it was.</source>
+        <translation>취소했습니다: 실행이 그 자리에서 멈췄습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="324"/>
+        <source>Unexpected error: %1</source>
+        <translation>예상하지 못한 오류: %1</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="354"/>
+        <source>Done on %1: native ran %2 cycles (%3).</source>
+        <translation>%1 프로필에서 완료: 네이티브 실행은 %2 사이클 (%3).</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="372"/>
+        <source>containment broken: %1</source>
+        <translation>격리 깨짐: %1</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="374"/>
+        <source>x86 hole: %1</source>
+        <translation>x86의 구멍: %1</translation>
+    </message>
+</context>
+<context>
     <name>SingleInput</name>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="157" />
+        <location filename="../../virtquest/gui/qt_question.py" line="157"/>
         <source>Pick one answer (keys 1–9), then press Enter.</source>
         <translation>답을 하나 고른 뒤 (숫자 키 1–9) Enter를 누르세요.</translation>
     </message>
 </context>
 <context>
-    <name>TimelineCanvas</name>
+    <name>SlotRow</name>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="70" />
-        <source>Guest</source>
-        <translation>게스트</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="70" />
-        <source>Hypervisor</source>
-        <translation>하이퍼바이저</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="70" />
+        <location filename="../../virtquest/gui/qt_lab.py" line="82"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="73" />
+        <location filename="../../virtquest/gui/qt_lab.py" line="82"/>
+        <source>Hypervisor</source>
+        <translation>하이퍼바이저</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="83"/>
+        <source>Guest</source>
+        <translation>게스트</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="86"/>
+        <source>innocuous</source>
+        <translation>무해한 명령</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="86"/>
+        <source>privileged</source>
+        <translation>특권 명령</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="87"/>
+        <source>sensitive</source>
+        <translation>민감한 명령</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="88"/>
+        <source>virtualization</source>
+        <translation>가상화 명령</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="94"/>
+        <source>%1, mini-OS line %2</source>
+        <translation>%1, mini-OS %2번째 줄</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="95"/>
+        <source>%1, program line %2</source>
+        <translation>%1, 프로그램 %2번째 줄</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineCanvas</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="72"/>
+        <source>Guest</source>
+        <translation>게스트</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="72"/>
+        <source>Hypervisor</source>
+        <translation>하이퍼바이저</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="72"/>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="75"/>
         <source>Trap</source>
         <translation>트랩</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="73" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="75"/>
         <source>VM exit</source>
         <translation>VM exit</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="74" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="76"/>
         <source>VM entry</source>
         <translation>VM entry</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="74" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="76"/>
         <source>HyperCall</source>
         <translation>하이퍼콜</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="75" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="77"/>
         <source>reflect</source>
-        <translation>반사</translation>
+        <translation>전달</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="75" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="77"/>
         <source>resume</source>
         <translation>재개</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="76" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="78"/>
         <source>emulate</source>
         <translation>에뮬레이션</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="76" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="78"/>
         <source>translate</source>
         <translation>변환</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="77" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="79"/>
         <source>inline</source>
         <translation>인라인</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="77" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="79"/>
         <source>callout</source>
         <translation>콜아웃</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="78" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="80"/>
         <source>hidden page fault</source>
         <translation>숨은 페이지 폴트</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="79" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="81"/>
         <source>exception</source>
         <translation>예외</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="79" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="81"/>
         <source>interrupt</source>
         <translation>인터럽트</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="84" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="86"/>
         <source>hidden #PF</source>
         <translation>숨은 #PF</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="182" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="190"/>
         <source>%1 · cycle %2 · at %3</source>
         <translation>%1 · %2번째 사이클 · 주소 %3</translation>
     </message>
@@ -1132,102 +1625,102 @@
 <context>
     <name>TimelineView</name>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="365" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="408"/>
         <source>Skip the mini-OS boot</source>
         <translation>mini-OS 부팅 건너뛰기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="368" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="419"/>
         <source>Click an event to see its instruction.</source>
         <translation>이벤트를 누르면 해당 명령을 보여 줍니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="386" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="410"/>
         <source>Zoom out (−)</source>
         <translation>축소 (−)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="387" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="410"/>
         <source>Zoom in (+)</source>
         <translation>확대 (+)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="388" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="409"/>
         <source>Fit</source>
         <translation>맞추기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="388" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="411"/>
         <source>Show every event (0)</source>
         <translation>모든 이벤트 보기 (0)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="399" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="423"/>
         <source>Trap / VM exit</source>
         <translation>트랩 / VM exit</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="400" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="424"/>
         <source>VM entry / reflect / resume</source>
-        <translation>VM entry / 반사 / 재개</translation>
+        <translation>VM entry / 전달 / 재개</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="401" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="425"/>
         <source>HyperCall</source>
         <translation>하이퍼콜</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="402" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="426"/>
         <source>emulate</source>
         <translation>에뮬레이션</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="402" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="426"/>
         <source>translate</source>
         <translation>변환</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="403" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="427"/>
         <source>hidden page fault</source>
         <translation>숨은 페이지 폴트</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="404" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="428"/>
         <source>exception / interrupt</source>
         <translation>예외 / 인터럽트</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="416" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="441"/>
         <source>Running with the trace on…</source>
         <translation>추적을 켜고 실행하는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="432" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="458"/>
         <source>No run yet.</source>
         <translation>아직 실행하지 않았습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="439" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="465"/>
         <source>no traps, exits or hypercalls</source>
         <translation>트랩, VM exit, 하이퍼콜 없음</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="441" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="467"/>
         <source>(the trace is cut off)</source>
         <translation>(추적이 중간에 잘렸습니다)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="448" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="474"/>
         <source>program</source>
         <translation>프로그램</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="448" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="474"/>
         <source>mini-OS</source>
         <translation>mini-OS</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="449" />
+        <location filename="../../virtquest/gui/qt_timeline.py" line="475"/>
         <source>%1 line %2:</source>
         <translation>%1 %2번째 줄:</translation>
     </message>
@@ -1235,17 +1728,17 @@
 <context>
     <name>TrueFalseInput</name>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="191" />
+        <location filename="../../virtquest/gui/qt_question.py" line="191"/>
         <source>&amp;True  (T)</source>
         <translation>참(&amp;T)  (T / O)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="192" />
+        <location filename="../../virtquest/gui/qt_question.py" line="192"/>
         <source>&amp;False  (F)</source>
         <translation>거짓(&amp;F)  (F / X)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="223" />
+        <location filename="../../virtquest/gui/qt_question.py" line="223"/>
         <source>True or false? Press T or F, then Enter.</source>
         <translation>참일까요, 거짓일까요? T(또는 O)나 F(또는 X)를 누른 뒤 Enter를 누르세요.</translation>
     </message>

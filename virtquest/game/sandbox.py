@@ -31,6 +31,28 @@ main:
 text: .ascii "Hello, hypervisor!\\n"
 text_end:
 """
+# The same program for a Korean-speaking learner (only the comments differ).
+STARTER_KO = """\
+; mini-OS 위의 사용자 프로그램: `main:`은 CPL 3에서 실행
+.equ SYS_WRITE, 3
+
+main:
+    mov eax, SYS_WRITE
+    mov ebx, text
+    mov ecx, text_end - text
+    int 0x80                ; 시스템 호출 write(text, 길이)
+    mov eax, 0
+    ret
+
+text: .ascii "Hello, hypervisor!\\n"
+text_end:
+"""
+STARTERS = {"ko": STARTER_KO, "en": STARTER}
+
+
+def starter(language: str) -> str:
+    """The sandbox's first program, commented in `language` (ko or en)."""
+    return STARTERS.get(language, STARTER)
 
 
 @dataclass

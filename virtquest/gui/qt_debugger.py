@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QElapsedTimer,
+    QEvent,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,12 +37,54 @@ from virtquest.emu.errors import VirtQuestError
 from virtquest.emu.isa import REGISTERS
 from virtquest.game.sandbox import mode_title
 from virtquest.game.sandbox_debugger import CpuState, Stepper
-from virtquest.gui.i18n import fill
+from virtquest.gui.i18n import fill, translate
 from virtquest.gui.qt_editor import CodeEditor, code_font
 from virtquest.gui.qt_timeline import ModeChooser
 from virtquest.gui.workers import Worker
 
 CPL_NAMES = {0: "ring 0", 1: "ring 1", 2: "ring 2", 3: "ring 3"}
+# What the machine and the hypervisors say about a run: why it stopped, where the guest saw
+# through a software VMM (an x86 hole), what broke containment. They word these in English; the
+# UI shows them in its own language (%1, %2 …: what the machine filled in).
+MACHINE_MESSAGES = (
+    QT_TRANSLATE_NOOP("MachineMessage", "the guest powered off with exit code %1"),
+    QT_TRANSLATE_NOOP("MachineMessage", "stopped after %1 cycles: the guest did not finish "
+                                        "within its budget of %2 cycles (an endless loop?)"),
+    QT_TRANSLATE_NOOP("MachineMessage", "the run was cancelled"),
+    QT_TRANSLATE_NOOP("MachineMessage", "the CPU halted with interrupts disabled or no timer "
+                                        "running, so nothing can wake it"),
+    QT_TRANSLATE_NOOP("MachineMessage", "the guest halted with interrupts disabled or no "
+                                        "timer running, so nothing can wake it"),
+    QT_TRANSLATE_NOOP("MachineMessage", "the guest blocked with no timer running"),
+    QT_TRANSLATE_NOOP("MachineMessage", "triple fault while delivering vector %1: the IDT or "
+                                        "the kernel stack is unusable"),
+    QT_TRANSLATE_NOOP("MachineMessage", "the guest is still running"),
+    QT_TRANSLATE_NOOP("MachineMessage", "pushf showed IF=%1, the real flag, but the guest had "
+                                        "set its virtual IF to %2"),
+    QT_TRANSLATE_NOOP("MachineMessage", "popf tried to set IF=%1 but ran at ring %2, where the "
+                                        "CPU silently ignores a change of IF: the guest's "
+                                        "interrupt state did not change"),
+    QT_TRANSLATE_NOOP("MachineMessage", "%1 stored the real %2 (base %3) instead of the "
+                                        "guest's (base %4): the VMM is visible"),
+    QT_TRANSLATE_NOOP("MachineMessage", "smsw read the real cr0 (%1) instead of the guest's "
+                                        "(%2)"),
+    QT_TRANSLATE_NOOP("MachineMessage", "mov r, cs read %1 (CPL %2) although the guest kernel "
+                                        "believes it runs at CPL %3 (%4)"),
+    QT_TRANSLATE_NOOP("MachineMessage", "%1: the guest drove the real device on port %2 "
+                                        "directly"),
+    QT_TRANSLATE_NOOP("MachineMessage", "guest-physical %1 is outside the guest's RAM"),
+)
+_PATTERNS = [(re.compile(re.sub(r"%\d", lambda _m: "(.+?)", re.escape(t).replace(r"\%", "%"))),
+              t) for t in MACHINE_MESSAGES]
+
+
+def machine_message(message: str) -> str:
+    """A machine's or a hypervisor's message in the UI language (unknown ones as they are)."""
+    for pattern, template in _PATTERNS:
+        match = pattern.fullmatch(message)
+        if match:
+            return fill(translate("MachineMessage", template), *match.groups())
+    return message
 
 
 def _hex(value: int) -> str:
@@ -57,6 +107,7 @@ class DebuggerView(QWidget):
         self._previous: CpuState | None = None
         self._build()
         self._shortcuts()
+        self.retranslate()
         self.set_stepper(stepper)
 
     # -- building ----------------------------------------------------------------------------
@@ -80,26 +131,40 @@ class DebuggerView(QWidget):
     def _toolbar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
-        for name, text, tip, slot in (
-            ("reset", self.tr("Reset"), self.tr("Back to the first instruction (Ctrl+R)"),
-             self.reset),
-            ("back", self.tr("◀ Step back"), self.tr("Undo one step by replaying the run (F9)"),
-             self.step_back),
-            ("step", self.tr("Step ▶"), self.tr("Execute one instruction (F10)"), self.step),
-            ("run", self.tr("Run"), self.tr("Run until the guest stops or you pause (F5)"),
-             self.run),
-            ("pause", self.tr("Pause"), self.tr("Stop running here (F6)"), self.pause),
-            ("entry", self.tr("Run to the program"),
-             self.tr("Run through the mini-OS boot to the program's first instruction"),
-             self.run_to_program),
-        ):
-            button = QPushButton(text)
-            button.setToolTip(tip)
+        for name, slot in (("reset", self.reset), ("back", self.step_back), ("step", self.step),
+                           ("run", self.run), ("pause", self.pause),
+                           ("entry", self.run_to_program)):
+            button = QPushButton()
             button.clicked.connect(slot)
             bar.addWidget(button)
             self.buttons[name] = button
         bar.addStretch(1)
         return bar
+
+    def retranslate(self) -> None:
+        """Every fixed word in the UI language (again after a LanguageChange)."""
+        for name, text, tip in (
+            ("reset", self.tr("Reset"), self.tr("Back to the first instruction (Ctrl+R)")),
+            ("back", self.tr("◀ Step back"), self.tr("Undo one step by replaying the run (F9)")),
+            ("step", self.tr("Step ▶"), self.tr("Execute one instruction (F10)")),
+            ("run", self.tr("Run"), self.tr("Run until the guest stops or you pause (F5)")),
+            ("pause", self.tr("Pause"), self.tr("Stop running here (F6)")),
+            ("entry", self.tr("Run to the program"),
+             self.tr("Run through the mini-OS boot to the program's first instruction")),
+        ):
+            self.buttons[name].setText(text)
+            self.buttons[name].setToolTip(tip)
+        self.code_tabs.setTabText(0, self.tr("Program"))
+        if self.kernel_view is not None:
+            self.code_tabs.setTabText(1, self.tr("mini-OS"))
+        self.registers_box.setTitle(self.tr("CPU registers"))
+        self.registers.setToolTip(self.tr("Bold: changed by the last step or run"))
+        self.vcpu_box.setTitle(self.tr("Virtual CPU (what the guest kernel believes)"))
+        self.vmcs_box.setTitle(self.tr("VMCS exit controls (VT-x)"))
+        self.pages_box.setTitle(self.tr("Page tables"))
+        self.pages.setHorizontalHeaderLabels(
+            [self.tr("virtual"), self.tr("physical"), "W", "U", "A", "D"])
+        self.console_box.setTitle(self.tr("Console output so far"))
 
     def _shortcuts(self) -> None:
         for keys, slot in (("F10", self.step), ("F9", self.step_back), ("F5", self.run),
@@ -112,17 +177,17 @@ class DebuggerView(QWidget):
         self.code_tabs = QTabWidget()
         self.program_view = CodeEditor(language=self.language, read_only=True)
         self.kernel_view: CodeEditor | None = None
-        self.code_tabs.addTab(self.program_view, self.tr("Program"))
+        self.code_tabs.addTab(self.program_view, "")
         return self.code_tabs
 
     def _state_panel(self) -> QScrollArea:
         body = QWidget()
         column = QVBoxLayout(body)
         column.addWidget(self._registers_box())
-        self.vcpu_box = QGroupBox(self.tr("Virtual CPU (what the guest kernel believes)"))
+        self.vcpu_box = QGroupBox()
         self.vcpu_form = QFormLayout(self.vcpu_box)
         column.addWidget(self.vcpu_box)
-        self.vmcs_box = QGroupBox(self.tr("VMCS exit controls (VT-x)"))
+        self.vmcs_box = QGroupBox()
         self.vmcs_form = QFormLayout(self.vmcs_box)
         column.addWidget(self.vmcs_box)
         column.addWidget(self._pages_box())
@@ -134,13 +199,12 @@ class DebuggerView(QWidget):
         return scroll
 
     def _registers_box(self) -> QGroupBox:
-        box = QGroupBox(self.tr("CPU registers"))
+        box = self.registers_box = QGroupBox()
         column = QVBoxLayout(box)
         self.registers = QLabel()
         self.registers.setFont(code_font(self.font()))
         self.registers.setTextFormat(Qt.TextFormat.RichText)
         self.registers.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.registers.setToolTip(self.tr("Bold: changed by the last step or run"))
         # No word wrap in the scrolled panel: wrapped labels (height-for-width) get squeezed.
         self.cpl_label = QLabel()
         self.counters = QLabel()
@@ -149,14 +213,12 @@ class DebuggerView(QWidget):
         return box
 
     def _pages_box(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Page tables"))
+        box = self.pages_box = QGroupBox()
         column = QVBoxLayout(box)
         self.pages_choice = QComboBox()
         self.pages_choice.currentIndexChanged.connect(self._show_pages)
         column.addWidget(self.pages_choice)
         self.pages = QTableWidget(0, 6)
-        self.pages.setHorizontalHeaderLabels(
-            [self.tr("virtual"), self.tr("physical"), "W", "U", "A", "D"])
         self.pages.verticalHeader().setVisible(False)
         self.pages.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.pages.setFont(code_font(self.font()))
@@ -165,7 +227,7 @@ class DebuggerView(QWidget):
         return box
 
     def _console_box(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Console output so far"))
+        box = self.console_box = QGroupBox()
         column = QVBoxLayout(box)
         self.console = QPlainTextEdit()
         self.console.setReadOnly(True)
@@ -184,6 +246,14 @@ class DebuggerView(QWidget):
         self._ensure_kernel_tab()
         self.mode_label.setText(self._mode_text())
         self.refresh()
+
+    def set_language(self, language: str) -> None:
+        """Content (mode titles, instruction help) in `language`."""
+        self.language = language
+        for editor in (self.program_view, self.kernel_view):
+            if editor is not None:
+                editor.language = language
+        self.mode_label.setText(self._mode_text())
 
     def _mode_text(self) -> str:
         return fill(self.tr("Mode: %1"), mode_title(self.stepper.mode, self.language))
@@ -283,7 +353,8 @@ class DebuggerView(QWidget):
 
     def _status_text(self, state: CpuState) -> str:
         if state.stop:
-            return fill(self.tr("Stopped after %1 steps: %2"), f"{state.steps:,}", state.stop[1])
+            return fill(self.tr("Stopped after %1 steps: %2"), f"{state.steps:,}",
+                        machine_message(state.stop[1]))
         return fill(self.tr("Step %1 · next instruction at %2"), f"{state.steps:,}",
                     f"{state.eip:#010x}")
 
@@ -337,9 +408,11 @@ class DebuggerView(QWidget):
             wanted.append(self.tr("Shadow page table (what the MMU really walks)"))
         current = [self.pages_choice.itemText(i) for i in range(self.pages_choice.count())]
         if current != wanted:
+            index = self.pages_choice.currentIndex()
             self.pages_choice.blockSignals(True)
             self.pages_choice.clear()
             self.pages_choice.addItems(wanted)
+            self.pages_choice.setCurrentIndex(index if 0 <= index < len(wanted) else 0)
             self.pages_choice.blockSignals(False)
         self._show_pages()
 
@@ -359,7 +432,11 @@ class DebuggerView(QWidget):
 
     def changeEvent(self, event) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
             self.mode_label.setText(self._mode_text())
+            if not self.worker.busy:
+                self.status.setText(self._status_text(self.stepper.state()))
+                self._fill_pages_choice()
         super().changeEvent(event)
 
 
@@ -447,6 +524,8 @@ class DebuggerPage(QWidget):
     def set_language(self, language: str) -> None:
         self.language = language
         self.mode.set_language(language)
+        if self.debugger is not None:
+            self.debugger.set_language(language)
 
     def shutdown(self) -> None:
         if self.debugger is not None:

@@ -452,6 +452,6 @@ class InstructionLegend(QWidget):
         self.label.setText("&nbsp;&nbsp; ".join(parts))
 
     def changeEvent(self, event) -> None:  # noqa: N802
-        if event.type() == QEvent.Type.PaletteChange:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.LanguageChange):
             self._render()
         super().changeEvent(event)

@@ -91,11 +91,13 @@ class SlotRow(QFrame):
         slot = self.slot
         colour = class_colour(slot.iclass, self.palette()).name() if slot.iclass in (
             "innocuous", "privileged", "sensitive", "virtualization") else ""
-        where = self.tr("mini-OS") if slot.where == "kernel" else self.tr("program")
+        where = (self.tr("%1, mini-OS line %2") if slot.where == "kernel"
+                 else self.tr("%1, program line %2"))
+        where = fill(where, self.class_name(slot.iclass), slot.line)
         self.title.setText(
             f"<b>{slot.index + 1}. {html.escape(slot.label)}</b> &nbsp;"
             f"<code style='color:{colour}'>{html.escape(slot.instruction)}</code> &nbsp;"
-            f"<i>({self.class_name(slot.iclass)}, {where} {self.tr('line')} {slot.line})</i>")
+            f"<i>({where})</i>")
         lines = []
         for number, choice in enumerate(CHOICES, start=1):
             button = self.buttons[choice]
@@ -326,6 +328,9 @@ class LabView(QWidget):
         self.compare.language = language
         self.trace_page.set_language(language)
         self.debug_page.set_language(language)
+        for editor in (self.program_view, self.kernel_view):
+            if editor is not None:
+                editor.language = language
         self.render_content()
 
     # -- choosing ----------------------------------------------------------------------------
@@ -427,9 +432,10 @@ class LabView(QWidget):
         def mark(ok: bool, name: str) -> str:
             colour = VERDICT_COLOURS["right" if ok else "wrong"][1 if dark else 0]
             return f"<span style='color:{colour}'><b>{RIGHT if ok else WRONG}</b> {name}</span>"
+        equivalent, contained = self.tr("equivalent"), self.tr("contained")
         return (f"<b>{html.escape(mode_title(run.mode, self.language))}</b>: "
-                f"{mark(run.equivalent, self.tr('equivalent'))} &nbsp; "
-                f"{mark(run.contained, self.tr('contained'))} &nbsp; "
+                f"{mark(run.equivalent, equivalent)} &nbsp; "
+                f"{mark(run.contained, contained)} &nbsp; "
                 + fill(self.tr("overhead ×%1"), f"{run.overhead:.2f}"))
 
     def _stars_text(self, result: LabResult) -> str:
@@ -463,7 +469,8 @@ class LabView(QWidget):
             if outcome.explain:
                 parts.append(f"<p>{html.escape(pick(outcome.explain, self.language))}</p>")
         if result.goal_met and result.stars:
-            parts.append(f"<h3>{self.tr('Why')}</h3>"
+            why = self.tr("Why")
+            parts.append(f"<h3>{why}</h3>"
                          f"<p>{html.escape(pick(self.session.level.explain, self.language))}</p>")
             parts.append(self._quiz_html())
         return "\n".join(parts)
@@ -478,8 +485,9 @@ class LabView(QWidget):
             return ""
         items = "".join(f"<li>{html.escape(pick(q.text, self.language))}</li>"
                         for q in questions)
-        return (f"<h3>{self.tr('Quiz cards unlocked')}</h3><ul>{items}</ul>"
-                f"<p><a href='quiz:'>{self.tr('Practise these cards now')}</a></p>")
+        heading, practise = self.tr("Quiz cards unlocked"), self.tr("Practise these cards now")
+        return (f"<h3>{heading}</h3><ul>{items}</ul>"
+                f"<p><a href='quiz:'>{practise}</a></p>")
 
     # -- hints and submitting ----------------------------------------------------------------
     def show_hint(self) -> None:

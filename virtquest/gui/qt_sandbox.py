@@ -30,15 +30,17 @@ from virtquest.emu.errors import AssemblyError, VirtQuestError
 from virtquest.game.lab_view_trace import traced_run
 from virtquest.game.sandbox import (
     BUDGETS,
+    STARTERS,
     SandboxReport,
     SandboxSession,
     mode_title,
     run_everywhere,
+    starter,
 )
 from virtquest.game.sandbox_debugger import Stepper
 from virtquest.gui.i18n import current_language, fill
 from virtquest.gui.qt_compare import CompareChart
-from virtquest.gui.qt_debugger import DebuggerPage
+from virtquest.gui.qt_debugger import DebuggerPage, machine_message
 from virtquest.gui.qt_editor import CodeEditor, InstructionLegend, code_font
 from virtquest.gui.qt_timeline import TracePage
 from virtquest.gui.workers import Worker
@@ -64,6 +66,7 @@ class SandboxView(QWidget):
         self.worker = Worker(self)
         self.worker.busyChanged.connect(self._show_busy)
         self.kernel_view: CodeEditor | None = None
+        self._prompt = ""
         QCoreApplication.instance().aboutToQuit.connect(self.shutdown)   # no run outlives the app
         self._build()
         self._shortcuts()
@@ -204,15 +207,24 @@ class SandboxView(QWidget):
             self.tr("Mode"), self.tr("Overhead"), self.tr("Equivalent"), self.tr("Contained"),
             self.tr("Ended"), self.tr("Cycles"), self.tr("Exit code")])
         self.console_label.setText(self.tr("Console output of the selected mode:"))
-        if not self.status.text():
-            self.status.setText(self.tr("Write a program with main:, kernel_main: or _start:, "
-                                        "then run it under every mode."))
+        if self.status.text() in ("", self._prompt):
+            self._prompt = self.tr("Write a program with main:, kernel_main: or _start:, "
+                                   "then run it under every mode.")
+            self.status.setText(self._prompt)
 
     def set_language(self, language: str) -> None:
         self.language = language
         self.compare.language = language
         self.trace_page.set_language(language)
         self.debug_page.set_language(language)
+        for editor in (self.editor, self.kernel_view):
+            if editor is not None:
+                editor.language = language
+        session = self.session
+        if session.path is None and session.source in STARTERS.values() \
+                and session.source != starter(language):
+            self.editor.setPlainText(starter(language))     # untouched: its comments follow
+            session.modified = False
         self.retranslate()
         if self.session.report is not None:
             self._show_report(self.session.report)
@@ -356,9 +368,11 @@ class SandboxView(QWidget):
         if report is None or not rows:
             return
         run = report.runs[rows[0].row()]
-        lines = [run.result.console.rstrip("\n"), "", f"— {run.result.message}"]
-        lines += [fill(self.tr("containment broken: %1"), v) for v in run.violations]
-        lines += [fill(self.tr("x86 hole: %1"), d.get("how", d)) for d in run.divergences]
+        lines = [run.result.console.rstrip("\n"), "", f"— {machine_message(run.result.message)}"]
+        lines += [fill(self.tr("containment broken: %1"), machine_message(v))
+                  for v in run.violations]
+        lines += [fill(self.tr("x86 hole: %1"), machine_message(str(d.get("how", d))))
+                  for d in run.divergences]
         self.console.setPlainText("\n".join(lines))
 
     # -- timeline, debugger, mini-OS ---------------------------------------------------------
@@ -414,6 +428,7 @@ class SandboxView(QWidget):
 
 def create_view(learner) -> SandboxView:
     """The main window's registry entry: content follows the app's language."""
-    view = SandboxView(SandboxSession(), language=current_language())
+    language = current_language()
+    view = SandboxView(SandboxSession(source=starter(language)), language=language)
     view.follow_app_language = True
     return view

@@ -120,6 +120,11 @@ class TimelineCanvas(QAbstractScrollArea):
     def content_width(self) -> int:
         return round(len(self.events) * self.step)
 
+    def relayout(self) -> None:
+        """The lane names changed (a new language): new gutter, same events."""
+        self._update_range()
+        self.viewport().update()
+
     def _update_range(self) -> None:
         visible = max(1, self.viewport().width() - self.gutter())
         bar = self.horizontalScrollBar()
@@ -314,8 +319,10 @@ class TimelineCanvas(QAbstractScrollArea):
         painter.setPen(self.palette().color(QPalette.ColorRole.Text))
         lines = [self.kind_name(event.kind), event.detail] if event.detail else [
             self.kind_name(event.kind)]
-        if box.height() < metrics.height() * 2:
-            lines = [" ".join(lines)]
+        if box.height() < metrics.height() * 2:        # one line: the instruction if not both
+            joined = " ".join(lines)
+            fits = metrics.horizontalAdvance(joined) <= room
+            lines = [joined if fits or not event.detail else event.detail]
         text = "\n".join(metrics.elidedText(t, Qt.TextElideMode.ElideRight, room) for t in lines)
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
@@ -361,14 +368,15 @@ class TimelineView(QWidget):
         super().__init__(parent)
         self.language = language
         self.timeline: Timeline | None = None
+        self._busy = False
         self.canvas = TimelineCanvas()
         self.canvas.eventClicked.connect(self._on_event)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.skip_boot = QCheckBox(self.tr("Skip the mini-OS boot"))
+        self.skip_boot = QCheckBox()
         self.skip_boot.setChecked(True)
         self.skip_boot.toggled.connect(self._show_events)
-        self.detail = QLabel(self.tr("Click an event to see its instruction."))
+        self.detail = QLabel()
         self.detail.setWordWrap(True)
         self.detail.setTextFormat(Qt.TextFormat.RichText)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -379,23 +387,36 @@ class TimelineView(QWidget):
         layout.addWidget(self.canvas, 1)
         layout.addWidget(self.legend)
         layout.addWidget(self.detail)
-        self._render_legend()
+        self.retranslate()
         self.set_timeline(timeline)
 
     def _toolbar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
         bar.addWidget(self.summary, 1)
         bar.addWidget(self.skip_boot)
-        for text, tip, slot in (("−", self.tr("Zoom out (−)"), lambda: self.canvas.zoom(0.8)),
-                                ("+", self.tr("Zoom in (+)"), lambda: self.canvas.zoom(1.25)),
-                                (self.tr("Fit"), self.tr("Show every event (0)"),
-                                 self.canvas.fit)):
+        self.zoom_buttons: list[QToolButton] = []
+        for slot in (lambda: self.canvas.zoom(0.8), lambda: self.canvas.zoom(1.25),
+                     self.canvas.fit):
             button = QToolButton()
-            button.setText(text)
-            button.setToolTip(tip)
             button.clicked.connect(slot)
             bar.addWidget(button)
+            self.zoom_buttons.append(button)
         return bar
+
+    def retranslate(self) -> None:
+        """The fixed words in the UI language (again after a LanguageChange)."""
+        self.skip_boot.setText(self.tr("Skip the mini-OS boot"))
+        for button, text, tip in zip(self.zoom_buttons, ("−", "+", self.tr("Fit")),
+                                     (self.tr("Zoom out (−)"), self.tr("Zoom in (+)"),
+                                      self.tr("Show every event (0)")), strict=True):
+            button.setText(text)
+            button.setToolTip(tip)
+        self._render_legend()
+        selected = self.canvas.selected
+        if self.timeline is not None and selected is not None:
+            self._on_event(self.canvas.events[selected], emit=False)
+        else:
+            self.detail.setText(self.tr("Click an event to see its instruction."))
 
     def _render_legend(self) -> None:
         pal = self.palette()
@@ -412,11 +433,13 @@ class TimelineView(QWidget):
     # -- model -----------------------------------------------------------------------------
     def set_timeline(self, timeline: Timeline | None) -> None:
         self.timeline = timeline
+        self._busy = False
         self._show_events()
 
     def set_busy(self, busy: bool) -> None:
-        if busy:
-            self.summary.setText(self.tr("Running with the trace on…"))
+        self._busy = busy
+        self.summary.setText(self.tr("Running with the trace on…") if busy
+                             else self._summary_text(self.shown_events()))
 
     def shown_events(self) -> list[TimelineEvent]:
         if self.timeline is None:
@@ -444,7 +467,7 @@ class TimelineView(QWidget):
             text += " " + self.tr("(the trace is cut off)")
         return text
 
-    def _on_event(self, event: TimelineEvent) -> None:
+    def _on_event(self, event: TimelineEvent, *, emit: bool = True) -> None:
         source = self.timeline.source_line(event.address) if self.timeline else None
         where = self.canvas.describe(event)
         if source is not None:
@@ -452,12 +475,17 @@ class TimelineView(QWidget):
             where += " — " + fill(self.tr("%1 line %2:"), origin, source.line)
             where += f" <code>{html.escape(source.text)}</code>"
         self.detail.setText(where)
-        self.eventSelected.emit(event)
-        self.instructionActivated.emit(event.address)
+        if emit:
+            self.eventSelected.emit(event)
+            self.instructionActivated.emit(event.address)
 
     def changeEvent(self, event) -> None:  # noqa: N802
         if event.type() == QEvent.Type.PaletteChange:
             self._render_legend()
+        elif event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+            self.set_busy(self._busy)
+            self.canvas.relayout()
         super().changeEvent(event)
 
 
@@ -503,7 +531,11 @@ class TracePage(QWidget):
         self._dirty = False
         self.timeline.set_busy(True)
         self.worker.submit(self.make_job(self.mode.currentData()),
-                           on_success=self.timeline.set_timeline, on_failure=self.failed.emit)
+                           on_success=self.timeline.set_timeline, on_failure=self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.timeline.set_busy(False)
+        self.failed.emit(exc)
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
