@@ -123,9 +123,13 @@ class DebuggerView(QWidget):
         layout.addLayout(line)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self._code_tabs())
-        splitter.addWidget(self._state_panel())
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        state = self._state_panel()
+        # Registers and the virtual CPU must stay readable even in a half-width tab.
+        state.setMinimumWidth(self.fontMetrics().averageCharWidth() * 36)
+        splitter.addWidget(state)
+        splitter.setChildrenCollapsible(False)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         layout.addWidget(splitter, 1)
 
     def _toolbar(self) -> QHBoxLayout:
