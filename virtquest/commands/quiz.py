@@ -159,10 +159,15 @@ def _load_questions(directory: str | None) -> tuple[Question, ...]:
     from virtquest.game.quiz import QuizError
 
     bank = load_quiz_bank(directory) if directory else load_quiz_bank()
-    for error in bank.errors:  # broken content is reported, the rest still plays
-        print(f"virtquest: warning: {error}", file=sys.stderr)
-    if not bank.questions:
-        raise bank.errors[0] if bank.errors else QuizError("no quiz questions found")
+    # Broken content is reported, the rest still plays; with nothing to play, the first
+    # problem is the error itself (printed once, not also as a warning).
+    fatal = None if bank.questions else (
+        bank.errors[0] if bank.errors else QuizError("no quiz questions found"))
+    for error in bank.errors:
+        if error is not fatal:
+            print(f"virtquest: warning: {error}", file=sys.stderr)
+    if fatal is not None:
+        raise fatal
     return bank.questions
 
 

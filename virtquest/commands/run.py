@@ -108,7 +108,7 @@ def read_assignment(path: str | None) -> dict[str, str]:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise AssignmentFileError(f"{path}: no such file") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except ValueError as exc:   # not JSON, not UTF-8, or a number Python refuses to read
         raise AssignmentFileError(f"{path}: not a JSON document ({exc})") from None
     if not isinstance(data, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in data.items()):

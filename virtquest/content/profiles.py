@@ -5,9 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from virtquest.content.errors import ContentError
+from virtquest.content.yamlload import load_yaml, validation_to_content_errors
 from virtquest.emu.costs import MAX_CYCLES_PER_KEY, REQUIRED_KEYS, CostProfile
 from virtquest.emu.errors import ProfileError
 from virtquest.emu.resources import PROFILES
@@ -72,16 +73,14 @@ def _load_file(path: Path) -> CostProfile:
         raise ProfileError(f"{path}: no such profile file")
     if path.stat().st_size > MAX_PROFILE_BYTES:
         raise ProfileError(f"{path}: too large for a cost profile")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ProfileError(f"{path}: not a readable YAML profile ({_first_line(exc)})") from None
+    try:   # the content loader: safe, bounded (aliases, depth), with lines for the errors
+        data, linemap = load_yaml(path)
+    except ContentError as exc:
+        raise ProfileError(str(exc)) from None
     try:
         model = ProfileFile.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        raise ProfileError(f"{path}: {where}: {err['msg']}") from None
+        raise ProfileError(str(validation_to_content_errors(path, exc, linemap)[0])) from None
     missing = sorted(REQUIRED_KEYS - set(model.costs))
     if missing:
         raise ProfileError(f"{path}: costs: missing {', '.join(missing)}")
@@ -91,7 +90,3 @@ def _load_file(path: Path) -> CostProfile:
         sources={k: v.source for k, v in model.costs.items()},
         ept=model.hardware.ept, vtx=model.hardware.vtx, tlb_entries=model.hardware.tlb_entries,
     )
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

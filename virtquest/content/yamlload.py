@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 from yaml.composer import ComposerError
+from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from virtquest.content.errors import ContentError
@@ -62,6 +63,16 @@ class ContentLoader(yaml.SafeLoader):
 
     def _refuse(self, message: str) -> None:
         raise ComposerError(None, None, message, self.peek_event().start_mark)
+
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        """A scalar Python cannot hold (an integer of 5,000 digits, the 30th of February) is a
+        YAML error at its line, never a ValueError escaping the loader."""
+        try:
+            return super().construct_object(node, deep)
+        except ValueError as exc:
+            detail = "too many digits" if "digits" in str(exc) else str(exc)
+            raise ConstructorError(None, None, f"a value that cannot be read ({detail}); refused",
+                                   node.start_mark) from None
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -229,7 +240,7 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     if tag:
         name = tag.group(1).replace(_STD_TAG_PREFIX, "!!")
         return f"the tag {name} is not allowed: content files hold data, never code"
-    if "aliases" in problem or "levels deep" in problem:
+    if "aliases" in problem or "levels deep" in problem or problem.endswith("refused"):
         return problem
     detail = ", ".join(part for part in (exc.context, problem) if part)
     return f"broken YAML: {detail}"

@@ -24,6 +24,7 @@ from virtquest.emu.isa import (
 )
 
 MAX_IMAGE = 64 * 1024 * 1024
+MAX_IF_NESTING = 64
 _LABEL = re.compile(r"\s*([A-Za-z_.$][\w.$]*)\s*:")
 _NAME = re.compile(r"[A-Za-z_.$][\w.$]*\Z")
 _ESCAPES = {"n": 10, "t": 9, "r": 13, "0": 0, "\\": 92, '"': 34, "'": 39}
@@ -94,6 +95,9 @@ class _Assembler:
             if not self._active(conds) or not text.strip():
                 continue
             pc = self._layout_line(text, number, pc)
+            if pc - self.origin > MAX_IMAGE:   # many .zero lines must not exhaust the host's memory
+                raise self.error(number, 1, f"expected the program to stay within "
+                                            f"{MAX_IMAGE >> 20} MiB of its origin")
         if conds:
             raise self.error(conds[-1][3], 1, "expected .endif to close this .if")
 
@@ -104,6 +108,8 @@ class _Assembler:
     def _conditional(self, head: str, text: str, number: int, conds: list) -> None:
         col = text.lower().index(head) + 1
         if head == ".if":
+            if len(conds) >= MAX_IF_NESTING:   # each line checks every open .if
+                raise self.error(number, col, f"expected at most {MAX_IF_NESTING} nested .if")
             enclosing = self._active(conds)
             expr = text[col - 1 + 3:]
             if not expr.strip():

@@ -16,6 +16,9 @@ _TOKEN = re.compile(
 _BINARY = [("==", "!=", "<", ">", "<=", ">="), ("|",), ("^",), ("&",), ("<<", ">>"), ("+", "-"), ("*", "/", "%")]
 _CHAR_ESCAPES = {"n": 10, "t": 9, "r": 13, "0": 0, "\\": 92, "'": 39, '"': 34}
 MASK = 0xFFFFFFFF
+# Far beyond any real operand; they keep parsing and evaluation (both recursive) shallow.
+MAX_TOKENS = 256
+MAX_NESTING = 32
 
 
 @dataclass
@@ -34,7 +37,7 @@ def parse_expression(text: str):
 
 
 def _tokenize(text: str) -> list[tuple[str, str, int]]:
-    tokens, pos = [], 0
+    tokens, pos, depth = [], 0, 0
     while pos < len(text):
         if not text[pos:].strip():
             break
@@ -45,6 +48,10 @@ def _tokenize(text: str) -> list[tuple[str, str, int]]:
         kind = m.lastgroup
         tokens.append((kind, m.group(kind), m.start(kind)))
         pos = m.end()
+        depth += {"(": 1, ")": -1}.get(m.group(kind), 0) if kind == "op" else 0
+        if len(tokens) > MAX_TOKENS or depth > MAX_NESTING:
+            raise ExprError(m.start(kind), f"expected a shorter expression (at most {MAX_TOKENS} "
+                                           f"tokens and {MAX_NESTING} levels of parentheses)")
     return tokens
 
 
@@ -72,6 +79,9 @@ def _parse_unary(tokens, pos, text):
             raise ExprError(len(text) if pos >= len(tokens) else tokens[pos][2], "expected ')'")
         return inner, pos + 1
     if kind == "num":
+        digits = value[2:] if value[:2].lower() == "0x" else value
+        if len(digits.lstrip("0")) > 20:   # before int(): Python refuses very long numbers
+            raise ExprError(off, "expected a number that fits in 64 bits")
         return ("num", int(value, 0) if not value.startswith("0") or value[:2].lower() == "0x"
                 else int(value, 10)), pos + 1
     if kind == "chr":

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from virtquest.content.errors import ContentError
 from virtquest.content.levels import Level
 from virtquest.content.yamlload import line_of, load_yaml
+from virtquest.emu.errors import VirtQuestError
 from virtquest.game.lab import (
     CACHE,
     RunCache,
@@ -148,12 +149,15 @@ def check_solvable(level: Level, *, cache: RunCache = CACHE) -> list[ContentErro
     except ContentError:
         linemap = {}
     errors = []
-    safe = assess(level, safe_assignment(level), cache=cache)
+    try:
+        safe = assess(level, safe_assignment(level), cache=cache)
+        solution = solve(level, cache=cache)
+    except VirtQuestError as exc:   # e.g. a program that never ends: this level's problem only
+        return [ContentError(path, line_of(linemap, ("program",)), "program", str(exc))]
     if not (safe.equivalent and safe.contained):
         errors.append(ContentError(path, line_of(linemap, ("slots",)), "slots",
                                    f"the hypervisor-first assignment {safe.choices} is not "
                                    "equivalent and contained"))
-    solution = solve(level, cache=cache)
     if solution.assignment is None:
         errors.append(ContentError(path, line_of(linemap, ("goal",)), "goal",
                                    "no legal assignment meets the goal"))

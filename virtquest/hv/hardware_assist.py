@@ -175,6 +175,8 @@ class HardwareAssistVMM(HypercallInterface):
     def _exit_mov_cr(self, ins: Instruction, original) -> bool:
         if ins.a not in (0, 3):
             return False
+        if ins.a == 0 and self.cpu.regs[ins.b] & 0x80000000 and not self.cpu.regs[ins.b] & 1:
+            return False                  # PG without PE: the #GP comes before any exit
         self.charge_exit("cr_access")
         cpu = self.cpu
         value = cpu.regs[ins.b]

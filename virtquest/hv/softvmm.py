@@ -31,7 +31,7 @@ from virtquest.hv.shadow import ShadowPaging
 from virtquest.hv.vcpu import VirtualCPU
 
 M32 = 0xFFFFFFFF
-CR0_PE, CR0_WP = 1, 1 << 16
+CR0_PE, CR0_WP, CR0_PG = 1, 1 << 16, 1 << 31
 WRITABLE_MSRS = frozenset({0x174, MSR_KERNEL_ESP, 0x176})
 
 
@@ -122,10 +122,9 @@ class SoftwareVMM(HypercallInterface):
     # -- trap entry ----------------------------------------------------------------------------
     def on_exception(self, cpu: CPU, vector: int, error: int, return_eip: int,
                      software: bool) -> bool:
-        if software and vector == VEC_SYSCALL and self.direct_syscalls and self.vcpu.cpl == 3:
-            self.vcpu.cpl = 0          # a registered trap table: the hardware enters the guest
-            cpu.events["direct_syscalls"] += 1
-            return False
+        if software and vector == VEC_SYSCALL and self.direct_syscalls and self.vcpu.cpl == 3 \
+                and self.direct_syscall(error, return_eip):
+            return True
         if self._in_vmm:
             raise GuestTripleFault(vector)
         self._in_vmm = True
@@ -148,6 +147,25 @@ class SoftwareVMM(HypercallInterface):
             self.reflect(vector, error, return_eip)
         except (CpuFault, PageFault, BusError):
             raise GuestTripleFault(vector) from None
+
+    def direct_syscall(self, error: int, return_eip: int) -> bool:
+        """A registered trap table: the hardware enters the guest kernel without the VMM. The
+        table is the guest's memory, so its gate is checked again now (still ring 1, callable
+        from ring 3), and any fault while entering goes to the VMM instead — never a guest
+        handler at ring 0."""
+        cpu = self.cpu
+        base, limit = cpu.idtr
+        try:
+            gate = cpu.read32_sup(base + VEC_SYSCALL * 8 + 4) if limit >= VEC_SYSCALL * 8 + 7 else 0
+            if not gate & 1 or (gate >> 3) & 3 != self.kernel_ring or (gate >> 1) & 3 != 3:
+                return False
+            cpu._deliver(VEC_SYSCALL, error, return_eip, True)
+        except (CpuFault, PageFault, BusError):
+            return False
+        self.vcpu.cpl = 0
+        cpu.events["direct_syscalls"] += 1
+        cpu.note("interrupt", "system call")
+        return True
 
     def enter(self, vector: int, error: int, return_eip: int, software: bool) -> None:
         """Dispatch one trap; subclasses add their own cases first."""
@@ -216,8 +234,13 @@ class SoftwareVMM(HypercallInterface):
     # -- emulating privileged instructions on the virtual CPU ------------------------------
     def emulate(self, ins: Instruction) -> None:
         cpu = self.cpu
-        cpu.eip = (cpu.eip + INSTRUCTION_SIZE) & M32
-        getattr(self, f"_emu_{ins.row.mnemonic}")(ins)
+        eip = cpu.eip
+        cpu.eip = (eip + INSTRUCTION_SIZE) & M32
+        try:
+            getattr(self, f"_emu_{ins.row.mnemonic}")(ins)
+        except (CpuFault, PageFault, BusError):
+            cpu.eip = eip                  # a fault: the guest sees it at the instruction
+            raise
         cpu.emulated(cpu.cost[ins.row.opcode])               # the guest's clock: as if executed
         cpu.instructions += 1
         cpu.charge("emulation", self.profile["vmm_emulate"])
@@ -266,6 +289,8 @@ class SoftwareVMM(HypercallInterface):
     def write_cr(self, n: int, value: int) -> None:
         v = self.vcpu
         value &= M32
+        if n == 0 and value & CR0_PG and not value & CR0_PE:
+            raise CpuFault(VEC_GP)          # as the hardware: paging needs protected mode
         if n == 0:
             was = v.paging
             v.cr0 = value

@@ -1,0 +1,118 @@
+"""Every command that reads a file, given files that are not what it expects (SPEC §11, §12): an
+empty file, binary data, a huge file, NUL bytes, Latin-1 and UTF-16 text, a missing path and a
+directory. Each gets one clear line naming the file and a non-zero exit status — never a
+traceback, never a hang. Run as a user would: `python -m virtquest` in a real process."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from virtquest.emu.resources import LEVELS, PROGRAMS
+
+HELLO = PROGRAMS / "examples" / "hello.s"
+TIMEOUT = 60
+
+
+def _huge() -> bytes:
+    """Several MB of plain text: bigger than any limit, so only a size check refuses it early."""
+    return ("; " + "x" * 97 + "\n").encode() * 90_000
+
+
+INPUTS: dict[str, bytes | None] = {   # None: made specially (missing path, directory)
+    "empty": b"",
+    "binary": bytes(range(256)) * 16,
+    "huge": _huge(),
+    "nul bytes": b"main:\n  mov eax, 1\x00\x00\n  ret\n",
+    "latin-1": "main:\n  ; café, naïve\n  ret\n".encode("latin-1"),
+    "utf-16": "main:\n  ret\n".encode("utf-16"),
+    "missing": None,
+    "directory": None,
+}
+
+
+def _first_level_id() -> str:
+    text = sorted(LEVELS.glob("*.yaml"))[0].read_text(encoding="utf-8")
+    return re.search(r"^id:\s*(\S+)", text, re.M).group(1)
+
+
+# command: (file extension, arguments with {file}, the expected exit status). `levels check`
+# reports problems as its output and exits 1 (SPEC §11); everything else is bad input: 2.
+COMMANDS = {
+    "run": (".s", ["run", "{file}"], 2),
+    "run --profile": (".yaml", ["run", str(HELLO), "--profile", "{file}"], 2),
+    "run --assign": (".json", ["run", _first_level_id(), "--assign", "{file}"], 2),
+    "levels check": (".yaml", ["levels", "check", "{file}"], 1),
+    "progress import": (".json", ["progress", "import", "{file}"], 2),
+    "quiz --dir": (".yaml", ["quiz", "--list", "--dir", "{dir}"], 2),
+}
+CASES = [(command, kind) for command in COMMANDS for kind in INPUTS]
+
+
+@dataclass
+class Outcome:
+    status: int
+    stdout: str
+    stderr: str
+    file: Path
+
+
+def _make_input(base: Path, kind: str, extension: str) -> tuple[Path, Path]:
+    """The file, and a quiz directory holding just that file."""
+    folder = base / "quizzes"
+    folder.mkdir(parents=True)
+    path = folder / f"input{extension}"
+    if kind == "directory":
+        path.mkdir()
+    elif kind == "missing":
+        folder = base / "no-such-folder"
+        path = folder / f"input{extension}"
+    else:
+        path.write_bytes(INPUTS[kind])
+    return path, folder
+
+
+def _run(base: Path, command: str, kind: str) -> Outcome:
+    extension, arguments, _ = COMMANDS[command]
+    path, folder = _make_input(base, kind, extension)
+    argv = [a.format(file=path, dir=folder) for a in arguments]
+    env = dict(os.environ, VIRTQUEST_HOME=str(base / "home"), QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run([sys.executable, "-m", "virtquest", *argv], capture_output=True,
+                          text=True, encoding="utf-8", errors="replace", env=env,
+                          timeout=TIMEOUT, stdin=subprocess.DEVNULL)
+    return Outcome(done.returncode, done.stdout, done.stderr, folder if kind == "missing"
+                   and command == "quiz --dir" else path)
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory) -> dict[tuple[str, str], Outcome]:
+    """Every case at once, a few processes at a time (each one starts a Python)."""
+    root = tmp_path_factory.mktemp("hostile-files")
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        futures = {case: pool.submit(_run, root / f"case{i}", *case)
+                   for i, case in enumerate(CASES)}
+        return {case: future.result() for case, future in futures.items()}
+
+
+@pytest.mark.parametrize(("command", "kind"), CASES, ids=[f"{c}-{k}" for c, k in CASES])
+def test_a_bad_file_gets_one_clear_line_and_a_nonzero_status(outcomes, command, kind):
+    outcome = outcomes[(command, kind)]
+    expected_status = COMMANDS[command][2]
+    both = outcome.stdout + outcome.stderr
+    assert "Traceback" not in both and 'File "' not in both, both[-2000:]
+    assert outcome.status == expected_status, (outcome.status, both[-500:])
+    report = outcome.stdout if command == "levels check" else outcome.stderr
+    lines = report.strip().splitlines()
+    assert len(lines) == 1, report
+    if command != "levels check":
+        assert outcome.stdout == "" and lines[0].startswith("virtquest: ")
+    shown = str(outcome.file)
+    assert shown in lines[0] or str(outcome.file.parent) in lines[0], (shown, lines[0])
+    assert len(lines[0]) < 400, "one clear line, not a dump of the file"
