@@ -7,7 +7,7 @@ demand (docs/security.md says how):
 
 Each test asks `fuzz(share)` for its settings: `share` scales the profile's number of examples for
 tests whose examples are expensive (a run under all five modes costs more than one assembly).
-The emulator tests share `STOPS` and `watchdog` from here too.
+The emulator tests share `STOPS`, `watchdog` and `watch_rings` from here too.
 """
 
 from __future__ import annotations
@@ -55,3 +55,21 @@ def watchdog(seconds: float = 60):
     """A cancel callback that fires only if a run outlives its cycle budget by far in wall time."""
     deadline = time.monotonic() + seconds
     return lambda: time.monotonic() > deadline
+
+
+SOFTWARE_VMMS = {"trap-emulate", "binary-translation", "paravirt"}   # guest kernel at ring 1
+
+
+def watch_rings(cpu) -> set[int]:
+    """The real rings the CPU is at around every instruction the interpreter steps: every
+    privileged and sensitive one (the fast path compiles innocuous code only)."""
+    rings = {cpu.cpl}
+    step = cpu.step
+
+    def watched_step() -> None:
+        rings.add(cpu.cpl)
+        step()
+        rings.add(cpu.cpl)
+
+    cpu.step = watched_step
+    return rings

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.emu.harness import bare
-from tests.hardening.conftest import STOPS, fuzz, watchdog
+from tests.hardening.conftest import SOFTWARE_VMMS, STOPS, fuzz, watch_rings, watchdog
 from virtquest.content.profiles import load_profile
 from virtquest.emu.asm import assemble
 from virtquest.emu.isa import ROWS, VEC_GP
@@ -23,7 +23,6 @@ from virtquest.hv.runner import judge, load_for_mode
 
 PROFILE = load_profile("modern")
 MODES = mode_ids()
-SOFTWARE_VMMS = {"trap-emulate", "binary-translation", "paravirt"}
 # One step may overshoot the budget by its own cost (a VM exit, a translated block, a fault's
 # delivery): never by more than this. Idle time of a `hlt` is the guest waiting for its timer.
 OVERSHOOT = 50_000
@@ -35,16 +34,7 @@ def run_in_mode(source: str, mode: str, budget: int, profile=PROFILE
     """One run, with the real rings of every instruction the interpreter stepped: every
     privileged and sensitive one (compiled blocks hold innocuous code only)."""
     guest = load_for_mode(source, mode, file="fuzz.s", profile=profile)
-    cpu = guest.machine.cpu
-    rings = {cpu.cpl}
-    step = cpu.step
-
-    def watched_step() -> None:
-        rings.add(cpu.cpl)
-        step()
-        rings.add(cpu.cpl)
-
-    cpu.step = watched_step
+    rings = watch_rings(guest.machine.cpu)
     return guest.run(budget=budget, cancel=watchdog()), guest, rings
 
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from tests.emu.harness import KERNEL_STACK, bare, to_ring
 from tests.emu.instruction_semantics import PAGING_ON
-from tests.hardening.conftest import STOPS, fuzz, watchdog
+from tests.hardening.conftest import SOFTWARE_VMMS, STOPS, fuzz, watch_rings, watchdog
 from virtquest.content.profiles import load_profile
 from virtquest.emu.asm import assemble
 from virtquest.emu.isa import VEC_GP, VEC_PF, VEC_UD
@@ -23,7 +23,6 @@ from virtquest.hv.registry import get_mode
 
 PROFILE = load_profile("modern")
 HYPERVISORS = ["trap-emulate", "binary-translation", "paravirt", "hardware-assist"]
-SOFTWARE_VMMS = {"trap-emulate", "binary-translation", "paravirt"}
 REFUSED = 0xFFFFFFFF
 CONSTANTS = "\n".join(f".equ {k}, {v}" for k, v in assembler_constants().items()) + "\n"
 RAM = 1 << 20
@@ -40,15 +39,7 @@ def run_guest(mode: str, source: str, budget: int = 1_000_000
     machine = Machine(PROFILE)
     machine.start_bare(assemble(CONSTANTS + source, file="hypercalls.s"))
     get_mode(mode).attach(machine)
-    cpu, rings = machine.cpu, set()
-    step = cpu.step
-
-    def watched_step() -> None:
-        rings.add(cpu.cpl)
-        step()
-        rings.add(cpu.cpl)
-
-    cpu.step = watched_step
+    rings = watch_rings(machine.cpu)
     result = machine.run(budget=budget, cancel=watchdog())
     assert result.stop in STOPS, (mode, result.stop, result.message)
     assert not machine.violations, (mode, machine.violations)
