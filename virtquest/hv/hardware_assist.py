@@ -84,15 +84,7 @@ class HardwareAssistVMM(HypercallInterface):
             return False                      # VT-x cannot be told to exit on it: it just runs,
                                               # correctly, since the guest really is at ring 0
         self.charge_exit("monitor_trap")
-        eip = cpu.eip
-        cpu.eip = (eip + 8) & M32
-        try:
-            cpu.handlers[ins.row.opcode](ins)
-        except BaseException:
-            cpu.eip = eip
-            raise
-        cpu.emulated(cpu.cost[ins.row.opcode])
-        cpu.instructions += 1
+        cpu.execute_for_vmm(ins)
         return True
 
     # -- exits -------------------------------------------------------------------------------

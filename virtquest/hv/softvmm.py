@@ -101,23 +101,10 @@ class SoftwareVMM(HypercallInterface):
         if ins is None or ins.row.iclass is not IClass.INNOCUOUS:
             return False
         self.charge_trap()
-        self.execute_in_place(ins)
+        cpu.execute_for_vmm(ins)
         cpu.charge("emulation", self.profile["vmm_emulate"])
         cpu.events["emulated"] += 1
         return True
-
-    def execute_in_place(self, ins: Instruction) -> None:
-        """Run one guest instruction inside the VMM, with the guest's result and clock."""
-        cpu = self.cpu
-        eip = cpu.eip
-        cpu.eip = (eip + INSTRUCTION_SIZE) & M32
-        try:
-            cpu.handlers[ins.row.opcode](ins)
-        except BaseException:
-            cpu.eip = eip
-            raise
-        cpu.emulated(cpu.cost[ins.row.opcode])
-        cpu.instructions += 1
 
     # -- trap entry ----------------------------------------------------------------------------
     def on_exception(self, cpu: CPU, vector: int, error: int, return_eip: int,
