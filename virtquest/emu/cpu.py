@@ -196,14 +196,14 @@ class CPU(InstructionSet):
             entry = (self.handlers[ins.row.opcode], ins)
             self.decoded[pa] = entry
             self._decoded_pages.setdefault(pa >> 12, []).append(pa)
-            self.mem.code_pages.add(pa >> 12)
+            self.mem.watch(pa, INSTRUCTION_SIZE)
         handler, ins = entry
         return self.handlers[ins.row.opcode], ins
 
     def _forget_page(self, ppn: int) -> None:
         for pa in self._decoded_pages.pop(ppn, ()):
             self.decoded.pop(pa, None)
-        self.mem.code_pages.discard(ppn)
+        self.mem.unwatch(ppn)
         for listener in self.code_listeners:
             listener(ppn)
 
@@ -221,10 +221,10 @@ class CPU(InstructionSet):
         self.instructions += 1
 
     def forget_decoded(self) -> None:
-        """Drop every decoded instruction (after a handler table change, for instance)."""
+        """Drop every decoded instruction (after a handler table change, for instance). The code
+        watch stays: compiled blocks and translations still rely on it."""
         self.decoded.clear()
         self._decoded_pages.clear()
-        self.mem.code_pages.clear()
 
     # -- exceptions and interrupts ----------------------------------------------------------
     def exception(self, vector: int, error: int, return_eip: int, software: bool = False) -> None:
@@ -331,7 +331,7 @@ class CPU(InstructionSet):
         """read32/write32 at the current privilege with the TLB hit path inlined, for compiled
         blocks; anything unusual (a miss, a page edge, a watched code page) takes the full path."""
         mmu, mem = self.mmu, self.mem
-        data, tlb, code_pages = mem.data, mmu.tlb, mem.code_pages
+        data, tlb, code_pages, touches_code = mem.data, mmu.tlb, mem.code_pages, mem.touches_code
         slow_read, slow_write = self.read32, self.write32
 
         def read32(va: int) -> int:
@@ -352,7 +352,8 @@ class CPU(InstructionSet):
                     user = self.cpl == 3
                     if (e[2] or not user) and (e[1] or not (user or mmu.write_protect)):
                         pa = e[0] | off
-                        if pa + 4 <= mem.size and pa >> 12 not in code_pages:
+                        if pa + 4 <= mem.size and (pa >> 12 not in code_pages
+                                                   or not touches_code(pa, pa + 3)):
                             data[pa:pa + 4] = (value & M32).to_bytes(4, "little")
                             return
             slow_write(va, value)

@@ -177,7 +177,7 @@ class FastPath:
                 break
             addr, paddr = (addr + INSTRUCTION_SIZE) & M, paddr + INSTRUCTION_SIZE
         self.pages.setdefault(pa >> 12, []).append(pa)
-        mem.code_pages.add(pa >> 12)
+        mem.watch(pa, max(len(instructions), 1) * INSTRUCTION_SIZE)
         if not instructions:
             self.blocks[pa] = None
             return None

@@ -1,7 +1,9 @@
-"""Physical memory: little-endian RAM with a watch on pages that hold decoded code.
+"""Physical memory: little-endian RAM with a watch on the bytes that hold decoded code.
 
-Writes to a watched page tell the CPU to forget what it decoded there (self-modifying code and
-code loaded over old code stay correct).
+A write over watched code tells the CPU to forget what it decoded on that page (self-modifying code
+and code loaded over old code stay correct). The watch is kept per 32-byte chunk, so a kernel that
+keeps its variables on the same page as its code does not throw its decoded code away at every
+store; a hypervisor that traces whole pages (binary translation) watches the whole page.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Callable
 PAGE_SHIFT = 12
 PAGE_SIZE = 1 << PAGE_SHIFT
 PAGE_MASK = PAGE_SIZE - 1
+CHUNK_SHIFT = 5                 # the granularity of the code watch: 32 bytes
 
 
 class BusError(Exception):
@@ -29,8 +32,47 @@ class PhysicalMemory:
             raise ValueError("RAM size must be a positive multiple of 4 KiB, at most 1 GiB")
         self.size = size
         self.data = bytearray(size)
-        self.code_pages: set[int] = set()
+        self.code_pages: set[int] = set()     # pages with watched code (a quick first filter)
+        self.code_chunks: set[int] = set()    # paddr >> CHUNK_SHIFT of every watched code byte
+        self.whole_pages: set[int] = set()    # pages where any write counts as a code write
         self.on_code_write: Callable[[int], None] = lambda ppn: None
+
+    # -- the code watch ---------------------------------------------------------------------
+    def watch(self, paddr: int, length: int) -> None:
+        """Watch `length` bytes of code at paddr (one page at most)."""
+        self.code_pages.add(paddr >> PAGE_SHIFT)
+        for chunk in range(paddr >> CHUNK_SHIFT, ((paddr + length - 1) >> CHUNK_SHIFT) + 1):
+            self.code_chunks.add(chunk)
+
+    def watch_page(self, ppn: int) -> None:
+        """Count any write to the page as a code write."""
+        self.code_pages.add(ppn)
+        self.whole_pages.add(ppn)
+
+    def unwatch(self, ppn: int) -> None:
+        self.code_pages.discard(ppn)
+        self.whole_pages.discard(ppn)
+        first = ppn << (PAGE_SHIFT - CHUNK_SHIFT)
+        self.code_chunks.difference_update(range(first, first + (PAGE_SIZE >> CHUNK_SHIFT)))
+
+    def unwatch_all(self) -> None:
+        self.code_pages.clear()
+        self.code_chunks.clear()
+        self.whole_pages.clear()
+
+    def touches_code(self, paddr: int, last: int) -> bool:
+        """Whether a write of bytes paddr..last (on one page) lands on watched code."""
+        if paddr >> PAGE_SHIFT in self.whole_pages:
+            return True
+        chunks = self.code_chunks
+        return paddr >> CHUNK_SHIFT in chunks or last >> CHUNK_SHIFT in chunks
+
+    def _written(self, paddr: int, last: int) -> None:
+        for ppn in {paddr >> PAGE_SHIFT, last >> PAGE_SHIFT}:
+            if ppn in self.code_pages:
+                lo, hi = max(paddr, ppn << PAGE_SHIFT), min(last, (ppn << PAGE_SHIFT) | PAGE_MASK)
+                if self.touches_code(lo, hi):
+                    self.on_code_write(ppn)
 
     def read8(self, paddr: int) -> int:
         if paddr >= self.size:
@@ -47,15 +89,14 @@ class PhysicalMemory:
             raise BusError(paddr)
         self.data[paddr] = value & 0xFF
         if paddr >> PAGE_SHIFT in self.code_pages:
-            self.on_code_write(paddr >> PAGE_SHIFT)
+            self._written(paddr, paddr)
 
     def write32(self, paddr: int, value: int) -> None:
         if paddr + 4 > self.size:
             raise BusError(paddr)
         self.data[paddr:paddr + 4] = (value & 0xFFFFFFFF).to_bytes(4, "little")
         if paddr >> PAGE_SHIFT in self.code_pages or (paddr + 3) >> PAGE_SHIFT in self.code_pages:
-            self.on_code_write(paddr >> PAGE_SHIFT)
-            self.on_code_write((paddr + 3) >> PAGE_SHIFT)
+            self._written(paddr, paddr + 3)
 
     def load(self, paddr: int, blob: bytes) -> None:
         """Copy a blob into RAM (a loader's write: watched pages are told too)."""

@@ -89,6 +89,7 @@ class BinaryTranslationVMM(SoftwareVMM):
             if ins.row.mnemonic in BLOCK_ENDERS or addr >> PAGE_SHIFT != eip >> PAGE_SHIFT:
                 break
         block = Block(eip, pa >> PAGE_SHIFT, sites, count)
+        cpu.mem.watch_page(pa >> PAGE_SHIFT)       # VMware-style: the whole page is traced
         self.cache[pa] = block
         self.pages.setdefault(pa >> PAGE_SHIFT, []).append(pa)
         cpu.charge("translation", count * self.profile["bt_translate"])
