@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from virtquest.cli import main
 from virtquest.emu.resources import PROGRAMS
 
@@ -82,3 +84,32 @@ def test_schema_writes_level_and_quiz_schemas(capsys, tmp_path):
     level = json.loads((tmp_path / "out" / "level.schema.json").read_text(encoding="utf-8"))
     quiz = json.loads((tmp_path / "out" / "quiz.schema.json").read_text(encoding="utf-8"))
     assert level["title"] == "VirtQuest level file" and "questions" in quiz["properties"]
+
+
+@pytest.mark.parametrize("order", [
+    pytest.param(("levels", "check", "--solve", "{unreachable}"), id="option-before-the-path"),
+    pytest.param(("levels", "check", "{unreachable}", "--solve"), id="option-after-the-path"),
+    pytest.param(("levels", "--solve", "check", "{unreachable}"), id="option-before-check"),
+])
+def test_levels_check_solve_takes_its_option_before_or_after_the_paths(capsys, tmp_path, order):
+    """Only the solver finds this level's problem (no assignment reaches its goal), so the
+    problem shows up only when `--solve` was understood, in whichever place it was given."""
+    from tests.content.test_levels import GOOD
+
+    unreachable = tmp_path / "unreachable.yaml"
+    unreachable.write_text(GOOD.replace("[2.0, 10.0, 1000.0]", "[1.0, 1.0, 1.0]"),
+                           encoding="utf-8")
+    status, out, err = run_cli(capsys, *[a.format(unreachable=unreachable) for a in order])
+    assert status == 1 and err == "", err
+    assert any(line.startswith(f"{unreachable}:") and "goal.stars" in line
+               for line in out.splitlines()), out
+
+
+def test_levels_check_without_solve_does_not_run_the_solver(capsys, tmp_path):
+    from tests.content.test_levels import GOOD
+
+    unreachable = tmp_path / "unreachable.yaml"
+    unreachable.write_text(GOOD.replace("[2.0, 10.0, 1000.0]", "[1.0, 1.0, 1.0]"),
+                           encoding="utf-8")
+    status, out, _ = run_cli(capsys, "levels", "check", str(unreachable))
+    assert status == 0 and "1 level(s): no problems" in out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from virtquest.commands.common import add_json_option, print_json
@@ -13,17 +14,31 @@ def register(sub) -> None:
                                    "validate level files: file:line: field: message for "
                                    "every problem, exit status 1 if there is any.")
     add_json_option(p)
-    p.add_argument("action", nargs="?", choices=["check"], help="check level files")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="level files (default: all)")
-    p.add_argument("--solve", action="store_true",
-                   help="with check: also run the solver (three stars reachable, the "
-                        "hypervisor-first assignment equivalent and contained)")
+    # `check` is a subcommand of its own, so its options may come before or after the paths
+    # (`levels check --solve PATH` and `levels check PATH --solve`); `levels --solve check`
+    # still works. SUPPRESS: whichever parser sees the option sets it, the other leaves it be.
+    p.add_argument("--solve", action="store_true", default=argparse.SUPPRESS, help=SOLVE_HELP)
+    actions = p.add_subparsers(dest="action", metavar="check")
+    check_parser = actions.add_parser(
+        "check", help="check level files",
+        description="Validate level files: file:line: field: message for every problem, "
+                    "exit status 1 if there is any.")
+    check_parser.add_argument("paths", nargs="*", metavar="PATH",
+                              help="level files (default: all)")
+    check_parser.add_argument("--solve", action="store_true", default=argparse.SUPPRESS,
+                              help=SOLVE_HELP)
+    check_parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                              help=argparse.SUPPRESS)
     p.set_defaults(handler=handle)
+
+
+SOLVE_HELP = ("with check: also run the solver (three stars reachable, the hypervisor-first "
+              "assignment equivalent and contained)")
 
 
 def handle(args) -> int:
     if args.action == "check":
-        return check(args.paths, solve=args.solve)
+        return check(args.paths, solve=getattr(args, "solve", False))
     from virtquest.content.levels import load_levels
 
     levels = load_levels().levels
