@@ -6,6 +6,7 @@ addresses, all integers — never anything read from a file.
 
 from __future__ import annotations
 
+from virtquest.emu import bulk
 from virtquest.emu.encoding import Instruction
 from virtquest.emu.isa import CF, INSTRUCTION_SIZE, NO_BASE, OF, SF, ZF
 
@@ -36,6 +37,7 @@ class Generator:
         self.live = self._flag_liveness(live_out=self.deferred is None)
         self.written = [_registers_written(i) for i in instructions]
         self.flag_writer = [_flag_effect(i)[0] for i in instructions]
+        self.bulk = bulk.plan(instructions) if loops else None
 
     def _dirty(self, k: int) -> tuple[list[int], bool]:
         """Registers (and whether the flags) that may differ from the CPU's copy before
@@ -75,22 +77,44 @@ class Generator:
         self.lines.append("    " * self.indent + line)
 
     def source(self) -> str:
-        out = ["def block(cpu, R, iterations, fast):",
-               "    r0, r1, r2, r3, r4, r5, r6, r7 = R",
-               "    ef = cpu.eflags",
-               "    rd, wr = fast",
-               "    rd8, wr8 = cpu.read8_current, cpu.write8_current",
-               "    fp = cpu._fastpath",
-               "    done = 0"]
-        self.lines = out
-        if self.loops:
-            self.emit("while True:")
-            self.indent += 1
+        self.lines = []
+        self.indent = 2 + bool(self.loops)
+        if self.bulk is not None:
+            bulk.emit(self.bulk, self.emit)
         for k, ins in enumerate(self.ins):
             self._instruction(k, ins)
         if self.ins[-1].row.mnemonic not in BRANCHES:   # the block just stops here
             self._exit(len(self.ins), str((self.addrs[-1] + INSTRUCTION_SIZE) & M), ended=False)
-        return "\n".join(self.lines) + "\n"
+        body = self.lines
+        text = "\n".join(body)
+        out = ["def block(cpu, R, iterations, fast):",
+               "    r0, r1, r2, r3, r4, r5, r6, r7 = R",
+               "    ef = cpu.eflags",
+               "    done = k = 0"]
+        if "rd(" in text or "wr(" in text:
+            out.append("    rd, wr = fast")
+        if "rd8(" in text or "wr8(" in text:
+            out.append("    rd8, wr8 = cpu.read8_current, cpu.write8_current")
+        if "fp." in text:
+            out.append("    fp = cpu._fastpath")
+        if self.bulk is not None:
+            out += ["    mmu, mem = cpu.mmu, cpu.mem",
+                    "    tlb, paging, data, size = mmu.tlb, mmu.enabled, mem.data, mem.size",
+                    "    code_pages, user = mem.code_pages, cpu.cpl == 3",
+                    "    wp_free = not (user or mmu.write_protect)"]
+        out.append("    try:")
+        if self.loops:
+            out.append("        while True:")
+        out += body
+        # A fault: everything before the faulting instruction is in the locals (no instruction
+        # changes a register or the flags before it can no longer fault).
+        out += ["    except _FAULTS:",
+                "        R[:] = r0, r1, r2, r3, r4, r5, r6, r7",
+                "        cpu.eflags = ef",
+                "        cpu._fp = k",
+                "        cpu._fi = done",
+                "        raise"]
+        return "\n".join(out) + "\n"
 
     # -- liveness of the flags ----------------------------------------------------------------
     def _flag_liveness(self, live_out: bool = True) -> list[bool]:
@@ -112,11 +136,8 @@ class Generator:
 
     # -- one instruction -------------------------------------------------------------------------
     def _sync(self, k: int) -> None:
-        """Before a possible fault: registers and flags back in the CPU, and where we are."""
-        self._writeback(*self._dirty(k))
-        self.emit(f"cpu._fp = {k}")
-        if self.loops:
-            self.emit("cpu._fi = done")
+        """Before a possible fault: where we are (the handler writes the registers back)."""
+        self.emit(f"k = {k}")
 
     def _ea(self, ins: Instruction) -> str:
         if ins.base == NO_BASE:

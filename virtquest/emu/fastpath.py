@@ -75,7 +75,8 @@ class FastPath:
         self.heat: dict[int, int] = {}
         cpu.code_listeners.append(self.forget_page)
         self.env = {"_fl": _fl, "_add_flags": _add_flags, "_sub_flags": _sub_flags,
-                    "_signed": _signed, "_div_zero": _div_zero, "M": M}
+                    "_signed": _signed, "_div_zero": _div_zero, "M": M,
+                    "_FAULTS": (PageFault, BusError, CpuFault)}
         self.accessors = cpu.fast_accessors()
         cpu._fastpath = self
 
@@ -141,7 +142,6 @@ class FastPath:
         if block.loops and not hook_needed:
             # pass i starts at i * cost; a cap keeps cancel requests answered promptly
             passes = min((room - inner - 1) // block.cost + 1, MAX_PASSES)
-        cpu._fp = cpu._fi = 0
         try:
             block.fn(cpu, cpu.regs, passes, self.accessors)
         except (PageFault, BusError, CpuFault) as exc:
