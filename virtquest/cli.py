@@ -63,6 +63,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("virtquest: interrupted", file=sys.stderr)
         return 130
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:   # a file no command checked first: its name and why, no errno
+        where = f"{exc.filename}: " if exc.filename is not None else ""
+        print(f"virtquest: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except UnicodeDecodeError as exc:
         print(f"virtquest: {exc}", file=sys.stderr)
         return 2

@@ -38,6 +38,11 @@ INPUTS: dict[str, bytes | None] = {   # None: made specially (missing path, dire
 }
 
 
+# What a user should never read: an errno, or a class name from inside the app (a pydantic
+# model's "instance of _QuizFileEnvelope").
+INTERNALS = re.compile(r"\[Errno|instance of|\b_[A-Z]\w+|Error\b|Exception\b")
+
+
 def _first_level_id() -> str:
     text = sorted(LEVELS.glob("*.yaml"))[0].read_text(encoding="utf-8")
     return re.search(r"^id:\s*(\S+)", text, re.M).group(1)
@@ -116,3 +121,63 @@ def test_a_bad_file_gets_one_clear_line_and_a_nonzero_status(outcomes, command, 
     shown = str(outcome.file)
     assert shown in lines[0] or str(outcome.file.parent) in lines[0], (shown, lines[0])
     assert len(lines[0]) < 400, "one clear line, not a dump of the file"
+    assert not INTERNALS.search(lines[0]), lines[0]
+
+
+# What the line must say for the cases where a raw message used to leak through: an errno for a
+# directory given to --assign, "no such profile file" for a directory that exists, and a
+# pydantic class name (`_QuizFileEnvelope`, `ProfileFile`, `Level`) for an empty file.
+SAYS = {
+    ("run --assign", "directory"): "is a directory, not an assignment file",
+    ("run --profile", "directory"): "is a directory, not a profile file",
+    ("quiz --dir", "empty"): "the file is empty; expected a quiz file: schema_version and a "
+                             "list of questions",
+    ("run --profile", "empty"): "the file is empty; expected a cost profile",
+    ("levels check", "empty"): "the file is empty; expected a level",
+    ("run --assign", "empty"): "the file is empty; expected a JSON object",
+}
+
+
+@pytest.mark.parametrize(("command", "kind"), SAYS, ids=[f"{c}-{k}" for c, k in SAYS])
+def test_the_line_says_what_is_wrong_with_the_file(outcomes, command, kind):
+    outcome = outcomes[(command, kind)]
+    line = (outcome.stdout if command == "levels check" else outcome.stderr).strip()
+    prefix = "" if command == "levels check" else "virtquest: "
+    assert line.startswith(f"{prefix}{outcome.file}"), line
+    assert SAYS[(command, kind)] in line, line
+    assert outcome.status == COMMANDS[command][2]
+
+
+def _cli(base: Path, *argv: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, VIRTQUEST_HOME=str(base / "home"), QT_QPA_PLATFORM="offscreen")
+    return subprocess.run([sys.executable, "-m", "virtquest", *argv], capture_output=True,
+                          text=True, encoding="utf-8", errors="replace", env=env,
+                          timeout=TIMEOUT, stdin=subprocess.DEVNULL)
+
+
+@pytest.mark.parametrize(("command", "name", "text", "says"), [
+    pytest.param(["quiz", "--list", "--dir", "{dir}"], "q.yaml", "- just\n- a list\n",
+                 "expected a quiz file: schema_version and a list of questions, not a list",
+                 id="quiz-file-of-a-list"),
+    pytest.param(["quiz", "--list", "--dir", "{dir}"], "q.yaml",
+                 "schema_version: 1\nquestions:\n  - 3\n",
+                 "questions[0]: expected a mapping (key: value lines), not a number",
+                 id="quiz-question-of-a-number"),
+    pytest.param(["run", str(HELLO), "--profile", "{file}"], "p.yaml", "'just text'\n",
+                 "expected a cost profile", id="profile-of-text"),
+    pytest.param(["progress", "import", "{file}"], "x.json",
+                 '{"format": "virtquest-progress", "version": 1, "app_version": "1",'
+                 ' "exported_at": "2024-01-01T00:00:00Z", "profile": 3}',
+                 "profile: expected a JSON object", id="progress-profile-of-a-number"),
+])
+def test_no_internal_class_name_reaches_the_user(tmp_path, command, name, text, says):
+    """A value that should be a mapping and is not: pydantic's own message names the model
+    class (`instance of _QuizFileEnvelope`, `ExportedProfile`); the line says what is expected."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / name).write_text(text, encoding="utf-8")
+    done = _cli(tmp_path, *[a.format(dir=folder, file=folder / name) for a in command])
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and done.stdout == "" and len(lines) == 1, done.stderr
+    assert says in lines[0] and str(folder / name) in lines[0], lines[0]
+    assert not INTERNALS.search(lines[0]), lines[0]

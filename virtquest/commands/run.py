@@ -101,18 +101,43 @@ def _is_level(name: str) -> bool:
     return not name.endswith(".s") and not Path(name).exists()
 
 
+MAX_ASSIGNMENT_BYTES = 1 << 20
+ASSIGNMENT_SHAPE = 'a JSON object like {"SLOT": "cpu"}'
+
+
 def read_assignment(path: str | None) -> dict[str, str]:
     if path is None:
         return {}
+    file = Path(path)
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if file.is_dir():
+            raise IsADirectoryError
+        with file.open("rb") as stream:
+            raw = stream.read(MAX_ASSIGNMENT_BYTES + 1)
     except FileNotFoundError:
         raise AssignmentFileError(f"{path}: no such file") from None
-    except ValueError as exc:   # not JSON, not UTF-8, or a number Python refuses to read
+    except IsADirectoryError:
+        raise AssignmentFileError(f"{path}: is a directory, not an assignment file "
+                                  f"({ASSIGNMENT_SHAPE})") from None
+    except OSError as exc:
+        raise AssignmentFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if len(raw) > MAX_ASSIGNMENT_BYTES:
+        raise AssignmentFileError(f"{path}: too large for an assignment file "
+                                  f"(at most {MAX_ASSIGNMENT_BYTES:,} bytes)")
+    if not raw.strip():
+        raise AssignmentFileError(f"{path}: the file is empty; expected {ASSIGNMENT_SHAPE}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise AssignmentFileError(f"{path}: not UTF-8 text (byte {exc.start}); expected "
+                                  f"{ASSIGNMENT_SHAPE}") from None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:   # not JSON, or a number Python refuses to read
         raise AssignmentFileError(f"{path}: not a JSON document ({exc})") from None
     if not isinstance(data, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
-        raise AssignmentFileError(f'{path}: expected an object like {{"SLOT": "cpu"}}')
+        raise AssignmentFileError(f"{path}: expected {ASSIGNMENT_SHAPE}")
     return data
 
 

@@ -47,6 +47,8 @@ from virtquest.emu.source import read_source
 SCHEMA_VERSION = 1
 DEFAULT_LEVEL_DIR = LEVELS
 MAX_SLOTS = 10
+LEVEL_DOCUMENT = ("a level: schema_version, chapter, order, id, title, brief, explain, program, "
+                  "slots and modes (docs/levels.md)")
 
 ModeId = Literal["trap-emulate", "binary-translation", "paravirt", "hardware-assist"]
 Choice = Literal["cpu", "hypervisor", "guest"]
@@ -326,7 +328,7 @@ def load_level_file(path: str | Path, bank: QuizBank | None = None
     try:
         level = Level.model_validate(data)
     except ValidationError as exc:
-        return None, validation_to_content_errors(path, exc, linemap)
+        return None, validation_to_content_errors(path, exc, linemap, document=LEVEL_DOCUMENT)
     level._path = str(path)
     errors = LevelChecker(level, path, linemap,
                           bank if bank is not None else load_quiz_bank()).check()

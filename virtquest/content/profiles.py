@@ -36,6 +36,9 @@ class _Hardware(BaseModel):
     tlb_entries: int = Field(default=64, ge=1, le=4096)
 
 
+PROFILE_DOCUMENT = "a cost profile: schema_version, name, description, hardware and costs"
+
+
 class ProfileFile(BaseModel):
     """The file format of a cost profile."""
 
@@ -69,6 +72,8 @@ def _load_cached(path: str) -> CostProfile:
 
 
 def _load_file(path: Path) -> CostProfile:
+    if path.is_dir():
+        raise ProfileError(f"{path}: is a directory, not a profile file")
     if not path.is_file():
         raise ProfileError(f"{path}: no such profile file")
     if path.stat().st_size > MAX_PROFILE_BYTES:
@@ -80,7 +85,8 @@ def _load_file(path: Path) -> CostProfile:
     try:
         model = ProfileFile.model_validate(data)
     except ValidationError as exc:
-        raise ProfileError(str(validation_to_content_errors(path, exc, linemap)[0])) from None
+        raise ProfileError(str(validation_to_content_errors(
+            path, exc, linemap, document=PROFILE_DOCUMENT)[0])) from None
     missing = sorted(REQUIRED_KEYS - set(model.costs))
     if missing:
         raise ProfileError(f"{path}: costs: missing {', '.join(missing)}")

@@ -32,6 +32,7 @@ from virtquest.content.errors import ContentError
 from virtquest.content.yamlload import LineMap, line_of, load_yaml, validation_to_content_errors
 
 SCHEMA_VERSION = 1
+QUIZ_DOCUMENT = "a quiz file: schema_version and a list of questions"
 DEFAULT_QUIZ_DIR = Path(__file__).resolve().parents[2] / "levels" / "quizzes"
 
 # The blueprint of CURRICULUM.md: topic id → (Korean title, English title, minimum questions).
@@ -341,7 +342,7 @@ def _load_file(path: Path, errors: list[ContentError]) -> list[tuple[Question, s
         errors.append(exc)
         return []
     except ValidationError as exc:
-        errors.extend(validation_to_content_errors(path, exc, linemap))
+        errors.extend(validation_to_content_errors(path, exc, linemap, document=QUIZ_DOCUMENT))
         return []
     loaded = []
     for index, raw in enumerate(envelope.questions):

@@ -317,16 +317,49 @@ def format_loc(loc: Loc) -> str:
 
 
 def validation_to_content_errors(path: str | PathLike[str], exc: ValidationError,
-                                 linemap: LineMap, prefix: Loc = ()) -> list[ContentError]:
+                                 linemap: LineMap, prefix: Loc = (),
+                                 document: str = "key: value lines") -> list[ContentError]:
     """One ContentError per pydantic error, with the file line of the field it concerns.
 
     `prefix` is the location of the validated value inside the file (e.g. `('questions', 3)`).
+    `document` says what the whole file should hold, for a file that is empty or holds no
+    mapping at all (e.g. "a quiz file: schema_version and questions").
     """
     errors = []
     for error in exc.errors(include_url=False):
         loc = _file_loc((*prefix, *error["loc"]), error, linemap)
+        if not loc and error["type"] in _MAPPING_ERRORS:
+            message = _not_a_document(error.get("input"), document)
+            errors.append(ContentError(path, line_of(linemap, loc) or 1, "", message))
+            continue
         errors.append(ContentError(path, line_of(linemap, loc), format_loc(loc), _message(error)))
     return errors
+
+
+# Pydantic's "not a mapping" errors, whose own messages name the model class (an internal name).
+_MAPPING_ERRORS = frozenset({"model_type", "model_attributes_type", "dataclass_type",
+                             "dataclass_exact_type", "dict_type"})
+
+
+def _not_a_document(value: Any, document: str) -> str:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return f"the file is empty; expected {document}"
+    return f"expected {document}, not {_kind(value)}"
+
+
+def _kind(value: Any) -> str:
+    """A value's kind in the words of a file's author (never a Python class name)."""
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a piece of text"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    return "a value of another kind"
 
 
 def line_of(linemap: LineMap, loc: Loc) -> int | None:
@@ -364,6 +397,8 @@ def _message(error: dict[str, Any]) -> str:
         return f"expected one of {expected}" if " or " in expected else f"expected {expected}"
     if kind == "union_tag_invalid":
         return f"unknown value {ctx.get('tag')!r}; expected one of {ctx.get('expected_tags')}"
+    if kind in _MAPPING_ERRORS:
+        return f"expected a mapping (key: value lines), not {_kind(error.get('input'))}"
     message = str(error["msg"])
     if kind.endswith(_TYPE_ERROR_SUFFIXES):
         shown = repr(error.get("input"))

@@ -106,7 +106,9 @@ def _load_cached(path: Path) -> tuple[Achievement, ...]:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        raise AchievementsError(f"{path}: {where}: {first['msg']}") from exc
+        message = ("expected a mapping (key: value lines)" if first["type"] in (
+            "model_type", "model_attributes_type", "dict_type") else first["msg"])
+        raise AchievementsError(f"{path}: {where}: {message}") from exc
 
 
 def evaluate_achievements(

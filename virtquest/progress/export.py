@@ -382,11 +382,20 @@ def _validate(data: Any, source: str) -> ProgressExport:
     try:
         return ProgressExport.model_validate(data)
     except ValidationError as exc:
-        problems = [f"{'.'.join(str(p) for p in error['loc']) or '(document)'}: {error['msg']}"
-                    for error in exc.errors()[:3]]
+        problems = [f"{'.'.join(str(p) for p in error['loc']) or '(document)'}: "
+                    f"{_problem(error)}" for error in exc.errors()[:3]]
         more = f" (and {exc.error_count() - 3} more)" if exc.error_count() > 3 else ""
         raise ProgressError(f"{source}: invalid progress export: {'; '.join(problems)}{more}") \
             from None
+
+
+# Pydantic's "not an object" errors, whose own messages name the model class (an internal name).
+_OBJECT_ERRORS = frozenset({"model_type", "model_attributes_type", "dataclass_type",
+                            "dataclass_exact_type", "dict_type"})
+
+
+def _problem(error: dict[str, Any]) -> str:
+    return "expected a JSON object" if error["type"] in _OBJECT_ERRORS else str(error["msg"])
 
 
 def import_profile(store: Store, path: str | Path, *, replace: bool = False,
