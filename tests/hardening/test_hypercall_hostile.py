@@ -24,6 +24,7 @@ from virtquest.hv.registry import get_mode
 PROFILE = load_profile("modern")
 HYPERVISORS = ["trap-emulate", "binary-translation", "paravirt", "hardware-assist"]
 REFUSED = 0xFFFFFFFF
+HYPERCALLS_BY_NAME = {h.name: n for n, h in HYPERCALLS.items()}
 CONSTANTS = "\n".join(f".equ {k}, {v}" for k, v in assembler_constants().items()) + "\n"
 RAM = 1 << 20
 NOWHERE = [0xFFFFF000, 0xFFFFFFFC, RAM, RAM - 2, 0x7FFFFFF0, 0x80000000]
@@ -180,6 +181,31 @@ def test_an_iret_hypercall_to_ring0_stays_deprivileged(mode):
     assert result.stop == "halted" and result.registers["esi"] == 0x1234, result.message
     if mode in SOFTWARE_VMMS:
         assert rings == {1}, rings
+
+
+# The saved eax is readable, the frame after it is not: the last word of RAM, or the last word
+# of the last mapped page (the tables here map only the first 640 KiB).
+IRET_ACROSS = {
+    "end-of-ram": ("", RAM - 4, VEC_GP),
+    "unmapped-page": (PAGING_ON.replace("cmp ecx, 1024", "cmp ecx, 0xA0"), 0xA0000 - 4, VEC_PF),
+}
+
+
+@pytest.mark.parametrize("mode", HYPERVISORS)
+@pytest.mark.parametrize("where", IRET_ACROSS)
+def test_an_iret_hypercall_that_faults_part_way_changes_nothing(mode, where):
+    """The iret hypercall pops the saved eax first (as Xen's), then the frame. When the frame
+    faults, the guest sees the fault at its vmcall with every register as it was: the guest's
+    handler finds the old esp in the frame it is given, and eax still holds the call number."""
+    paging, esp, vector = IRET_ACROSS[where]
+    source = bare(paging + f"  mov esp, {esp}\n  mov eax, HC_IRET\nat:\n  vmcall\n"
+                           "  mov edi, 0x66")
+    result, _, _ = run_guest(mode, source)
+    registers = result.registers
+    assert result.stop == "halted" and registers["edi"] == vector, result.message
+    assert registers["ebp"] == assemble(CONSTANTS + source).symbols["at"], "faults at itself"
+    assert registers["esp"] == esp - 20, f"esp moved by {registers['esp'] - (esp - 20):+d}"
+    assert registers["eax"] == HYPERCALLS_BY_NAME["iret"], "eax untouched"
 
 
 TRAP_TABLE = """

@@ -15,10 +15,17 @@ from dataclasses import dataclass, field
 from virtquest.emu.cpu import CPU, MachineStop
 from virtquest.emu.devices import PORT_CONSOLE, PORT_TIMER
 from virtquest.emu.encoding import Instruction
-from virtquest.emu.isa import BY_MNEMONIC, VEC_PF, VEC_TIMER, IClass
+from virtquest.emu.isa import (
+    BY_MNEMONIC,
+    FLAGS_ALWAYS_ONE,
+    FLAGS_WRITABLE,
+    VEC_PF,
+    VEC_TIMER,
+    IClass,
+)
 from virtquest.emu.machine import Machine
 from virtquest.emu.mmu import PF_PRESENT, PF_USER, PF_WRITE
-from virtquest.hv.pvinterface import HypercallInterface
+from virtquest.hv.pvinterface import HypercallError, HypercallInterface
 from virtquest.hv.shadow import ShadowPaging
 
 EPT_LEVELS = 2   # the nested table has as many levels as the guest's (m = n = 2)
@@ -278,10 +285,15 @@ class HardwareAssistVMM(HypercallInterface):
             cpu.charge("idle", timer.next_fire - cpu.guest_clock)
 
     def pv_iret(self) -> None:
+        """iret in non-root mode, after the saved eax; nothing changes unless all of it was
+        readable (`read_iret_frame`)."""
         cpu = self.cpu
-        saved_eax = cpu.read32(cpu.regs[4])
-        cpu.regs[4] = (cpu.regs[4] + 4) & M32
-        cpu._op_iret_(None)
+        saved_eax, eip, cs, flags, new_esp = self.read_iret_frame()
+        if cs & 3 < cpu.cpl:
+            raise HypercallError("iret to a more privileged ring")
+        cpu.eip, cpu.cpl, cpu.regs[4] = eip, cs & 3, new_esp
+        cpu.eflags = (flags & FLAGS_WRITABLE) | FLAGS_ALWAYS_ONE
+        cpu.block_start = True
         cpu.regs[0] = saved_eax
 
     # -- nested paging -----------------------------------------------------------------------

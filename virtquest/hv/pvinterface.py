@@ -121,3 +121,11 @@ class HypercallInterface:
     def _hc_iret(self, _a, _b, _c):
         self.pv_iret()
         return None                                  # eax belongs to the interrupted code
+
+    def read_iret_frame(self) -> tuple[int, ...]:
+        """The iret hypercall's stack: the eax to restore (popped first, as Xen's), then eip,
+        cs, eflags and esp as for iret. All of it is read before anything changes, so a fault
+        part-way leaves the guest exactly as it was (esp included)."""
+        cpu = self.cpu
+        esp = cpu.regs[4]
+        return tuple(cpu.read32((esp + 4 * k) & M32) for k in range(5))

@@ -308,9 +308,12 @@ class SoftwareVMM(HypercallInterface):
         self.cpu.mmu.invlpg(ea)
 
     def _emu_iret(self, ins):
+        esp = self.cpu.regs[4]
+        self._iret(*(self.cpu.read32((esp + 4 * k) & M32) for k in range(4)))
+
+    def _iret(self, eip: int, cs: int, flags: int, new_esp: int) -> None:
+        """Return to the frame's ring and code; the frame was read whole before this."""
         cpu, v = self.cpu, self.vcpu
-        esp = cpu.regs[4]
-        eip, cs, flags, new_esp = (cpu.read32((esp + 4 * k) & M32) for k in range(4))
         if cs & 3 < v.cpl:
             raise CpuFault(VEC_GP, cs)
         v.cpl, self.vif = cs & 3, bool(flags & IF)
@@ -401,15 +404,12 @@ class SoftwareVMM(HypercallInterface):
             cpu.charge("idle", timer.next_fire - cpu.guest_clock)
 
     def pv_iret(self) -> None:
-        cpu = self.cpu
-        saved_eax = cpu.read32(cpu.regs[4])
-        cpu.regs[4] = (cpu.regs[4] + 4) & M32
+        saved_eax, *frame = self.read_iret_frame()
         try:
-            self._emu_iret(None)
+            self._iret(*frame)
         except CpuFault as fault:
-            cpu.regs[4] = (cpu.regs[4] - 4) & M32
             raise HypercallError("iret to a more privileged ring") from fault
-        cpu.regs[0] = saved_eax
+        self.cpu.regs[0] = saved_eax
 
     # -- sensitive instructions: watched, never intercepted ------------------------------
     def _watch_sensitive(self) -> None:
