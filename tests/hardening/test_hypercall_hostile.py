@@ -119,13 +119,40 @@ def test_a_pointer_into_nothing_is_a_fault_for_the_guest(mode, number, ebx, ecx)
     assert result.registers["edi"] == VEC_GP, "the guest's own #GP handler ran"
 
 
+# (paging, table base, limit): a trap table the guest does not have, or only partly.
+PAGING_640K = PAGING_ON.replace("cmp ecx, 1024", "cmp ecx, 0xA0")   # pages 0xA0000 on: unmapped
+TABLES_IN_NOTHING = {
+    "beyond-ram": ("", "0xFFFFF000", "0x7FF"),
+    "beyond-ram-small-limit": ("", str(RAM + 0x1000), "7"),
+    "across-the-end-of-ram": ("", str(RAM - 8), "0x7FF"),
+    "wrapping-past-4g": ("", "0xFFFFFFF8", "0x7FF"),
+    "unmapped-page": (PAGING_640K, "0xA0000", "0x7FF"),
+    "across-into-an-unmapped-page": (PAGING_640K, "0x9FC00", "0x7FF"),
+}
+
+
 @pytest.mark.parametrize("mode", HYPERVISORS)
-def test_a_trap_table_in_nothing_ends_the_guest_alone(mode):
-    """No trap can be delivered through it any more: the virtual machine triple-faults (the
-    software VMMs already while reading its system-call gate), and nothing else happens."""
-    result, _, _ = run_guest(mode, bare(call("HC_SET_TRAP_TABLE", "0xFFFFF000", "0x7FF") +
-                                        "  int 3\n  mov edi, 0x99"))
-    assert result.stop == "triple-fault" and result.console == "", result.message
+@pytest.mark.parametrize("table", TABLES_IN_NOTHING)
+def test_a_trap_table_in_nothing_is_refused(mode, table):
+    """Every mode checks the table before registering it, the same way: an address outside the
+    guest's RAM, unmapped, or wrapping past 4 GiB is refused (-1, the refusal recorded) and the
+    table in use stays — the next trap still reaches the guest's own handler."""
+    paging, base, limit = TABLES_IN_NOTHING[table]
+    result, machine, _ = run_guest(mode, bare(paging + call("HC_SET_TRAP_TABLE", base, limit)
+                                              + "  mov ebx, eax\n  int 3\n  mov edi, 0x99"))
+    assert result.stop == "halted", result.message
+    assert result.registers["ebx"] == REFUSED, "refused"
+    assert result.registers["edi"] == 3, "the old table still delivers"
+    assert any(r.startswith("set_trap_table: ") for r in machine.refusals), machine.refusals
+    assert result.events["hypercalls_refused"] == 1
+
+
+@pytest.mark.parametrize("mode", HYPERVISORS)
+def test_a_trap_table_in_the_guests_memory_is_accepted(mode):
+    result, _, _ = run_guest(mode, bare(PAGING_640K + call("HC_SET_TRAP_TABLE", "idt", "0x7FF")
+                                        + "  mov ebx, eax\n  int 3\n  mov edi, 0x99"))
+    assert result.stop == "halted" and result.registers["ebx"] == 0, result.message
+    assert result.registers["edi"] == 3
 
 
 @pytest.mark.parametrize("mode", HYPERVISORS)

@@ -10,10 +10,12 @@ from __future__ import annotations
 from virtquest.emu.devices import PORT_CONSOLE, PORT_TIMER
 from virtquest.emu.encoding import Instruction
 from virtquest.emu.isa import BY_MNEMONIC
-from virtquest.emu.mmu import ADDR_MASK, PTE_P
+from virtquest.emu.memory import BusError
+from virtquest.emu.mmu import ADDR_MASK, PTE_P, PageFault
 from virtquest.hv.hypercalls import HYPERCALLS, MAX_MMU_BATCH
 
 M32 = 0xFFFFFFFF
+TRAP_TABLE_BYTES = 256 * 8   # 256 gates of 8 bytes (IDT layout)
 VMCALL = BY_MNEMONIC["vmcall"][0].opcode
 
 
@@ -51,8 +53,29 @@ class HypercallInterface:
             cpu.regs[0] = result & M32
 
     def _hc_set_trap_table(self, base, limit, _):
+        self._validate_trap_table(base, limit)
         self.pv_set_trap_table(base, limit)
         return 0
+
+    def _validate_trap_table(self, base: int, limit: int) -> None:
+        """The part of the table that can hold gates (256 of them) must be the guest's memory:
+        mapped, inside its RAM, not wrapping past 4 GiB. Checked the same way in every mode,
+        before anything changes; a refused table leaves the one in use in place."""
+        last = base + min(limit, TRAP_TABLE_BYTES - 1)
+        if last > M32:
+            raise HypercallError(f"trap table at {base:#x} wraps past 4 GiB")
+        size = self.machine.memory.size
+        page = base
+        while page <= last:
+            end = min(last, page | 0xFFF)
+            try:
+                paddr = self.cpu.mmu.translate(page, False, False)
+            except (PageFault, BusError):
+                raise HypercallError(f"trap table at {base:#x}: {page:#x} is not mapped") from None
+            if paddr + (end - page) >= size:
+                raise HypercallError(f"trap table at {base:#x} is not the guest's "
+                                     f"(outside its RAM)")
+            page = end + 1
 
     def _hc_stack_switch(self, esp, _b, _c):
         self.pv_stack(esp)
