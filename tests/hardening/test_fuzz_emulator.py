@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.emu.harness import bare
+from tests.emu.harness import bare, to_ring
 from tests.hardening.conftest import SOFTWARE_VMMS, STOPS, fuzz, watch_rings, watchdog
 from virtquest.content.profiles import load_profile
 from virtquest.emu.asm import assemble
@@ -205,6 +205,47 @@ def test_a_missing_gate_is_a_general_protection_fault_in_every_mode():
     source = "main:\n  int 0x30\n  ret\n"
     native, runs = run_everywhere(source, budget=2_000_000, room=10)
     assert native.exit_code == 128 + 13 and "#GP" in native.console
+    for run in runs:
+        assert_agrees_with_native(native, run)
+
+
+# `int n` that cannot be delivered: a gate the caller's ring may not use (DPL < CPL), a gate that
+# is not present, a vector past the IDT's limit. Native x86 reports each as a #GP with error code
+# vector*8+2 at the `int` instruction itself; every mode must give the guest the same.
+UNDELIVERABLE_INT = {
+    "user int through a DPL-0 gate": (to_ring(3), "int 5", 5 * 8 + 2),
+    "user int through the timer's gate": (to_ring(3), "int 32", 32 * 8 + 2),
+    "user int through a missing gate": (to_ring(3), "int 0x40", 0x40 * 8 + 2),
+    "kernel int through a missing gate": ("  jmp user_code", "int 0x40", 0x40 * 8 + 2),
+    "kernel int past the IDT's limit": ("  lidt [short_idtr]\n  jmp user_code", "int 0x50",
+                                        0x50 * 8 + 2),
+}
+
+
+@pytest.mark.parametrize("name", UNDELIVERABLE_INT)
+def test_an_int_that_cannot_be_delivered_faults_at_itself_in_every_mode(name):
+    """The guest's #GP handler gets the native error code and, as its return address, the
+    `int` instruction's own address, in every mode (the handler reports them in esi and ebp)."""
+    setup, instruction, error = UNDELIVERABLE_INT[name]
+    source = bare(setup, f"user_code:\n  mov eax, 1\nat:\n  {instruction}\n  mov eax, 2\n"
+                  "  hlt\n.align 8\nshort_idtr: .word idt, 0x40*8-1")
+    at = assemble(source).symbols["at"]
+    native, runs = run_everywhere(source, budget=200_000, room=10)
+    registers = native.registers
+    assert (registers["edi"], registers["esi"], registers["ebp"], registers["eax"]) == (
+        VEC_GP, error, at, 1), {k: hex(v) for k, v in registers.items()}
+    for run in runs:
+        assert_agrees_with_native(native, run, registers=True)
+
+
+@pytest.mark.parametrize("vector", [0, 6, 13, 14, 32, 0x30, 0x7F, 0xFF])
+def test_a_user_int_the_kernel_does_not_offer_is_the_same_fault_in_every_mode(vector):
+    """On the mini-OS: a process's `int n` through a kernel-only (DPL 0) or missing gate is the
+    same #GP, at the `int` itself (the kernel prints where), in every mode."""
+    source = f"main:\n  int {vector}\n  ret\n"
+    native, runs = run_everywhere(source, budget=5_000_000, room=10)
+    assert native.exit_code == 128 + 13, native.console
+    assert "#GP general protection at 0x00400000" in native.console, native.console
     for run in runs:
         assert_agrees_with_native(native, run)
 

@@ -241,13 +241,15 @@ class CPU(InstructionSet):
 
     def deliver(self, vector: int, error: int, return_eip: int, software: bool = False) -> None:
         """x86-style delivery through the IDT (frame layout in docs/isa.md). A fault while
-        delivering is delivered instead; a second one is a triple fault and stops the machine."""
+        delivering is delivered instead; a second one is a triple fault and stops the machine.
+        An `int n` that cannot be delivered (a gate its ring may not use, a missing gate, a
+        fault on the way) faults at the `int` itself, as on x86."""
         for _attempt in range(2):
             try:
                 self._deliver(vector, error, return_eip, software)
                 return
             except _GateDenied as denied:  # `int n` through a gate the caller may not use
-                vector, error, return_eip = VEC_GP, denied.error, return_eip - INSTRUCTION_SIZE
+                vector, error = VEC_GP, denied.error
                 self.events["exceptions"] += 1
             except PageFault as pf:
                 self.cr2, vector, error = pf.vaddr, VEC_PF, pf.error
@@ -255,6 +257,8 @@ class CPU(InstructionSet):
                 vector, error = fault.vector, fault.error
             except BusError:
                 vector, error = VEC_GP, 0
+            if software:
+                return_eip = (return_eip - INSTRUCTION_SIZE) & M32
             software = False
         raise MachineStop("triple-fault", f"triple fault while delivering vector {vector}: "
                                           "the IDT or the kernel stack is unusable")

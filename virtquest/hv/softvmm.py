@@ -119,13 +119,19 @@ class SoftwareVMM(HypercallInterface):
             self.enter(vector, error, return_eip, software)
         except PageFault as pf:
             self.vcpu.cr2 = pf.vaddr
-            self.reflect_second(VEC_PF, pf.error, cpu.eip)
+            self.reflect_second(VEC_PF, pf.error, self._faulted_at(software, return_eip))
         except (CpuFault, BusError) as fault:
             self.reflect_second(getattr(fault, "vector", VEC_GP), getattr(fault, "error", 0),
-                                cpu.eip)
+                                self._faulted_at(software, return_eip))
         finally:
             self._in_vmm = False
         return True
+
+    def _faulted_at(self, software: bool, return_eip: int) -> int:
+        """Where a fault on the way into the guest happened: the instruction at eip, or for
+        `int n` (a missing gate, a table or stack in nothing) the `int` itself, as native
+        delivery has it — never the instruction after it."""
+        return (return_eip - INSTRUCTION_SIZE) & M32 if software else self.cpu.eip
 
     def reflect_second(self, vector: int, error: int, return_eip: int) -> None:
         """A fault while entering the guest's handler is reflected instead; a fault in that too
@@ -188,8 +194,9 @@ class SoftwareVMM(HypercallInterface):
         if software:
             base, limit = self.vcpu.idtr
             flags = self.cpu.read32_sup(base + vector * 8 + 4) if vector * 8 + 7 <= limit else 0
-            if flags & 1 and ((flags >> 1) & 3) < self.vcpu.cpl:
-                vector, error, return_eip = VEC_GP, vector * 8 + 2, return_eip - INSTRUCTION_SIZE
+            if flags & 1 and ((flags >> 1) & 3) < self.vcpu.cpl:   # as native: DPL < CPL
+                vector, error = VEC_GP, vector * 8 + 2
+                return_eip = (return_eip - INSTRUCTION_SIZE) & M32
         self.reflect(vector, error, return_eip)
 
     def reflect(self, vector: int, error: int, return_eip: int) -> None:
