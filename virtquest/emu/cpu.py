@@ -59,6 +59,41 @@ def _form(row) -> str:
     return "".join(_FORM_LETTER[o.value] for o in row.operands)
 
 
+
+class HookTable(dict):
+    """exec_hooks: a dict that counts its changes, so compiled code can tell cheaply whether a
+    hook was added or removed since it last looked."""
+
+    version = 0
+
+    def __setitem__(self, key, value):
+        self.version += 1
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key):
+        self.version += 1
+        super().__delitem__(key)
+
+    def pop(self, *args):
+        self.version += 1
+        return super().pop(*args)
+
+    def clear(self):
+        self.version += 1
+        super().clear()
+
+    def update(self, *args, **kwargs):
+        self.version += 1
+        super().update(*args, **kwargs)
+
+    def setdefault(self, key, default=None):
+        self.version += 1
+        return super().setdefault(key, default)
+
+    def popitem(self):
+        self.version += 1
+        return super().popitem()
+
 class CPU(InstructionSet):
     """One VQ32 processor attached to memory, an MMU and an I/O bus."""
 
@@ -80,7 +115,7 @@ class CPU(InstructionSet):
         self.events: Counter[str] = Counter()
         self.hypervisor_present = False
         self.exception_hook: Callable[..., bool] | None = None
-        self.exec_hooks: dict[int, Callable[[CPU], bool]] = {}
+        self.exec_hooks: HookTable = HookTable()
         self.block_hook: Callable[[CPU, int], None] | None = None
         self.irq_gate: Callable[[], bool] | None = None   # a VMM's virtual interrupt flag
         self.trace: list[tuple[int, int, str, str]] | None = None   # (cycle, eip, kind, text)

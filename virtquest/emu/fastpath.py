@@ -13,6 +13,7 @@ changed code. Everything it cannot compile runs in the interpreter.
 
 from __future__ import annotations
 
+from virtquest.emu import region as regions
 from virtquest.emu.blockgen import BRANCHES, SUPPORTED, Generator
 from virtquest.emu.cpu import CpuFault
 from virtquest.emu.encoding import Instruction, decode
@@ -54,7 +55,8 @@ def _div_zero() -> CpuFault:
 
 
 class CompiledBlock:
-    __slots__ = ("fn", "start", "addrs", "count", "cost", "prefix", "loops", "page", "inner")
+    __slots__ = ("fn", "start", "addrs", "count", "cost", "prefix", "loops", "page", "inner",
+                 "frame", "hooks_seen", "hooked", "region", "fallback")
 
     def __init__(self, fn, start, addrs, costs, loops, page):
         self.fn, self.start, self.addrs, self.loops, self.page = fn, start, addrs, loops, page
@@ -62,6 +64,10 @@ class CompiledBlock:
         self.prefix = [sum(costs[:k]) for k in range(len(costs) + 1)]
         self.cost = self.prefix[-1]
         self.inner = self.prefix[-2]          # cycles up to the block's last boundary
+        self.frame = -1                       # the physical page it was found on
+        self.hooks_seen, self.hooked = -1, False
+        self.region = None     # a region: per instruction, (cycles, count) in its block, starts one
+        self.fallback = None   # a region: its first block alone (when a hook sits further on)
 
 
 class FastPath:
@@ -69,7 +75,8 @@ class FastPath:
 
     def __init__(self, cpu):
         self.cpu = cpu
-        self.blocks: dict[int, CompiledBlock | None] = {}
+        self.blocks: dict[int, CompiledBlock | None] = {}      # by physical address
+        self.vblocks: dict[int, CompiledBlock] = {}            # by virtual address (see try_run)
         self.pages: dict[int, list[int]] = {}
         self.code_written = False
         self.heat: dict[int, int] = {}
@@ -83,76 +90,111 @@ class FastPath:
     def forget_page(self, ppn: int) -> None:
         for pa in self.pages.pop(ppn, ()):
             self.blocks.pop(pa, None)
+        self.vblocks.clear()
         self.code_written = True
 
     # -- running -------------------------------------------------------------------------------
     def try_run(self, limit: int) -> bool:
-        """Run compiled blocks from eip, one after another while they are safe (the machine's own
-        checks — budget, a due interrupt — are made between them); False when not even one
-        could run, so the interpreter takes the step."""
-        cpu, timer = self.cpu, self.cpu.timer
-        if not self._run_one(limit):
-            return False
-        for _ in range(CHAIN):
-            if cpu.cycles >= limit:
-                break
-            if 0 <= timer.next_fire <= cpu.cycles - cpu.hidden and cpu.interrupts_enabled():
-                break
-            if not self._run_one(limit):
-                break
-        return True
-
-    def _run_one(self, limit: int) -> bool:
+        """Run compiled blocks from eip, one after another while they are safe: every instruction
+        boundary inside a block comes before the budget's end and before the timer can fall due
+        (so the machine's own checks between blocks see what the interpreter would); False when
+        not even one could run, so the interpreter takes the step."""
         cpu = self.cpu
-        eip = cpu.eip
+        mmu, regs, accessors = cpu.mmu, cpu.regs, self.accessors
+        tlb, hooks, vblocks, fire = mmu.tlb, cpu.exec_hooks, self.vblocks, cpu.timer.next_fire
+        ran = 0
+        while ran < CHAIN:
+            eip = cpu.eip
+            block = vblocks.get(eip)
+            # A TLB entry for the page that maps it to the block's frame, usable at this
+            # privilege: translate() would hit it (no walk, no accessed bit to set) and find
+            # the same block.
+            entry = tlb.get(eip >> 12)
+            if block is None or entry is None or entry[0] != block.frame or \
+                    cpu.cpl == 3 and not entry[2] or not mmu.enabled:
+                block = self._find(eip)
+                if block is None:
+                    break
+            if block.hooks_seen != hooks.version:
+                block.hooks_seen = hooks.version
+                block.hooked = bool(hooks) and any(a in hooks for a in block.addrs)
+            if block.hooked:
+                block = block.fallback
+                if block is None:
+                    break
+                if block.hooks_seen != hooks.version:
+                    block.hooks_seen = hooks.version
+                    block.hooked = bool(hooks) and any(a in hooks for a in block.addrs)
+                if block.hooked:
+                    break
+            cycles = cpu.cycles
+            room = limit - cycles
+            if fire >= 0 and fire - cycles + cpu.hidden < room:
+                room = fire - cycles + cpu.hidden
+            inner = block.inner
+            if inner >= room:
+                break
+            hook_needed = cpu.block_hook is not None and cpu.cpl in cpu.block_hook_rings
+            if hook_needed and cpu.block_start:
+                cpu.block_start = False
+                cpu.block_hook(cpu, eip)
+                ran += 1
+                fire = cpu.timer.next_fire
+                continue               # the hook may have charged cycles or added hooks
+            self.code_written = False
+            passes = 1
+            if block.region is not None:
+                # a region takes the room left instead; with a block hook it stops after its
+                # first block (the hook must see every block start)
+                passes = inner + 1 if hook_needed else room
+            elif block.loops and not hook_needed:
+                # pass i starts at i * cost; a cap keeps cancel requests answered promptly
+                passes = min((room - inner - 1) // block.cost + 1, MAX_PASSES)
+            ran += 1
+            try:
+                block.fn(cpu, regs, passes, accessors)
+            except (PageFault, BusError, CpuFault) as exc:
+                self._fault(block, exc)
+                break
+        return ran > 0
+
+    def _find(self, eip: int) -> CompiledBlock | None:
+        """The block that starts at eip, through a full translation (compiled when hot)."""
+        cpu = self.cpu
         if eip & 0xFFF > 0x1000 - INSTRUCTION_SIZE:
-            return False
+            return None
         try:
             pa = cpu.mmu.translate(eip, False, cpu.cpl == 3)
         except (PageFault, BusError):
-            return False
+            return None
         block = self.blocks.get(pa, MISSING)
         if block is MISSING:
             heat = self.heat.get(pa, 0) + 1     # cold code stays in the interpreter
             self.heat[pa] = heat
             if heat < HOT:
-                return False
+                return None
             block = self.compile(eip, pa)
         if block is None or block.start != eip:
-            return False
-        hooks = cpu.exec_hooks
-        if hooks and any(a in hooks for a in block.addrs):
-            return False
-        room = limit - cpu.cycles
-        timer = cpu.timer
-        if timer.next_fire >= 0:
-            room = min(room, timer.next_fire - (cpu.cycles - cpu.hidden))
-        # Every instruction boundary inside the block must come before the interrupt or budget.
-        inner = block.inner
-        if inner >= room:
-            return False
-        hook_needed = cpu.block_hook is not None and cpu.cpl in cpu.block_hook_rings
-        if hook_needed and cpu.block_start:
-            cpu.block_start = False
-            cpu.block_hook(cpu, eip)
-            if cpu.eip != eip or cpu.exec_hooks and any(a in cpu.exec_hooks for a in block.addrs):
-                return True
-        self.code_written = False
-        passes = 1
-        if block.loops and not hook_needed:
-            # pass i starts at i * cost; a cap keeps cancel requests answered promptly
-            passes = min((room - inner - 1) // block.cost + 1, MAX_PASSES)
-        try:
-            block.fn(cpu, cpu.regs, passes, self.accessors)
-        except (PageFault, BusError, CpuFault) as exc:
-            self._fault(block, exc)
-        return True
+            return None
+        if cpu.mmu.enabled:
+            block.frame = pa & ~0xFFF
+            self.vblocks[eip] = block
+        return block
 
     def _fault(self, block: CompiledBlock, exc) -> None:
         """A fault inside a block: account exactly the instructions before it, then let the CPU
         deliver it as the interpreter would have."""
         cpu = self.cpu
         k, done = cpu._fp, cpu._fi
+        if block.region is not None:
+            (cyc, cnt), (pre_cost, pre_count, first) = done, block.region
+            cpu.cycles += cyc + pre_cost[k]
+            cpu.instructions += cnt + pre_count[k]
+            cpu.eip = block.addrs[k]
+            if first[k] and cnt:
+                cpu.block_start = True
+            cpu.recover(exc)
+            return
         cpu.cycles += done * block.cost + block.prefix[k]
         cpu.instructions += done * block.count + k
         cpu.eip = block.addrs[k]
@@ -182,7 +224,51 @@ class FastPath:
             self.blocks[pa] = None
             return None
         block = self._build(eip, instructions)
+        if instructions[-1].row.mnemonic in BRANCHES and not _self_loop(instructions, eip):
+            region = self._build_region(eip, pa)
+            if region is not None:
+                region.fallback, block = block, region
         self.blocks[pa] = block
+        return block
+
+    def _decode_run(self, va: int, frame: int) -> list[Instruction]:
+        """The compilable instructions of the basic block at va (on the page at frame)."""
+        mem = self.cpu.mem
+        instructions: list[Instruction] = []
+        paddr = frame | (va & 0xFFF)
+        while len(instructions) < MAX_BLOCK and (paddr & 0xFFF) <= 0x1000 - INSTRUCTION_SIZE:
+            if paddr + INSTRUCTION_SIZE > mem.size:
+                break
+            ins = decode(mem.data[paddr:paddr + INSTRUCTION_SIZE])
+            if ins is None or not _compilable(ins):
+                break
+            instructions.append(ins)
+            if ins.row.mnemonic in BRANCHES:
+                break
+            paddr += INSTRUCTION_SIZE
+        if instructions:
+            mem.watch(frame | (va & 0xFFF), len(instructions) * INSTRUCTION_SIZE)
+        return instructions
+
+    def _build_region(self, eip: int, pa: int) -> CompiledBlock | None:
+        frame = pa & ~0xFFF
+        nodes = regions.discover(eip, lambda va: self._decode_run(va, frame))
+        if nodes is None:
+            return None
+        cost = self.cpu.cost
+        gen = regions.RegionGenerator(nodes, lambda ins: cost[ins.row.opcode])
+        key = ("region", tuple((n.start, tuple(n.ins)) for n in nodes), tuple(gen.costs))
+        fn = _CODE_CACHE.get(key)
+        if fn is None:
+            namespace = dict(self.env)
+            exec(compile(gen.source(), f"<region {eip:#x}>", "exec"), namespace)  # noqa: S102
+            fn = namespace["block"]
+            if len(_CODE_CACHE) >= CODE_CACHE_LIMIT:
+                _CODE_CACHE.clear()
+            _CODE_CACHE[key] = fn
+        block = CompiledBlock(fn, eip, gen.addrs, gen.costs, False, eip >> 12)
+        block.inner = gen.node_inner(0)
+        block.region = gen.within()
         return block
 
     def _build(self, eip: int, instructions: list[Instruction]) -> CompiledBlock:
@@ -202,6 +288,11 @@ class FastPath:
                 _CODE_CACHE.clear()
             _CODE_CACHE[key] = fn
         return CompiledBlock(fn, eip, addrs, costs, loops, addrs[0] >> 12)
+
+
+def _self_loop(instructions: list[Instruction], eip: int) -> bool:
+    last = instructions[-1]
+    return bool(last.row.operands) and last.row.operands[0].value == "label" and last.imm == eip
 
 
 def _compilable(ins: Instruction) -> bool:

@@ -1,0 +1,243 @@
+"""Regions: several basic blocks of one code page compiled into one Python function (a part of
+the fast path; see fastpath.py).
+
+Kernel code is made of short blocks — a compare and a branch, a call, a loop of three blocks that
+scans a table. Run one by one, each costs a trip through the dispatcher. A region follows the
+branches that stay on the page (conditional, `jmp`, `loop`, `call` to a known address) and compiles
+every block it reaches; a local `pc` says which block runs next. Leaving the page, an indirect
+branch (`ret`, `jmp r`, `call r`) or an instruction the fast path cannot compile ends the run.
+
+Exactness is kept as in single blocks, with two more rules: before entering the next block the
+code checks that every instruction boundary of that block still comes before the budget's end or
+the timer (`room`, in cycles, given by the dispatcher), and cycles and instructions are counted per
+block in locals, so a fault inside a region is accounted up to the faulting instruction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from virtquest.emu.blockgen import _JCC, BRANCHES, Generator, _flag_effect, _may_fault
+from virtquest.emu.encoding import Instruction
+from virtquest.emu.isa import INSTRUCTION_SIZE
+
+M = 0xFFFFFFFF
+MAX_REGION = 96          # instructions in one region
+MAX_NODES = 16
+DIRECT = set(_JCC) | {"jmp", "loop", "call"}   # with a label operand: the target is known
+
+
+@dataclass
+class Node:
+    start: int                              # guest-virtual address
+    ins: list[Instruction]
+    succ: list[int] = field(default_factory=list)   # targets inside the region
+
+
+def direct_targets(ins: Instruction, addr: int) -> list[int]:
+    """Where a branch at addr can go next: [] for an indirect one."""
+    row = ins.row
+    if row.mnemonic not in DIRECT or not row.operands or row.operands[0].value != "label":
+        return []
+    fall = (addr + INSTRUCTION_SIZE) & M
+    if row.mnemonic == "jmp":
+        return [ins.imm]
+    if row.mnemonic == "call":
+        return [ins.imm]
+    return [ins.imm, fall]
+
+
+def discover(start: int, decode_run) -> list[Node] | None:
+    """The blocks reachable from `start` on its page; None when that is a single block.
+    `decode_run(va)` gives the compilable instructions of the basic block at va ([] if none)."""
+    page = start & ~0xFFF
+    nodes: dict[int, Node] = {}
+    order: list[int] = []
+    work, total = [start], 0
+    while work and len(order) < MAX_NODES:
+        va = work.pop(0)
+        if va in nodes:
+            continue
+        ins = decode_run(va)
+        if not ins or total + len(ins) > MAX_REGION:
+            continue
+        last = ins[-1]
+        end = (va + INSTRUCTION_SIZE * (len(ins) - 1)) & M
+        targets = direct_targets(last, end) if last.row.mnemonic in BRANCHES else []
+        if va != start and last.row.mnemonic in BRANCHES and targets and targets[0] == va:
+            continue           # a loop of its own: its own compiled block runs it faster
+        nodes[va] = Node(va, ins)
+        order.append(va)
+        total += len(ins)
+        for t in targets:
+            if t & ~0xFFF == page and (t & 0xFFF) <= 0x1000 - INSTRUCTION_SIZE:
+                work.append(t)
+    for va in order:
+        node = nodes[va]
+        last = node.ins[-1]
+        end = (va + INSTRUCTION_SIZE * (len(node.ins) - 1)) & M
+        if last.row.mnemonic in BRANCHES:
+            node.succ = [t for t in dict.fromkeys(direct_targets(last, end)) if t in nodes]
+    if len(order) < 2 or not any(nodes[v].succ for v in order):
+        return None
+    return [nodes[v] for v in order]
+
+
+class RegionGenerator(Generator):
+    """Python source for a region. Flat instruction index k runs over the nodes in order; faults
+    record k, and the cycles and instructions of the blocks already run (`cyc`, `cnt`)."""
+
+    def __init__(self, nodes: list[Node], costs_of):
+        self.nodes = nodes
+        instructions, addrs, costs, self.node_of = [], [], [], []
+        self.base: list[int] = []
+        for n, node in enumerate(nodes):
+            self.base.append(len(instructions))
+            for j, ins in enumerate(node.ins):
+                instructions.append(ins)
+                addrs.append((node.start + INSTRUCTION_SIZE * j) & M)
+                costs.append(costs_of(ins))
+                self.node_of.append(n)
+        self.region_live = None
+        super().__init__(instructions, addrs, costs, loops=False)
+        self.bulk = None
+        self.deferred = None
+        self.live = self._region_liveness()
+
+    # -- facts the dispatcher and the fault path need -----------------------------------------
+    def node_cost(self, n: int) -> int:
+        b = self.base[n]
+        return sum(self.costs[b:b + len(self.nodes[n].ins)])
+
+    def node_inner(self, n: int) -> int:
+        b = self.base[n]
+        return sum(self.costs[b:b + len(self.nodes[n].ins) - 1])
+
+    def within(self) -> tuple[list[int], list[int], list[bool]]:
+        """Per flat index: cycles and instructions of its node before it; whether it starts one."""
+        pre_cost, pre_count, first = [], [], []
+        for k in range(len(self.ins)):
+            b = self.base[self.node_of[k]]
+            pre_cost.append(sum(self.costs[b:k]))
+            pre_count.append(k - b)
+            first.append(k == b)
+        return pre_cost, pre_count, first
+
+    # -- liveness of the flags across the region --------------------------------------------
+    def _region_liveness(self) -> list[bool]:
+        index = {node.start: n for n, node in enumerate(self.nodes)}
+        live_in = [False] * len(self.nodes)
+        live = [False] * len(self.ins)
+        changed = True
+        while changed:
+            changed = False
+            for n in range(len(self.nodes) - 1, -1, -1):
+                node = self.nodes[n]
+                last = node.ins[-1]
+                end = (node.start + INSTRUCTION_SIZE * (len(node.ins) - 1)) & M
+                targets = direct_targets(last, end) if last.row.mnemonic in BRANCHES else []
+                exits = not targets or any(t not in index for t in targets)
+                live_after = exits or any(live_in[index[t]] for t in targets if t in index)
+                b = self.base[n]
+                for k in range(b + len(node.ins) - 1, b - 1, -1):
+                    writes, reads = _flag_effect(self.ins[k])
+                    live[k] = writes and live_after
+                    faults = _may_fault(self.ins[k])
+                    if writes and not reads:
+                        live_after = faults
+                    else:
+                        live_after = live_after or reads or faults
+                    if faults:
+                        live_after = True
+                if live_after != live_in[n]:
+                    live_in[n] = live_after
+                    changed = True
+        return live
+
+    # -- source ------------------------------------------------------------------------------
+    def _dirty(self, k: int) -> tuple[list[int], bool]:
+        regs = sorted(set().union(*self.written))
+        return regs, any(self.flag_writer)
+
+    def source(self) -> str:
+        self.lines = []
+        for n, node in enumerate(self.nodes):
+            self.indent = 3
+            self.emit(f"{'if' if n == 0 else 'elif'} pc == {node.start}:")
+            self.indent = 4
+            self.node = n
+            b = self.base[n]
+            for j, ins in enumerate(node.ins):
+                k = b + j
+                if j == len(node.ins) - 1 and ins.row.mnemonic in BRANCHES:
+                    self._region_branch(n, k, ins)
+                else:
+                    self._instruction(k, ins)
+            if node.ins[-1].row.mnemonic not in BRANCHES:
+                end = (node.start + INSTRUCTION_SIZE * len(node.ins)) & M
+                self._exit(b + len(node.ins), str(end), ended=False)
+        body = self.lines
+        text = "\n".join(body)
+        out = ["def block(cpu, R, room, fast):",
+               "    r0, r1, r2, r3, r4, r5, r6, r7 = R",
+               "    ef = cpu.eflags",
+               f"    cyc = cnt = k = 0; pc = {self.nodes[0].start}"]
+        if "rd(" in text or "wr(" in text:
+            out.append("    rd, wr = fast")
+        if "rd8(" in text or "wr8(" in text:
+            out.append("    rd8, wr8 = cpu.read8_current, cpu.write8_current")
+        if "fp." in text:
+            out.append("    fp = cpu._fastpath")
+        out += ["    try:", "        while True:"]
+        out += body
+        out += ["    except _FAULTS:",
+                "        R[:] = r0, r1, r2, r3, r4, r5, r6, r7",
+                "        cpu.eflags = ef",
+                "        cpu._fp = k",
+                "        cpu._fi = (cyc, cnt)",
+                "        raise"]
+        return "\n".join(out) + "\n"
+
+    def _region_branch(self, n: int, k: int, ins: Instruction) -> None:
+        m, e = ins.row.mnemonic, self.emit
+        kinds = "".join(o.value[0] for o in ins.row.operands)
+        fall = (self.addrs[k] + INSTRUCTION_SIZE) & M
+        if _may_fault(ins):
+            self._sync(k)
+        if m in ("ret",) or kinds == "r":
+            self._branch(k, ins)                  # indirect: leaves the region
+            return
+        if m == "call":
+            e("t = (r4 - 4) & M")
+            e(f"wr(t, {fall})")
+            e("r4 = t")
+            e(f"nt = {ins.imm}")
+        elif m == "jmp":
+            e(f"nt = {ins.imm}")
+        elif m == "loop":
+            e("r1 = (r1 - 1) & M")
+            e(f"nt = {ins.imm} if r1 != 0 else {fall}")
+        else:
+            e(f"nt = {ins.imm} if {_JCC[m]} else {fall}")
+        e(f"cyc += {self.node_cost(n)}")
+        e(f"cnt += {len(self.nodes[n].ins)}")
+        index = {node.start: i for i, node in enumerate(self.nodes)}
+        for target in self.nodes[n].succ:
+            e(f"if nt == {target} and cyc + {self.node_inner(index[target])} < room:")
+            e(f"    pc = {target}")
+            e("    continue")
+        self._leave("nt", "0", "0", ended=True)
+
+    def _exit(self, count: int, next_eip: str, ended: bool) -> None:
+        b = self.base[self.node]
+        self._leave(next_eip, str(sum(self.costs[b:count])), str(count - b), ended)
+
+    def _leave(self, next_eip: str, cost: str, count: str, ended: bool) -> None:
+        e = self.emit
+        self._writeback(*self._dirty(0))
+        e(f"cpu.eip = {next_eip}")
+        e(f"cpu.cycles += cyc + {cost}")
+        e(f"cpu.instructions += cnt + {count}")
+        if ended:
+            e("cpu.block_start = True")
+        e("return")
