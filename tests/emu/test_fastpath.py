@@ -112,3 +112,90 @@ spin:
         machine.start_bare(assemble(source))
         results.append(machine.run())
     assert results[0] == results[1] and results[0].exit_code >= 2
+
+
+@st.composite
+def branchy_code(draw):
+    """Random blocks that branch among themselves (forward, backward, calls): regions."""
+    regs = ["eax", "ebx", "ecx", "edx", "esi", "edi"]
+    jccs = ["je", "jne", "jb", "jae", "jl", "jge", "jle", "jg"]
+    n = draw(st.integers(2, 8))
+    lines = []
+    for i in range(n):
+        lines.append(f"b{i}:")
+        lines += ["  mov ebp, [fuel]", "  dec ebp", "  mov [fuel], ebp", "  je finish"]
+        for _ in range(draw(st.integers(0, 5))):
+            a, b = draw(st.sampled_from(regs)), draw(st.sampled_from(regs))
+            lines.append(draw(st.sampled_from([
+                f"  add {a}, {b}", f"  sub {a}, {draw(st.integers(0, 2**32 - 1))}",
+                f"  cmp {a}, {b}", f"  xor {a}, {b}", f"  shl {a}, {draw(st.integers(0, 31))}",
+                f"  inc {a}", f"  mov [scratch+{4 * draw(st.integers(0, 15))}], {a}",
+                f"  mov {a}, [scratch+{4 * draw(st.integers(0, 15))}]", f"  test {a}, {b}",
+                f"  push {a}\n  pop {b}", f"  and {a}, 3\n  div {a}"])))
+        kind = draw(st.sampled_from(["jcc", "jmp", "call", "loop", "fall"]))
+        target = f"b{draw(st.integers(0, n - 1))}"
+        if kind == "jcc":
+            lines.append(f"  {draw(st.sampled_from(jccs))} {target}")
+        elif kind == "jmp":
+            lines.append(f"  jmp {target}")
+        elif kind == "call":
+            lines.append(f"  call f{draw(st.integers(0, 1))}")
+        elif kind == "loop":
+            lines.append(f"  loop {target}")
+    lines.append("  jmp b0")
+    lines += ["f0:", "  add esi, 3", "  cmp esi, edi", "  ret",
+              "f1:", "  xor edi, eax", "  shr edi, 1", "  ret"]
+    return "\n".join(lines)
+
+
+@given(branchy_code(), st.integers(1, 3000), st.integers(0, 2**32 - 1),
+       st.sampled_from([0, 90, 333, 2000]))
+@settings(max_examples=60, deadline=None)
+def test_random_branching_code_matches_the_interpreter(body, fuel, seed, period):
+    setup = "\n".join(f"  mov {r}, {(seed * (i + 7)) & 0xFFFFFFFF}"
+                      for i, r in enumerate(["eax", "ebx", "ecx", "edx", "esi", "edi"]))
+    timer = (f"  mov eax, tick\n  mov [idt+32*8], eax\n  mov eax, {period}\n  out 0x40, eax\n"
+             "  sti\n" if period else "")
+    source = bare(f"{timer}{setup}\n  jmp b0\n{body}\nfinish:\n  cli\n  mov eax, [ticks]",
+                  f".align 4\nfuel: .word {fuel}\nticks: .word 0\nscratch: .zero 64\n"
+                  "tick:\n  push eax\n  mov eax, [ticks]\n  inc eax\n  mov [ticks], eax\n"
+                  "  pop eax\n  add esp, 4\n  iret")
+    results = []
+    for fast in (True, False):
+        machine = Machine(load_profile("modern"), fast=fast)
+        machine.start_bare(assemble(source))
+        results.append((machine.run(budget=3_000_000), bytes(machine.memory.data),
+                        machine.cpu.eflags))
+    assert results[0] == results[1]
+
+
+def test_a_kernel_loop_of_several_blocks_runs_as_one_region():
+    source = (PROGRAMS / "bench" / "kernel.s").read_text()
+    _, machine = run(source, "native", True, {"ITER": 6})
+    assert any(b is not None and b.region is not None
+               for b in machine.fastpath.blocks.values()), "the kernel's scans became regions"
+
+
+@pytest.mark.parametrize("divisor", [40, 41, 97])
+def test_a_fault_deep_inside_a_region_is_counted_up_to_the_faulting_instruction(divisor):
+    source = bare(f"""
+  mov ecx, 50
+  mov ebx, {divisor}
+top:
+  mov eax, 1000
+  cmp ebx, 7
+  jb skip
+  add esi, 1
+skip:
+  div ebx
+  dec ebx
+  jmp top
+""")
+    results = []
+    for fast in (True, False):
+        machine = Machine(load_profile("modern"), fast=fast)
+        machine.start_bare(assemble(source))
+        results.append((machine.run(), machine.fastpath and any(
+            b is not None and b.region is not None for b in machine.fastpath.blocks.values())))
+    assert results[0][0] == results[1][0] and results[0][0].registers["edi"] == 0   # #DE
+    assert results[0][1], "the loop ran as a region"
