@@ -81,3 +81,39 @@ def test_store_warnings_are_told_once(qtbot, tmp_path, content):
         window.banner.close_button.click()
         assert not window.banner.isVisible()
         window.close()
+
+
+def test_closing_the_window_mid_run_ends_every_run_and_thread(qtbot, store, content):
+    """The whole window, not one view: a lab run and an endless sandbox run on their workers,
+    then the main window closes (the app does not quit here, so only the window can stop
+    them). Every worker is shut down, no thread runs Python any more, the Python thread count
+    is back where it was, and what was committed stays committed."""
+    import sqlite3
+    import sys
+    import threading
+    import time
+
+    from virtquest.gui.workers import Worker
+
+    baseline = threading.active_count()
+    window = make(qtbot, store, content)
+    window.session.answer(content.questions[0].id, True)
+    window.open_level(content.level_list[0].id)
+    sandbox = window.show_view("sandbox")
+    sandbox.editor.setPlainText("main:\nforever:\n    jmp forever\n")
+    sandbox.budget.setCurrentIndex(sandbox.budget.count() - 1)
+    sandbox.run()
+    qtbot.wait(200)
+    assert sandbox.worker.busy, "the endless run is going"
+    workers = window.findChildren(Worker)
+    assert len(workers) >= 2, "the lab's and the sandbox's"
+    started = time.monotonic()
+    window.close()
+    assert time.monotonic() - started < 10
+    assert all(w.pending == 0 and w.active_threads == 0 for w in workers)
+    assert len(sys._current_frames()) == 1, "no thread runs Python code any more"
+    assert threading.active_count() == baseline
+    database = store.path
+    with sqlite3.connect(database) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("SELECT count(*) FROM quiz_answers").fetchone()[0] == 1

@@ -84,4 +84,5 @@ def run_app() -> int:
     try:
         return app.exec()
     finally:
+        window.shutdown()   # no run or load outlives the window, nor writes after the store
         store.close()

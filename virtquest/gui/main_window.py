@@ -207,6 +207,7 @@ class MainWindow(QMainWindow):
         self.refresh_header()
         self.resize(1280, 800)
         self.show_view(self._remembered_view() if remember else "map")
+        QCoreApplication.instance().aboutToQuit.connect(self.shutdown)
 
     def _build(self) -> None:
         body = QWidget()
@@ -312,7 +313,18 @@ class MainWindow(QMainWindow):
             self.retranslate()
         super().changeEvent(event)
 
+    def shutdown(self) -> None:
+        """End all work off the UI thread: every view cancels its runs and waits for its
+        threads, and content still loading is waited for. Closing the window ends the app (or
+        the app quits with the window open): nothing may outlive it, or the store it writes to."""
+        for widget in self.views.values():
+            shutdown = getattr(widget, "shutdown", None)
+            if shutdown is not None:
+                shutdown()
+        self.session.shutdown()
+
     def closeEvent(self, event) -> None:  # noqa: N802
         if self.remember:
             window_settings().setValue("view", self.current_view())
+        self.shutdown()
         super().closeEvent(event)

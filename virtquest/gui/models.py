@@ -108,6 +108,7 @@ class LearnerSession(QObject):
         self.hangul_font = hangul_font  # None: no font on this computer can draw Korean
         self.overrides: dict[str, object] = {}  # shown, not stored (a screenshot's --lang)
         self._loader: ContentLoader | None = None
+        self._pool: QThreadPool | None = None
 
     # --- content -------------------------------------------------------------------------
     @property
@@ -123,8 +124,24 @@ class LearnerSession(QObject):
         loader.signals.done.connect(self.set_content)
         loader.signals.failed.connect(self._load_failed)
         self._loader = loader  # the signals object must outlive the run
-        (pool or QThreadPool.globalInstance()).start(loader)
+        if pool is None:
+            if self._pool is None:
+                self._pool = QThreadPool(self)   # the session's own, so it can wait for it
+            pool = self._pool
+        pool.start(loader)
         return loader
+
+    def shutdown(self, timeout_ms: int = 60_000) -> bool:
+        """Wait for content still loading (it cannot be interrupted, and takes a second or two)
+        so that no thread outlives the window that closes, or the store. Nobody needs that
+        content any more: it is let go unseen (a result still on its way to a closing window
+        would keep Qt from quitting). True if in time."""
+        loader = self._loader
+        if loader is not None and self._pool is not None and self._pool.activeThreadCount():
+            loader.signals.done.disconnect(self.set_content)
+            loader.signals.failed.disconnect(self._load_failed)
+        # waitForDone also ends the pool's idle threads
+        return self._pool is None or self._pool.waitForDone(timeout_ms)
 
     def _load_failed(self, message: str) -> None:
         self.set_content(Content(errors=(message,)))

@@ -577,6 +577,11 @@ class LabPage(QWidget):
         self.stack.setCurrentWidget(self.view)
         self.view.setFocus()
 
+    def shutdown(self) -> None:
+        """Cancel the open level's runs and end their threads (the main window is closing)."""
+        if self.view is not None:
+            self.view.shutdown()
+
     def close_level(self) -> None:
         if self.view is not None:
             self.view.shutdown()
