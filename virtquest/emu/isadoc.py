@@ -46,7 +46,9 @@ else is `#UD`.
 DPL, bits 3–4 the ring the handler runs in — 0 for an ordinary kernel; a paravirtualized guest's
 trap table uses 1, so a system call reaches its ring-1 kernel without the hypervisor). `int n` raises #GP (error `8·n+2`) when the entry's DPL is below the caller's CPL; so does any
 vector whose entry is missing or beyond the limit. A fault while delivering is delivered as that
-fault; a second one is a **triple fault** and stops the machine.
+fault; a second one is a **triple fault** and stops the machine. When `int n` itself cannot be
+delivered (a DPL it may not use, a missing gate, a fault on the way), the fault's return eip is
+the `int` instruction, as on x86.
 
 **Frame.** On delivery, if the CPL is above the handler's ring the stack switches to MSR 0x175. The CPU pushes, in order:
 old `esp`, `eflags`, `cs` (old CPL in its low bits), the return `eip` (the faulting instruction for
