@@ -352,7 +352,7 @@ def test_compiled_blocks_hold_only_numbers_and_the_generators_own_words(monkeypa
     import keyword
     import tokenize
 
-    from virtquest.emu import blockgen, fastpath
+    from virtquest.emu import blockgen, bulk, fastpath, region
     from virtquest.emu.resources import PROGRAMS
 
     sources: list[str] = []
@@ -363,6 +363,13 @@ def test_compiled_blocks_hold_only_numbers_and_the_generators_own_words(monkeypa
         return sources[-1]
 
     monkeypatch.setattr(blockgen.Generator, "source", recording)
+    real_region_source = region.RegionGenerator.source
+
+    def recording_region(self) -> str:
+        sources.append(real_region_source(self))
+        return sources[-1]
+
+    monkeypatch.setattr(region.RegionGenerator, "source", recording_region)
     monkeypatch.setattr(fastpath, "_CODE_CACHE", {})
     programs = [HOSTILE_NAMES] + [p.read_text(encoding="utf-8")
                                   for p in sorted(PROGRAMS.glob("examples/*.s"))]
@@ -371,7 +378,8 @@ def test_compiled_blocks_hold_only_numbers_and_the_generators_own_words(monkeypa
             guest = load_for_mode(program, mode, file="fuzz.s", profile=PROFILE)
             guest.run(budget=2_000_000)
     assert len(sources) > 20, "the fast path compiled blocks"
-    generator_words = set(tokenize_names(Path(blockgen.__file__).read_text(encoding="utf-8")))
+    generator_words = {word for module in (blockgen, bulk, region)
+                       for word in tokenize_names(Path(module.__file__).read_text(encoding="utf-8"))}
     for text in sources:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
             assert token.type not in (tokenize.STRING, tokenize.COMMENT), token

@@ -83,7 +83,8 @@ def plan(instructions: list[Instruction]) -> BulkPlan | None:
     temp = loads[0][3]
     if src == dst or temp in (src, dst, ECX):
         return None
-    for (first_stores, base, off, reg), (then_stores, _, soff, sreg) in zip(moves[::2], moves[1::2]):
+    pairs = zip(moves[::2], moves[1::2], strict=True)
+    for (first_stores, base, off, reg), (then_stores, _, soff, sreg) in pairs:
         if first_stores or not then_stores or base != src or reg != temp or sreg != temp \
                 or soff != off:
             return None
@@ -92,7 +93,8 @@ def plan(instructions: list[Instruction]) -> BulkPlan | None:
 
 def emit(plan_: BulkPlan, e) -> None:
     """Python lines (through `e`) that run as many whole passes as are safe, at the top of a pass.
-    The block's prologue provides tlb, data, size, code_pages, user, wp_free and M."""
+    The block's prologue provides tlb, data, size, code_pages, user, wp_free and M; the fast
+    path's namespace _word, _unword and _add_flags."""
     s, d, src = plan_.stride, plan_.dst, plan_.src
     e(f"if r{ECX} > 2 and iterations - done > 2 and paging:")
     e(f"    ed = tlb.get(r{d} >> 12)")
@@ -102,7 +104,7 @@ def emit(plan_: BulkPlan, e) -> None:
         e(f"        n = min((4096 - od) // {s}, r{ECX} - 1, iterations - done - 1)")
         e("        pd = ed[0] | od")
         e(f"        if n > 1 and pd + n * {s} <= size and pd >> 12 not in code_pages:")
-        pattern = " + ".join(f"r{v}.to_bytes(4, 'little')" for v in plan_.values)
+        pattern = " + ".join(f"_word(r{v})" for v in plan_.values)
         e(f"            data[pd:pd + n * {s}] = ({pattern}) * n")
         _advance(plan_, e)
         return
@@ -115,7 +117,7 @@ def emit(plan_: BulkPlan, e) -> None:
       f"pd >> 12 not in code_pages and (pd + n * {s} <= ps or ps + n * {s} <= pd):")
     e(f"                data[pd:pd + n * {s}] = data[ps:ps + n * {s}]")
     e(f"                q = ps + (n - 1) * {s} + {plan_.last_load}")
-    e(f"                r{plan_.temp} = int.from_bytes(data[q:q + 4], 'little')")
+    e(f"                r{plan_.temp} = _unword(data[q:q + 4])")
     _advance(plan_, e, indent="    ")
 
 

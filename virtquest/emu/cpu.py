@@ -122,13 +122,19 @@ class CPU(InstructionSet):
         self.trace_limit = 20000
         self.block_start = True
         self.block_hook_rings = frozenset({0, 1, 2, 3})   # rings whose blocks the hook wants
+        # block_hook_repeat(cpu, eip): if calling the block hook again and again at eip (a loop
+        # going round) would only count, a function that counts n such calls at once; else None.
+        self.block_hook_repeat: Callable[[CPU, int], Callable[[int], None] | None] | None = None
         self._fastpath = None
         self.gate_rings = True     # honour an IDT entry's ring bits (hardware assist: ring 0)
         self._fp = self._fi = 0
-        self.code_listeners: list[Callable[[int], None]] = []  # told when a code page is written
+        self.code_listeners: list[Callable[[int], None]] = []  # told when code is written
+        # told when code is written, or any byte of a page watched whole (memory.watch_page)
+        self.page_listeners: list[Callable[[int], None]] = []
         self.decoded: dict[int, tuple[Callable, Instruction]] = {}
         self._decoded_pages: dict[int, list[int]] = {}
         memory.on_code_write = self._forget_page
+        memory.on_page_write = self._page_written
         mmu.on_walk = self._charge_walk
         self.handlers: list[Callable[[Instruction], None]] = [
             getattr(self, f"_op_{row.mnemonic}_{_form(row)}") for row in ROWS]
@@ -240,6 +246,11 @@ class CPU(InstructionSet):
             self.decoded.pop(pa, None)
         self.mem.unwatch(ppn)
         for listener in self.code_listeners:
+            listener(ppn)
+        self._page_written(ppn)
+
+    def _page_written(self, ppn: int) -> None:
+        for listener in self.page_listeners:
             listener(ppn)
 
     def execute_for_vmm(self, ins: Instruction) -> None:

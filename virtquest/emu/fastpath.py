@@ -50,16 +50,26 @@ def _signed(v: int) -> int:
     return v - (1 << 32) if v & SIGN else v
 
 
+def _word(v: int) -> bytes:
+    return v.to_bytes(4, "little")
+
+
+def _unword(b: bytes) -> int:
+    return int.from_bytes(b, "little")
+
+
 def _div_zero() -> CpuFault:
     return CpuFault(VEC_DE)
 
 
 class CompiledBlock:
     __slots__ = ("fn", "start", "addrs", "count", "cost", "prefix", "loops", "page", "inner",
-                 "frame", "hooks_seen", "hooked", "region", "fallback")
+                 "frame", "hooks_seen", "hooked", "region", "fallback", "alt", "prefixes",
+                 "ins", "blocked")
 
-    def __init__(self, fn, start, addrs, costs, loops, page):
+    def __init__(self, fn, start, addrs, costs, loops, page, ins):
         self.fn, self.start, self.addrs, self.loops, self.page = fn, start, addrs, loops, page
+        self.ins = ins
         self.count = len(addrs)
         self.prefix = [sum(costs[:k]) for k in range(len(costs) + 1)]
         self.cost = self.prefix[-1]
@@ -68,6 +78,9 @@ class CompiledBlock:
         self.hooks_seen, self.hooked = -1, False
         self.region = None     # a region: per instruction, (cycles, count) in its block, starts one
         self.fallback = None   # a region: its first block alone (when a hook sits further on)
+        self.alt = None        # what runs when a hook sits inside (see _check_hooks)
+        self.prefixes: dict[int, CompiledBlock] = {}
+        self.blocked: frozenset[int] = frozenset()    # a region: blocks holding an exec hook
 
 
 class FastPath:
@@ -83,6 +96,7 @@ class FastPath:
         cpu.code_listeners.append(self.forget_page)
         self.env = {"_fl": _fl, "_add_flags": _add_flags, "_sub_flags": _sub_flags,
                     "_signed": _signed, "_div_zero": _div_zero, "M": M,
+                    "_word": _word, "_unword": _unword,
                     "_FAULTS": (PageFault, BusError, CpuFault)}
         self.accessors = cpu.fast_accessors()
         cpu._fastpath = self
@@ -116,16 +130,10 @@ class FastPath:
                 if block is None:
                     break
             if block.hooks_seen != hooks.version:
-                block.hooks_seen = hooks.version
-                block.hooked = bool(hooks) and any(a in hooks for a in block.addrs)
+                self._check_hooks(block, hooks)
             if block.hooked:
-                block = block.fallback
+                block = block.alt          # the part before the hook, if there is one
                 if block is None:
-                    break
-                if block.hooks_seen != hooks.version:
-                    block.hooks_seen = hooks.version
-                    block.hooked = bool(hooks) and any(a in hooks for a in block.addrs)
-                if block.hooked:
                     break
             cycles = cpu.cycles
             room = limit - cycles
@@ -137,26 +145,93 @@ class FastPath:
             hook_needed = cpu.block_hook is not None and cpu.cpl in cpu.block_hook_rings
             if hook_needed and cpu.block_start:
                 cpu.block_start = False
+                version = hooks.version
                 cpu.block_hook(cpu, eip)
                 ran += 1
                 fire = cpu.timer.next_fire
-                continue               # the hook may have charged cycles or added hooks
+                if cpu.eip != eip or hooks.version != version:
+                    continue           # the hook moved on or added hooks: look again
+                cycles = cpu.cycles    # it may have charged cycles
+                room = limit - cycles
+                if fire >= 0 and fire - cycles + cpu.hidden < room:
+                    room = fire - cycles + cpu.hidden
+                if inner >= room:
+                    break
             self.code_written = False
-            passes = 1
+            passes, repeat = 1, None
             if block.region is not None:
-                # a region takes the room left instead; with a block hook it stops after its
-                # first block (the hook must see every block start)
-                passes = inner + 1 if hook_needed else room
-            elif block.loops and not hook_needed:
-                # pass i starts at i * cost; a cap keeps cancel requests answered promptly
-                passes = min((room - inner - 1) // block.cost + 1, MAX_PASSES)
+                # a region takes the room left instead, and the blocks it may not enter; with a
+                # block hook, each block it enters must be one the hook would just count
+                passes = room
+                if hook_needed:
+                    repeat_at = cpu.block_hook_repeat
+                    if repeat_at is None:
+                        passes = inner + 1       # it stops after its first block
+                        hit = None
+                    else:
+                        hit = self._hit
+                else:
+                    hit = None
+                ran += 1
+                try:
+                    block.fn(cpu, regs, passes, accessors, block.blocked, hit)
+                except (PageFault, BusError, CpuFault) as exc:
+                    self._fault(block, exc)
+                    break
+                continue
+            elif block.loops:
+                # A loop goes back to its start, a new block each time: with a block hook, only
+                # when the hook says those calls would just count hits.
+                if hook_needed and cpu.block_hook_repeat is not None:
+                    repeat = cpu.block_hook_repeat(cpu, eip)
+                if not hook_needed or repeat is not None:
+                    # pass i starts at i * cost; a cap keeps cancel requests answered promptly
+                    passes = min((room - inner - 1) // block.cost + 1, MAX_PASSES)
             ran += 1
+            before = cpu.instructions if repeat is not None else 0
             try:
                 block.fn(cpu, regs, passes, accessors)
             except (PageFault, BusError, CpuFault) as exc:
+                if repeat is not None:
+                    repeat(cpu._fi)                # passes begun after the first
                 self._fault(block, exc)
                 break
+            if repeat is not None:
+                repeat((cpu.instructions - before - 1) // block.count)
         return ran > 0
+
+    def _hit(self, va: int) -> bool:
+        """A region entering the block at va under a block hook: if the hook would just count a
+        hit there, count it and go on."""
+        count = self.cpu.block_hook_repeat(self.cpu, va)
+        if count is None:
+            return False
+        count(1)
+        return True
+
+    def _check_hooks(self, block: CompiledBlock, hooks) -> None:
+        """Whether an exec hook sits inside the block, and what may run instead: a region's first
+        block, or the instructions before the hook. A region whose first block is free of hooks
+        runs, kept out of the blocks that hold one."""
+        block.hooks_seen = hooks.version
+        hooked = [k for k, a in enumerate(block.addrs) if a in hooks] if hooks else []
+        if block.region is not None:
+            starts = block.region[3]
+            block.blocked = frozenset(starts[k] for k in hooked)
+            hooked = [k for k in hooked if starts[k] == block.start]
+        block.hooked = bool(hooked)
+        if not hooked:
+            return
+        alt = block.fallback
+        if alt is None and hooked[0] > 0:
+            alt = block.prefixes.get(hooked[0])
+            if alt is None:
+                alt = self._build(block.start, block.ins[:hooked[0]])
+                alt.frame = block.frame
+                block.prefixes[hooked[0]] = alt
+        if alt is not None and alt.hooks_seen != hooks.version:
+            self._check_hooks(alt, hooks)
+        block.alt = alt.alt if alt is not None and alt.hooked else alt
 
     def _find(self, eip: int) -> CompiledBlock | None:
         """The block that starts at eip, through a full translation (compiled when hot)."""
@@ -187,7 +262,7 @@ class FastPath:
         cpu = self.cpu
         k, done = cpu._fp, cpu._fi
         if block.region is not None:
-            (cyc, cnt), (pre_cost, pre_count, first) = done, block.region
+            (cyc, cnt), (pre_cost, pre_count, first, _) = done, block.region
             cpu.cycles += cyc + pre_cost[k]
             cpu.instructions += cnt + pre_count[k]
             cpu.eip = block.addrs[k]
@@ -266,7 +341,7 @@ class FastPath:
             if len(_CODE_CACHE) >= CODE_CACHE_LIMIT:
                 _CODE_CACHE.clear()
             _CODE_CACHE[key] = fn
-        block = CompiledBlock(fn, eip, gen.addrs, gen.costs, False, eip >> 12)
+        block = CompiledBlock(fn, eip, gen.addrs, gen.costs, False, eip >> 12, gen.ins)
         block.inner = gen.node_inner(0)
         block.region = gen.within()
         return block
@@ -287,7 +362,7 @@ class FastPath:
             if len(_CODE_CACHE) >= CODE_CACHE_LIMIT:
                 _CODE_CACHE.clear()
             _CODE_CACHE[key] = fn
-        return CompiledBlock(fn, eip, addrs, costs, loops, addrs[0] >> 12)
+        return CompiledBlock(fn, eip, addrs, costs, loops, addrs[0] >> 12, instructions)
 
 
 def _self_loop(instructions: list[Instruction], eip: int) -> bool:

@@ -35,7 +35,8 @@ class PhysicalMemory:
         self.code_pages: set[int] = set()     # pages with watched code (a quick first filter)
         self.code_chunks: set[int] = set()    # paddr >> CHUNK_SHIFT of every watched code byte
         self.whole_pages: set[int] = set()    # pages where any write counts as a code write
-        self.on_code_write: Callable[[int], None] = lambda ppn: None
+        self.on_code_write: Callable[[int], None] = lambda ppn: None   # watched code bytes
+        self.on_page_write: Callable[[int], None] = lambda ppn: None   # a whole-page watch only
 
     # -- the code watch ---------------------------------------------------------------------
     def watch(self, paddr: int, length: int) -> None:
@@ -61,18 +62,23 @@ class PhysicalMemory:
         self.whole_pages.clear()
 
     def touches_code(self, paddr: int, last: int) -> bool:
-        """Whether a write of bytes paddr..last (on one page) lands on watched code."""
+        """Whether a write of bytes paddr..last (on one page) must be reported: it lands on
+        watched code, or on a page watched whole."""
         if paddr >> PAGE_SHIFT in self.whole_pages:
             return True
         chunks = self.code_chunks
         return paddr >> CHUNK_SHIFT in chunks or last >> CHUNK_SHIFT in chunks
 
     def _written(self, paddr: int, last: int) -> None:
+        chunks = self.code_chunks
         for ppn in {paddr >> PAGE_SHIFT, last >> PAGE_SHIFT}:
             if ppn in self.code_pages:
                 lo, hi = max(paddr, ppn << PAGE_SHIFT), min(last, (ppn << PAGE_SHIFT) | PAGE_MASK)
-                if self.touches_code(lo, hi):
+                if lo >> CHUNK_SHIFT in chunks or hi >> CHUNK_SHIFT in chunks:
                     self.on_code_write(ppn)
+                elif ppn in self.whole_pages:
+                    self.whole_pages.discard(ppn)     # told once; the watcher watches again
+                    self.on_page_write(ppn)
 
     def read8(self, paddr: int) -> int:
         if paddr >= self.size:

@@ -7,6 +7,9 @@ branches that stay on the page (conditional, `jmp`, `loop`, `call` to a known ad
 every block it reaches; a local `pc` says which block runs next. Leaving the page, an indirect
 branch (`ret`, `jmp r`, `call r`) or an instruction the fast path cannot compile ends the run.
 
+A block holding an exec hook is left out (`blocked`, given by the dispatcher), and under a block
+hook (binary translation) a block is entered only when the hook would just count it (`hit`).
+
 Exactness is kept as in single blocks, with two more rules: before entering the next block the
 code checks that every instruction boundary of that block still comes before the budget's end or
 the timer (`room`, in cycles, given by the dispatcher), and cycles and instructions are counted per
@@ -113,15 +116,18 @@ class RegionGenerator(Generator):
         b = self.base[n]
         return sum(self.costs[b:b + len(self.nodes[n].ins) - 1])
 
-    def within(self) -> tuple[list[int], list[int], list[bool]]:
-        """Per flat index: cycles and instructions of its node before it; whether it starts one."""
-        pre_cost, pre_count, first = [], [], []
+    def within(self) -> tuple[list[int], list[int], list[bool], list[int]]:
+        """Per flat index: cycles and instructions of its node before it, whether it starts one,
+        and where its node starts."""
+        pre_cost, pre_count, first, starts = [], [], [], []
         for k in range(len(self.ins)):
-            b = self.base[self.node_of[k]]
+            n = self.node_of[k]
+            b = self.base[n]
             pre_cost.append(sum(self.costs[b:k]))
             pre_count.append(k - b)
             first.append(k == b)
-        return pre_cost, pre_count, first
+            starts.append(self.nodes[n].start)
+        return pre_cost, pre_count, first, starts
 
     # -- liveness of the flags across the region --------------------------------------------
     def _region_liveness(self) -> list[bool]:
@@ -178,10 +184,11 @@ class RegionGenerator(Generator):
                 self._exit(b + len(node.ins), str(end), ended=False)
         body = self.lines
         text = "\n".join(body)
-        out = ["def block(cpu, R, room, fast):",
+        out = ["def block(cpu, R, room, fast, blocked, hit):",
                "    r0, r1, r2, r3, r4, r5, r6, r7 = R",
                "    ef = cpu.eflags",
-               f"    cyc = cnt = k = 0; pc = {self.nodes[0].start}"]
+               f"    cyc = cnt = k = 0; pc = {self.nodes[0].start}",
+               "    free = not blocked and hit is None"]
         if "rd(" in text or "wr(" in text:
             out.append("    rd, wr = fast")
         if "rd8(" in text or "wr8(" in text:
@@ -223,7 +230,8 @@ class RegionGenerator(Generator):
         e(f"cnt += {len(self.nodes[n].ins)}")
         index = {node.start: i for i, node in enumerate(self.nodes)}
         for target in self.nodes[n].succ:
-            e(f"if nt == {target} and cyc + {self.node_inner(index[target])} < room:")
+            e(f"if nt == {target} and cyc + {self.node_inner(index[target])} < room and "
+              f"(free or {target} not in blocked and (hit is None or hit(nt))):")
             e(f"    pc = {target}")
             e("    continue")
         self._leave("nt", "0", "0", ended=True)

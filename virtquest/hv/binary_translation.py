@@ -55,12 +55,14 @@ class BinaryTranslationVMM(SoftwareVMM):
         self.cache: dict[int, Block] = {}           # physical address of block start -> block
         self.pages: dict[int, list[int]] = {}       # physical page -> block keys
         self.adaptive: dict[int, int] = {}          # eip -> traced-write traps seen
+        self.site_kinds: dict[int, str] = {}        # physical address of a site -> its kind
         cpu = self.cpu
         for address in self.sites:
             cpu.exec_hooks.pop(address, None)       # translation decides, not the generic hook
         cpu.block_hook = self.on_block
+        cpu.block_hook_repeat = self.repeated_block
         cpu.block_hook_rings = frozenset({0, 1, 2})    # user code (ring 3) is never translated
-        cpu.code_listeners.append(self.invalidate_page)
+        cpu.page_listeners.append(self.invalidate_page)
 
     # -- translation -----------------------------------------------------------------------
     def on_block(self, cpu: CPU, eip: int) -> None:
@@ -71,6 +73,19 @@ class BinaryTranslationVMM(SoftwareVMM):
             cpu.events["tc_hits"] += 1
             return
         self.translate(eip, pa)
+
+    def repeated_block(self, cpu: CPU, eip: int):
+        """For the fast path: on_block at eip, n more times, when each would be a plain hit."""
+        if self.vcpu.cpl != 0:
+            return lambda n: None
+        entry = cpu.mmu.tlb.get(eip >> PAGE_SHIFT) if cpu.mmu.enabled else None
+        if entry is None or (entry[0] | (eip & 0xFFF)) not in self.cache:
+            return None
+        events = cpu.events
+
+        def hits(n: int) -> None:
+            events["tc_hits"] += n
+        return hits
 
     def translate(self, eip: int, pa: int) -> None:
         cpu = self.cpu
@@ -85,6 +100,7 @@ class BinaryTranslationVMM(SoftwareVMM):
             if kind:
                 sites[addr] = kind
                 cpu.exec_hooks[addr] = self.run_site
+                self.site_kinds[pa + ((addr - eip) & M32)] = kind
             addr = (addr + INSTRUCTION_SIZE) & M32
             if ins.row.mnemonic in BLOCK_ENDERS or addr >> PAGE_SHIFT != eip >> PAGE_SHIFT:
                 break
@@ -122,6 +138,7 @@ class BinaryTranslationVMM(SoftwareVMM):
             if block is not None:
                 for addr in block.sites:
                     self.cpu.exec_hooks.pop(addr, None)
+                    self.site_kinds.pop(pa + ((addr - block.start) & M32), None)
                 self.cpu.events["tc_invalidations"] += 1
 
     # -- running translated sites ----------------------------------------------------------
@@ -161,15 +178,7 @@ class BinaryTranslationVMM(SoftwareVMM):
             pa = self.cpu.mmu.translate(eip, False, False)
         except Exception:
             return None
-        block = self._block_containing(pa)
-        return None if block is None else block.sites.get(eip)
-
-    def _block_containing(self, pa: int) -> Block | None:
-        for key in self.pages.get(pa >> PAGE_SHIFT, ()):
-            block = self.cache[key]
-            if key <= pa < key + block.length * INSTRUCTION_SIZE:
-                return block
-        return None
+        return self.site_kinds.get(pa)
 
     def vcpu_execute(self, ins: Instruction) -> None:
         """Emulate a sensitive or privileged instruction correctly on the virtual CPU."""
