@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from virtquest.emu import bulk
 from virtquest.emu.encoding import Instruction
-from virtquest.emu.isa import CF, INSTRUCTION_SIZE, NO_BASE, OF, SF, ZF
+from virtquest.emu.isa import CF, INSTRUCTION_SIZE, NO_BASE, OF, SF, ZF, IClass
 
 M = 0xFFFFFFFF
 SIGN = 0x80000000
@@ -25,6 +25,12 @@ SUPPORTED = _ALU | set(_JCC) | {"mov", "movb", "imul", "div", "inc", "dec", "neg
 BRANCHES = set(_JCC) | {"jmp", "call", "ret", "loop"}
 
 
+# `fast`, made by the dispatcher for each chain of blocks: the CPU's fast accessors, the TLB's
+# lookup (an empty one when paging is off), RAM, its size, the pages holding watched code, whether
+# the CPU is in a supervisor ring, and whether such a ring may write a read-only page.
+FAST_PROLOGUE = "    rd, wr, tg, data, size, code_pages, sup, wok = fast"
+
+
 class Generator:
     """Python source for one block. Registers live in locals r0…r7 and flags in `ef`; both are
     written back before anything that can fault and at every exit."""
@@ -38,6 +44,10 @@ class Generator:
         self.written = [_registers_written(i) for i in instructions]
         self.flag_writer = [_flag_effect(i)[0] for i in instructions]
         self.bulk = bulk.plan(instructions) if loops else None
+        # With two accesses or more, the TLB hit path is written out in the block (it pays for
+        # the few names the block then needs); otherwise rd/wr (the CPU's fast accessors).
+        self.inline = sum(not callout(i) and _may_fault(i) and i.row.mnemonic not in ("div", "movb")
+                          for i in instructions) >= 2
 
     def _dirty(self, k: int) -> tuple[list[int], bool]:
         """Registers (and whether the flags) that may differ from the CPU's copy before
@@ -83,7 +93,8 @@ class Generator:
             bulk.emit(self.bulk, self.emit)
         for k, ins in enumerate(self.ins):
             self._instruction(k, ins)
-        if self.ins[-1].row.mnemonic not in BRANCHES:   # the block just stops here
+        if self.ins[-1].row.mnemonic not in BRANCHES and not callout(self.ins[-1]):
+            # the block just stops here
             self._exit(len(self.ins), str((self.addrs[-1] + INSTRUCTION_SIZE) & M), ended=False)
         body = self.lines
         text = "\n".join(body)
@@ -92,7 +103,7 @@ class Generator:
                "    ef = cpu.eflags",
                "    done = k = 0"]
         if "rd(" in text or "wr(" in text:
-            out.append("    rd, wr = fast")
+            out.append(FAST_PROLOGUE)
         if "rd8(" in text or "wr8(" in text:
             out.append("    rd8, wr8 = cpu.read8_current, cpu.write8_current")
         if "fp." in text:
@@ -149,10 +160,56 @@ class Generator:
         if kinds[-1] == "imm":
             return str(ins.imm)
         if kinds[-1] == "m":
-            return f"rd({self._ea(ins)})"
+            self._load("b", self._ea(ins))
+            return "b"
         return f"r{ins.b}"
 
+    def _load(self, target: str, ea: str) -> None:
+        """target = the word at ea: a TLB hit read straight from RAM, anything else by rd."""
+        e = self.emit
+        if not self.inline:
+            e(f"{target} = rd({ea})")
+            return
+        e(f"a = {ea}")
+        e("e = tg(a >> 12)")
+        e("if e is not None and a & 4095 < 4093 and (e[2] or sup) and e[0] < size:")
+        e("    p = e[0] | a & 4095")
+        e(f"    {target} = frm(data[p:p + 4], LE)")
+        e("else:")
+        e(f"    {target} = rd(a)")
+
+    def _store(self, ea: str, value: str, then: tuple[str, ...] = (), k: int | None = None) -> None:
+        """The word value to ea (then the lines `then`); with k, a store that changed code
+        ends the block after instruction k."""
+        e = self.emit
+        if not self.inline:
+            e(f"wr({ea}, {value})")
+            for line in then:
+                e(line)
+            if k is not None:
+                self._after_store(k)
+            return
+        e(f"a = {ea}")
+        e("e = tg(a >> 12)")
+        e("if e is not None and e[3] and a & 4095 < 4093 and (e[2] or sup) and (e[1] or wok) "
+          "and e[0] < size and e[0] >> 12 not in code_pages:")
+        e("    p = e[0] | a & 4095")
+        e(f"    data[p:p + 4] = ({value}).to_bytes(4, LE)")
+        for line in then:
+            e("    " + line)
+        e("else:")
+        self.indent += 1
+        e(f"wr(a, {value})")
+        for line in then:
+            e(line)
+        if k is not None:
+            self._after_store(k)
+        self.indent -= 1
+
     def _instruction(self, k: int, ins: Instruction) -> None:
+        if callout(ins):          # the block's last: the interpreter runs it, then we are done
+            self._exit(k, str(self.addrs[k]), ended=False, step=True)
+            return
         m, a = ins.row.mnemonic, ins.a
         kinds = "".join(o.value[0] for o in ins.row.operands)
         live = self.live[k]
@@ -165,10 +222,9 @@ class Generator:
             elif kinds == "ri":
                 e(f"r{a} = {ins.imm}")
             elif kinds == "rm":
-                e(f"r{a} = rd({self._ea(ins)})")
+                self._load(f"r{a}", self._ea(ins))
             else:
-                e(f"wr({self._ea(ins)}, r{a})")
-                self._after_store(k)
+                self._store(self._ea(ins), f"r{a}", k=k)
         elif m == "movb":
             if kinds == "rm":
                 e(f"r{a} = rd8({self._ea(ins)})")
@@ -207,11 +263,9 @@ class Generator:
         elif m == "push":
             value = f"r{a}" if kinds == "r" else str(ins.imm)
             e("t = (r4 - 4) & M")
-            e(f"wr(t, {value})")
-            e("r4 = t")
-            self._after_store(k)
+            self._store("t", value, then=("r4 = t",), k=k)
         elif m == "pop":
-            e("t = rd(r4)")
+            self._load("t", "r4")
             e("r4 = (r4 + 4) & M")
             e(f"r{a} = t")
         elif m == "nop":
@@ -221,7 +275,8 @@ class Generator:
 
     def _alu(self, m: str, a: int, src: str, live: bool, deferred: bool = False) -> None:
         e = self.emit
-        e(f"b = {src}")
+        if src != "b":
+            e(f"b = {src}")
         if deferred:        # keep the operands; the flags are made at the exit
             e(f"fa = r{a}")
             op = {"and": "&", "test": "&", "or": "|", "xor": "^", "add": "+", "sub": "-",
@@ -285,11 +340,10 @@ class Generator:
             target = f"r{ins.a}" if kinds == "r" else str(ins.imm)
             e(f"nt = {target}")
             e("t = (r4 - 4) & M")
-            e(f"wr(t, {fall})")
-            e("r4 = t")
+            self._store("t", str(fall), then=("r4 = t",))
             self._exit(k + 1, "nt", ended=True)
         elif m == "ret":
-            e("nt = rd(r4)")
+            self._load("nt", "r4")
             e("r4 = (r4 + 4) & M")
             self._exit(k + 1, "nt", ended=True)
         elif m == "loop":
@@ -318,8 +372,9 @@ class Generator:
         e(f"nt = {target} if {condition} else {fall}")
         self._exit(k + 1, "nt", ended=True)
 
-    def _exit(self, count: int, next_eip: str, ended: bool) -> None:
-        """Leave the block after `count` instructions of this pass."""
+    def _exit(self, count: int, next_eip: str, ended: bool, step: bool = False) -> None:
+        """Leave the block after `count` instructions of this pass (with `step`, after the
+        interpreter has run the next one)."""
         e = self.emit
         if self.deferred is not None:
             kind = self.ins[self.deferred].row.mnemonic
@@ -347,10 +402,20 @@ class Generator:
             e(f"cpu.instructions += {count}")
         if ended:
             e("cpu.block_start = True")
+        if step:
+            e("cpu.step()")
         e("return")
 
 
+def callout(ins: Instruction) -> bool:
+    """An instruction a block does not compile but may end with: the interpreter's step() runs
+    it in place (privileged and sensitive ones, I/O, int, iret, …), exactly as it would have."""
+    return ins.row.iclass is not IClass.INNOCUOUS or ins.row.mnemonic not in SUPPORTED
+
+
 def _registers_written(ins: Instruction) -> set[int]:
+    if callout(ins):
+        return set()
     m = ins.row.mnemonic
     kinds = "".join(o.value[0] for o in ins.row.operands)
     if m in ("mov", "movb"):
@@ -370,6 +435,8 @@ def _registers_written(ins: Instruction) -> set[int]:
 
 def _flag_effect(ins: Instruction) -> tuple[bool, bool]:
     """(writes the arithmetic flags entirely, reads them)."""
+    if callout(ins):
+        return False, True
     m = ins.row.mnemonic
     if m in _ALU or m in ("imul", "neg"):
         return True, False
@@ -383,6 +450,8 @@ def _flag_effect(ins: Instruction) -> tuple[bool, bool]:
 
 
 def _may_fault(ins: Instruction) -> bool:
+    if callout(ins):
+        return True
     m = ins.row.mnemonic
     kinds = [o.value for o in ins.row.operands]
     return m in ("push", "pop", "call", "ret", "div") or "m" in kinds

@@ -14,7 +14,7 @@ changed code. Everything it cannot compile runs in the interpreter.
 from __future__ import annotations
 
 from virtquest.emu import region as regions
-from virtquest.emu.blockgen import BRANCHES, SUPPORTED, Generator
+from virtquest.emu.blockgen import BRANCHES, SUPPORTED, Generator, callout
 from virtquest.emu.cpu import CpuFault
 from virtquest.emu.encoding import Instruction, decode
 from virtquest.emu.isa import CF, INSTRUCTION_SIZE, OF, SF, VEC_DE, ZF, IClass
@@ -31,6 +31,7 @@ HOT = 4                  # dispatches of a block start before it is compiled
 _CODE_CACHE: dict[tuple, object] = {}   # (address, bytes, costs) -> compiled code, shared
 CODE_CACHE_LIMIT = 8192
 MISSING = object()
+_EMPTY: dict = {}
 
 def _fl(r: int) -> int:
     return (ZF if r == 0 else 0) | (SF if r & SIGN else 0)
@@ -65,11 +66,12 @@ def _div_zero() -> CpuFault:
 class CompiledBlock:
     __slots__ = ("fn", "start", "addrs", "count", "cost", "prefix", "loops", "page", "inner",
                  "frame", "hooks_seen", "hooked", "region", "fallback", "alt", "prefixes",
-                 "ins", "blocked")
+                 "ins", "blocked", "steps")
 
     def __init__(self, fn, start, addrs, costs, loops, page, ins):
         self.fn, self.start, self.addrs, self.loops, self.page = fn, start, addrs, loops, page
         self.ins = ins
+        self.steps = any(callout(i) for i in ins)    # ends by the interpreter's step()
         self.count = len(addrs)
         self.prefix = [sum(costs[:k]) for k in range(len(costs) + 1)]
         self.cost = self.prefix[-1]
@@ -81,6 +83,17 @@ class CompiledBlock:
         self.alt = None        # what runs when a hook sits inside (see _check_hooks)
         self.prefixes: dict[int, CompiledBlock] = {}
         self.blocked: frozenset[int] = frozenset()    # a region: blocks holding an exec hook
+
+
+class _Refused:
+    """In the by-address cache: the code there cannot start a block (the interpreter runs it)."""
+
+    __slots__ = ("frame", "hooks_seen")
+    fn = alt = None
+    hooked = True
+
+    def __init__(self, frame: int):
+        self.frame, self.hooks_seen = frame, -1
 
 
 class FastPath:
@@ -96,7 +109,8 @@ class FastPath:
         cpu.code_listeners.append(self.forget_page)
         self.env = {"_fl": _fl, "_add_flags": _add_flags, "_sub_flags": _sub_flags,
                     "_signed": _signed, "_div_zero": _div_zero, "M": M,
-                    "_word": _word, "_unword": _unword,
+                    "_word": _word, "_unword": _unword, "frm": int.from_bytes, "LE": "little",
+                    "_EMPTY": _EMPTY,
                     "_FAULTS": (PageFault, BusError, CpuFault)}
         self.accessors = cpu.fast_accessors()
         cpu._fastpath = self
@@ -114,7 +128,10 @@ class FastPath:
         (so the machine's own checks between blocks see what the interpreter would); False when
         not even one could run, so the interpreter takes the step."""
         cpu = self.cpu
-        mmu, regs, accessors = cpu.mmu, cpu.regs, self.accessors
+        mmu, regs, mem = cpu.mmu, cpu.regs, cpu.mem
+        sup = cpu.cpl != 3     # no block changes the ring, paging or cr0.WP (see blockgen)
+        accessors = (*self.accessors, mmu.tlb.get if mmu.enabled else _EMPTY.get, mem.data,
+                     mem.size, mem.code_pages, sup, sup and not mmu.write_protect)
         tlb, hooks, vblocks, fire = mmu.tlb, cpu.exec_hooks, self.vblocks, cpu.timer.next_fire
         ran = 0
         while ran < CHAIN:
@@ -178,6 +195,8 @@ class FastPath:
                 except (PageFault, BusError, CpuFault) as exc:
                     self._fault(block, exc)
                     break
+                if block.steps:
+                    break          # the interpreter ran an instruction: ring, paging may differ
                 continue
             elif block.loops:
                 # A loop goes back to its start, a new block each time: with a block hook, only
@@ -198,6 +217,8 @@ class FastPath:
                 break
             if repeat is not None:
                 repeat((cpu.instructions - before - 1) // block.count)
+            if block.steps:
+                break              # the interpreter ran an instruction: ring, paging may differ
         return ran > 0
 
     def _hit(self, va: int) -> bool:
@@ -214,6 +235,8 @@ class FastPath:
         block, or the instructions before the hook. A region whose first block is free of hooks
         runs, kept out of the blocks that hold one."""
         block.hooks_seen = hooks.version
+        if block.fn is None:                   # _Refused: never runs
+            return
         hooked = [k for k, a in enumerate(block.addrs) if a in hooks] if hooks else []
         if block.region is not None:
             starts = block.region[3]
@@ -250,6 +273,8 @@ class FastPath:
                 return None
             block = self.compile(eip, pa)
         if block is None or block.start != eip:
+            if block is None and cpu.mmu.enabled:     # remember: nothing to run here
+                self.vblocks[eip] = _Refused(pa & ~0xFFF)
             return None
         if cpu.mmu.enabled:
             block.frame = pa & ~0xFFF
@@ -287,7 +312,11 @@ class FastPath:
             if paddr + INSTRUCTION_SIZE > mem.size:
                 break
             ins = decode(mem.data[paddr:paddr + INSTRUCTION_SIZE])
-            if ins is None or not _compilable(ins):
+            if ins is None:
+                break
+            if not _compilable(ins):
+                if instructions:
+                    instructions.append(ins)   # ends the block: the interpreter runs it
                 break
             instructions.append(ins)
             if ins.row.mnemonic in BRANCHES:
@@ -315,7 +344,11 @@ class FastPath:
             if paddr + INSTRUCTION_SIZE > mem.size:
                 break
             ins = decode(mem.data[paddr:paddr + INSTRUCTION_SIZE])
-            if ins is None or not _compilable(ins):
+            if ins is None:
+                break
+            if not _compilable(ins):
+                if instructions:
+                    instructions.append(ins)   # ends the block: the interpreter runs it
                 break
             instructions.append(ins)
             if ins.row.mnemonic in BRANCHES:
@@ -326,13 +359,27 @@ class FastPath:
         return instructions
 
     def _build_region(self, eip: int, pa: int) -> CompiledBlock | None:
-        frame = pa & ~0xFFF
-        nodes = regions.discover(eip, lambda va: self._decode_run(va, frame))
+        cpu, start_frame = self.cpu, pa & ~0xFFF
+
+        def decode_run(va: int):
+            if va >> 12 == eip >> 12:
+                frame = start_frame
+            else:                  # another page: as the TLB maps it now, if it does
+                entry = cpu.mmu.tlb.get(va >> 12) if cpu.mmu.enabled else None
+                if entry is None or cpu.cpl == 3 and not entry[2]:
+                    return [], None
+                frame = entry[0]
+            return self._decode_run(va, frame), frame
+
+        nodes = regions.discover(eip, decode_run)
         if nodes is None:
             return None
-        cost = self.cpu.cost
+        for ppn in {n.frame >> 12 for n in nodes} - {pa >> 12}:
+            self.pages.setdefault(ppn, []).append(pa)     # its code there changes: drop it
+        cost = cpu.cost
         gen = regions.RegionGenerator(nodes, lambda ins: cost[ins.row.opcode])
-        key = ("region", tuple((n.start, tuple(n.ins)) for n in nodes), tuple(gen.costs))
+        key = ("region", tuple((n.start, n.frame, tuple(n.ins)) for n in nodes),
+               tuple(gen.costs))
         fn = _CODE_CACHE.get(key)
         if fn is None:
             namespace = dict(self.env)

@@ -64,8 +64,9 @@ class MMU:
         if not self.enabled:
             return vaddr if self.second_stage is None else self._nested_only(vaddr)
         entry = self.tlb.get(vaddr >> PAGE_SHIFT)
-        if entry is not None and self._allowed(entry[1], entry[2], write, user) and (
-            entry[3] or not write
+        # a hit: _allowed() and, for a write, the dirty bit already set (written out: hot)
+        if entry is not None and (entry[2] or not user) and (
+            not write or entry[3] and (entry[1] or not (user or self.write_protect))
         ):
             return entry[0] | (vaddr & PAGE_MASK)
         return self._walk(vaddr, write, user)

@@ -1,10 +1,11 @@
-"""Regions: several basic blocks of one code page compiled into one Python function (a part of
-the fast path; see fastpath.py).
+"""Regions: several basic blocks of guest code compiled into one Python function (a part of the
+fast path; see fastpath.py).
 
 Kernel code is made of short blocks — a compare and a branch, a call, a loop of three blocks that
 scans a table. Run one by one, each costs a trip through the dispatcher. A region follows the
-branches that stay on the page (conditional, `jmp`, `loop`, `call` to a known address) and compiles
-every block it reaches; a local `pc` says which block runs next. Leaving the page, an indirect
+direct branches (conditional, `jmp`, `loop`, `call` to a known address) and compiles
+every block it reaches; a local `pc` says which block runs next. A branch to another page goes
+on only while the TLB maps that page to the frame the region was compiled from. An indirect
 branch (`ret`, `jmp r`, `call r`) or an instruction the fast path cannot compile ends the run.
 
 A block holding an exec hook is left out (`blocked`, given by the dispatcher), and under a block
@@ -20,7 +21,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from virtquest.emu.blockgen import _JCC, BRANCHES, Generator, _flag_effect, _may_fault
+from virtquest.emu.blockgen import (
+    _JCC,
+    BRANCHES,
+    FAST_PROLOGUE,
+    Generator,
+    _flag_effect,
+    callout,
+    _may_fault,
+)
 from virtquest.emu.encoding import Instruction
 from virtquest.emu.isa import INSTRUCTION_SIZE
 
@@ -34,6 +43,7 @@ DIRECT = set(_JCC) | {"jmp", "loop", "call"}   # with a label operand: the targe
 class Node:
     start: int                              # guest-virtual address
     ins: list[Instruction]
+    frame: int                              # the physical page it was found on
     succ: list[int] = field(default_factory=list)   # targets inside the region
 
 
@@ -51,9 +61,9 @@ def direct_targets(ins: Instruction, addr: int) -> list[int]:
 
 
 def discover(start: int, decode_run) -> list[Node] | None:
-    """The blocks reachable from `start` on its page; None when that is a single block.
-    `decode_run(va)` gives the compilable instructions of the basic block at va ([] if none)."""
-    page = start & ~0xFFF
+    """The blocks reachable from `start`; None when that is a single block. `decode_run(va)`
+    gives the compilable instructions of the basic block at va ([] if none) and the physical
+    page they were read from."""
     nodes: dict[int, Node] = {}
     order: list[int] = []
     work, total = [start], 0
@@ -61,7 +71,7 @@ def discover(start: int, decode_run) -> list[Node] | None:
         va = work.pop(0)
         if va in nodes:
             continue
-        ins = decode_run(va)
+        ins, frame = decode_run(va)
         if not ins or total + len(ins) > MAX_REGION:
             continue
         last = ins[-1]
@@ -69,11 +79,11 @@ def discover(start: int, decode_run) -> list[Node] | None:
         targets = direct_targets(last, end) if last.row.mnemonic in BRANCHES else []
         if va != start and last.row.mnemonic in BRANCHES and targets and targets[0] == va:
             continue           # a loop of its own: its own compiled block runs it faster
-        nodes[va] = Node(va, ins)
+        nodes[va] = Node(va, ins, frame)
         order.append(va)
         total += len(ins)
         for t in targets:
-            if t & ~0xFFF == page and (t & 0xFFF) <= 0x1000 - INSTRUCTION_SIZE:
+            if (t & 0xFFF) <= 0x1000 - INSTRUCTION_SIZE:
                 work.append(t)
     for va in order:
         node = nodes[va]
@@ -104,6 +114,7 @@ class RegionGenerator(Generator):
         self.region_live = None
         super().__init__(instructions, addrs, costs, loops=False)
         self.bulk = None
+        self.inline = self.inline or len({node.start >> 12 for node in nodes}) > 1
         self.deferred = None
         self.live = self._region_liveness()
 
@@ -179,7 +190,7 @@ class RegionGenerator(Generator):
                     self._region_branch(n, k, ins)
                 else:
                     self._instruction(k, ins)
-            if node.ins[-1].row.mnemonic not in BRANCHES:
+            if node.ins[-1].row.mnemonic not in BRANCHES and not callout(node.ins[-1]):
                 end = (node.start + INSTRUCTION_SIZE * len(node.ins)) & M
                 self._exit(b + len(node.ins), str(end), ended=False)
         body = self.lines
@@ -189,8 +200,8 @@ class RegionGenerator(Generator):
                "    ef = cpu.eflags",
                f"    cyc = cnt = k = 0; pc = {self.nodes[0].start}",
                "    free = not blocked and hit is None"]
-        if "rd(" in text or "wr(" in text:
-            out.append("    rd, wr = fast")
+        if "rd(" in text or "wr(" in text or "tg(" in text:
+            out.append(FAST_PROLOGUE)
         if "rd8(" in text or "wr8(" in text:
             out.append("    rd8, wr8 = cpu.read8_current, cpu.write8_current")
         if "fp." in text:
@@ -216,8 +227,7 @@ class RegionGenerator(Generator):
             return
         if m == "call":
             e("t = (r4 - 4) & M")
-            e(f"wr(t, {fall})")
-            e("r4 = t")
+            self._store("t", str(fall), then=("r4 = t",))
             e(f"nt = {ins.imm}")
         elif m == "jmp":
             e(f"nt = {ins.imm}")
@@ -230,17 +240,24 @@ class RegionGenerator(Generator):
         e(f"cnt += {len(self.nodes[n].ins)}")
         index = {node.start: i for i, node in enumerate(self.nodes)}
         for target in self.nodes[n].succ:
+            # Onto another page: only if the TLB maps it to the same frame, usable here (the
+            # interpreter's fetch would hit that entry).
+            to = self.nodes[index[target]]
+            guard = "" if to.start >> 12 == self.nodes[n].start >> 12 else \
+                f"(e := tg({to.start >> 12})) is not None and e[0] == {to.frame} and " \
+                "(e[2] or sup) and "
             e(f"if nt == {target} and cyc + {self.node_inner(index[target])} < room and "
-              f"(free or {target} not in blocked and (hit is None or hit(nt))):")
+              f"{guard}(free or {target} not in blocked and (hit is None or hit(nt))):")
             e(f"    pc = {target}")
             e("    continue")
         self._leave("nt", "0", "0", ended=True)
 
-    def _exit(self, count: int, next_eip: str, ended: bool) -> None:
+    def _exit(self, count: int, next_eip: str, ended: bool, step: bool = False) -> None:
         b = self.base[self.node]
-        self._leave(next_eip, str(sum(self.costs[b:count])), str(count - b), ended)
+        self._leave(next_eip, str(sum(self.costs[b:count])), str(count - b), ended, step)
 
-    def _leave(self, next_eip: str, cost: str, count: str, ended: bool) -> None:
+    def _leave(self, next_eip: str, cost: str, count: str, ended: bool,
+               step: bool = False) -> None:
         e = self.emit
         self._writeback(*self._dirty(0))
         e(f"cpu.eip = {next_eip}")
@@ -248,4 +265,6 @@ class RegionGenerator(Generator):
         e(f"cpu.instructions += cnt + {count}")
         if ended:
             e("cpu.block_start = True")
+        if step:
+            e("cpu.step()")
         e("return")
