@@ -35,8 +35,11 @@ class Generator:
     """Python source for one block. Registers live in locals r0…r7 and flags in `ef`; both are
     written back before anything that can fault and at every exit."""
 
-    def __init__(self, instructions, addrs, costs, loops):
+    def __init__(self, instructions, addrs, costs, loops, tail_step=False, hook_last=False):
         self.ins, self.addrs, self.costs, self.loops = instructions, addrs, costs, loops
+        self.tail_step = tail_step     # after the last: the interpreter runs the next one
+        self.hook_last = hook_last     # an exec hook may sit on the last: call it first
+        self.synced = (0, 0)           # cycles and instructions already added to the CPU
         self.lines: list[str] = []
         self.indent = 1
         self.deferred = self._deferrable()
@@ -95,7 +98,8 @@ class Generator:
             self._instruction(k, ins)
         if self.ins[-1].row.mnemonic not in BRANCHES and not callout(self.ins[-1]):
             # the block just stops here
-            self._exit(len(self.ins), str((self.addrs[-1] + INSTRUCTION_SIZE) & M), ended=False)
+            self._exit(len(self.ins), str((self.addrs[-1] + INSTRUCTION_SIZE) & M), ended=False,
+                       step=self.tail_step)
         body = self.lines
         text = "\n".join(body)
         out = ["def block(cpu, R, iterations, fast):",
@@ -164,6 +168,23 @@ class Generator:
             return "b"
         return f"r{ins.b}"
 
+    def _call_hook(self, k: int) -> None:
+        """Before the last instruction: bring the CPU up to date and call the exec hook there,
+        as the interpreter's step() would; if it ran the instruction, the block is done."""
+        e = self.emit
+        self._writeback(*self._dirty(len(self.ins)))
+        before = sum(self.costs[:k])
+        e(f"cpu.eip = {self.addrs[k]}")
+        e(f"cpu.cycles += {before}")
+        e(f"cpu.instructions += {k}")
+        self.synced = (before, k)
+        e(f"h = cpu.exec_hooks.get({self.addrs[k]})")
+        e("if h is not None:")
+        e("    k = -1")
+        e("    if h(cpu):")
+        e("        return")
+        e(f"k = {k}")
+
     def _load(self, target: str, ea: str) -> None:
         """target = the word at ea: a TLB hit read straight from RAM, anything else by rd."""
         e = self.emit
@@ -207,6 +228,8 @@ class Generator:
         self.indent -= 1
 
     def _instruction(self, k: int, ins: Instruction) -> None:
+        if self.hook_last and k == len(self.ins) - 1:
+            self._call_hook(k)
         if callout(ins):          # the block's last: the interpreter runs it, then we are done
             self._exit(k, str(self.addrs[k]), ended=False, step=True)
             return
@@ -398,8 +421,8 @@ class Generator:
                 e(f"cpu.cycles += done * {full} + {cost}")
                 e(f"cpu.instructions += done * {len(self.ins)} + {count}")
         else:
-            e(f"cpu.cycles += {cost}")
-            e(f"cpu.instructions += {count}")
+            e(f"cpu.cycles += {cost - self.synced[0]}")
+            e(f"cpu.instructions += {count - self.synced[1]}")
         if ended:
             e("cpu.block_start = True")
         if step:

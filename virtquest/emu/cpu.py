@@ -125,6 +125,8 @@ class CPU(InstructionSet):
         # block_hook_repeat(cpu, eip): if calling the block hook again and again at eip (a loop
         # going round) would only count, a function that counts n such calls at once; else None.
         self.block_hook_repeat: Callable[[CPU, int], Callable[[int], None] | None] | None = None
+        # block_hook_hit(eip): the block hook at eip, if it would only count (True); else False
+        self.block_hook_hit: Callable[[int], bool] | None = None
         self._fastpath = None
         self.gate_rings = True     # honour an IDT entry's ring bits (hardware assist: ring 0)
         self._fp = self._fi = 0

@@ -32,6 +32,8 @@ _CODE_CACHE: dict[tuple, object] = {}   # (address, bytes, costs) -> compiled co
 CODE_CACHE_LIMIT = 8192
 MISSING = object()
 _EMPTY: dict = {}
+# (eip, pa, costs) -> [(the code bytes it was made from, where), the block made]: across machines
+_TEMPLATES: dict[tuple, list] = {}
 
 def _fl(r: int) -> int:
     return (ZF if r == 0 else 0) | (SF if r & SIGN else 0)
@@ -66,12 +68,14 @@ def _div_zero() -> CpuFault:
 class CompiledBlock:
     __slots__ = ("fn", "start", "addrs", "count", "cost", "prefix", "loops", "page", "inner",
                  "frame", "hooks_seen", "hooked", "region", "fallback", "alt", "prefixes",
-                 "ins", "blocked", "steps")
+                 "ins", "blocked", "steps", "synced", "checked")
 
     def __init__(self, fn, start, addrs, costs, loops, page, ins):
         self.fn, self.start, self.addrs, self.loops, self.page = fn, start, addrs, loops, page
         self.ins = ins
         self.steps = any(callout(i) for i in ins)    # ends by the interpreter's step()
+        self.synced = None     # made to call the hook on its last: instructions counted before it
+        self.checked = len(addrs)                    # the addresses hooks are looked for at
         self.count = len(addrs)
         self.prefix = [sum(costs[:k]) for k in range(len(costs) + 1)]
         self.cost = self.prefix[-1]
@@ -83,6 +87,20 @@ class CompiledBlock:
         self.alt = None        # what runs when a hook sits inside (see _check_hooks)
         self.prefixes: dict[int, CompiledBlock] = {}
         self.blocked: frozenset[int] = frozenset()    # a region: blocks holding an exec hook
+
+
+def _copy_block(block: CompiledBlock) -> CompiledBlock:
+    new = CompiledBlock.__new__(CompiledBlock)
+    for name in ("fn", "start", "addrs", "count", "cost", "prefix", "loops", "page", "inner",
+                 "region", "ins", "steps", "synced", "checked"):
+        setattr(new, name, getattr(block, name))
+    new.frame, new.hooks_seen, new.hooked = -1, -1, False
+    new.alt, new.prefixes, new.blocked = None, {}, frozenset()
+    new.fallback = None if block.fallback is None else _copy_block(block.fallback)
+    return new
+
+
+CompiledBlock.copy = _copy_block
 
 
 class _Refused:
@@ -113,6 +131,7 @@ class FastPath:
                     "_EMPTY": _EMPTY,
                     "_FAULTS": (PageFault, BusError, CpuFault)}
         self.accessors = cpu.fast_accessors()
+        self.costs_seen, self.cost_key = cpu.cost, tuple(cpu.cost)
         cpu._fastpath = self
 
     def forget_page(self, ppn: int) -> None:
@@ -180,15 +199,11 @@ class FastPath:
                 # a region takes the room left instead, and the blocks it may not enter; with a
                 # block hook, each block it enters must be one the hook would just count
                 passes = room
+                hit = None
                 if hook_needed:
-                    repeat_at = cpu.block_hook_repeat
-                    if repeat_at is None:
+                    hit = cpu.block_hook_hit
+                    if hit is None:
                         passes = inner + 1       # it stops after its first block
-                        hit = None
-                    else:
-                        hit = self._hit
-                else:
-                    hit = None
                 ran += 1
                 try:
                     block.fn(cpu, regs, passes, accessors, block.blocked, hit)
@@ -221,15 +236,6 @@ class FastPath:
                 break              # the interpreter ran an instruction: ring, paging may differ
         return ran > 0
 
-    def _hit(self, va: int) -> bool:
-        """A region entering the block at va under a block hook: if the hook would just count a
-        hit there, count it and go on."""
-        count = self.cpu.block_hook_repeat(self.cpu, va)
-        if count is None:
-            return False
-        count(1)
-        return True
-
     def _check_hooks(self, block: CompiledBlock, hooks) -> None:
         """Whether an exec hook sits inside the block, and what may run instead: a region's first
         block, or the instructions before the hook. A region whose first block is free of hooks
@@ -237,7 +243,8 @@ class FastPath:
         block.hooks_seen = hooks.version
         if block.fn is None:                   # _Refused: never runs
             return
-        hooked = [k for k, a in enumerate(block.addrs) if a in hooks] if hooks else []
+        hooked = [k for k, a in enumerate(block.addrs[:block.checked]) if a in hooks] \
+            if hooks else []
         if block.region is not None:
             starts = block.region[3]
             block.blocked = frozenset(starts[k] for k in hooked)
@@ -246,11 +253,20 @@ class FastPath:
         if not hooked:
             return
         alt = block.fallback
-        if alt is None and hooked[0] > 0:
+        last = len(block.ins) - 1
+        if alt is None and hooked == [last] and not block.loops and not block.steps:
+            alt = block.prefixes.get(-1)
+            if alt is None:        # the whole block, calling the hook before its last
+                alt = self._build(block.start, block.ins, hook_last=True)
+                alt.frame, alt.synced, alt.checked = block.frame, last, last
+                block.prefixes[-1] = alt
+        elif alt is None and hooked[0] > 0:
             alt = block.prefixes.get(hooked[0])
             if alt is None:
-                alt = self._build(block.start, block.ins[:hooked[0]])
-                alt.frame = block.frame
+                # the instructions before the hook, then the interpreter's step() for the
+                # hooked one (which calls the hook, as the interpreter would)
+                alt = self._build(block.start, block.ins[:hooked[0]], tail_step=True)
+                alt.frame, alt.steps, alt.inner = block.frame, True, alt.cost
                 block.prefixes[hooked[0]] = alt
         if alt is not None and alt.hooks_seen != hooks.version:
             self._check_hooks(alt, hooks)
@@ -295,6 +311,12 @@ class FastPath:
                 cpu.block_start = True
             cpu.recover(exc)
             return
+        if k < 0 or block.synced is not None and k >= block.synced:
+            # the hook on the last instruction, or that instruction after it: everything
+            # before was counted when the hook was called
+            cpu.eip = block.addrs[-1]
+            cpu.recover(exc)
+            return
         cpu.cycles += done * block.cost + block.prefix[k]
         cpu.instructions += done * block.count + k
         cpu.eip = block.addrs[k]
@@ -304,8 +326,15 @@ class FastPath:
 
     # -- compiling -----------------------------------------------------------------------------
     def compile(self, eip: int, pa: int) -> CompiledBlock | None:
-        cpu = self.cpu
-        mem = cpu.mem
+        """The block (or region) at eip, found at pa: made once per process for the same code
+        bytes and costs (every run makes a new machine), else decoded and generated."""
+        mem = self.cpu.mem
+        if self.cpu.cost is not self.costs_seen:        # a new cost profile
+            self.costs_seen, self.cost_key = self.cpu.cost, tuple(self.cpu.cost)
+        key = (eip, pa, self.cost_key)
+        for checks, made in _TEMPLATES.get(key, ()):
+            if all(mem.data[p:p + len(b)] == b for p, b in checks):
+                return self._adopt(pa, checks, made)
         instructions: list[Instruction] = []
         addr, paddr = eip, pa
         while len(instructions) < MAX_BLOCK and (paddr & 0xFFF) <= 0x1000 - INSTRUCTION_SIZE:
@@ -322,16 +351,28 @@ class FastPath:
             if ins.row.mnemonic in BRANCHES:
                 break
             addr, paddr = (addr + INSTRUCTION_SIZE) & M, paddr + INSTRUCTION_SIZE
-        self.pages.setdefault(pa >> 12, []).append(pa)
-        mem.watch(pa, max(len(instructions), 1) * INSTRUCTION_SIZE)
-        if not instructions:
-            self.blocks[pa] = None
-            return None
-        block = self._build(eip, instructions)
-        if instructions[-1].row.mnemonic in BRANCHES and not _self_loop(instructions, eip):
-            region = self._build_region(eip, pa)
-            if region is not None:
-                region.fallback, block = block, region
+        ranges = [(pa, max(len(instructions), 1) * INSTRUCTION_SIZE)]
+        block = None
+        if instructions:
+            block = self._build(eip, instructions)
+            if instructions[-1].row.mnemonic in BRANCHES and not _self_loop(instructions, eip):
+                region = self._build_region(eip, pa, ranges)
+                if region is not None:
+                    region.fallback, block = block, region
+        checks = tuple((p, bytes(mem.data[p:p + n])) for p, n in ranges)
+        if len(_TEMPLATES) >= CODE_CACHE_LIMIT:
+            _TEMPLATES.clear()
+        _TEMPLATES.setdefault(key, []).append((checks, block))
+        return self._adopt(pa, checks, block, fresh=True)
+
+    def _adopt(self, pa: int, checks, made: CompiledBlock | None, fresh: bool = False):
+        """Watch the code the block was made from, and keep it (a copy, if another machine's)."""
+        mem = self.cpu.mem
+        for ppn in dict.fromkeys(p >> 12 for p, _ in checks):
+            self.pages.setdefault(ppn, []).append(pa)    # its code there changes: drop it
+        for p, b in checks:
+            mem.watch(p, len(b))
+        block = made if fresh or made is None else made.copy()
         self.blocks[pa] = block
         return block
 
@@ -354,11 +395,9 @@ class FastPath:
             if ins.row.mnemonic in BRANCHES:
                 break
             paddr += INSTRUCTION_SIZE
-        if instructions:
-            mem.watch(frame | (va & 0xFFF), len(instructions) * INSTRUCTION_SIZE)
         return instructions
 
-    def _build_region(self, eip: int, pa: int) -> CompiledBlock | None:
+    def _build_region(self, eip: int, pa: int, ranges: list) -> CompiledBlock | None:
         cpu, start_frame = self.cpu, pa & ~0xFFF
 
         def decode_run(va: int):
@@ -374,8 +413,7 @@ class FastPath:
         nodes = regions.discover(eip, decode_run)
         if nodes is None:
             return None
-        for ppn in {n.frame >> 12 for n in nodes} - {pa >> 12}:
-            self.pages.setdefault(ppn, []).append(pa)     # its code there changes: drop it
+        ranges += [(n.frame | (n.start & 0xFFF), len(n.ins) * INSTRUCTION_SIZE) for n in nodes]
         cost = cpu.cost
         gen = regions.RegionGenerator(nodes, lambda ins: cost[ins.row.opcode])
         key = ("region", tuple((n.start, n.frame, tuple(n.ins)) for n in nodes),
@@ -393,16 +431,18 @@ class FastPath:
         block.region = gen.within()
         return block
 
-    def _build(self, eip: int, instructions: list[Instruction]) -> CompiledBlock:
+    def _build(self, eip: int, instructions: list[Instruction],
+               tail_step: bool = False, hook_last: bool = False) -> CompiledBlock:
         addrs = [(eip + INSTRUCTION_SIZE * k) & M for k in range(len(instructions))]
         costs = [self.cpu.cost[i.row.opcode] for i in instructions]
         last = instructions[-1]
         loops = last.row.mnemonic in BRANCHES and bool(last.row.operands) and \
             last.row.operands[0].value == "label" and last.imm == eip
-        key = (eip, tuple(instructions), tuple(costs))
+        loops = loops and not tail_step
+        key = (eip, tuple(instructions), tuple(costs), tail_step, hook_last)
         fn = _CODE_CACHE.get(key)
         if fn is None:
-            source = Generator(instructions, addrs, costs, loops).source()
+            source = Generator(instructions, addrs, costs, loops, tail_step, hook_last).source()
             namespace = dict(self.env)
             exec(compile(source, f"<block {eip:#x}>", "exec"), namespace)  # noqa: S102 - module doc
             fn = namespace["block"]

@@ -27,8 +27,8 @@ from virtquest.emu.blockgen import (
     FAST_PROLOGUE,
     Generator,
     _flag_effect,
-    callout,
     _may_fault,
+    callout,
 )
 from virtquest.emu.encoding import Instruction
 from virtquest.emu.isa import INSTRUCTION_SIZE
@@ -82,14 +82,21 @@ def discover(start: int, decode_run) -> list[Node] | None:
         nodes[va] = Node(va, ins, frame)
         order.append(va)
         total += len(ins)
+        if last.row.mnemonic == "call" and targets:
+            targets = [*targets, (end + INSTRUCTION_SIZE) & M]   # where its `ret` comes back
         for t in targets:
             if (t & 0xFFF) <= 0x1000 - INSTRUCTION_SIZE:
                 work.append(t)
+    # A `ret` may come back to any call's return point in the region (checked when it runs).
+    returns = [(nodes[v].start + INSTRUCTION_SIZE * len(nodes[v].ins)) & M for v in order
+               if nodes[v].ins[-1].row.mnemonic == "call"]
     for va in order:
         node = nodes[va]
         last = node.ins[-1]
         end = (va + INSTRUCTION_SIZE * (len(node.ins) - 1)) & M
-        if last.row.mnemonic in BRANCHES:
+        if last.row.syntax == "ret":
+            node.succ = [t for t in dict.fromkeys(returns) if t in nodes]
+        elif last.row.mnemonic in BRANCHES:
             node.succ = [t for t in dict.fromkeys(direct_targets(last, end)) if t in nodes]
     if len(order) < 2 or not any(nodes[v].succ for v in order):
         return None
@@ -222,10 +229,13 @@ class RegionGenerator(Generator):
         fall = (self.addrs[k] + INSTRUCTION_SIZE) & M
         if _may_fault(ins):
             self._sync(k)
-        if m in ("ret",) or kinds == "r":
+        if m == "ret" and self.nodes[n].succ:
+            self._load("nt", "r4")                # back into the region, if it is a call's
+            e("r4 = (r4 + 4) & M")
+        elif m in ("ret",) or kinds == "r":
             self._branch(k, ins)                  # indirect: leaves the region
             return
-        if m == "call":
+        elif m == "call":
             e("t = (r4 - 4) & M")
             self._store("t", str(fall), then=("r4 = t",))
             e(f"nt = {ins.imm}")

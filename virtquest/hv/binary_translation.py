@@ -61,6 +61,7 @@ class BinaryTranslationVMM(SoftwareVMM):
             cpu.exec_hooks.pop(address, None)       # translation decides, not the generic hook
         cpu.block_hook = self.on_block
         cpu.block_hook_repeat = self.repeated_block
+        cpu.block_hook_hit = self.block_hit
         cpu.block_hook_rings = frozenset({0, 1, 2})    # user code (ring 3) is never translated
         cpu.page_listeners.append(self.invalidate_page)
 
@@ -86,6 +87,17 @@ class BinaryTranslationVMM(SoftwareVMM):
         def hits(n: int) -> None:
             events["tc_hits"] += n
         return hits
+
+    def block_hit(self, eip: int) -> bool:
+        """For the fast path: on_block at eip, if it would be a plain hit (counted); else False."""
+        cpu = self.cpu
+        if self.vcpu.cpl != 0:
+            return True
+        entry = cpu.mmu.tlb.get(eip >> PAGE_SHIFT) if cpu.mmu.enabled else None
+        if entry is None or (entry[0] | (eip & 0xFFF)) not in self.cache:
+            return False
+        cpu.events["tc_hits"] += 1
+        return True
 
     def translate(self, eip: int, pa: int) -> None:
         cpu = self.cpu
