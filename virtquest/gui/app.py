@@ -71,6 +71,33 @@ def build_window(store: Store, content=None, *, overrides: dict[str, object] | N
     return window
 
 
+def play_levels(window: MainWindow, count: int) -> None:
+    """Open the first `count` levels in the lab as a learner would: each runs under its modes,
+    one choice is changed (a re-run), the attempt is submitted; then print the process's peak
+    resident memory in MB (for `virtquest bench`)."""
+    import resource
+
+    from virtquest.content.levels import CHOICES
+    from virtquest.gui.models import load_content
+
+    window.session.set_content(load_content())
+    for level in window.session.content.levels.levels[:count]:
+        window.open_level(level.id)
+        lab = window.show_view("lab").view
+        lab.wait()
+        session = lab.session
+        slot = session.slots[0]
+        other = next((c for c in CHOICES if c != session.choices[slot.label]
+                      and slot.allowed(c)), None)
+        if other is not None:
+            lab.choose(slot.label, other)
+            lab.wait()
+        lab.submit()
+        lab.wait()
+    print(f"peak_rss_mb {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}",
+          flush=True)
+
+
 def run_app() -> int:
     app = make_app()
     store = open_store()  # on the UI thread: the connection belongs to it
@@ -79,6 +106,15 @@ def run_app() -> int:
     if os.environ.get("VIRTQUEST_STARTUP_PROBE"):
         # `virtquest bench` measures start-up: quit as soon as the window is up.
         QTimer.singleShot(0, app.quit)
+    elif os.environ.get("VIRTQUEST_MEMORY_PROBE"):
+        # `virtquest bench` measures memory: play some levels, print the peak, quit.
+        count = int(os.environ["VIRTQUEST_MEMORY_PROBE"])
+        def probe() -> None:
+            try:
+                play_levels(window, count)
+            finally:
+                app.quit()
+        QTimer.singleShot(0, probe)
     else:
         window.session.load_content_async()
     try:

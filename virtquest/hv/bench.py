@@ -23,6 +23,7 @@ class Measurement:
     instructions: int
     seconds: float
     reference_mips: float | None = None
+    cold_mips: float | None = None
 
     @property
     def guest_mips(self) -> float:
@@ -32,7 +33,8 @@ class Measurement:
         return {"name": self.name, "mode": self.mode, "guest_mips": round(self.guest_mips, 3),
                 "reference_mips": None if self.reference_mips is None
                 else round(self.reference_mips, 3),
-                "instructions": self.instructions, "seconds": round(self.seconds, 4)}
+                "instructions": self.instructions, "seconds": round(self.seconds, 4),
+                "cold_mips": None if self.cold_mips is None else round(self.cold_mips, 3)}
 
 
 def reference_compute(n: int) -> tuple[int, float]:
@@ -74,4 +76,19 @@ def compute_workload(mode_id: str, profile: CostProfile, n: int) -> Measurement:
     loop = Measurement("compute", mode_id, full.instructions - short.instructions,
                        max(full.seconds - short.seconds, 1e-9))
     loop.reference_mips = steps * COMPUTE_STEP_INSTRUCTIONS / ref_seconds / 1e6
+    return loop
+
+
+def kernel_workload(mode_id: str, profile: CostProfile, iters: int) -> Measurement:
+    """The kernel loop's own rate — system calls, map/unmap and switches — from two runs of
+    different length, so boot and the first compilation of each block drop out (as for compute).
+    `cold_mips` keeps the rate of one whole run from a cold start, for comparison."""
+    cold = measure("kernel", mode_id, profile, {"ITER": iters})
+    short = min((measure("kernel", mode_id, profile, {"ITER": max(iters // 10, 1)})
+                 for _ in range(2)), key=lambda m: m.seconds)
+    full = min((measure("kernel", mode_id, profile, {"ITER": iters}) for _ in range(2)),
+               key=lambda m: m.seconds)
+    loop = Measurement("kernel", mode_id, full.instructions - short.instructions,
+                       max(full.seconds - short.seconds, 1e-9))
+    loop.cold_mips = cold.guest_mips
     return loop
