@@ -309,25 +309,37 @@ class Generator:
                 e(f"r{a} = ft & M")
             self.deferred_kind = m
             return
+        # Flags written out (no call): CF bit 0, ZF bit 6, SF bit 7 (the sign, bit 31, >> 24),
+        # OF bit 11 (a sign-bit expression >> 20).
+        keep = ~ARITH & M
         if m in ("add",):
             e(f"t = r{a} + b")
             if live:
-                e(f"ef = (ef & {~ARITH & M}) | _add_flags(r{a}, b, t)")
-            e(f"r{a} = t & M")
+                e("q = t & M")
+                e(f"ef = (ef & {keep}) | (t > M) | ((q == 0) << 6) | (q >> 24 & 128) | "
+                  f"(((r{a} ^ q) & (b ^ q)) >> 20 & 2048)")
+                e(f"r{a} = q")
+            else:
+                e(f"r{a} = t & M")
         elif m in ("sub", "cmp"):
             if live:
-                e(f"ef = (ef & {~ARITH & M}) | _sub_flags(r{a}, b)")
-            if m == "sub":
+                e(f"q = (r{a} - b) & M")
+                e(f"ef = (ef & {keep}) | (r{a} < b) | ((q == 0) << 6) | (q >> 24 & 128) | "
+                  f"(((r{a} ^ b) & (r{a} ^ q)) >> 20 & 2048)")
+                if m == "sub":
+                    e(f"r{a} = q")
+            elif m == "sub":
                 e(f"r{a} = (r{a} - b) & M")
         else:
             op = {"and": "&", "test": "&", "or": "|", "xor": "^"}[m]
             if m == "test":
                 if live:
-                    e(f"ef = (ef & {~ARITH & M}) | _fl(r{a} & b)")
+                    e(f"q = r{a} & b")
+                    e(f"ef = (ef & {keep}) | ((q == 0) << 6) | (q >> 24 & 128)")
                 return
             e(f"r{a} = r{a} {op} b")
             if live:
-                e(f"ef = (ef & {~ARITH & M}) | _fl(r{a})")
+                e(f"ef = (ef & {keep}) | ((r{a} == 0) << 6) | (r{a} >> 24 & 128)")
 
     def _shift(self, m: str, a: int, n: int, live: bool) -> None:
         if not n:

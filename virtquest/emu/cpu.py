@@ -61,38 +61,58 @@ def _form(row) -> str:
 
 
 class HookTable(dict):
-    """exec_hooks: a dict that counts its changes, so compiled code can tell cheaply whether a
-    hook was added or removed since it last looked."""
+    """exec_hooks: a dict that counts its changes and remembers the addresses changed lately, so
+    compiled code can tell cheaply whether a hook came or went at one of its addresses."""
 
-    version = 0
+    LOG = 4096
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version = 0
+        self.base = 0                # the version the log starts at
+        self.log: list[int] = []     # addresses changed since then, in order
+
+    def _changed(self, key) -> None:
+        if len(self.log) >= self.LOG:
+            self._reset()
+        self.log.append(key)
+        self.version += 1
+
+    def _reset(self) -> None:
+        self.version += 1
+        self.base, self.log = self.version, []
 
     def __setitem__(self, key, value):
-        self.version += 1
+        if key not in self:
+            self._changed(key)
         super().__setitem__(key, value)
 
     def __delitem__(self, key):
-        self.version += 1
+        self._changed(key)
         super().__delitem__(key)
 
-    def pop(self, *args):
-        self.version += 1
-        return super().pop(*args)
+    def pop(self, key, *default):
+        if key in self:
+            self._changed(key)
+        return super().pop(key, *default)
 
     def clear(self):
-        self.version += 1
+        self._reset()
         super().clear()
 
     def update(self, *args, **kwargs):
-        self.version += 1
+        self._reset()
         super().update(*args, **kwargs)
 
     def setdefault(self, key, default=None):
-        self.version += 1
+        if key not in self:
+            self._changed(key)
         return super().setdefault(key, default)
 
     def popitem(self):
-        self.version += 1
+        self._reset()
         return super().popitem()
+
 
 class CPU(InstructionSet):
     """One VQ32 processor attached to memory, an MMU and an I/O bus."""

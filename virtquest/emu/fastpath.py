@@ -68,7 +68,7 @@ def _div_zero() -> CpuFault:
 class CompiledBlock:
     __slots__ = ("fn", "start", "addrs", "count", "cost", "prefix", "loops", "page", "inner",
                  "frame", "hooks_seen", "hooked", "region", "fallback", "alt", "prefixes",
-                 "ins", "blocked", "steps", "synced", "checked")
+                 "ins", "blocked", "steps", "synced", "checked", "addr_set")
 
     def __init__(self, fn, start, addrs, costs, loops, page, ins):
         self.fn, self.start, self.addrs, self.loops, self.page = fn, start, addrs, loops, page
@@ -76,6 +76,7 @@ class CompiledBlock:
         self.steps = any(callout(i) for i in ins)    # ends by the interpreter's step()
         self.synced = None     # made to call the hook on its last: instructions counted before it
         self.checked = len(addrs)                    # the addresses hooks are looked for at
+        self.addr_set = None                         # those addresses, as a set (made on use)
         self.count = len(addrs)
         self.prefix = [sum(costs[:k]) for k in range(len(costs) + 1)]
         self.cost = self.prefix[-1]
@@ -96,6 +97,7 @@ def _copy_block(block: CompiledBlock) -> CompiledBlock:
         setattr(new, name, getattr(block, name))
     new.frame, new.hooks_seen, new.hooked = -1, -1, False
     new.alt, new.prefixes, new.blocked = None, {}, frozenset()
+    new.addr_set = block.addr_set
     new.fallback = None if block.fallback is None else _copy_block(block.fallback)
     return new
 
@@ -240,11 +242,16 @@ class FastPath:
         """Whether an exec hook sits inside the block, and what may run instead: a region's first
         block, or the instructions before the hook. A region whose first block is free of hooks
         runs, kept out of the blocks that hold one."""
-        block.hooks_seen = hooks.version
+        seen, block.hooks_seen = block.hooks_seen, hooks.version
         if block.fn is None:                   # _Refused: never runs
             return
+        watched = block.addr_set
+        if watched is None:
+            watched = block.addr_set = frozenset(block.addrs[:block.checked])
+        elif seen >= hooks.base and watched.isdisjoint(hooks.log[seen - hooks.base:]):
+            return                             # no hook came or went at its addresses
         hooked = [k for k, a in enumerate(block.addrs[:block.checked]) if a in hooks] \
-            if hooks else []
+            if hooks and not watched.isdisjoint(hooks) else []
         if block.region is not None:
             starts = block.region[3]
             block.blocked = frozenset(starts[k] for k in hooked)
