@@ -91,3 +91,31 @@ def test_the_kernels_page_loops_are_recognised():
                 break
         found = bulk.plan(instructions)
         assert found is not None and found.stride == 32, label
+
+
+@given(offset=st.integers(1, 2 * 1024 - 1).map(lambda w: 4 * w),
+       runs=st.lists(st.tuples(st.integers(1, 8), st.integers(0, 8)), min_size=1, max_size=6),
+       seed=st.integers(0, 2**32 - 1),
+       mode=st.sampled_from(["native", "trap-emulate", "hardware-assist"]))
+@settings(max_examples=30, deadline=None)
+def test_runs_of_pushes_and_pops_match_the_interpreter(offset, runs, seed, mode):
+    """Pushes and pops written out a run at a time, with the stack anywhere in two pages (so
+    some runs cross the page edge and some run off the mapped pages: a #PF kills the process)."""
+    regs = ["eax", "ebx", "ecx", "edx", "esi", "edi", "ebp"]
+    body = []
+    for i, (pushes, pops) in enumerate(runs):
+        body += [f"    push {regs[(i + j) % 7]}" for j in range(pushes)]
+        body += [f"    pop {regs[(i * 3 + j) % 7]}" for j in range(pops)]
+    setup = [f"    mov {r}, {(seed * (i + 3)) & 0xFFFFFFFF}" for i, r in enumerate(regs)]
+    source = "\n".join([
+        "main:",
+        "    mov eax, 6", f"    mov ebx, {AREA}", "    mov ecx, 2", "    int 0x80",
+        "    mov [saved], esp", *setup, f"    mov esp, {AREA + offset}",
+        "    mov [count], ecx",
+        "again:", *body,
+        "    mov ecx, [count]", "    dec ecx", "    mov [count], ecx", "    jne again",
+        "    mov esp, [saved]", "    add eax, ebx", "    add eax, esi", "    ret",
+        ".align 4", "saved: .word 0", "count: .word 0",
+    ]) + "\n"
+    source = source.replace("    mov [count], ecx\nagain:", "    mov ecx, 6\n    mov [count], ecx\nagain:")
+    assert run(source, mode, True) == run(source, mode, False)

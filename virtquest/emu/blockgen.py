@@ -40,6 +40,7 @@ class Generator:
         self.tail_step = tail_step     # after the last: the interpreter runs the next one
         self.hook_last = hook_last     # an exec hook may sit on the last: call it first
         self.synced = (0, 0)           # cycles and instructions already added to the CPU
+        self.skip = 0                  # instructions before this one are already written
         self.lines: list[str] = []
         self.indent = 1
         self.deferred = self._deferrable()
@@ -227,7 +228,66 @@ class Generator:
             self._after_store(k)
         self.indent -= 1
 
+    def _stack_run(self, k: int) -> tuple[str, int]:
+        """A run of pushes (or pops) of registers other than esp starting at k: its kind and
+        length (0 when there is none worth writing out)."""
+        if not self.inline:
+            return "", 0
+        kind = self.ins[k].row.syntax
+        if kind not in ("push r", "pop r"):
+            return "", 0
+        end = self._run_limit(k)
+        n = 0
+        while k + n < end and self.ins[k + n].row.syntax == kind and self.ins[k + n].a != 4:
+            n += 1
+        return kind, n if n >= 3 else 0
+
+    def _run_limit(self, k: int) -> int:
+        """Where a run of instructions starting at k must stop (the hooked last one excluded)."""
+        return len(self.ins) - 1 if self.hook_last else len(self.ins)
+
+    def _stack_fast(self, k: int, kind: str, n: int) -> None:
+        """n pushes or pops at once when the whole stretch of stack is one page the TLB already
+        lets us use (the interpreter would hit it n times, changing nothing else); else one by
+        one as usual."""
+        e = self.emit
+        regs = [self.ins[k + i].a for i in range(n)]
+        self._sync(k)
+        if kind == "push r":
+            e(f"a = (r4 - {4 * n}) & M")
+            e("e = tg(a >> 12)")
+            e(f"if r4 >= {4 * n} and a & 4095 <= {4096 - 4 * n} and e is not None and e[3] and "
+              "(e[2] or sup) and (e[1] or wok) and e[0] < size and "
+              "e[0] >> 12 not in code_pages:")
+            e("    p = e[0] | a & 4095")
+            e(f"    data[p:p + {4 * n}] = " + " + ".join(f"r{r}.to_bytes(4, LE)"
+                                                         for r in reversed(regs)))
+            e("    r4 = a")
+        else:
+            e("e = tg(r4 >> 12)")
+            e(f"if r4 <= {(1 << 32) - 4 * n} and r4 & 4095 <= {4096 - 4 * n} and e is not None "
+              "and (e[2] or sup) and e[0] < size:")
+            e("    p = e[0] | r4 & 4095")
+            for i, r in enumerate(regs):
+                e(f"    r{r} = frm(data[p + {4 * i}:p + {4 * i + 4}], LE)")
+            e(f"    r4 = r4 + {4 * n}")
+        e("else:")
+        self.indent += 1
+        for i in range(n):
+            self._one(k + i, self.ins[k + i])
+        self.indent -= 1
+
     def _instruction(self, k: int, ins: Instruction) -> None:
+        if k < self.skip:
+            return                # written out with the stack run before it
+        kind, n = self._stack_run(k)
+        if n:
+            self._stack_fast(k, kind, n)
+            self.skip = k + n
+            return
+        self._one(k, ins)
+
+    def _one(self, k: int, ins: Instruction) -> None:
         if self.hook_last and k == len(self.ins) - 1:
             self._call_hook(k)
         if callout(ins):          # the block's last: the interpreter runs it, then we are done

@@ -262,6 +262,10 @@ class RegionGenerator(Generator):
             e("    continue")
         self._leave("nt", "0", "0", ended=True)
 
+    def _run_limit(self, k: int) -> int:
+        node = self.node_of[k]
+        return self.base[node] + len(self.nodes[node].ins) - 1   # not the node's last
+
     def _exit(self, count: int, next_eip: str, ended: bool, step: bool = False) -> None:
         b = self.base[self.node]
         self._leave(next_eip, str(sum(self.costs[b:count])), str(count - b), ended, step)
