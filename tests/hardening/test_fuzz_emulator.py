@@ -352,7 +352,7 @@ def test_compiled_blocks_hold_only_numbers_and_the_generators_own_words(monkeypa
     import keyword
     import tokenize
 
-    from virtquest.emu import blockgen, bulk, fastpath, region
+    from virtquest.emu import blockgen, bulk, fastpath, memgen, region
     from virtquest.emu.resources import PROGRAMS
 
     sources: list[str] = []
@@ -378,7 +378,7 @@ def test_compiled_blocks_hold_only_numbers_and_the_generators_own_words(monkeypa
             guest = load_for_mode(program, mode, file="fuzz.s", profile=PROFILE)
             guest.run(budget=2_000_000)
     assert len(sources) > 20, "the fast path compiled blocks"
-    generator_words = {word for module in (blockgen, bulk, region)
+    generator_words = {word for module in (blockgen, bulk, memgen, region)
                        for word in tokenize_names(Path(module.__file__).read_text(encoding="utf-8"))}
     for text in sources:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
