@@ -2,6 +2,9 @@
 interpreter leaves: bytes, registers, flags, cycles, faults — across page edges, over pages the
 loop may not write, and when a copy's source and destination overlap."""
 
+import dataclasses
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -119,3 +122,46 @@ def test_runs_of_pushes_and_pops_match_the_interpreter(offset, runs, seed, mode)
     ]) + "\n"
     source = source.replace("    mov [count], ecx\nagain:", "    mov ecx, 6\n    mov [count], ecx\nagain:")
     assert run(source, mode, True) == run(source, mode, False)
+
+
+@pytest.mark.parametrize("tlb", [2, 3, 5])
+@pytest.mark.parametrize("mode", ["native", "trap-emulate", "paravirt"])
+def test_a_block_whose_loads_evict_its_own_code_from_a_tiny_tlb_matches_the_interpreter(tlb, mode):
+    """With a TLB of a few entries, a block touching several pages pushes its own code page out;
+    the interpreter then walks again at the next fetch, and so must the fast path."""
+    profile = dataclasses.replace(load_profile("modern"), tlb_entries=tlb)
+    loads = "\n".join(f"    add eax, [ebx+{4096 * p + 8 * i}]" for i in range(3) for p in range(4))
+    source = "\n".join([
+        "main:", "    mov eax, 6", f"    mov ebx, {AREA}", "    mov ecx, 4", "    int 0x80",
+        "    mov esi, 40", "    xor eax, eax",
+        "again:", loads, "    dec esi", "    jne again",
+        "    ret"]) + "\n"
+    results = []
+    for fast in (True, False):
+        guest = load_guest(source, file="tlb.s", profile=profile)
+        if not fast:
+            guest.machine.fastpath = None
+        get_mode(mode).attach(guest.machine)
+        results.append((guest.machine.run(budget=50_000_000), bytes(guest.machine.memory.data)))
+    assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("tlb", [2, 3, 4])
+def test_calls_and_returns_that_evict_code_from_a_tiny_tlb_match_the_interpreter(tlb):
+    profile = dataclasses.replace(load_profile("modern"), tlb_entries=tlb)
+    source = "\n".join([
+        "main:", "    mov eax, 6", f"    mov ebx, {AREA}", "    mov ecx, 3", "    int 0x80",
+        "    mov esi, 30", "    xor eax, eax",
+        "again:", f"    mov esp, {AREA + 4096 + 2048}", "    call f", "    add eax, [ebx+8192]",
+        "    call f", "    dec esi", "    jne again", "    ret",
+        "f:", "    add eax, [ebx]", "    add eax, [ebx+4096]", "    ret"]) + "\n"
+    source = source.replace("main:\n", "main:\n    mov edi, esp\n").replace(
+        "    jne again\n    ret", "    jne again\n    mov esp, edi\n    ret")
+    results = []
+    for fast in (True, False):
+        guest = load_guest(source, file="tlb.s", profile=profile)
+        if not fast:
+            guest.machine.fastpath = None
+        get_mode("native").attach(guest.machine)
+        results.append((guest.machine.run(budget=50_000_000), bytes(guest.machine.memory.data)))
+    assert results[0] == results[1]

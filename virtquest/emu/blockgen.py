@@ -248,6 +248,9 @@ class Generator(MemoryCode):
             pass
         else:
             self._branch(k, ins)
+            return
+        if _reads_memory(ins):
+            self._after_store(k)      # a load that missed the TLB may have pushed code out
 
     def _alu(self, m: str, a: int, src: str, live: bool, deferred: bool = False) -> None:
         e = self.emit
@@ -311,8 +314,9 @@ class Generator(MemoryCode):
                 e(f"ef = (ef & {~ARITH & M}) | ((v >> {n - 1}) & 1) * {CF} | {of} | _fl(r{a})")
 
     def _after_store(self, k: int) -> None:
-        """A store that changed code ends the block: the next instruction must be fetched anew."""
-        self.emit("if fp.code_written:")
+        """A store that changed code, or an access that pushed a TLB entry out, ends the block:
+        the next instruction must be fetched anew (and its page maybe walked again)."""
+        self.emit("if fp.stop:")
         self.indent += 1
         self._exit(k + 1, str((self.addrs[k] + INSTRUCTION_SIZE) & M), ended=False)
         self.indent -= 1
@@ -435,6 +439,11 @@ def _flag_effect(ins: Instruction) -> tuple[bool, bool]:
     if m in _JCC:
         return False, True
     return False, False
+
+
+def _reads_memory(ins: Instruction) -> bool:
+    kinds = [o.value for o in ins.row.operands]
+    return ins.row.mnemonic == "pop" or (len(kinds) > 1 and kinds[-1] == "m")
 
 
 def _may_fault(ins: Instruction) -> bool:

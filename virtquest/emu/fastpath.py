@@ -124,9 +124,12 @@ class FastPath:
         self.blocks: dict[int, CompiledBlock | None] = {}      # by physical address
         self.vblocks: dict[int, CompiledBlock] = {}            # by virtual address (see try_run)
         self.pages: dict[int, list[int]] = {}
-        self.code_written = False
+        # Set when a block must end after the instruction running now: it wrote code, or a TLB
+        # entry was pushed out (maybe the block's own code page: the next fetch walks again).
+        self.stop = False
         self.heat: dict[int, int] = {}
         cpu.code_listeners.append(self.forget_page)
+        cpu.mmu.on_evict = self._evicted
         self.env = {"_fl": _fl, "_add_flags": _add_flags, "_sub_flags": _sub_flags,
                     "_signed": _signed, "_div_zero": _div_zero, "M": M,
                     "_word": _word, "_unword": _unword, "frm": int.from_bytes, "LE": "little",
@@ -140,7 +143,10 @@ class FastPath:
         for pa in self.pages.pop(ppn, ()):
             self.blocks.pop(pa, None)
         self.vblocks.clear()
-        self.code_written = True
+        self.stop = True
+
+    def _evicted(self) -> None:
+        self.stop = True
 
     # -- running -------------------------------------------------------------------------------
     def try_run(self, limit: int) -> bool:
@@ -195,7 +201,7 @@ class FastPath:
                     room = fire - cycles + cpu.hidden
                 if inner >= room:
                     break
-            self.code_written = False
+            self.stop = False
             passes, repeat = 1, None
             if block.region is not None:
                 # a region takes the room left instead, and the blocks it may not enter; with a

@@ -58,6 +58,7 @@ class MMU:
         # entry (frame, writable, user, dirty) and the memory references it made, or raises
         # PageFault for the hardware's #PF.
         self.walker: Callable[[int, bool, bool], tuple[tuple[int, bool, bool, bool], int]] | None = None
+        self.on_evict: Callable[[], None] | None = None   # told when the TLB drops an entry
 
     # -- translation ------------------------------------------------------------------------
     def translate(self, vaddr: int, write: bool, user: bool) -> int:
@@ -142,6 +143,8 @@ class MMU:
     def _insert(self, vpn: int, entry) -> None:
         if vpn not in self.tlb and len(self.tlb) >= self.tlb_entries:
             del self.tlb[next(iter(self.tlb))]  # FIFO: deterministic and simple
+            if self.on_evict is not None:
+                self.on_evict()
         self.tlb[vpn] = entry
 
     # -- TLB control ------------------------------------------------------------------------

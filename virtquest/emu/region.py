@@ -256,6 +256,8 @@ class RegionGenerator(Generator):
             guard = "" if to.start >> 12 == self.nodes[n].start >> 12 else \
                 f"(e := tg({to.start >> 12})) is not None and e[0] == {to.frame} and " \
                 "(e[2] or sup) and "
+            if m in ("ret", "call"):        # its access may have pushed a TLB entry out
+                guard += "not fp.stop and "
             e(f"if nt == {target} and cyc + {self.node_inner(index[target])} < room and "
               f"{guard}(free or {target} not in blocked and (hit is None or hit(nt))):")
             e(f"    pc = {target}")
