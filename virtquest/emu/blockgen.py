@@ -139,16 +139,7 @@ class Generator(MemoryCode):
         live_after = live_out
         result = [False] * len(self.ins)
         for k in range(len(self.ins) - 1, -1, -1):
-            ins = self.ins[k]
-            writes, reads = _flag_effect(ins)
-            result[k] = writes and live_after
-            faults = _may_fault(ins)
-            if writes and not reads:
-                live_after = faults
-            else:
-                live_after = live_after or reads or faults
-            if faults:
-                live_after = True
+            result[k], live_after = flag_step(self.ins[k], live_after)
         return result
 
     # -- one instruction -------------------------------------------------------------------------
@@ -392,11 +383,16 @@ class Generator(MemoryCode):
         else:
             e(f"cpu.cycles += {cost - self.synced[0]}")
             e(f"cpu.instructions += {count - self.synced[1]}")
+        self._finish(ended, step)
+
+    def _finish(self, ended: bool, step: bool) -> None:
+        """The last lines of an exit: a new basic block starts (after a branch), the interpreter
+        runs the next instruction (a block ending in one it does not compile), return."""
         if ended:
-            e("cpu.block_start = True")
+            self.emit("cpu.block_start = True")
         if step:
-            e("cpu.step()")
-        e("return")
+            self.emit("cpu.step()")
+        self.emit("return")
 
 
 def callout(ins: Instruction) -> bool:
@@ -439,6 +435,18 @@ def _flag_effect(ins: Instruction) -> tuple[bool, bool]:
     if m in _JCC:
         return False, True
     return False, False
+
+
+def flag_step(ins: Instruction, live_after: bool) -> tuple[bool, bool]:
+    """One step back through the flags' liveness: whether the flags `ins` writes can be seen,
+    and whether the flags before it can be."""
+    writes, reads = _flag_effect(ins)
+    faults = _may_fault(ins)
+    if faults:                      # a fault shows the flags as they are
+        return writes and live_after, True
+    if writes and not reads:
+        return live_after, False
+    return writes and live_after, live_after or reads
 
 
 def _reads_memory(ins: Instruction) -> bool:

@@ -348,22 +348,7 @@ class FastPath:
         for checks, made in _TEMPLATES.get(key, ()):
             if all(mem.data[p:p + len(b)] == b for p, b in checks):
                 return self._adopt(pa, checks, made)
-        instructions: list[Instruction] = []
-        addr, paddr = eip, pa
-        while len(instructions) < MAX_BLOCK and (paddr & 0xFFF) <= 0x1000 - INSTRUCTION_SIZE:
-            if paddr + INSTRUCTION_SIZE > mem.size:
-                break
-            ins = decode(mem.data[paddr:paddr + INSTRUCTION_SIZE])
-            if ins is None:
-                break
-            if not _compilable(ins):
-                if instructions:
-                    instructions.append(ins)   # ends the block: the interpreter runs it
-                break
-            instructions.append(ins)
-            if ins.row.mnemonic in BRANCHES:
-                break
-            addr, paddr = (addr + INSTRUCTION_SIZE) & M, paddr + INSTRUCTION_SIZE
+        instructions = self._decode_run(eip, pa & ~0xFFF)
         ranges = [(pa, max(len(instructions), 1) * INSTRUCTION_SIZE)]
         block = None
         if instructions:

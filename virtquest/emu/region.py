@@ -26,9 +26,9 @@ from virtquest.emu.blockgen import (
     BRANCHES,
     FAST_PROLOGUE,
     Generator,
-    _flag_effect,
     _may_fault,
     callout,
+    flag_step,
 )
 from virtquest.emu.encoding import Instruction
 from virtquest.emu.isa import INSTRUCTION_SIZE
@@ -164,15 +164,7 @@ class RegionGenerator(Generator):
                 live_after = exits or any(live_in[index[t]] for t in targets if t in index)
                 b = self.base[n]
                 for k in range(b + len(node.ins) - 1, b - 1, -1):
-                    writes, reads = _flag_effect(self.ins[k])
-                    live[k] = writes and live_after
-                    faults = _may_fault(self.ins[k])
-                    if writes and not reads:
-                        live_after = faults
-                    else:
-                        live_after = live_after or reads or faults
-                    if faults:
-                        live_after = True
+                    live[k], live_after = flag_step(self.ins[k], live_after)
                 if live_after != live_in[n]:
                     live_in[n] = live_after
                     changed = True
@@ -279,8 +271,4 @@ class RegionGenerator(Generator):
         e(f"cpu.eip = {next_eip}")
         e(f"cpu.cycles += cyc + {cost}")
         e(f"cpu.instructions += cnt + {count}")
-        if ended:
-            e("cpu.block_start = True")
-        if step:
-            e("cpu.step()")
-        e("return")
+        self._finish(ended, step)
