@@ -374,8 +374,10 @@ class FastPath:
         self.blocks[pa] = block
         return block
 
-    def _decode_run(self, va: int, frame: int) -> list[Instruction]:
-        """The compilable instructions of the basic block at va (on the page at frame)."""
+    def _decode_run(self, va: int, frame: int, lone_step: bool = False) -> list[Instruction]:
+        """The compilable instructions of the basic block at va (on the page at frame), and the
+        one after them if the interpreter must run it; that one alone only with `lone_step` (a
+        block a region branches to)."""
         mem = self.cpu.mem
         instructions: list[Instruction] = []
         paddr = frame | (va & 0xFFF)
@@ -386,7 +388,7 @@ class FastPath:
             if ins is None:
                 break
             if not _compilable(ins):
-                if instructions:
+                if instructions or lone_step:
                     instructions.append(ins)   # ends the block: the interpreter runs it
                 break
             instructions.append(ins)
@@ -406,7 +408,7 @@ class FastPath:
                 if entry is None or cpu.cpl == 3 and not entry[2]:
                     return [], None
                 frame = entry[0]
-            return self._decode_run(va, frame), frame
+            return self._decode_run(va, frame, lone_step=va != eip), frame
 
         nodes = regions.discover(eip, decode_run)
         if nodes is None:
