@@ -181,3 +181,14 @@ def test_no_internal_class_name_reaches_the_user(tmp_path, command, name, text, 
     assert done.returncode == 2 and done.stdout == "" and len(lines) == 1, done.stderr
     assert says in lines[0] and str(folder / name) in lines[0], lines[0]
     assert not INTERNALS.search(lines[0]), lines[0]
+
+
+@pytest.mark.parametrize(("budget", "says"), [
+    ("-5", "a budget is 1 to 10^12 cycles"), ("0", "a budget is 1 to 10^12 cycles"),
+    ("lots", "'lots' is not a whole number of cycles"),
+    ("10000000000000", "a budget is 1 to 10^12 cycles")])
+def test_a_budget_that_is_not_a_number_of_cycles_is_refused(tmp_path, budget, says):
+    # it used to be taken silently as "no budget given" (50 M cycles)
+    done = _cli(tmp_path, "run", str(HELLO), "--budget", budget)
+    assert done.returncode == 2 and says in done.stderr and done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1

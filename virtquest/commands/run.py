@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
@@ -34,10 +35,21 @@ def register(sub) -> None:
     add_profile_option(p)
     p.add_argument("-D", dest="defines", action="append", metavar="NAME=VALUE",
                    help="override a symbol's .equ default (repeatable)")
-    p.add_argument("--budget", type=int, default=None, metavar="CYCLES",
-                   help="stop a run after this many cycles (default 50,000,000)")
+    p.add_argument("--budget", type=_budget, default=None, metavar="CYCLES",
+                   help="stop a run after this many cycles (default 50,000,000; at most 10^12)")
     add_json_option(p)
     p.set_defaults(handler=handle)
+
+
+def _budget(text: str) -> int:
+    """--budget: a whole number of cycles, 1 to 10^12 (argparse turns the error into one line)."""
+    try:
+        value = int(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of cycles") from None
+    if not 1 <= value <= 10**12:
+        raise argparse.ArgumentTypeError(f"{value:,} cycles: a budget is 1 to 10^12 cycles")
+    return value
 
 
 def handle(args) -> int:
@@ -55,7 +67,7 @@ def handle(args) -> int:
     defines = parse_defines(args.defines)
     modes = mode_ids() if args.mode == "all" else [get_mode(args.mode).id]
     source = read_source(args.program)
-    budget = args.budget if args.budget and args.budget > 0 else DEFAULT_BUDGET
+    budget = args.budget or DEFAULT_BUDGET
     runs = run_modes(source, modes, file=args.program, profile=profile, defines=defines,
                      budget=budget)
     if args.json:
