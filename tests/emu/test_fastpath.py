@@ -199,3 +199,24 @@ skip:
             b is not None and b.region is not None for b in machine.fastpath.blocks.values())))
     assert results[0][0] == results[1][0] and results[0][0].registers["edi"] == 0   # #DE
     assert results[0][1], "the loop ran as a region"
+
+
+@pytest.mark.parametrize("loop", [
+    "spin:\n  add eax, 1\n  jmp spin",                                    # one block
+    "spin:\n  add eax, 1\n  cmp eax, 7\n  jb low\n  sub ebx, 1\n  jmp spin\n"
+    "low:\n  add ebx, 2\n  jmp spin",                                     # a region
+])
+def test_an_endless_compiled_loop_still_hears_cancel_soon(loop):
+    """Cancel is asked at least every SLICE cycles, however long compiled code could run."""
+    from virtquest.emu.machine import SLICE
+    asked = []
+
+    def cancel() -> bool:
+        asked.append(1)
+        return len(asked) >= 3
+
+    machine = Machine(load_profile("modern"))
+    machine.start_bare(assemble(bare(loop)))
+    result = machine.run(budget=10**12, cancel=cancel)
+    assert result.stop == "cancelled" and result.cycles <= 3 * SLICE + 10_000
+    assert machine.fastpath.blocks, "it ran compiled"

@@ -20,7 +20,8 @@ from virtquest.emu.memory import PhysicalMemory
 from virtquest.emu.mmu import MMU
 
 DEFAULT_BUDGET = 50_000_000   # cycles
-CHECK_EVERY = 256             # instructions between budget/cancel checks
+CHECK_EVERY = 256             # steps (or runs of compiled blocks) between cancel checks
+SLICE = 1_000_000             # and at most about this many cycles (compiled loops run long)
 
 
 @dataclass
@@ -115,14 +116,15 @@ class Machine:
         fast, timer, step = self.fastpath, self.timer, cpu.step
         try:
             while not self.stopped:
+                until = min(limit, cpu.cycles + SLICE)
                 for _ in range(CHECK_EVERY):
-                    if cpu.cycles >= limit:
+                    if cpu.cycles >= until:
                         break
                     if 0 <= timer.next_fire <= cpu.cycles - cpu.hidden and \
                             cpu.interrupts_enabled():
                         cpu.take_timer_interrupt()
                         step()
-                    elif fast is None or not fast.try_run(limit):
+                    elif fast is None or not fast.try_run(until):
                         step()
                 if cpu.cycles >= limit:
                     self.stopped = ("budget", f"stopped after {cpu.cycles:,} cycles: the guest "
