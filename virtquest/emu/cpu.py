@@ -61,26 +61,23 @@ def _form(row) -> str:
 
 
 class HookTable(dict):
-    """exec_hooks: a dict that counts its changes and remembers the addresses changed lately, so
-    compiled code can tell cheaply whether a hook came or went at one of its addresses."""
-
-    LOG = 4096
+    """exec_hooks: a dict that counts its changes and remembers, per page, when a hook last came
+    or went there, so compiled code can tell cheaply whether its own pages saw a change."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.version = 0
-        self.base = 0                # the version the log starts at
-        self.log: list[int] = []     # addresses changed since then, in order
+        self.base = 0                            # before this, ask everything again
+        self.page_version: dict[int, int] = {}   # page -> version of its last change
 
     def _changed(self, key) -> None:
-        if len(self.log) >= self.LOG:
-            self._reset()
-        self.log.append(key)
         self.version += 1
+        self.page_version[key >> 12] = self.version
 
     def _reset(self) -> None:
         self.version += 1
-        self.base, self.log = self.version, []
+        self.base = self.version
+        self.page_version.clear()
 
     def __setitem__(self, key, value):
         if key not in self:

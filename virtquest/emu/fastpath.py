@@ -68,7 +68,7 @@ def _div_zero() -> CpuFault:
 class CompiledBlock:
     __slots__ = ("fn", "start", "addrs", "count", "cost", "prefix", "loops", "page", "inner",
                  "frame", "hooks_seen", "hooked", "region", "fallback", "alt", "prefixes",
-                 "ins", "blocked", "steps", "synced", "checked", "addr_set")
+                 "ins", "blocked", "steps", "synced", "checked", "addr_set", "vpns")
 
     def __init__(self, fn, start, addrs, costs, loops, page, ins):
         self.fn, self.start, self.addrs, self.loops, self.page = fn, start, addrs, loops, page
@@ -77,6 +77,7 @@ class CompiledBlock:
         self.synced = None     # made to call the hook on its last: instructions counted before it
         self.checked = len(addrs)                    # the addresses hooks are looked for at
         self.addr_set = None                         # those addresses, as a set (made on use)
+        self.vpns: tuple[int, ...] = ()              # and their pages
         self.count = len(addrs)
         self.prefix = [sum(costs[:k]) for k in range(len(costs) + 1)]
         self.cost = self.prefix[-1]
@@ -97,7 +98,7 @@ def _copy_block(block: CompiledBlock) -> CompiledBlock:
         setattr(new, name, getattr(block, name))
     new.frame, new.hooks_seen, new.hooked = -1, -1, False
     new.alt, new.prefixes, new.blocked = None, {}, frozenset()
-    new.addr_set = block.addr_set
+    new.addr_set, new.vpns = block.addr_set, block.vpns
     new.fallback = None if block.fallback is None else _copy_block(block.fallback)
     return new
 
@@ -254,8 +255,10 @@ class FastPath:
         watched = block.addr_set
         if watched is None:
             watched = block.addr_set = frozenset(block.addrs[:block.checked])
-        elif seen >= hooks.base and watched.isdisjoint(hooks.log[seen - hooks.base:]):
-            return                             # no hook came or went at its addresses
+            block.vpns = tuple({a >> 12 for a in watched})
+        elif seen >= hooks.base and all(hooks.page_version.get(p, -1) <= seen
+                                        for p in block.vpns):
+            return                             # no hook came or went on its pages
         hooked = [k for k, a in enumerate(block.addrs[:block.checked]) if a in hooks] \
             if hooks and not watched.isdisjoint(hooks) else []
         if block.region is not None:

@@ -15,6 +15,7 @@ Encoding (fixed, 8 bytes, little-endian)::
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import Enum
 
@@ -76,7 +77,7 @@ class Row:
     def privileged(self) -> bool:
         return self.iclass is IClass.PRIVILEGED
 
-    @property
+    @functools.cached_property
     def syntax(self) -> str:
         names = {Operand.REG: "r", Operand.IMM: "imm", Operand.MEM: "[m]", Operand.CR: "crN",
                  Operand.CS: "cs", Operand.LABEL: "label"}
