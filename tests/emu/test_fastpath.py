@@ -220,3 +220,34 @@ def test_an_endless_compiled_loop_still_hears_cancel_soon(loop):
     result = machine.run(budget=10**12, cancel=cancel)
     assert result.stop == "cancelled" and result.cycles <= 3 * SLICE + 10_000
     assert machine.fastpath.blocks, "it ran compiled"
+
+
+def test_hot_code_patched_on_another_page_runs_the_new_instruction_every_time():
+    """A region calls into a function on another page and the loop rewrites that function's
+    immediate each turn: every compiled copy of it must be dropped and the new value used."""
+    source = bare("""
+  mov ecx, 60
+  mov esi, 0
+  mov edi, 0
+again:
+  call f
+  add esi, eax
+  add edi, 1
+  mov [f + 4], edi
+  loop again
+  mov eax, esi
+""", """
+.align 4096
+f:
+  mov eax, 0
+  ret
+""")
+    patched = assemble(source)
+    # the immediate of `mov eax, 0` is the word at f + 4 (see docs/isa.md's encoding)
+    results = []
+    for fast in (True, False):
+        machine = Machine(load_profile("modern"), fast=fast)
+        machine.start_bare(patched)
+        results.append((machine.run(), bytes(machine.memory.data)))
+    assert results[0] == results[1]
+    assert results[0][0].exit_code == sum(range(60))     # 0 + 1 + … + 59
