@@ -154,175 +154,175 @@
 <context>
     <name>DebuggerView</name>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="147"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="151"/>
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="147"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="151"/>
         <source>Back to the first instruction (Ctrl+R)</source>
         <translation>첫 명령으로 돌아가기 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="148"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="152"/>
         <source>◀ Step back</source>
         <translation>◀ 되돌리기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="148"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="152"/>
         <source>Undo one step by replaying the run (F9)</source>
         <translation>실행을 다시 재생해 한 단계 되돌리기 (F9)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="149"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="153"/>
         <source>Step ▶</source>
         <translation>단계 실행 ▶</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="149"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="153"/>
         <source>Execute one instruction (F10)</source>
         <translation>명령 하나 실행 (F10)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="150"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="154"/>
         <source>Run</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="150"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="154"/>
         <source>Run until the guest stops or you pause (F5)</source>
         <translation>게스트가 멈추거나 일시 정지할 때까지 실행 (F5)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="151"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="155"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="151"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="155"/>
         <source>Stop running here (F6)</source>
         <translation>여기서 멈추기 (F6)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="152"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="156"/>
         <source>Run to the program</source>
         <translation>프로그램까지 실행</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="153"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="157"/>
         <source>Run through the mini-OS boot to the program&apos;s first instruction</source>
         <translation>mini-OS 부팅을 지나 프로그램의 첫 명령까지 실행</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="157"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="161"/>
         <source>Program</source>
         <translation>프로그램</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="162"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="166"/>
         <source>Virtual CPU (what the guest kernel believes)</source>
         <translation>가상 CPU (게스트 커널이 믿는 상태)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="163"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="167"/>
         <source>VMCS exit controls (VT-x)</source>
         <translation>VMCS exit 제어 (VT-x)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="160"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="164"/>
         <source>CPU registers</source>
         <translation>CPU 레지스터</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="161"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="165"/>
         <source>Bold: changed by the last step or run</source>
         <translation>굵게 표시: 방금 단계 실행이나 실행으로 바뀐 값</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="364"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="368"/>
         <source>%1 cycles
 %2 instructions · %3 steps</source>
         <translation>%1 사이클
 명령 %2개 · %3단계</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="164"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="168"/>
         <source>Page tables</source>
         <translation>페이지 테이블</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="166"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="170"/>
         <source>virtual</source>
         <translation>가상 주소</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="166"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="170"/>
         <source>physical</source>
         <translation>물리 주소</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="167"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="171"/>
         <source>Console output so far</source>
         <translation>지금까지의 콘솔 출력</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="259"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="263"/>
         <source>Mode: %1</source>
         <translation>모드: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="159"/>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="265"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="163"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="269"/>
         <source>mini-OS</source>
         <translation>mini-OS</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="281"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="285"/>
         <source>Replaying…</source>
         <translation>다시 재생하는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="287"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="291"/>
         <source>Running…</source>
         <translation>실행하는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="294"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="298"/>
         <source>Booting the mini-OS…</source>
         <translation>mini-OS를 부팅하는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="313"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="317"/>
         <source>The run failed: %1</source>
         <translation>실행하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="356"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="360"/>
         <source>Stopped after %1 steps: %2</source>
         <translation>%1단계 후 멈췄습니다: %2</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="358"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="362"/>
         <source>Step %1 · next instruction at %2</source>
         <translation>%1단계 · 다음 명령 주소 %2</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="370"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="374"/>
         <source>CPL %1 (%2) on the real CPU</source>
         <translation>실제 CPU에서 CPL %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="372"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="376"/>
         <source>the guest believes it is at CPL %1</source>
         <translation>게스트는 자신이 CPL %1에 있다고 믿습니다</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="406"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="410"/>
         <source>The guest&apos;s page tables (its cr3)</source>
         <translation>게스트의 페이지 테이블 (게스트의 cr3)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="408"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="412"/>
         <source>Shadow page table (what the MMU really walks)</source>
         <translation>섀도 페이지 테이블 (MMU가 실제로 따라가는 표)</translation>
     </message>
@@ -381,12 +381,12 @@
 <context>
     <name>LabPage</name>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="569"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="454"/>
         <source>No level “%1” is loaded.</source>
         <translation>“%1” 레벨을 찾을 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="594"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="484"/>
         <source>Choose a level on the chapter map to open it here.</source>
         <translation>챕터 지도에서 레벨을 고르면 여기에서 열립니다.</translation>
     </message>
@@ -394,122 +394,122 @@
 <context>
     <name>LabView</name>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="311"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="196"/>
         <source>Who handles each instruction?</source>
         <translation>각 명령은 누가 처리할까요?</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="312"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="197"/>
         <source>In the mini-OS (the guest kernel&apos;s PV sites):</source>
         <translation>mini-OS 안 (게스트 커널의 반가상화 지점):</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="313"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="198"/>
         <source>Keys: ↑ ↓ choose a slot · 1 CPU · 2 Hypervisor · 3 Guest (a modified guest kernel)</source>
         <translation>키: ↑ ↓ 슬롯 고르기 · 1 CPU · 2 하이퍼바이저 · 3 게스트 (고친 게스트 커널)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="315"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="200"/>
         <source>Submit</source>
         <translation>제출</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="316"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="201"/>
         <source>What happened</source>
         <translation>일어난 일</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="316"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="201"/>
         <source>Timeline</source>
         <translation>타임라인</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="317"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="202"/>
         <source>Compare modes</source>
         <translation>모드 비교</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="317"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="202"/>
         <source>Debugger</source>
         <translation>디버거</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="395"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="280"/>
         <source>The run failed: %1</source>
         <translation>실행하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="399"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="284"/>
         <source>Running the guest under your choices…</source>
         <translation>선택한 대로 게스트를 실행하는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="420"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="305"/>
         <source>Verdict for your choices:</source>
         <translation>내 선택의 판정:</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="435"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="320"/>
         <source>equivalent</source>
         <translation>동등성</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="435"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="320"/>
         <source>contained</source>
         <translation>격리</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="439"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="324"/>
         <source>overhead ×%1</source>
         <translation>오버헤드 ×%1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="444"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="329"/>
         <source>Goal not met: the guest must stay equivalent and contained.</source>
         <translation>목표 미달성: 게스트의 동등성과 격리가 모두 지켜져야 합니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="450"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="335"/>
         <source>Par (the best legal assignment): ×%1 — yours: ×%2</source>
         <translation>기준 (규칙 안에서 최선의 배정): ×%1 — 내 결과: ×%2</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="453"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="338"/>
         <source>★★★ at ×%1 or less, ★★ at ×%2 — yours: ×%3</source>
         <translation>×%1 이하면 ★★★, ×%2 이하면 ★★ — 내 결과: ×%3</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="472"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="357"/>
         <source>Why</source>
         <translation>왜 그럴까요</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="479"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="364"/>
         <source>equivalence broken</source>
         <translation>동등성 깨짐</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="480"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="365"/>
         <source>containment broken</source>
         <translation>격리 깨짐</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="488"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="373"/>
         <source>Quiz cards unlocked</source>
         <translation>새로 열린 퀴즈 카드</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="488"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="373"/>
         <source>Practise these cards now</source>
         <translation>지금 이 카드로 연습하기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="500"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="385"/>
         <source>Hint (%1 left)</source>
         <translation>힌트 (%1개 남음)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="503"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="388"/>
         <source>Hint %1: %2</source>
         <translation>힌트 %1: %2</translation>
     </message>
@@ -1484,47 +1484,47 @@
 <context>
     <name>SlotRow</name>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="82"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="66"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="82"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="66"/>
         <source>Hypervisor</source>
         <translation>하이퍼바이저</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="83"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="67"/>
         <source>Guest</source>
         <translation>게스트</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="86"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="70"/>
         <source>innocuous</source>
         <translation>무해한 명령</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="86"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="70"/>
         <source>privileged</source>
         <translation>특권 명령</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="87"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="71"/>
         <source>sensitive</source>
         <translation>민감한 명령</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="88"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="72"/>
         <source>virtualization</source>
         <translation>가상화 명령</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="94"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="78"/>
         <source>%1, mini-OS line %2</source>
         <translation>%1, mini-OS %2번째 줄</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="95"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="79"/>
         <source>%1, program line %2</source>
         <translation>%1, 프로그램 %2번째 줄</translation>
     </message>

@@ -7,9 +7,7 @@ import html
 from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -29,127 +27,14 @@ from virtquest.game.sandbox import mode_title
 from virtquest.gui.i18n import current_language, fill, pick
 from virtquest.gui.qt_compare import CompareChart
 from virtquest.gui.qt_debugger import DebuggerPage
-from virtquest.gui.qt_editor import CodeEditor, InstructionLegend, class_colour, is_dark
+from virtquest.gui.qt_editor import CodeEditor, InstructionLegend, is_dark
+from virtquest.gui.qt_lab_slots import SlotList, SlotRow
 from virtquest.gui.qt_timeline import TracePage
 from virtquest.gui.workers import Worker
 from virtquest.hv.mode import ModeRun
 
 RIGHT, WRONG = "✔", "✘"
 VERDICT_COLOURS = {"right": ("#1f7a3a", "#5fcf80"), "wrong": ("#c0392b", "#ff7b6b")}
-
-
-def _set_property(widget: QWidget, name: str, value: object) -> None:
-    widget.setProperty(name, value)
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
-
-
-class SlotRow(QFrame):
-    """One slot: its badge, label and instruction, three choices, and why some are locked."""
-
-    chosen = Signal(str, str)          # label, choice
-
-    def __init__(self, slot: SlotView, language: str, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.slot, self.language = slot, language
-        self.setObjectName("slot")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        grid = QGridLayout(self)
-        self.title = QLabel()
-        self.title.setTextFormat(Qt.TextFormat.RichText)
-        self.title.setWordWrap(True)
-        grid.addWidget(self.title, 0, 0, 1, 3)
-        self.group = QButtonGroup(self)
-        self.group.setExclusive(True)
-        self.buttons: dict[str, QPushButton] = {}
-        for column, choice in enumerate(CHOICES):
-            button = QPushButton()
-            button.setCheckable(True)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.clicked.connect(lambda _checked=False, c=choice: self.chosen.emit(
-                self.slot.label, c))
-            self.group.addButton(button)
-            grid.addWidget(button, 1, column)
-            self.buttons[choice] = button
-        self.locks = QLabel()
-        self.locks.setWordWrap(True)
-        self.locks.setProperty("role", "muted")
-        grid.addWidget(self.locks, 2, 0, 1, 3)
-        self.retranslate()
-
-    def choice_name(self, choice: str) -> str:
-        return {"cpu": self.tr("CPU"), "hypervisor": self.tr("Hypervisor"),
-                "guest": self.tr("Guest")}[choice]
-
-    def class_name(self, iclass: str) -> str:
-        return {"innocuous": self.tr("innocuous"), "privileged": self.tr("privileged"),
-                "sensitive": self.tr("sensitive"),
-                "virtualization": self.tr("virtualization")}.get(iclass, iclass)
-
-    def retranslate(self) -> None:
-        slot = self.slot
-        colour = class_colour(slot.iclass, self.palette()).name() if slot.iclass in (
-            "innocuous", "privileged", "sensitive", "virtualization") else ""
-        where = (self.tr("%1, mini-OS line %2") if slot.where == "kernel"
-                 else self.tr("%1, program line %2"))
-        where = fill(where, self.class_name(slot.iclass), slot.line)
-        self.title.setText(
-            f"<b>{slot.index + 1}. {html.escape(slot.label)}</b> &nbsp;"
-            f"<code style='color:{colour}'>{html.escape(slot.instruction)}</code> &nbsp;"
-            f"<i>({where})</i>")
-        lines = []
-        for number, choice in enumerate(CHOICES, start=1):
-            button = self.buttons[choice]
-            lock = slot.locks.get(choice)
-            button.setText(f"{number}  {self.choice_name(choice)}")
-            button.setEnabled(lock is None)
-            reason = pick(lock, self.language) if lock else ""
-            button.setToolTip(reason)
-            if lock:
-                lines.append(f"{self.choice_name(choice)} — {reason}")
-        self.locks.setText("\n".join(lines))
-        self.locks.setVisible(bool(lines))
-
-    def set_choice(self, choice: str) -> None:
-        self.buttons[choice].setChecked(True)
-
-    def set_current(self, current: bool) -> None:
-        _set_property(self, "current", "true" if current else "false")
-
-
-class SlotList(QWidget):
-    """The slots, one row each. Keyboard: ↑/↓ move between slots, 1/2/3 choose."""
-
-    moved = Signal(int)
-    keyChoice = Signal(str)
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.column = QVBoxLayout(self)
-        self.column.setContentsMargins(0, 0, 0, 0)
-        self.rows: list[SlotRow] = []
-        self.setStyleSheet("QFrame#slot[current=\"true\"] { border: 2px solid palette(highlight);"
-                           " border-radius: 6px; }")
-
-    def set_rows(self, rows: list[SlotRow]) -> None:
-        for row in self.rows:
-            row.deleteLater()
-        self.rows = rows
-        for row in rows:
-            self.column.addWidget(row)
-
-    def keyPressEvent(self, event) -> None:  # noqa: N802
-        key = event.key()
-        if key in (Qt.Key.Key_Up, Qt.Key.Key_Left):
-            self.moved.emit(-1)
-        elif key in (Qt.Key.Key_Down, Qt.Key.Key_Right):
-            self.moved.emit(1)
-        elif Qt.Key.Key_1 <= key <= Qt.Key.Key_3:
-            self.keyChoice.emit(CHOICES[key - Qt.Key.Key_1])
-        else:
-            super().keyPressEvent(event)
 
 
 class LabView(QWidget):
