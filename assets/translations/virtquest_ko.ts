@@ -2,6 +2,214 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko_KR" sourcelanguage="en">
 <context>
+    <name>AssemblerMessage</name>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="21"/>
+        <source>expected an instruction or directive, found &apos;%1&apos;</source>
+        <translation>여기에는 명령어나 지시어가 와야 합니다. 찾은 것: &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="22"/>
+        <source>symbol &apos;%1&apos; is already defined</source>
+        <translation>이미 정의된 심볼입니다: &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="23"/>
+        <source>expected an operand before &apos;,&apos;</source>
+        <translation>&apos;,&apos; 앞에 피연산자가 있어야 합니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="24"/>
+        <source>expected a closing %1</source>
+        <translation>닫는 %1 기호가 빠졌습니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="25"/>
+        <source>expected &apos;]&apos; or &apos;)&apos; to close what was opened</source>
+        <translation>열어 둔 괄호를 닫는 &apos;]&apos; 또는 &apos;)&apos;가 빠졌습니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="26"/>
+        <source>expected at least one value after %1</source>
+        <translation>%1 뒤에 값이 하나 이상 있어야 합니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="27"/>
+        <source>expected one &quot;string&quot; after %1</source>
+        <translation>%1 뒤에는 &quot;문자열&quot; 하나가 와야 합니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="28"/>
+        <source>expected a size between 0 and %1</source>
+        <translation>크기는 0에서 %1 사이여야 합니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="29"/>
+        <source>expected a power of two for .align</source>
+        <translation>.align에는 2의 거듭제곱을 써야 합니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="30"/>
+        <source>expected .org at or after %1, not %2</source>
+        <translation>.org 주소는 %1 이상이어야 합니다 (지금: %2)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="31"/>
+        <source>expected an address within 64 MiB of the origin</source>
+        <translation>주소는 시작 주소에서 64 MiB 안쪽이어야 합니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="32"/>
+        <source>expected a directive (.equ .word .byte .ascii .asciz .zero .align .org .if .else .endif), found &apos;%1&apos;</source>
+        <translation>알 수 없는 지시어입니다: &apos;%1&apos; (쓸 수 있는 것: .equ .word .byte .ascii .asciz .zero .align .org .if .else .endif)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="34"/>
+        <source>expected .equ NAME, expression</source>
+        <translation>.equ 이름, 식 형태로 써야 합니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="35"/>
+        <source>expected one value after %1</source>
+        <translation>%1 뒤에는 값이 하나만 와야 합니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="36"/>
+        <source>expected a &quot;quoted string&quot;</source>
+        <translation>&quot;따옴표로 감싼 문자열&quot;이 와야 합니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="37"/>
+        <source>expected a value that fits in %1 bits, got %2</source>
+        <translation>%1비트에 들어가는 값이어야 합니다 (지금: %2)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="38"/>
+        <source>expected %1; found %2 %3</source>
+        <translation>이 명령어는 %1 형태로 써야 합니다 (지금: %2 %3)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="39"/>
+        <source>expected a control register: cr0, cr2, cr3 or cr8</source>
+        <translation>제어 레지스터(cr0, cr2, cr3, cr8)가 와야 합니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="40"/>
+        <source>expected &apos;]&apos; to close the memory operand</source>
+        <translation>메모리 피연산자를 닫는 &apos;]&apos;가 빠졌습니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="41"/>
+        <source>expected a displacement after the sign</source>
+        <translation>부호 뒤에 변위 값이 있어야 합니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="42"/>
+        <source>expected a register or an address inside [ ]</source>
+        <translation>[ ] 안에는 레지스터나 주소가 와야 합니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="43"/>
+        <source>expected text, found a NUL byte</source>
+        <translation>텍스트가 아닌 NUL 바이트가 들어 있습니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="44"/>
+        <source>expected the program to stay within %1 MiB of its origin</source>
+        <translation>프로그램은 시작 주소에서 %1 MiB 안에 들어가야 합니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="46"/>
+        <source>expected .endif to close this .if</source>
+        <translation>이 .if를 닫는 .endif가 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="47"/>
+        <source>expected at most %1 nested .if</source>
+        <translation>.if는 %1단계까지만 겹쳐 쓸 수 있습니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="48"/>
+        <source>expected an expression after .if</source>
+        <translation>.if 뒤에 조건식이 있어야 합니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="49"/>
+        <source>%1 without a matching .if</source>
+        <translation>%1에 짝이 되는 .if가 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="50"/>
+        <source>expected .endif, found a second .else</source>
+        <translation>.else가 두 번 나왔습니다. .endif로 닫아야 합니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="51"/>
+        <source>expected an operator or the end, found &apos;%1&apos;</source>
+        <translation>연산자가 오거나 식이 끝나야 합니다. 찾은 것: &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="52"/>
+        <source>expected a number, a symbol or an operator, found &apos;%1&apos;</source>
+        <translation>숫자, 심볼, 연산자 중 하나가 와야 합니다. 찾은 것: &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="54"/>
+        <source>expected a shorter expression (at most %1 tokens and %2 levels of parentheses)</source>
+        <translation>식이 너무 깁니다 (토큰은 %1개, 괄호는 %2단계까지 쓸 수 있습니다)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="56"/>
+        <source>expected a number or a symbol</source>
+        <translation>숫자나 심볼이 와야 합니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="57"/>
+        <source>expected &apos;)&apos;</source>
+        <translation>&apos;)&apos;가 빠졌습니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="58"/>
+        <source>expected a number that fits in 64 bits</source>
+        <translation>64비트에 들어가는 숫자여야 합니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="59"/>
+        <source>expected a number or a symbol, found &apos;%1&apos;</source>
+        <translation>숫자나 심볼이 와야 합니다. 찾은 것: &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="60"/>
+        <source>expected a character escape, found &apos;%1&apos;</source>
+        <translation>문자 이스케이프가 와야 합니다. 찾은 것: &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="61"/>
+        <source>expected a one-byte character</source>
+        <translation>1바이트 문자여야 합니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="62"/>
+        <source>expected a defined symbol, &apos;%1&apos; is not defined</source>
+        <translation>정의되지 않은 심볼입니다: &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="63"/>
+        <source>expected a non-zero divisor</source>
+        <translation>0으로 나눌 수 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="64"/>
+        <source>expected a shift count between 0 and 63</source>
+        <translation>시프트 횟수는 0에서 63 사이여야 합니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/messages.py" line="65"/>
+        <source>expected a value that fits in 64 bits</source>
+        <translation>64비트에 들어가는 값이어야 합니다</translation>
+    </message>
+</context>
+<context>
     <name>Banner</name>
     <message>
         <location filename="../../virtquest/gui/main_window.py" line="177"/>
@@ -154,175 +362,175 @@
 <context>
     <name>DebuggerView</name>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="151"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="142"/>
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="151"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="142"/>
         <source>Back to the first instruction (Ctrl+R)</source>
         <translation>첫 명령으로 돌아가기 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="152"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="143"/>
         <source>◀ Step back</source>
         <translation>◀ 되돌리기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="152"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="143"/>
         <source>Undo one step by replaying the run (F9)</source>
         <translation>실행을 다시 재생해 한 단계 되돌리기 (F9)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="153"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="144"/>
         <source>Step ▶</source>
         <translation>단계 실행 ▶</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="153"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="144"/>
         <source>Execute one instruction (F10)</source>
         <translation>명령 하나 실행 (F10)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="154"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="145"/>
         <source>Run</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="154"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="145"/>
         <source>Run until the guest stops or you pause (F5)</source>
         <translation>게스트가 멈추거나 일시 정지할 때까지 실행 (F5)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="155"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="146"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="155"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="146"/>
         <source>Stop running here (F6)</source>
         <translation>여기서 멈추기 (F6)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="156"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="147"/>
         <source>Run to the program</source>
         <translation>프로그램까지 실행</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="157"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="148"/>
         <source>Run through the mini-OS boot to the program&apos;s first instruction</source>
         <translation>mini-OS 부팅을 지나 프로그램의 첫 명령까지 실행</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="161"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="152"/>
         <source>Program</source>
         <translation>프로그램</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="166"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="157"/>
         <source>Virtual CPU (what the guest kernel believes)</source>
         <translation>가상 CPU (게스트 커널이 믿는 상태)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="167"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="158"/>
         <source>VMCS exit controls (VT-x)</source>
         <translation>VMCS exit 제어 (VT-x)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="164"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="155"/>
         <source>CPU registers</source>
         <translation>CPU 레지스터</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="165"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="156"/>
         <source>Bold: changed by the last step or run</source>
         <translation>굵게 표시: 방금 단계 실행이나 실행으로 바뀐 값</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="368"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="359"/>
         <source>%1 cycles
 %2 instructions · %3 steps</source>
         <translation>%1 사이클
 명령 %2개 · %3단계</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="168"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="159"/>
         <source>Page tables</source>
         <translation>페이지 테이블</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="170"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="161"/>
         <source>virtual</source>
         <translation>가상 주소</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="170"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="161"/>
         <source>physical</source>
         <translation>물리 주소</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="171"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="162"/>
         <source>Console output so far</source>
         <translation>지금까지의 콘솔 출력</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="263"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="254"/>
         <source>Mode: %1</source>
         <translation>모드: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="163"/>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="269"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="154"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="260"/>
         <source>mini-OS</source>
         <translation>mini-OS</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="285"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="276"/>
         <source>Replaying…</source>
         <translation>다시 재생하는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="291"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="282"/>
         <source>Running…</source>
         <translation>실행하는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="298"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="289"/>
         <source>Booting the mini-OS…</source>
         <translation>mini-OS를 부팅하는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="317"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="308"/>
         <source>The run failed: %1</source>
         <translation>실행하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="360"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="351"/>
         <source>Stopped after %1 steps: %2</source>
         <translation>%1단계 후 멈췄습니다: %2</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="362"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="353"/>
         <source>Step %1 · next instruction at %2</source>
         <translation>%1단계 · 다음 명령 주소 %2</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="374"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="365"/>
         <source>CPL %1 (%2) on the real CPU</source>
         <translation>실제 CPU에서 CPL %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="376"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="367"/>
         <source>the guest believes it is at CPL %1</source>
         <translation>게스트는 자신이 CPL %1에 있다고 믿습니다</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="410"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="401"/>
         <source>The guest&apos;s page tables (its cr3)</source>
         <translation>게스트의 페이지 테이블 (게스트의 cr3)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="412"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="403"/>
         <source>Shadow page table (what the MMU really walks)</source>
         <translation>섀도 페이지 테이블 (MMU가 실제로 따라가는 표)</translation>
     </message>
@@ -1253,222 +1461,222 @@
 <context>
     <name>SandboxView</name>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="189"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="190"/>
         <source>Open…</source>
         <translation>열기…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="190"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="191"/>
         <source>Open a .s file (Ctrl+O); the arrow lists examples</source>
         <translation>.s 파일 열기 (Ctrl+O). 화살표를 누르면 예제 목록이 나옵니다</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="191"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="192"/>
         <source>Save</source>
         <translation>저장</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="192"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="193"/>
         <source>Save the program as a .s file (Ctrl+S)</source>
         <translation>프로그램을 .s 파일로 저장 (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="193"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="194"/>
         <source>&amp;Profile:</source>
         <translation>CPU 프로필(&amp;P):</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="194"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="195"/>
         <source>&amp;Budget:</source>
         <translation>사이클 한도(&amp;B):</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="195"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="196"/>
         <source>Cycles each mode may run before it is stopped (an endless loop stops here)</source>
         <translation>모드마다 이만큼의 사이클을 쓰면 실행을 멈춥니다 (무한 루프도 여기서 멈춥니다)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="197"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="198"/>
         <source>Run under every mode</source>
         <translation>모든 모드로 실행</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="198"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="199"/>
         <source>Ctrl+Enter</source>
         <translation>Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="199"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="200"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="200"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="201"/>
         <source>Stop the run (Esc)</source>
         <translation>실행 멈추기 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="201"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="202"/>
         <source>Program</source>
         <translation>프로그램</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="202"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="203"/>
         <source>mini-OS source (read-only)</source>
         <translation>mini-OS 소스 (읽기 전용)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="203"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="204"/>
         <source>Results</source>
         <translation>결과</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="203"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="204"/>
         <source>Compare modes</source>
         <translation>모드 비교</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="204"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="205"/>
         <source>Timeline</source>
         <translation>타임라인</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="204"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="205"/>
         <source>Debugger</source>
         <translation>디버거</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="207"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="208"/>
         <source>Mode</source>
         <translation>모드</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="207"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="208"/>
         <source>Overhead</source>
         <translation>오버헤드</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="207"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="208"/>
         <source>Equivalent</source>
         <translation>동등성</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="207"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="208"/>
         <source>Contained</source>
         <translation>격리</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="208"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="209"/>
         <source>Ended</source>
         <translation>종료 이유</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="208"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="209"/>
         <source>Cycles</source>
         <translation>사이클</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="208"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="209"/>
         <source>Exit code</source>
         <translation>종료 코드</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="209"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="210"/>
         <source>Console output of the selected mode:</source>
         <translation>선택한 모드의 콘솔 출력:</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="211"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="212"/>
         <source>Write a program with main:, kernel_main: or _start:, then run it under every mode.</source>
         <translation>main:, kernel_main:, _start: 중 하나로 시작하는 프로그램을 작성한 뒤 모든 모드로 실행해 보세요.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="233"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="234"/>
         <source>finished</source>
         <translation>정상 종료</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="233"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="234"/>
         <source>halted</source>
         <translation>정지 (hlt)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="234"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="235"/>
         <source>cycle budget spent</source>
         <translation>사이클 한도 소진</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="234"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="235"/>
         <source>cancelled</source>
         <translation>취소됨</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="235"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="236"/>
         <source>triple fault</source>
         <translation>트리플 폴트</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="239"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="240"/>
         <source>Open a program</source>
         <translation>프로그램 열기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="241"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="242"/>
         <source>VQ32 assembly (*.s);;All files (*)</source>
         <translation>VQ32 어셈블리 (*.s);;모든 파일 (*)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="255"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="256"/>
         <source>Opened %1.</source>
         <translation>%1 파일을 열었습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="260"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="261"/>
         <source>Save the program</source>
         <translation>프로그램 저장</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="262"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="263"/>
         <source>VQ32 assembly (*.s)</source>
         <translation>VQ32 어셈블리 (*.s)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="273"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="274"/>
         <source>Could not save: %1</source>
         <translation>저장하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="275"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="276"/>
         <source>Saved %1.</source>
         <translation>%1에 저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="294"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="295"/>
         <source>Running under every mode…</source>
         <translation>모든 모드로 실행하는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="315"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="316"/>
         <source>Cancelled: the run stopped where it was.</source>
         <translation>취소했습니다: 실행이 그 자리에서 멈췄습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="324"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="329"/>
         <source>Unexpected error: %1</source>
         <translation>예상하지 못한 오류: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="354"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="359"/>
         <source>Done on %1: native ran %2 cycles (%3).</source>
         <translation>%1 프로필에서 완료: 네이티브 실행은 %2 사이클 (%3).</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="372"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="377"/>
         <source>containment broken: %1</source>
         <translation>격리 깨짐: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="374"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="379"/>
         <source>x86 hole: %1</source>
         <translation>x86의 구멍: %1</translation>
     </message>

@@ -150,3 +150,53 @@ def test_the_lab_and_sandbox_parts_retranslate_when_the_language_changes(qtbot):
     install_language("en")
     assert debugger.buttons["back"].text() == "◀ Step back"
     assert sandbox.editor.toPlainText() == STARTER
+
+
+ASSEMBLY_MISTAKES = [
+    "  movv eax, 1", "x:\nx:", "  mov eax,", "  .ascii \"open", "  mov eax, [ebx",
+    "  .word", "  .ascii", "  .zero 99999999999", "  .align 3", "  .org 0\n  nop\n  .org 0",
+    "  .bogus 1", "  .equ", "  .equ A 1 2", "  mov eax, 99999999999", "  mov eax, eax, eax",
+    "  mov cr5, eax", "  mov eax, [ebx+]", "  mov eax, [+]", "  .if 1", "  .else",
+    "  .if 1\n  .else\n  .else\n  .endif", "  mov eax, 1 2", "  mov eax, $", "  mov eax, (1",
+    "  mov eax, nowhere", "  mov eax, 1/0", "  mov eax, 1 << 99", "  .if",
+]
+
+
+def test_what_the_assembler_says_is_shown_in_korean(qapp):
+    """A sandbox program that does not assemble: the line/column message, in Korean, with what
+    the assembler found kept as it is (and English word for word)."""
+    from virtquest.emu.asm import assemble
+    from virtquest.emu.errors import AssemblyError
+    from virtquest.gui.messages import assembler_message
+
+    said = set()
+    for source in ASSEMBLY_MISTAKES:
+        with pytest.raises(AssemblyError) as caught:
+            assemble("_start:\n" + source + "\n  hlt\n")
+        said.add(caught.value.message)
+    assert len(said) >= 20
+    install_language("en")
+    assert all(assembler_message(text) == text for text in said)
+    install_language("ko")
+    try:
+        untranslated = [t for t in said if not re.search("[가-힣]", assembler_message(t))]
+        assert not untranslated, untranslated
+        assert "'movv'" in assembler_message(next(t for t in said if "movv" in t))
+        assert "'nowhere'" in assembler_message(next(t for t in said if "nowhere" in t))
+    finally:
+        install_language("en")
+
+
+def test_the_sandbox_marks_a_bad_line_in_korean(qtbot):
+    from virtquest.gui.qt_sandbox import SandboxView
+
+    install_language("ko")
+    try:
+        view = SandboxView(language="ko")
+        qtbot.addWidget(view)
+        view.editor.setPlainText("main:\n    movv eax, 1\n    ret\n")
+        view.run()
+        view.wait()
+        assert "2:" in view.status.text() and "명령어" in view.status.text()
+    finally:
+        install_language("en")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from PySide6.QtCore import (
@@ -37,7 +36,8 @@ from virtquest.emu.errors import VirtQuestError
 from virtquest.emu.isa import REGISTERS
 from virtquest.game.sandbox import mode_title
 from virtquest.game.sandbox_debugger import CpuState, Stepper
-from virtquest.gui.i18n import fill, translate
+from virtquest.gui.i18n import fill
+from virtquest.gui.messages import template_translator
 from virtquest.gui.qt_editor import CodeEditor, code_font
 from virtquest.gui.qt_timeline import ModeChooser
 from virtquest.gui.workers import Worker
@@ -74,17 +74,8 @@ MACHINE_MESSAGES = (
                                         "directly"),
     QT_TRANSLATE_NOOP("MachineMessage", "guest-physical %1 is outside the guest's RAM"),
 )
-_PATTERNS = [(re.compile(re.sub(r"%\d", lambda _m: "(.+?)", re.escape(t).replace(r"\%", "%"))),
-              t) for t in MACHINE_MESSAGES]
-
-
-def machine_message(message: str) -> str:
-    """A machine's or a hypervisor's message in the UI language (unknown ones as they are)."""
-    for pattern, template in _PATTERNS:
-        match = pattern.fullmatch(message)
-        if match:
-            return fill(translate("MachineMessage", template), *match.groups())
-    return message
+machine_message = template_translator("MachineMessage", MACHINE_MESSAGES)
+"""A machine's or a hypervisor's message in the UI language (unknown ones as they are)."""
 
 
 def _hex(value: int) -> str:

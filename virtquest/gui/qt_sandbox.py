@@ -39,6 +39,7 @@ from virtquest.game.sandbox import (
 )
 from virtquest.game.sandbox_debugger import Stepper
 from virtquest.gui.i18n import current_language, fill
+from virtquest.gui.messages import assembler_message
 from virtquest.gui.qt_compare import CompareChart
 from virtquest.gui.qt_debugger import DebuggerPage, machine_message
 from virtquest.gui.qt_editor import CodeEditor, InstructionLegend, code_font
@@ -317,9 +318,13 @@ class SandboxView(QWidget):
 
     def show_error(self, exc: BaseException) -> None:
         """An assembly error at its line and column; anything else as one line."""
-        if isinstance(exc, AssemblyError) and exc.file == self.session.file:
-            self.editor.set_error(exc.line, exc.column, exc.message)
-            self.source_tabs.setCurrentIndex(0)
+        if isinstance(exc, AssemblyError):
+            message = assembler_message(exc.message)     # in the UI's language
+            if exc.file == self.session.file:
+                self.editor.set_error(exc.line, exc.column, message)
+                self.source_tabs.setCurrentIndex(0)
+            self.status.setText(f"{exc.file}:{exc.line}:{exc.column}: {message}")
+            return
         self.status.setText(str(exc) if isinstance(exc, VirtQuestError)
                             else fill(self.tr("Unexpected error: %1"), exc))
 
