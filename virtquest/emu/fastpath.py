@@ -29,7 +29,7 @@ MAX_PASSES = 20_000
 CHAIN = 64               # blocks run back to back before returning to the machine's loop
 HOT = 4                  # dispatches of a block start before it is compiled
 _CODE_CACHE: dict[tuple, object] = {}   # (address, bytes, costs) -> compiled code, shared
-CODE_CACHE_LIMIT = 8192
+CODE_CACHE_LIMIT = 2048     # ~20 KB a compiled block: the caches stay under ~50 MB
 MISSING = object()
 _EMPTY: dict = {}
 # (eip, pa, costs) -> [(the code bytes it was made from, where), the block made]: across machines
