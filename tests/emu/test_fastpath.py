@@ -176,7 +176,7 @@ def test_a_kernel_loop_of_several_blocks_runs_as_one_region():
                for b in machine.fastpath.blocks.values()), "the kernel's scans became regions"
 
 
-@pytest.mark.parametrize("divisor", [40, 41, 97])
+@pytest.mark.parametrize("divisor", [140, 141, 197])
 def test_a_fault_deep_inside_a_region_is_counted_up_to_the_faulting_instruction(divisor):
     source = bare(f"""
   mov ecx, 50

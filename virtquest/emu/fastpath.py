@@ -28,6 +28,7 @@ MAX_BLOCK = 48
 MAX_PASSES = 20_000
 CHAIN = 64               # blocks run back to back before returning to the machine's loop
 HOT = 4                  # dispatches of a block start before it is compiled
+REGION_HOT = 32          # runs of a compiled block before the region from it is compiled
 _CODE_CACHE: dict[tuple, object] = {}   # (address, bytes, costs) -> compiled code, shared
 CODE_CACHE_LIMIT = 2048     # ~20 KB a compiled block: the caches stay under ~50 MB
 MISSING = object()
@@ -68,7 +69,8 @@ def _div_zero() -> CpuFault:
 class CompiledBlock:
     __slots__ = ("fn", "start", "addrs", "count", "cost", "prefix", "loops", "page", "inner",
                  "frame", "hooks_seen", "hooked", "region", "fallback", "alt", "prefixes",
-                 "ins", "blocked", "steps", "synced", "checked", "addr_set", "vpns")
+                 "ins", "blocked", "steps", "synced", "checked", "addr_set", "vpns", "upgrade",
+                 "runs")
 
     def __init__(self, fn, start, addrs, costs, loops, page, ins):
         self.fn, self.start, self.addrs, self.loops, self.page = fn, start, addrs, loops, page
@@ -78,6 +80,7 @@ class CompiledBlock:
         self.checked = len(addrs)                    # the addresses hooks are looked for at
         self.addr_set = None                         # those addresses, as a set (made on use)
         self.vpns: tuple[int, ...] = ()              # and their pages
+        self.upgrade, self.runs = False, 0           # may become a region; runs counted till
         self.count = len(addrs)
         self.prefix = [sum(costs[:k]) for k in range(len(costs) + 1)]
         self.cost = self.prefix[-1]
@@ -99,6 +102,7 @@ def _copy_block(block: CompiledBlock) -> CompiledBlock:
     new.frame, new.hooks_seen, new.hooked = -1, -1, False
     new.alt, new.prefixes, new.blocked = None, {}, frozenset()
     new.addr_set, new.vpns = block.addr_set, block.vpns
+    new.upgrade, new.runs = block.upgrade, 0
     new.fallback = None if block.fallback is None else _copy_block(block.fallback)
     return new
 
@@ -111,7 +115,7 @@ class _Refused:
 
     __slots__ = ("frame", "hooks_seen")
     fn = alt = None
-    hooked = True
+    hooked, upgrade = True, False
 
     def __init__(self, frame: int):
         self.frame, self.hooks_seen = frame, -1
@@ -174,6 +178,10 @@ class FastPath:
                 block = self._find(eip)
                 if block is None:
                     break
+            if block.upgrade:
+                block.runs += 1
+                if block.runs >= REGION_HOT:
+                    block = self._upgrade(block)
             if block.hooks_seen != hooks.version:
                 self._check_hooks(block, hooks)
             if block.hooked:
@@ -308,8 +316,8 @@ class FastPath:
             if block is None and cpu.mmu.enabled:     # remember: nothing to run here
                 self.vblocks[eip] = _Refused(pa & ~0xFFF)
             return None
+        block.frame = pa & ~0xFFF
         if cpu.mmu.enabled:
-            block.frame = pa & ~0xFFF
             self.vblocks[eip] = block
         return block
 
@@ -356,10 +364,9 @@ class FastPath:
         block = None
         if instructions:
             block = self._build(eip, instructions)
-            if instructions[-1].row.mnemonic in BRANCHES and not _self_loop(instructions, eip):
-                region = self._build_region(eip, pa, ranges)
-                if region is not None:
-                    region.fallback, block = block, region
+            # a region is worth compiling only for code that keeps running (see _upgrade)
+            block.upgrade = instructions[-1].row.mnemonic in BRANCHES and \
+                not _self_loop(instructions, eip)
         checks = tuple((p, bytes(mem.data[p:p + n])) for p, n in ranges)
         if len(_TEMPLATES) >= CODE_CACHE_LIMIT:
             _TEMPLATES.clear()
@@ -376,6 +383,35 @@ class FastPath:
         block = made if fresh or made is None else made.copy()
         self.blocks[pa] = block
         return block
+
+    def _upgrade(self, block: CompiledBlock) -> CompiledBlock:
+        """A block that keeps running: the region from it (made once per process for the same
+        code), with the block itself to fall back on; or the block, if no region comes of it."""
+        block.upgrade = False
+        eip, pa = block.start, block.frame | (block.start & 0xFFF)
+        mem = self.cpu.mem
+        key = ("region", eip, pa, self.cost_key)
+        for checks, made in _TEMPLATES.get(key, ()):
+            if all(mem.data[p:p + len(b)] == b for p, b in checks):
+                break
+        else:
+            ranges: list = []
+            made = self._build_region(eip, pa, ranges)
+            checks = tuple((p, bytes(mem.data[p:p + n])) for p, n in ranges)
+            _TEMPLATES.setdefault(key, []).append((checks, made))
+            if made is not None:
+                made.fallback = None          # the template keeps no machine's block
+        if made is None:
+            return block
+        region = _copy_block(made)
+        region.fallback, region.frame = block, block.frame
+        for ppn in dict.fromkeys(p >> 12 for p, _ in checks):
+            self.pages.setdefault(ppn, []).append(pa)
+        for p, b in checks:
+            mem.watch(p, len(b))
+        self.blocks[pa] = region
+        self.vblocks[eip] = region
+        return region
 
     def _decode_run(self, va: int, frame: int, lone_step: bool = False) -> list[Instruction]:
         """The compilable instructions of the basic block at va (on the page at frame), and the
