@@ -391,9 +391,10 @@ class FastPath:
         eip, pa = block.start, block.frame | (block.start & 0xFFF)
         mem = self.cpu.mem
         key = ("region", eip, pa, self.cost_key)
-        for checks, made in _TEMPLATES.get(key, ()):
-            if all(mem.data[p:p + len(b)] == b for p, b in checks):
-                break
+        found = next(((checks, made) for checks, made in _TEMPLATES.get(key, ())
+                      if all(mem.data[p:p + len(b)] == b for p, b in checks)), None)
+        if found is not None:
+            checks, made = found
         else:
             ranges: list = []
             made = self._build_region(eip, pa, ranges)
