@@ -27,9 +27,10 @@ BRANCHES = set(_JCC) | {"jmp", "call", "ret", "loop"}
 
 
 # `fast`, made by the dispatcher for each chain of blocks: the CPU's fast accessors, the TLB's
-# lookup (an empty one when paging is off), RAM, its size, the pages holding watched code, whether
-# the CPU is in a supervisor ring, and whether such a ring may write a read-only page.
-FAST_PROLOGUE = "    rd, wr, tg, data, size, code_pages, sup, wok = fast"
+# lookup (an empty one when paging is off), RAM, its size, the pages holding watched code and the
+# test of whether a write lands on watched code, whether the CPU is in a supervisor ring, and
+# whether such a ring may write a read-only page.
+FAST_PROLOGUE = "    rd, wr, tg, data, size, code_pages, touches, sup, wok = fast"
 
 
 class Generator(MemoryCode):

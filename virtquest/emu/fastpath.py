@@ -163,7 +163,8 @@ class FastPath:
         mmu, regs, mem = cpu.mmu, cpu.regs, cpu.mem
         sup = cpu.cpl != 3     # no block changes the ring, paging or cr0.WP (see blockgen)
         accessors = (*self.accessors, mmu.tlb.get if mmu.enabled else _EMPTY.get, mem.data,
-                     mem.size, mem.code_pages, sup, sup and not mmu.write_protect)
+                     mem.size, mem.code_pages, mem.touches_code, sup,
+                     sup and not mmu.write_protect)
         tlb, hooks, vblocks, fire = mmu.tlb, cpu.exec_hooks, self.vblocks, cpu.timer.next_fire
         ran = 0
         while ran < CHAIN:
@@ -381,6 +382,9 @@ class FastPath:
         for p, b in checks:
             mem.watch(p, len(b))
         block = made if fresh or made is None else made.copy()
+        if block is not None and block.upgrade and \
+                ("region", block.start, pa, self.cost_key) in _TEMPLATES:
+            block.runs = REGION_HOT - 1       # its region is already made: take it at once
         self.blocks[pa] = block
         return block
 

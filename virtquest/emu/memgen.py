@@ -56,7 +56,8 @@ class MemoryCode:
         e(f"a = {ea}")
         e("e = tg(a >> 12)")
         e("if e is not None and e[3] and a & 4095 < 4093 and (e[2] or sup) and (e[1] or wok) "
-          "and e[0] < size and e[0] >> 12 not in code_pages:")
+          "and e[0] < size and (e[0] >> 12 not in code_pages or "
+          "not touches(e[0] | a & 4095, (e[0] | a & 4095) + 3)):")
         e("    p = e[0] | a & 4095")
         e(f"    data[p:p + 4] = ({value}).to_bytes(4, LE)")
         for line in then:

@@ -177,21 +177,10 @@ class RegionGenerator(Generator):
 
     def source(self) -> str:
         self.lines = []
-        for n, node in enumerate(self.nodes):
-            self.indent = 3
-            self.emit(f"{'if' if n == 0 else 'elif'} pc == {node.start}:")
-            self.indent = 4
-            self.node = n
-            b = self.base[n]
-            for j, ins in enumerate(node.ins):
-                k = b + j
-                if j == len(node.ins) - 1 and ins.row.mnemonic in BRANCHES:
-                    self._region_branch(n, k, ins)
-                else:
-                    self._instruction(k, ins)
-            if node.ins[-1].row.mnemonic not in BRANCHES and not callout(node.ins[-1]):
-                end = (node.start + INSTRUCTION_SIZE * len(node.ins)) & M
-                self._exit(b + len(node.ins), str(end), ended=False)
+        # pc is always one of the blocks' starts: a tree of `pc <` tests finds the block in
+        # log2(blocks) comparisons, and each block's code ends in `continue` or `return`
+        order = sorted(range(len(self.nodes)), key=lambda n: self.nodes[n].start)
+        self._tree(order, 3)
         body = self.lines
         text = "\n".join(body)
         out = ["def block(cpu, R, room, fast, blocked, hit):",
@@ -214,6 +203,33 @@ class RegionGenerator(Generator):
                 "        cpu._fi = (cyc, cnt)",
                 "        raise"]
         return "\n".join(out) + "\n"
+
+    def _tree(self, order: list[int], indent: int) -> None:
+        if len(order) == 1:
+            self.indent = indent
+            self._node(order[0])
+            return
+        middle = len(order) // 2
+        self.indent = indent
+        self.emit(f"if pc < {self.nodes[order[middle]].start}:")
+        self._tree(order[:middle], indent + 1)
+        self.indent = indent
+        self.emit("else:")
+        self._tree(order[middle:], indent + 1)
+
+    def _node(self, n: int) -> None:
+        node = self.nodes[n]
+        self.node, self.skip = n, 0          # (blocks are not written in index order)
+        b = self.base[n]
+        for j, ins in enumerate(node.ins):
+            k = b + j
+            if j == len(node.ins) - 1 and ins.row.mnemonic in BRANCHES:
+                self._region_branch(n, k, ins)
+            else:
+                self._instruction(k, ins)
+        if node.ins[-1].row.mnemonic not in BRANCHES and not callout(node.ins[-1]):
+            end = (node.start + INSTRUCTION_SIZE * len(node.ins)) & M
+            self._exit(b + len(node.ins), str(end), ended=False)
 
     def _region_branch(self, n: int, k: int, ins: Instruction) -> None:
         m, e = ins.row.mnemonic, self.emit

@@ -85,8 +85,8 @@ def kernel_workload(mode_id: str, profile: CostProfile, iters: int) -> Measureme
     `cold_mips` keeps the rate of one whole run from a cold start, for comparison."""
     cold = measure("kernel", mode_id, profile, {"ITER": iters})
     short = min((measure("kernel", mode_id, profile, {"ITER": max(iters // 10, 1)})
-                 for _ in range(2)), key=lambda m: m.seconds)
-    full = min((measure("kernel", mode_id, profile, {"ITER": iters}) for _ in range(2)),
+                 for _ in range(3)), key=lambda m: m.seconds)
+    full = min((measure("kernel", mode_id, profile, {"ITER": iters}) for _ in range(3)),
                key=lambda m: m.seconds)
     loop = Measurement("kernel", mode_id, full.instructions - short.instructions,
                        max(full.seconds - short.seconds, 1e-9))
