@@ -94,7 +94,7 @@ def plan(instructions: list[Instruction]) -> BulkPlan | None:
 def emit(plan_: BulkPlan, e) -> None:
     """Python lines (through `e`) that run as many whole passes as are safe, at the top of a pass.
     The block's prologue provides tlb, data, size, code_pages, user, wp_free and M; the fast
-    path's namespace _word, _unword and _add_flags."""
+    path's namespace frm, LE and _add_flags."""
     s, d, src = plan_.stride, plan_.dst, plan_.src
     e(f"if r{ECX} > 2 and iterations - done > 2 and paging:")
     e(f"    ed = tlb.get(r{d} >> 12)")
@@ -104,7 +104,7 @@ def emit(plan_: BulkPlan, e) -> None:
         e(f"        n = min((4096 - od) // {s}, r{ECX} - 1, iterations - done - 1)")
         e("        pd = ed[0] | od")
         e(f"        if n > 1 and pd + n * {s} <= size and pd >> 12 not in code_pages:")
-        pattern = " + ".join(f"_word(r{v})" for v in plan_.values)
+        pattern = " + ".join(f"r{v}.to_bytes(4, LE)" for v in plan_.values)
         e(f"            data[pd:pd + n * {s}] = ({pattern}) * n")
         _advance(plan_, e)
         return
@@ -117,7 +117,7 @@ def emit(plan_: BulkPlan, e) -> None:
       f"pd >> 12 not in code_pages and (pd + n * {s} <= ps or ps + n * {s} <= pd):")
     e(f"                data[pd:pd + n * {s}] = data[ps:ps + n * {s}]")
     e(f"                q = ps + (n - 1) * {s} + {plan_.last_load}")
-    e(f"                r{plan_.temp} = _unword(data[q:q + 4])")
+    e(f"                r{plan_.temp} = frm(data[q:q + 4], LE)")
     _advance(plan_, e, indent="    ")
 
 

@@ -14,16 +14,23 @@ changed code. Everything it cannot compile runs in the interpreter.
 from __future__ import annotations
 
 from virtquest.emu import region as regions
-from virtquest.emu.blockgen import BRANCHES, SUPPORTED, Generator, callout
+from virtquest.emu.blockgen import BRANCHES, Generator, callout
+from virtquest.emu.compiled import (
+    CompiledBlock,
+    _add_flags,
+    _div_zero,
+    _fl,
+    _Refused,
+    _signed,
+    _sub_flags,
+)
 from virtquest.emu.cpu import CpuFault
 from virtquest.emu.encoding import Instruction, decode
-from virtquest.emu.isa import CF, INSTRUCTION_SIZE, OF, SF, VEC_DE, ZF, IClass
+from virtquest.emu.isa import INSTRUCTION_SIZE
 from virtquest.emu.memory import BusError
 from virtquest.emu.mmu import PageFault
 
 M = 0xFFFFFFFF
-SIGN = 0x80000000
-ARITH = CF | ZF | SF | OF
 MAX_BLOCK = 48
 MAX_PASSES = 20_000
 CHAIN = 64               # blocks run back to back before returning to the machine's loop
@@ -35,91 +42,6 @@ MISSING = object()
 _EMPTY: dict = {}
 # (eip, pa, costs) -> [(the code bytes it was made from, where), the block made]: across machines
 _TEMPLATES: dict[tuple, list] = {}
-
-def _fl(r: int) -> int:
-    return (ZF if r == 0 else 0) | (SF if r & SIGN else 0)
-
-
-def _add_flags(a: int, b: int, full: int) -> int:
-    r = full & M
-    return (CF if full > M else 0) | _fl(r) | (OF if (a ^ r) & (b ^ r) & SIGN else 0)
-
-
-def _sub_flags(a: int, b: int) -> int:
-    r = (a - b) & M
-    return (CF if a < b else 0) | _fl(r) | (OF if (a ^ b) & (a ^ r) & SIGN else 0)
-
-
-def _signed(v: int) -> int:
-    return v - (1 << 32) if v & SIGN else v
-
-
-def _word(v: int) -> bytes:
-    return v.to_bytes(4, "little")
-
-
-def _unword(b: bytes) -> int:
-    return int.from_bytes(b, "little")
-
-
-def _div_zero() -> CpuFault:
-    return CpuFault(VEC_DE)
-
-
-class CompiledBlock:
-    __slots__ = ("fn", "start", "addrs", "count", "cost", "prefix", "loops", "page", "inner",
-                 "frame", "hooks_seen", "hooked", "region", "fallback", "alt", "prefixes",
-                 "ins", "blocked", "steps", "synced", "checked", "addr_set", "vpns", "upgrade",
-                 "runs")
-
-    def __init__(self, fn, start, addrs, costs, loops, page, ins):
-        self.fn, self.start, self.addrs, self.loops, self.page = fn, start, addrs, loops, page
-        self.ins = ins
-        self.steps = any(callout(i) for i in ins)    # ends by the interpreter's step()
-        self.synced = None     # made to call the hook on its last: instructions counted before it
-        self.checked = len(addrs)                    # the addresses hooks are looked for at
-        self.addr_set = None                         # those addresses, as a set (made on use)
-        self.vpns: tuple[int, ...] = ()              # and their pages
-        self.upgrade, self.runs = False, 0           # may become a region; runs counted till
-        self.count = len(addrs)
-        self.prefix = [sum(costs[:k]) for k in range(len(costs) + 1)]
-        self.cost = self.prefix[-1]
-        self.inner = self.prefix[-2]          # cycles up to the block's last boundary
-        self.frame = -1                       # the physical page it was found on
-        self.hooks_seen, self.hooked = -1, False
-        self.region = None     # a region: per instruction, (cycles, count) in its block, starts one
-        self.fallback = None   # a region: its first block alone (when a hook sits further on)
-        self.alt = None        # what runs when a hook sits inside (see _check_hooks)
-        self.prefixes: dict[int, CompiledBlock] = {}
-        self.blocked: frozenset[int] = frozenset()    # a region: blocks holding an exec hook
-
-
-def _copy_block(block: CompiledBlock) -> CompiledBlock:
-    new = CompiledBlock.__new__(CompiledBlock)
-    for name in ("fn", "start", "addrs", "count", "cost", "prefix", "loops", "page", "inner",
-                 "region", "ins", "steps", "synced", "checked"):
-        setattr(new, name, getattr(block, name))
-    new.frame, new.hooks_seen, new.hooked = -1, -1, False
-    new.alt, new.prefixes, new.blocked = None, {}, frozenset()
-    new.addr_set, new.vpns = block.addr_set, block.vpns
-    new.upgrade, new.runs = block.upgrade, 0
-    new.fallback = None if block.fallback is None else _copy_block(block.fallback)
-    return new
-
-
-CompiledBlock.copy = _copy_block
-
-
-class _Refused:
-    """In the by-address cache: the code there cannot start a block (the interpreter runs it)."""
-
-    __slots__ = ("frame", "hooks_seen")
-    fn = alt = None
-    hooked, upgrade = True, False
-
-    def __init__(self, frame: int):
-        self.frame, self.hooks_seen = frame, -1
-
 
 class FastPath:
     """Finds, compiles and runs blocks for one CPU."""
@@ -137,7 +59,7 @@ class FastPath:
         cpu.mmu.on_evict = self._evicted
         self.env = {"_fl": _fl, "_add_flags": _add_flags, "_sub_flags": _sub_flags,
                     "_signed": _signed, "_div_zero": _div_zero, "M": M,
-                    "_word": _word, "_unword": _unword, "frm": int.from_bytes, "LE": "little",
+                    "frm": int.from_bytes, "LE": "little",
                     "_EMPTY": _EMPTY,
                     "_FAULTS": (PageFault, BusError, CpuFault)}
         self.accessors = cpu.fast_accessors()
@@ -408,7 +330,7 @@ class FastPath:
                 made.fallback = None          # the template keeps no machine's block
         if made is None:
             return block
-        region = _copy_block(made)
+        region = made.copy()
         region.fallback, region.frame = block, block.frame
         for ppn in dict.fromkeys(p >> 12 for p, _ in checks):
             self.pages.setdefault(ppn, []).append(pa)
@@ -431,7 +353,7 @@ class FastPath:
             ins = decode(mem.data[paddr:paddr + INSTRUCTION_SIZE])
             if ins is None:
                 break
-            if not _compilable(ins):
+            if callout(ins):
                 if instructions or lone_step:
                     instructions.append(ins)   # ends the block: the interpreter runs it
                 break
@@ -470,7 +392,7 @@ class FastPath:
             if len(_CODE_CACHE) >= CODE_CACHE_LIMIT:
                 _CODE_CACHE.clear()
             _CODE_CACHE[key] = fn
-        block = CompiledBlock(fn, eip, gen.addrs, gen.costs, False, eip >> 12, gen.ins)
+        block = CompiledBlock(fn, eip, gen.addrs, gen.costs, False, gen.ins)
         block.inner = gen.node_inner(0)
         block.region = gen.within()
         return block
@@ -479,10 +401,7 @@ class FastPath:
                tail_step: bool = False, hook_last: bool = False) -> CompiledBlock:
         addrs = [(eip + INSTRUCTION_SIZE * k) & M for k in range(len(instructions))]
         costs = [self.cpu.cost[i.row.opcode] for i in instructions]
-        last = instructions[-1]
-        loops = last.row.mnemonic in BRANCHES and bool(last.row.operands) and \
-            last.row.operands[0].value == "label" and last.imm == eip
-        loops = loops and not tail_step
+        loops = _self_loop(instructions, eip) and not tail_step
         key = (eip, tuple(instructions), tuple(costs), tail_step, hook_last)
         fn = _CODE_CACHE.get(key)
         if fn is None:
@@ -493,14 +412,11 @@ class FastPath:
             if len(_CODE_CACHE) >= CODE_CACHE_LIMIT:
                 _CODE_CACHE.clear()
             _CODE_CACHE[key] = fn
-        return CompiledBlock(fn, eip, addrs, costs, loops, addrs[0] >> 12, instructions)
+        return CompiledBlock(fn, eip, addrs, costs, loops, instructions)
 
 
 def _self_loop(instructions: list[Instruction], eip: int) -> bool:
+    """Whether the block ends with a branch back to its own start."""
     last = instructions[-1]
-    return bool(last.row.operands) and last.row.operands[0].value == "label" and last.imm == eip
-
-
-def _compilable(ins: Instruction) -> bool:
-    row = ins.row
-    return row.iclass is IClass.INNOCUOUS and row.mnemonic in SUPPORTED
+    return last.row.mnemonic in BRANCHES and bool(last.row.operands) and \
+        last.row.operands[0].value == "label" and last.imm == eip

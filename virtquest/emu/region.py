@@ -46,18 +46,25 @@ class Node:
     frame: int                              # the physical page it was found on
     succ: list[int] = field(default_factory=list)   # targets inside the region
 
+    @property
+    def after(self) -> int:
+        """The address after its last instruction (where a call in it returns)."""
+        return (self.start + INSTRUCTION_SIZE * len(self.ins)) & M
+
+    @property
+    def targets(self) -> list[int]:
+        """Where its last instruction can go next, if that is a direct branch."""
+        return direct_targets(self.ins[-1], (self.after - INSTRUCTION_SIZE) & M)
+
 
 def direct_targets(ins: Instruction, addr: int) -> list[int]:
     """Where a branch at addr can go next: [] for an indirect one."""
     row = ins.row
     if row.mnemonic not in DIRECT or not row.operands or row.operands[0].value != "label":
         return []
-    fall = (addr + INSTRUCTION_SIZE) & M
-    if row.mnemonic == "jmp":
+    if row.mnemonic in ("jmp", "call"):
         return [ins.imm]
-    if row.mnemonic == "call":
-        return [ins.imm]
-    return [ins.imm, fall]
+    return [ins.imm, (addr + INSTRUCTION_SIZE) & M]
 
 
 def discover(start: int, decode_run) -> list[Node] | None:
@@ -74,30 +81,24 @@ def discover(start: int, decode_run) -> list[Node] | None:
         ins, frame = decode_run(va)
         if not ins or total + len(ins) > MAX_REGION:
             continue
-        last = ins[-1]
-        end = (va + INSTRUCTION_SIZE * (len(ins) - 1)) & M
-        targets = direct_targets(last, end) if last.row.mnemonic in BRANCHES else []
-        if va != start and last.row.mnemonic in BRANCHES and targets and targets[0] == va:
+        node = Node(va, ins, frame)
+        targets = node.targets
+        if va != start and targets and targets[0] == va:
             continue           # a loop of its own: its own compiled block runs it faster
-        nodes[va] = Node(va, ins, frame)
+        nodes[va] = node
         order.append(va)
         total += len(ins)
-        if last.row.mnemonic == "call" and targets:
-            targets = [*targets, (end + INSTRUCTION_SIZE) & M]   # where its `ret` comes back
+        if ins[-1].row.mnemonic == "call" and targets:
+            targets = [*targets, node.after]     # where its `ret` comes back
         for t in targets:
             if (t & 0xFFF) <= 0x1000 - INSTRUCTION_SIZE:
                 work.append(t)
     # A `ret` may come back to any call's return point in the region (checked when it runs).
-    returns = [(nodes[v].start + INSTRUCTION_SIZE * len(nodes[v].ins)) & M for v in order
-               if nodes[v].ins[-1].row.mnemonic == "call"]
+    returns = [nodes[v].after for v in order if nodes[v].ins[-1].row.mnemonic == "call"]
     for va in order:
         node = nodes[va]
-        last = node.ins[-1]
-        end = (va + INSTRUCTION_SIZE * (len(node.ins) - 1)) & M
-        if last.row.syntax == "ret":
-            node.succ = [t for t in dict.fromkeys(returns) if t in nodes]
-        elif last.row.mnemonic in BRANCHES:
-            node.succ = [t for t in dict.fromkeys(direct_targets(last, end)) if t in nodes]
+        ends = returns if node.ins[-1].row.syntax == "ret" else node.targets
+        node.succ = [t for t in dict.fromkeys(ends) if t in nodes]
     if len(order) < 2 or not any(nodes[v].succ for v in order):
         return None
     return [nodes[v] for v in order]
@@ -157,9 +158,7 @@ class RegionGenerator(Generator):
             changed = False
             for n in range(len(self.nodes) - 1, -1, -1):
                 node = self.nodes[n]
-                last = node.ins[-1]
-                end = (node.start + INSTRUCTION_SIZE * (len(node.ins) - 1)) & M
-                targets = direct_targets(last, end) if last.row.mnemonic in BRANCHES else []
+                targets = node.targets
                 exits = not targets or any(t not in index for t in targets)
                 live_after = exits or any(live_in[index[t]] for t in targets if t in index)
                 b = self.base[n]
@@ -228,8 +227,7 @@ class RegionGenerator(Generator):
             else:
                 self._instruction(k, ins)
         if node.ins[-1].row.mnemonic not in BRANCHES and not callout(node.ins[-1]):
-            end = (node.start + INSTRUCTION_SIZE * len(node.ins)) & M
-            self._exit(b + len(node.ins), str(end), ended=False)
+            self._exit(b + len(node.ins), str(node.after), ended=False)
 
     def _region_branch(self, n: int, k: int, ins: Instruction) -> None:
         m, e = ins.row.mnemonic, self.emit
