@@ -102,7 +102,7 @@ def test_what_the_machine_reports_is_shown_in_korean(qapp):
     """Stop reasons, x86 holes and containment breaks come from the machine in English; each
     kind a run produces has a Korean wording (and English stays word for word)."""
     from virtquest.game.sandbox import EXAMPLES, run_everywhere
-    from virtquest.gui.qt_debugger import machine_message
+    from virtquest.gui.messages import machine_message
 
     report = run_everywhere((EXAMPLES / "kernel_main.s").read_text(encoding="utf-8"),
                             file="kernel_main.s")

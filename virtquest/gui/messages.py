@@ -15,6 +15,38 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from virtquest.gui.i18n import fill, translate
 
+# What the machine and the hypervisors say about a run: why it stopped, where the guest saw
+# through a software VMM (an x86 hole), what broke containment. They word these in English; the
+# UI shows them in its own language (%1, %2 …: what the machine filled in).
+MACHINE_MESSAGES = (
+    QT_TRANSLATE_NOOP("MachineMessage", "the guest powered off with exit code %1"),
+    QT_TRANSLATE_NOOP("MachineMessage", "stopped after %1 cycles: the guest did not finish "
+                                        "within its budget of %2 cycles (an endless loop?)"),
+    QT_TRANSLATE_NOOP("MachineMessage", "the run was cancelled"),
+    QT_TRANSLATE_NOOP("MachineMessage", "the CPU halted with interrupts disabled or no timer "
+                                        "running, so nothing can wake it"),
+    QT_TRANSLATE_NOOP("MachineMessage", "the guest halted with interrupts disabled or no "
+                                        "timer running, so nothing can wake it"),
+    QT_TRANSLATE_NOOP("MachineMessage", "the guest blocked with no timer running"),
+    QT_TRANSLATE_NOOP("MachineMessage", "triple fault while delivering vector %1: the IDT or "
+                                        "the kernel stack is unusable"),
+    QT_TRANSLATE_NOOP("MachineMessage", "the guest is still running"),
+    QT_TRANSLATE_NOOP("MachineMessage", "pushf showed IF=%1, the real flag, but the guest had "
+                                        "set its virtual IF to %2"),
+    QT_TRANSLATE_NOOP("MachineMessage", "popf tried to set IF=%1 but ran at ring %2, where the "
+                                        "CPU silently ignores a change of IF: the guest's "
+                                        "interrupt state did not change"),
+    QT_TRANSLATE_NOOP("MachineMessage", "%1 stored the real %2 (base %3) instead of the "
+                                        "guest's (base %4): the VMM is visible"),
+    QT_TRANSLATE_NOOP("MachineMessage", "smsw read the real cr0 (%1) instead of the guest's "
+                                        "(%2)"),
+    QT_TRANSLATE_NOOP("MachineMessage", "mov r, cs read %1 (CPL %2) although the guest kernel "
+                                        "believes it runs at CPL %3 (%4)"),
+    QT_TRANSLATE_NOOP("MachineMessage", "%1: the guest drove the real device on port %2 "
+                                        "directly"),
+    QT_TRANSLATE_NOOP("MachineMessage", "guest-physical %1 is outside the guest's RAM"),
+)
+
 # The assembler and its expressions (virtquest/emu/asm.py, expr.py): what a learner sees when a
 # sandbox program does not assemble.
 ASSEMBLER_MESSAGES = (
@@ -81,3 +113,4 @@ def template_translator(context: str, templates: Sequence[str]) -> Callable[[str
 
 
 assembler_message = template_translator("AssemblerMessage", ASSEMBLER_MESSAGES)
+machine_message = template_translator("MachineMessage", MACHINE_MESSAGES)

@@ -39,9 +39,9 @@ from virtquest.game.sandbox import (
 )
 from virtquest.game.sandbox_debugger import Stepper
 from virtquest.gui.i18n import current_language, fill
-from virtquest.gui.messages import assembler_message
+from virtquest.gui.messages import assembler_message, machine_message
 from virtquest.gui.qt_compare import CompareChart
-from virtquest.gui.qt_debugger import DebuggerPage, machine_message
+from virtquest.gui.qt_debugger import DebuggerPage
 from virtquest.gui.qt_editor import CodeEditor, InstructionLegend, code_font
 from virtquest.gui.qt_timeline import TracePage
 from virtquest.gui.workers import Worker
