@@ -299,16 +299,20 @@ class FastPath:
     def _adopt(self, pa: int, checks, made: CompiledBlock | None, fresh: bool = False):
         """Watch the code the block was made from, and keep it (a copy, if another machine's)."""
         mem = self.cpu.mem
-        for ppn in dict.fromkeys(p >> 12 for p, _ in checks):
-            self.pages.setdefault(ppn, []).append(pa)    # its code there changes: drop it
-        for p, b in checks:
-            mem.watch(p, len(b))
+        self._watch(pa, checks)
         block = made if fresh or made is None else made.copy()
         if block is not None and block.upgrade and \
                 ("region", block.start, pa, self.cost_key) in _TEMPLATES:
             block.runs = REGION_HOT - 1       # its region is already made: take it at once
         self.blocks[pa] = block
         return block
+
+    def _watch(self, pa: int, checks) -> None:
+        """Watch the code the block at pa was made from: if it changes, the block is dropped."""
+        for ppn in dict.fromkeys(p >> 12 for p, _ in checks):
+            self.pages.setdefault(ppn, []).append(pa)
+        for p, b in checks:
+            self.cpu.mem.watch(p, len(b))
 
     def _upgrade(self, block: CompiledBlock) -> CompiledBlock:
         """A block that keeps running: the region from it (made once per process for the same
@@ -332,10 +336,7 @@ class FastPath:
             return block
         region = made.copy()
         region.fallback, region.frame = block, block.frame
-        for ppn in dict.fromkeys(p >> 12 for p, _ in checks):
-            self.pages.setdefault(ppn, []).append(pa)
-        for p, b in checks:
-            mem.watch(p, len(b))
+        self._watch(pa, checks)
         self.blocks[pa] = region
         self.vblocks[eip] = region
         return region
