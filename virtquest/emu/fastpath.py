@@ -298,7 +298,6 @@ class FastPath:
 
     def _adopt(self, pa: int, checks, made: CompiledBlock | None, fresh: bool = False):
         """Watch the code the block was made from, and keep it (a copy, if another machine's)."""
-        mem = self.cpu.mem
         self._watch(pa, checks)
         block = made if fresh or made is None else made.copy()
         if block is not None and block.upgrade and \
