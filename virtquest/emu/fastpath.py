@@ -279,9 +279,9 @@ class FastPath:
         if self.cpu.cost is not self.costs_seen:        # a new cost profile
             self.costs_seen, self.cost_key = self.cpu.cost, tuple(self.cpu.cost)
         key = (eip, pa, self.cost_key)
-        for checks, made in _TEMPLATES.get(key, ()):
-            if all(mem.data[p:p + len(b)] == b for p, b in checks):
-                return self._adopt(pa, checks, made)
+        found = self._made_before(key)
+        if found is not None:
+            return self._adopt(pa, *found)
         instructions = self._decode_run(eip, pa & ~0xFFF)
         ranges = [(pa, max(len(instructions), 1) * INSTRUCTION_SIZE)]
         block = None
@@ -306,6 +306,12 @@ class FastPath:
         self.blocks[pa] = block
         return block
 
+    def _made_before(self, key: tuple):
+        """(checks, block) made earlier in this process from the code bytes now in memory."""
+        data = self.cpu.mem.data
+        return next(((checks, made) for checks, made in _TEMPLATES.get(key, ())
+                     if all(data[p:p + len(b)] == b for p, b in checks)), None)
+
     def _watch(self, pa: int, checks) -> None:
         """Watch the code the block at pa was made from: if it changes, the block is dropped."""
         for ppn in dict.fromkeys(p >> 12 for p, _ in checks):
@@ -320,8 +326,7 @@ class FastPath:
         eip, pa = block.start, block.frame | (block.start & 0xFFF)
         mem = self.cpu.mem
         key = ("region", eip, pa, self.cost_key)
-        found = next(((checks, made) for checks, made in _TEMPLATES.get(key, ())
-                      if all(mem.data[p:p + len(b)] == b for p, b in checks)), None)
+        found = self._made_before(key)
         if found is not None:
             checks, made = found
         else:
