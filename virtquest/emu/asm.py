@@ -352,6 +352,8 @@ class _Assembler:
             return Operand.REG, REG_INDEX[low]
         if low == "cs":
             return Operand.CS, 0
+        if low == "cl":
+            return Operand.CL, 0
         if re.fullmatch(r"cr\d+", low):
             n = int(low[2:])
             if n not in CONTROL_REGISTERS:

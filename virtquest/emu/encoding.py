@@ -52,6 +52,8 @@ def _operand_text(kind: Operand, regs, ins: Instruction, symbols) -> str:
         return f"cr{next(regs)}"
     if kind is Operand.CS:
         return "cs"
+    if kind is Operand.CL:
+        return "cl"
     if kind is Operand.LABEL and symbols and ins.imm in symbols:
         return symbols[ins.imm]
     if kind in (Operand.IMM, Operand.LABEL):

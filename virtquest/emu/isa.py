@@ -59,6 +59,7 @@ class Operand(Enum):
     CR = "cr"     # cr0 cr2 cr3 cr8
     CS = "cs"     # the code segment selector (its low two bits are the CPL)
     LABEL = "label"  # a branch target: assembled as an absolute address
+    CL = "cl"     # a shift or rotate count taken from ecx's low five bits (x86's `cl`)
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class Row:
     @functools.cached_property
     def syntax(self) -> str:
         names = {Operand.REG: "r", Operand.IMM: "imm", Operand.MEM: "[m]", Operand.CR: "crN",
-                 Operand.CS: "cs", Operand.LABEL: "label"}
+                 Operand.CS: "cs", Operand.LABEL: "label", Operand.CL: "cl"}
         ops = ", ".join(names[o] for o in self.operands)
         return f"{self.mnemonic} {ops}".strip()
 
