@@ -2,214 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko_KR" sourcelanguage="en">
 <context>
-    <name>AssemblerMessage</name>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="53"/>
-        <source>expected an instruction or directive, found &apos;%1&apos;</source>
-        <translation>여기에는 명령어나 지시어가 와야 합니다. 찾은 것: &apos;%1&apos;</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="54"/>
-        <source>symbol &apos;%1&apos; is already defined</source>
-        <translation>이미 정의된 심볼입니다: &apos;%1&apos;</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="55"/>
-        <source>expected an operand before &apos;,&apos;</source>
-        <translation>&apos;,&apos; 앞에 피연산자가 있어야 합니다</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="56"/>
-        <source>expected a closing %1</source>
-        <translation>닫는 %1 기호가 빠졌습니다</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="57"/>
-        <source>expected &apos;]&apos; or &apos;)&apos; to close what was opened</source>
-        <translation>열어 둔 괄호를 닫는 &apos;]&apos; 또는 &apos;)&apos;가 빠졌습니다</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="58"/>
-        <source>expected at least one value after %1</source>
-        <translation>%1 뒤에 값이 하나 이상 있어야 합니다</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="59"/>
-        <source>expected one &quot;string&quot; after %1</source>
-        <translation>%1 뒤에는 &quot;문자열&quot; 하나가 와야 합니다</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="60"/>
-        <source>expected a size between 0 and %1</source>
-        <translation>크기는 0에서 %1 사이여야 합니다</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="61"/>
-        <source>expected a power of two for .align</source>
-        <translation>.align에는 2의 거듭제곱을 써야 합니다</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="62"/>
-        <source>expected .org at or after %1, not %2</source>
-        <translation>.org 주소는 %1 이상이어야 합니다 (지금: %2)</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="63"/>
-        <source>expected an address within 64 MiB of the origin</source>
-        <translation>주소는 시작 주소에서 64 MiB 안쪽이어야 합니다</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="64"/>
-        <source>expected a directive (.equ .word .byte .ascii .asciz .zero .align .org .if .else .endif), found &apos;%1&apos;</source>
-        <translation>알 수 없는 지시어입니다: &apos;%1&apos; (쓸 수 있는 것: .equ .word .byte .ascii .asciz .zero .align .org .if .else .endif)</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="66"/>
-        <source>expected .equ NAME, expression</source>
-        <translation>.equ 이름, 식 형태로 써야 합니다</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="67"/>
-        <source>expected one value after %1</source>
-        <translation>%1 뒤에는 값이 하나만 와야 합니다</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="68"/>
-        <source>expected a &quot;quoted string&quot;</source>
-        <translation>&quot;따옴표로 감싼 문자열&quot;이 와야 합니다</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="69"/>
-        <source>expected a value that fits in %1 bits, got %2</source>
-        <translation>%1비트에 들어가는 값이어야 합니다 (지금: %2)</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="70"/>
-        <source>expected %1; found %2 %3</source>
-        <translation>이 명령어는 %1 형태로 써야 합니다 (지금: %2 %3)</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="71"/>
-        <source>expected a control register: cr0, cr2, cr3 or cr8</source>
-        <translation>제어 레지스터(cr0, cr2, cr3, cr8)가 와야 합니다</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="72"/>
-        <source>expected &apos;]&apos; to close the memory operand</source>
-        <translation>메모리 피연산자를 닫는 &apos;]&apos;가 빠졌습니다</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="73"/>
-        <source>expected a displacement after the sign</source>
-        <translation>부호 뒤에 변위 값이 있어야 합니다</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="74"/>
-        <source>expected a register or an address inside [ ]</source>
-        <translation>[ ] 안에는 레지스터나 주소가 와야 합니다</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="75"/>
-        <source>expected text, found a NUL byte</source>
-        <translation>텍스트가 아닌 NUL 바이트가 들어 있습니다</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="76"/>
-        <source>expected the program to stay within %1 MiB of its origin</source>
-        <translation>프로그램은 시작 주소에서 %1 MiB 안에 들어가야 합니다</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="78"/>
-        <source>expected .endif to close this .if</source>
-        <translation>이 .if를 닫는 .endif가 없습니다</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="79"/>
-        <source>expected at most %1 nested .if</source>
-        <translation>.if는 %1단계까지만 겹쳐 쓸 수 있습니다</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="80"/>
-        <source>expected an expression after .if</source>
-        <translation>.if 뒤에 조건식이 있어야 합니다</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="81"/>
-        <source>%1 without a matching .if</source>
-        <translation>%1에 짝이 되는 .if가 없습니다</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="82"/>
-        <source>expected .endif, found a second .else</source>
-        <translation>.else가 두 번 나왔습니다. .endif로 닫아야 합니다</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="83"/>
-        <source>expected an operator or the end, found &apos;%1&apos;</source>
-        <translation>연산자가 오거나 식이 끝나야 합니다. 찾은 것: &apos;%1&apos;</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="84"/>
-        <source>expected a number, a symbol or an operator, found &apos;%1&apos;</source>
-        <translation>숫자, 심볼, 연산자 중 하나가 와야 합니다. 찾은 것: &apos;%1&apos;</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="86"/>
-        <source>expected a shorter expression (at most %1 tokens and %2 levels of parentheses)</source>
-        <translation>식이 너무 깁니다 (토큰은 %1개, 괄호는 %2단계까지 쓸 수 있습니다)</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="88"/>
-        <source>expected a number or a symbol</source>
-        <translation>숫자나 심볼이 와야 합니다</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="89"/>
-        <source>expected &apos;)&apos;</source>
-        <translation>&apos;)&apos;가 빠졌습니다</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="90"/>
-        <source>expected a number that fits in 64 bits</source>
-        <translation>64비트에 들어가는 숫자여야 합니다</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="91"/>
-        <source>expected a number or a symbol, found &apos;%1&apos;</source>
-        <translation>숫자나 심볼이 와야 합니다. 찾은 것: &apos;%1&apos;</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="92"/>
-        <source>expected a character escape, found &apos;%1&apos;</source>
-        <translation>문자 이스케이프가 와야 합니다. 찾은 것: &apos;%1&apos;</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="93"/>
-        <source>expected a one-byte character</source>
-        <translation>1바이트 문자여야 합니다</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="94"/>
-        <source>expected a defined symbol, &apos;%1&apos; is not defined</source>
-        <translation>정의되지 않은 심볼입니다: &apos;%1&apos;</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="95"/>
-        <source>expected a non-zero divisor</source>
-        <translation>0으로 나눌 수 없습니다</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="96"/>
-        <source>expected a shift count between 0 and 63</source>
-        <translation>시프트 횟수는 0에서 63 사이여야 합니다</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/messages.py" line="97"/>
-        <source>expected a value that fits in 64 bits</source>
-        <translation>64비트에 들어가는 값이어야 합니다</translation>
-    </message>
-</context>
-<context>
     <name>Banner</name>
     <message>
         <location filename="../../virtquest/gui/main_window.py" line="177"/>
@@ -738,77 +530,77 @@
 <context>
     <name>MachineMessage</name>
     <message>
-        <location filename="../../virtquest/gui/messages.py" line="22"/>
+        <location filename="../../virtquest/gui/messages.py" line="42"/>
         <source>the guest powered off with exit code %1</source>
         <translation>게스트가 전원을 껐습니다 (종료 코드 %1)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/messages.py" line="23"/>
+        <location filename="../../virtquest/gui/messages.py" line="43"/>
         <source>stopped after %1 cycles: the guest did not finish within its budget of %2 cycles (an endless loop?)</source>
         <translation>%1 사이클 후 멈췄습니다: 게스트가 한도 %2 사이클 안에 끝나지 않았습니다 (무한 루프일까요?)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/messages.py" line="25"/>
+        <location filename="../../virtquest/gui/messages.py" line="45"/>
         <source>the run was cancelled</source>
         <translation>실행이 취소되었습니다</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/messages.py" line="26"/>
+        <location filename="../../virtquest/gui/messages.py" line="46"/>
         <source>the CPU halted with interrupts disabled or no timer running, so nothing can wake it</source>
         <translation>CPU가 hlt로 멈췄는데 인터럽트가 꺼져 있거나 타이머가 돌지 않아 깨울 수 있는 것이 없습니다</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/messages.py" line="28"/>
+        <location filename="../../virtquest/gui/messages.py" line="48"/>
         <source>the guest halted with interrupts disabled or no timer running, so nothing can wake it</source>
         <translation>게스트가 hlt로 멈췄는데 인터럽트가 꺼져 있거나 타이머가 돌지 않아 깨울 수 있는 것이 없습니다</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/messages.py" line="30"/>
+        <location filename="../../virtquest/gui/messages.py" line="50"/>
         <source>the guest blocked with no timer running</source>
         <translation>타이머가 돌지 않는데 게스트가 대기 상태에 들어갔습니다</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/messages.py" line="31"/>
+        <location filename="../../virtquest/gui/messages.py" line="51"/>
         <source>triple fault while delivering vector %1: the IDT or the kernel stack is unusable</source>
         <translation>벡터 %1 전달 중 트리플 폴트: IDT나 커널 스택을 쓸 수 없는 상태입니다</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/messages.py" line="33"/>
+        <location filename="../../virtquest/gui/messages.py" line="53"/>
         <source>the guest is still running</source>
         <translation>게스트가 아직 실행 중입니다</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/messages.py" line="34"/>
+        <location filename="../../virtquest/gui/messages.py" line="54"/>
         <source>pushf showed IF=%1, the real flag, but the guest had set its virtual IF to %2</source>
         <translation>pushf가 실제 플래그 값(IF=%1)을 보여 주었지만, 게스트가 설정해 둔 가상 IF는 %2입니다</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/messages.py" line="36"/>
+        <location filename="../../virtquest/gui/messages.py" line="56"/>
         <source>popf tried to set IF=%1 but ran at ring %2, where the CPU silently ignores a change of IF: the guest&apos;s interrupt state did not change</source>
         <translation>popf가 IF=%1 설정을 시도했지만 링 %2에서 실행되어 CPU가 IF 변경을 조용히 무시했습니다. 게스트의 인터럽트 상태는 그대로입니다</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/messages.py" line="39"/>
+        <location filename="../../virtquest/gui/messages.py" line="59"/>
         <source>%1 stored the real %2 (base %3) instead of the guest&apos;s (base %4): the VMM is visible</source>
         <translation>VMM이 드러났습니다: %1 명령이 게스트의 값(베이스 %4) 대신 실제 %2 값(베이스 %3)을 저장했습니다</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/messages.py" line="41"/>
+        <location filename="../../virtquest/gui/messages.py" line="61"/>
         <source>smsw read the real cr0 (%1) instead of the guest&apos;s (%2)</source>
         <translation>smsw가 게스트의 cr0 값(%2) 대신 실제 cr0 값(%1)을 읽었습니다</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/messages.py" line="43"/>
+        <location filename="../../virtquest/gui/messages.py" line="63"/>
         <source>mov r, cs read %1 (CPL %2) although the guest kernel believes it runs at CPL %3 (%4)</source>
         <translation>mov r, cs가 실제 값 %1(CPL %2)을 읽었지만, 게스트 커널은 자신이 CPL %3(%4)에서 실행된다고 믿습니다</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/messages.py" line="45"/>
+        <location filename="../../virtquest/gui/messages.py" line="65"/>
         <source>%1: the guest drove the real device on port %2 directly</source>
         <translation>%1: 게스트가 포트 %2의 실제 장치를 직접 조작했습니다</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/messages.py" line="47"/>
+        <location filename="../../virtquest/gui/messages.py" line="67"/>
         <source>guest-physical %1 is outside the guest&apos;s RAM</source>
         <translation>게스트 물리 주소 %1: 게스트 RAM 범위를 벗어났습니다</translation>
     </message>

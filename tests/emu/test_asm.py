@@ -1,10 +1,16 @@
-"""The assembler: syntax of SPEC §3, symbols and overrides, and errors with line and column."""
+"""The assembler: syntax of SPEC §3, symbols and overrides, and errors with line and column
+(each a message id with parameters from the core's catalogue)."""
+
+import ast
+from pathlib import Path
 
 import pytest
 
+from virtquest.emu import asm, expr
 from virtquest.emu.asm import assemble, parse_define
 from virtquest.emu.encoding import decode
 from virtquest.emu.errors import AssemblyError
+from virtquest.emu.messages import EN, message
 
 
 def words(program, count=1, at=0):
@@ -91,3 +97,54 @@ def test_errors_name_line_column_and_what_was_expected(source, line, col, words_
 def test_nul_bytes_are_refused():
     with pytest.raises(AssemblyError, match="NUL"):
         assemble("nop\n\0")
+
+
+def test_an_error_carries_its_message_id_and_parameters():
+    with pytest.raises(AssemblyError) as info:
+        assemble("nop\n  mov eax, nowhere + 1", file="prog.s")
+    err = info.value
+    assert err.detail == message("expr.undefined-symbol", name="nowhere")
+    assert err.message == "expected a defined symbol, 'nowhere' is not defined"
+    assert str(err) == f"prog.s:2:12: {err.message}"
+
+
+def _message_calls(module) -> list[ast.Call]:
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    return [node for node in ast.walk(tree) if isinstance(node, ast.Call)
+            and getattr(node.func, "id", None) == "message"]
+
+
+def test_every_id_the_assembler_raises_is_in_the_catalogue():
+    """Every message("…") in the assembler and the expressions names an id of `EN` and fills in
+    exactly its placeholders."""
+    from virtquest.emu.messages import placeholders
+
+    calls = _message_calls(asm) + _message_calls(expr)
+    assert len(calls) >= 40
+    wrong = []
+    for call in calls:
+        id_ = call.args[0].value if call.args and isinstance(call.args[0], ast.Constant) else None
+        given = {keyword.arg for keyword in call.keywords}
+        if id_ not in EN or given != placeholders(EN[id_]):
+            wrong.append((call.lineno, id_, sorted(given)))
+    assert not wrong, wrong
+
+
+def test_no_error_is_raised_as_english_text():
+    """The assembler's errors are Messages: no text (a string or an f-string) is handed to an
+    error as what it says."""
+    def is_text(node) -> bool:
+        return isinstance(node, ast.JoinedStr) or isinstance(node, ast.Constant) \
+            and isinstance(node.value, str)
+
+    raised = 0
+    wrong = []
+    for module in (asm, expr):
+        for node in ast.walk(ast.parse(Path(module.__file__).read_text(encoding="utf-8"))):
+            name = getattr(node, "func", None)
+            name = getattr(name, "attr", None) or getattr(name, "id", None)
+            if isinstance(node, ast.Call) and name in ("error", "AssemblyError", "ExprError"):
+                raised += 1
+                if node.args and is_text(node.args[-1]):
+                    wrong.append(f"{module.__name__}:{node.lineno}")
+    assert raised >= 40 and not wrong, wrong

@@ -1,7 +1,8 @@
 """The Korean catalogue: every string of every module under virtquest/gui is translated, no
 translatable string hides from lupdate, placeholders and accelerators survive translation, the
-committed .qm is what lrelease makes of the .ts, and the lab's and sandbox's parts speak Korean
-(including what the machine and the hypervisors report, which they word in English)."""
+committed .qm is what lrelease makes of the .ts, the core's message catalogue has a Korean twin,
+and the lab's and sandbox's parts speak Korean (including what the machine and the hypervisors
+report, which they word in English, and what the assembler reports, by message id)."""
 
 from __future__ import annotations
 
@@ -152,37 +153,116 @@ def test_the_lab_and_sandbox_parts_retranslate_when_the_language_changes(qtbot):
     assert sandbox.editor.toPlainText() == STARTER
 
 
-ASSEMBLY_MISTAKES = [
-    "  movv eax, 1", "x:\nx:", "  mov eax,", "  .ascii \"open", "  mov eax, [ebx",
-    "  .word", "  .ascii", "  .zero 99999999999", "  .align 3", "  .org 0\n  nop\n  .org 0",
-    "  .bogus 1", "  .equ", "  .equ A 1 2", "  mov eax, 99999999999", "  mov eax, eax, eax",
-    "  mov cr5, eax", "  mov eax, [ebx+]", "  mov eax, [+]", "  .if 1", "  .else",
-    "  .if 1\n  .else\n  .else\n  .endif", "  mov eax, 1 2", "  mov eax, $", "  mov eax, (1",
-    "  mov eax, nowhere", "  mov eax, 1/0", "  mov eax, 1 << 99", "  .if",
-]
+def test_the_korean_catalogue_has_the_english_ids_and_placeholders():
+    """One Korean template per id of the core's English catalogue, filling in the same
+    parameters, and each one actually Korean."""
+    from virtquest.emu.messages import EN, placeholders
+    from virtquest.gui.messages_ko import KO
+
+    assert sorted(set(EN) - set(KO)) == [], "ids without Korean"
+    assert sorted(set(KO) - set(EN)) == [], "Korean for ids the core does not have"
+    wrong = {id_: (sorted(placeholders(EN[id_])), sorted(placeholders(KO[id_])))
+             for id_ in EN if placeholders(EN[id_]) != placeholders(KO[id_])}
+    assert not wrong, wrong
+    assert not [id_ for id_, korean in KO.items() if not re.search("[가-힣]", korean)]
 
 
-def test_what_the_assembler_says_is_shown_in_korean(qapp):
-    """A sandbox program that does not assemble: the line/column message, in Korean, with what
-    the assembler found kept as it is (and English word for word)."""
-    from virtquest.emu.asm import assemble
+# id -> a line (after "_start:") that makes the assembler say it; every id of the assembler and
+# its expressions has one (asm.define-syntax comes from the command line's -D).
+ASSEMBLY_MISTAKES = {
+    "asm.nul-byte": "  nop\0",
+    "asm.program-too-big": "  .zero 1048576\n  .zero 1",
+    "asm.unknown-statement": "  movv eax, 1",
+    "asm.symbol-redefined": "x:\nx:",
+    "asm.empty-operand": "  mov eax,",
+    "asm.unclosed-quote": '  .ascii "open',
+    "asm.unclosed-bracket": "  mov eax, [ebx",
+    "asm.if-too-deep": "  .if 1\n" * 70,
+    "asm.if-without-condition": "  .if",
+    "asm.if-unmatched": "  .else",
+    "asm.if-second-else": "  .if 1\n  .else\n  .else\n  .endif",
+    "asm.if-unclosed": "  .if 1",
+    "asm.unknown-directive": "  .bogus 1",
+    "asm.equ-syntax": "  .equ A 1 2",
+    "asm.data-without-values": "  .word",
+    "asm.string-expected": "  .ascii",
+    "asm.string-unquoted": "  .asciz open",
+    "asm.string-bad-escape": '  .ascii "a\\q"',
+    "asm.one-value-expected": "  .zero 1, 2",
+    "asm.zero-size-out-of-range": "  .zero 99999999999",
+    "asm.align-not-power-of-two": "  .align 3",
+    "asm.org-backwards": "  .org 0\n  nop\n  .org 0",
+    "asm.org-too-far": "  .org 0x200000",
+    "asm.value-too-wide": "  mov eax, 99999999999",
+    "asm.operands-mismatch": "  mov eax, eax, eax",
+    "asm.operands-missing": "  push",
+    "asm.control-register": "  mov cr5, eax",
+    "asm.memory-unclosed": "  mov eax, [ebx]+4",
+    "asm.displacement-missing": "  mov eax, [ebx+]",
+    "asm.memory-empty": "  mov eax, []",
+    "expr.unexpected-character": "  mov eax, 1 @ 2",
+    "expr.too-complex": "  mov eax, " + "+".join(["1"] * 300),
+    "expr.trailing-token": "  mov eax, 1 2",
+    "expr.missing-operand": "  .word 1 +",
+    "expr.unexpected-token": "  mov eax, *1",
+    "expr.unclosed-parenthesis": "  .if (1",
+    "expr.number-too-wide": "  mov eax, " + "9" * 30,
+    "expr.character-bad-escape": "  mov eax, '\\q'",
+    "expr.character-too-wide": "  mov eax, '한'",
+    "expr.undefined-symbol": "  mov eax, nowhere",
+    "expr.division-by-zero": "  mov eax, 1/0",
+    "expr.shift-out-of-range": "  mov eax, 1 << 99",
+    "expr.value-too-wide": "  mov eax, 0xFFFFFFFFFFFFFFFF * 16",
+}
+
+
+def _assembly_errors(monkeypatch) -> dict:
+    """id -> the AssemblyError each mistake raises (images limited to 1 MiB, to stay small)."""
+    from virtquest.emu import asm
     from virtquest.emu.errors import AssemblyError
-    from virtquest.gui.messages import assembler_message
 
-    said = set()
-    for source in ASSEMBLY_MISTAKES:
+    monkeypatch.setattr(asm, "MAX_IMAGE", 1 << 20)
+    errors = {}
+    for expected, source in ASSEMBLY_MISTAKES.items():
         with pytest.raises(AssemblyError) as caught:
-            assemble("_start:\n" + source + "\n  hlt\n")
-        said.add(caught.value.message)
-    assert len(said) >= 20
+            asm.assemble("_start:\n" + source + "\n  hlt\n")
+        errors[expected] = caught.value
+    with pytest.raises(AssemblyError) as caught:
+        asm.parse_define("oops")
+    errors["asm.define-syntax"] = caught.value
+    return errors
+
+
+def test_every_assembler_message_has_a_mistake_that_raises_it(monkeypatch):
+    from virtquest.emu.messages import EN
+
+    errors = _assembly_errors(monkeypatch)
+    assert {id_: error.detail.id for id_, error in errors.items()
+            if error.detail.id != id_} == {}
+    assert set(errors) == {id_ for id_ in EN if id_.startswith(("asm.", "expr."))}
+
+
+def test_what_the_assembler_says_is_shown_in_korean(qapp, monkeypatch):
+    """A sandbox program that does not assemble: the line/column message, in Korean from the
+    message's id, with what the assembler found kept as it is (and English word for word)."""
+    from virtquest.gui.messages import message_text
+
+    errors = _assembly_errors(monkeypatch)
     install_language("en")
-    assert all(assembler_message(text) == text for text in said)
+    assert all(f"{e.file}:{e.line}:{e.column}: {message_text(e.detail)}" == str(e)
+               and message_text(e.detail) == e.message for e in errors.values())
     install_language("ko")
     try:
-        untranslated = [t for t in said if not re.search("[가-힣]", assembler_message(t))]
+        korean = {id_: message_text(error.detail) for id_, error in errors.items()}
+        untranslated = [text for text in korean.values() if not re.search("[가-힣]", text)]
         assert not untranslated, untranslated
-        assert "'movv'" in assembler_message(next(t for t in said if "movv" in t))
-        assert "'nowhere'" in assembler_message(next(t for t in said if "nowhere" in t))
+        lost = {id_: (name, value) for id_, error in errors.items()
+                for name, value in error.detail.params.items()
+                if isinstance(value, str) and value not in korean[id_]}
+        assert not lost, lost
+        assert "'movv'" in korean["asm.unknown-statement"]
+        assert "'nowhere'" in korean["expr.undefined-symbol"]
+        assert "0x8" in korean["asm.org-backwards"]
     finally:
         install_language("en")
 

@@ -15,6 +15,7 @@ from tests.hardening.conftest import fuzz
 from virtquest.emu import asm
 from virtquest.emu.asm import MAX_IF_NESTING, assemble
 from virtquest.emu.errors import AssemblyError
+from virtquest.emu.messages import EN
 from virtquest.emu.resources import GUEST, PROGRAMS
 
 FILE = "fuzz.s"
@@ -43,6 +44,7 @@ def check(source: str):
         assert 1 <= err.column <= len(lines[err.line - 1]) + 1, (str(err), lines[err.line - 1])
         assert str(err).startswith(f"{FILE}:{err.line}:{err.column}: ")
         assert "\n" not in str(err), "an error is one line"
+        assert err.detail.id in EN and err.message == err.detail.text()
         return None
 
 

@@ -2,7 +2,7 @@
 
 Pass 1 lays out every statement and defines labels and `.equ` symbols; pass 2 evaluates operands
 and emits bytes. Every error is an AssemblyError naming file, line and column and saying what was
-expected.
+expected, as a Message (ids `asm.*` here, `expr.*` from the expressions).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from virtquest.emu.isa import (
     Operand,
     find_row,
 )
+from virtquest.emu.messages import Message, message
 
 MAX_IMAGE = 64 * 1024 * 1024
 MAX_IF_NESTING = 64
@@ -79,8 +80,8 @@ class _Assembler:
         self.stmts: list[_Stmt] = []
 
     # -- errors --------------------------------------------------------------------------------
-    def error(self, line: int, col: int, message: str) -> AssemblyError:
-        return AssemblyError(self.file, line, col, message)
+    def error(self, line: int, col: int, detail: Message) -> AssemblyError:
+        return AssemblyError(self.file, line, col, detail)
 
     # -- pass 1 --------------------------------------------------------------------------------
     def layout(self) -> None:
@@ -96,10 +97,9 @@ class _Assembler:
                 continue
             pc = self._layout_line(text, number, pc)
             if pc - self.origin > MAX_IMAGE:   # many .zero lines must not exhaust the host's memory
-                raise self.error(number, 1, f"expected the program to stay within "
-                                            f"{MAX_IMAGE >> 20} MiB of its origin")
+                raise self.error(number, 1, message("asm.program-too-big", mib=MAX_IMAGE >> 20))
         if conds:
-            raise self.error(conds[-1][3], 1, "expected .endif to close this .if")
+            raise self.error(conds[-1][3], 1, message("asm.if-unclosed"))
 
     @staticmethod
     def _active(conds) -> bool:
@@ -109,18 +109,18 @@ class _Assembler:
         col = text.lower().index(head) + 1
         if head == ".if":
             if len(conds) >= MAX_IF_NESTING:   # each line checks every open .if
-                raise self.error(number, col, f"expected at most {MAX_IF_NESTING} nested .if")
+                raise self.error(number, col, message("asm.if-too-deep", limit=MAX_IF_NESTING))
             enclosing = self._active(conds)
             expr = text[col - 1 + 3:]
             if not expr.strip():
-                raise self.error(number, col, "expected an expression after .if")
+                raise self.error(number, col, message("asm.if-without-condition"))
             taken = bool(self._const(expr, number, col + 3)) if enclosing else False
             conds.append([enclosing, taken, False, number])
         elif not conds:
-            raise self.error(number, col, f"{head} without a matching .if")
+            raise self.error(number, col, message("asm.if-unmatched", directive=head))
         elif head == ".else":
             if conds[-1][2]:
-                raise self.error(number, col, "expected .endif, found a second .else")
+                raise self.error(number, col, message("asm.if-second-else"))
             conds[-1][2] = True
         else:
             conds.pop()
@@ -163,13 +163,13 @@ class _Assembler:
         if op.startswith("."):
             return self._directive(op, args, number, col, pc)
         if op not in BY_MNEMONIC:
-            raise self.error(number, col, f"expected an instruction or directive, found '{word}'")
+            raise self.error(number, col, message("asm.unknown-statement", word=word))
         self.stmts.append(_Stmt(number, col, "ins", pc, op, args))
         return pc + INSTRUCTION_SIZE
 
     def _define_label(self, name: str, value: int, line: int, col: int) -> None:
         if name in self.labels or (name in self.symbols and name not in self.overrides):
-            raise self.error(line, col, f"symbol '{name}' is already defined")
+            raise self.error(line, col, message("asm.symbol-redefined", name=name))
         self.labels.add(name)
         self.symbols[name] = value
 
@@ -191,13 +191,13 @@ class _Assembler:
                 stripped = piece.strip()
                 lead = len(piece) - len(piece.lstrip())
                 if not stripped:
-                    raise self.error(line, col + i, "expected an operand before ','")
+                    raise self.error(line, col + i, message("asm.empty-operand"))
                 args.append((stripped, col + start + lead))
                 start = i + 1
         if quote:
-            raise self.error(line, col + len(text), f"expected a closing {quote}")
+            raise self.error(line, col + len(text), message("asm.unclosed-quote", quote=quote))
         if depth > 0:
-            raise self.error(line, col + len(text), "expected ']' or ')' to close what was opened")
+            raise self.error(line, col + len(text), message("asm.unclosed-bracket"))
         return args
 
     def _directive(self, op: str, args, line: int, col: int, pc: int) -> int:
@@ -205,53 +205,52 @@ class _Assembler:
             return self._equ(args, line, col, pc)
         if op in (".word", ".byte"):
             if not args:
-                raise self.error(line, col, f"expected at least one value after {op}")
+                raise self.error(line, col, message("asm.data-without-values", directive=op))
             self.stmts.append(_Stmt(line, col, "data", pc, op, args))
             return pc + len(args) * (4 if op == ".word" else 1)
         if op in (".ascii", ".asciz"):
             if len(args) != 1:
-                raise self.error(line, col, f'expected one "string" after {op}')
+                raise self.error(line, col, message("asm.string-expected", directive=op))
             data = self._string(args[0], line) + (b"\0" if op == ".asciz" else b"")
             self.stmts.append(_Stmt(line, col, "bytes", pc, op, [(data.hex(), 0)]))
             return pc + len(data)
         if op == ".zero":
             n = self._const_arg(args, line, col, op)
             if not 0 <= n <= MAX_IMAGE:
-                raise self.error(line, col, f"expected a size between 0 and {MAX_IMAGE}")
+                raise self.error(line, col, message("asm.zero-size-out-of-range", limit=MAX_IMAGE))
             self.stmts.append(_Stmt(line, col, "bytes", pc, op, [("00" * n, 0)]))
             return pc + n
         if op == ".align":
             n = self._const_arg(args, line, col, op)
             if n <= 0 or n & (n - 1) or n > 1 << 16:
-                raise self.error(line, col, "expected a power of two for .align")
+                raise self.error(line, col, message("asm.align-not-power-of-two"))
             pad = (-pc) % n
             self.stmts.append(_Stmt(line, col, "bytes", pc, op, [("00" * pad, 0)]))
             return pc + pad
         if op == ".org":
             target = self._const_arg(args, line, col, op)
             if target < pc:
-                raise self.error(line, col, f"expected .org at or after {pc:#x}, not {target:#x}")
+                raise self.error(line, col, message("asm.org-backwards", current=pc, target=target))
             if target - self.origin > MAX_IMAGE:
-                raise self.error(line, col, "expected an address within 64 MiB of the origin")
+                raise self.error(line, col, message("asm.org-too-far", mib=MAX_IMAGE >> 20))
             self.stmts.append(_Stmt(line, col, "bytes", pc, op, [("00" * (target - pc), 0)]))
             return target
-        raise self.error(line, col, f"expected a directive (.equ .word .byte .ascii .asciz .zero "
-                                    f".align .org .if .else .endif), found '{op}'")
+        raise self.error(line, col, message("asm.unknown-directive", directive=op))
 
     def _equ(self, args, line, col, pc) -> int:
         if len(args) != 2 or not _NAME.match(args[0][0]):
-            raise self.error(line, col, "expected .equ NAME, expression")
+            raise self.error(line, col, message("asm.equ-syntax"))
         name = args[0][0]
         if name in self.overrides:
             return pc  # -D NAME=VALUE wins over the file's default
         if name in self.symbols:
-            raise self.error(line, args[0][1], f"symbol '{name}' is already defined")
+            raise self.error(line, args[0][1], message("asm.symbol-redefined", name=name))
         self.symbols[name] = self._const(args[1][0], line, args[1][1])
         return pc
 
     def _const_arg(self, args, line, col, op) -> int:
         if len(args) != 1:
-            raise self.error(line, col, f"expected one value after {op}")
+            raise self.error(line, col, message("asm.one-value-expected", directive=op))
         return self._const(args[0][0], line, args[0][1])
 
     def _const(self, text: str, line: int, col: int) -> int:
@@ -259,12 +258,12 @@ class _Assembler:
         try:
             return evaluate(parse_expression(text), self.symbols, signed=True)
         except ExprError as exc:
-            raise self.error(line, col + exc.offset, exc.message) from None
+            raise self.error(line, col + exc.offset, exc.detail) from None
 
     def _string(self, arg: tuple[str, int], line: int) -> bytes:
         text, col = arg
         if len(text) < 2 or text[0] != '"' or text[-1] != '"':
-            raise self.error(line, col, 'expected a "quoted string"')
+            raise self.error(line, col, message("asm.string-unquoted"))
         out, i, body = bytearray(), 0, text[1:-1]
         while i < len(body):
             ch = body[i]
@@ -275,7 +274,7 @@ class _Assembler:
                     i += 4
                     continue
                 if nxt not in _ESCAPES:
-                    raise self.error(line, col + i + 1, f"expected an escape (\\n \\t \\0 \\\\ \\\" \\xHH), found \\{nxt}")
+                    raise self.error(line, col + i + 1, message("asm.string-bad-escape", escape=nxt))
                 out.append(_ESCAPES[nxt])
                 i += 2
                 continue
@@ -322,9 +321,9 @@ class _Assembler:
         try:
             value = evaluate(parse_expression(text), self.symbols, signed=True)
         except ExprError as exc:
-            raise self.error(line, col + exc.offset, exc.message) from None
+            raise self.error(line, col + exc.offset, exc.detail) from None
         if not -(1 << (bits - 1)) <= value < (1 << bits):
-            raise self.error(line, col, f"expected a value that fits in {bits} bits, got {value}")
+            raise self.error(line, col, message("asm.value-too-wide", bits=bits, value=value))
         return value & ((1 << bits) - 1)
 
     def _instruction(self, stmt: _Stmt) -> Instruction:
@@ -333,8 +332,10 @@ class _Assembler:
         row = find_row(stmt.text, kinds)
         if row is None:
             forms = " | ".join(r.syntax for r in BY_MNEMONIC[stmt.text])
-            got = ", ".join(k.value for k in kinds) or "no operands"
-            raise self.error(stmt.line, stmt.col, f"expected {forms}; found {stmt.text} {got}")
+            found = (message("asm.operands-mismatch", forms=forms, mnemonic=stmt.text,
+                             operands=", ".join(k.value for k in kinds)) if kinds
+                     else message("asm.operands-missing", forms=forms, mnemonic=stmt.text))
+            raise self.error(stmt.line, stmt.col, found)
         regs, base, imm = [], 0, 0
         for kind, value in parsed:
             if kind in (Operand.REG, Operand.CR):
@@ -357,7 +358,7 @@ class _Assembler:
         if re.fullmatch(r"cr\d+", low):
             n = int(low[2:])
             if n not in CONTROL_REGISTERS:
-                raise self.error(line, col, "expected a control register: cr0, cr2, cr3 or cr8")
+                raise self.error(line, col, message("asm.control-register"))
             return Operand.CR, n
         if text.startswith("["):
             return Operand.MEM, self._memory(text, line, col)
@@ -365,7 +366,7 @@ class _Assembler:
 
     def _memory(self, text: str, line: int, col: int) -> tuple[int, int]:
         if not text.endswith("]"):
-            raise self.error(line, col + len(text), "expected ']' to close the memory operand")
+            raise self.error(line, col + len(text), message("asm.memory-unclosed"))
         inner = text[1:-1]
         m = re.match(r"\s*([A-Za-z]{3})\b\s*(?:([+-])(.*))?\Z", inner)
         if m and m.group(1).lower() in REG_INDEX:
@@ -374,11 +375,11 @@ class _Assembler:
                 return base, 0
             rest_col = col + 1 + m.start(3)
             if not m.group(3).strip():
-                raise self.error(line, rest_col, "expected a displacement after the sign")
+                raise self.error(line, rest_col, message("asm.displacement-missing"))
             disp = self._value(m.group(3), line, rest_col)
             return base, (-disp if m.group(2) == "-" else disp) & 0xFFFFFFFF
         if not inner.strip():
-            raise self.error(line, col + 1, "expected a register or an address inside [ ]")
+            raise self.error(line, col + 1, message("asm.memory-empty"))
         return NO_BASE, self._value(inner, line, col + 1)
 
 
@@ -392,7 +393,7 @@ def assemble(
     """Assemble VQ32 source into a Program. Raises AssemblyError with file, line and column."""
     if "\0" in source:
         line = source[: source.index("\0")].count("\n") + 1
-        raise AssemblyError(file, line, 1, "expected text, found a NUL byte")
+        raise AssemblyError(file, line, 1, message("asm.nul-byte"))
     asm = _Assembler(source.replace("\r\n", "\n"), file, origin, defines or {})
     asm.layout()
     return asm.emit()
@@ -402,8 +403,8 @@ def parse_define(text: str) -> tuple[str, int]:
     """NAME=VALUE from the command line's -D (VALUE: decimal, 0x hex or 'c')."""
     name, sep, value = text.partition("=")
     if not sep or not _NAME.match(name.strip()):
-        raise AssemblyError("-D", 1, 1, f"expected NAME=VALUE, found '{text}'")
+        raise AssemblyError("-D", 1, 1, message("asm.define-syntax", text=text))
     try:
         return name.strip(), evaluate(parse_expression(value), {}, signed=True)
     except ExprError as exc:
-        raise AssemblyError("-D", 1, len(name) + 2 + exc.offset, exc.message) from None
+        raise AssemblyError("-D", 1, len(name) + 2 + exc.offset, exc.detail) from None

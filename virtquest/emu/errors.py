@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from virtquest.emu.messages import Message
+
 
 class VirtQuestError(Exception):
     """Base of every error the project reports to a user (never a traceback)."""
@@ -10,11 +12,13 @@ class VirtQuestError(Exception):
 
 
 class AssemblyError(VirtQuestError):
-    """A source program could not be assembled: names file, line and column."""
+    """A source program could not be assembled: names file, line and column, and says what was
+    expected as a Message (`detail`); `message` is its English text."""
 
-    def __init__(self, file: str, line: int, column: int, message: str):
-        self.file, self.line, self.column, self.message = file, line, column, message
-        super().__init__(f"{file}:{line}:{column}: {message}")
+    def __init__(self, file: str, line: int, column: int, detail: Message):
+        self.file, self.line, self.column, self.detail = file, line, column, detail
+        self.message = detail.text()
+        super().__init__(f"{file}:{line}:{column}: {self.message}")
 
 
 class MachineError(VirtQuestError):

@@ -7,7 +7,8 @@ Grammar (loosest first): comparisons `== != < > <= >=` (1 or 0), `|`, `^`, `&`, 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from virtquest.emu.messages import Message, message
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>0[xX][0-9A-Fa-f]+|\d+)|(?P<chr>'(?:\\.|[^'\\])')"
@@ -21,10 +22,21 @@ MAX_TOKENS = 256
 MAX_NESTING = 32
 
 
-@dataclass
 class ExprError(Exception):
-    offset: int  # column offset (0-based) within the expression text
-    message: str
+    """What is wrong with an expression (`detail`) and where: `offset`, the 0-based column within
+    the expression text."""
+
+    def __init__(self, offset: int, detail: Message):
+        super().__init__(offset, detail)
+        self.offset, self.detail = offset, detail
+
+    @property
+    def message(self) -> str:
+        """The English text."""
+        return self.detail.text()
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def parse_expression(text: str):
@@ -32,7 +44,7 @@ def parse_expression(text: str):
     tokens = _tokenize(text)
     tree, pos = _parse_binary(tokens, 0, 0, text)
     if pos < len(tokens):
-        raise ExprError(tokens[pos][2], f"expected an operator or the end, found '{tokens[pos][1]}'")
+        raise ExprError(tokens[pos][2], message("expr.trailing-token", token=tokens[pos][1]))
     return tree
 
 
@@ -44,14 +56,14 @@ def _tokenize(text: str) -> list[tuple[str, str, int]]:
         m = _TOKEN.match(text, pos)
         if not m:
             off = len(text[pos:]) - len(text[pos:].lstrip()) + pos
-            raise ExprError(off, f"expected a number, a symbol or an operator, found '{text[off]}'")
+            raise ExprError(off, message("expr.unexpected-character", char=text[off]))
         kind = m.lastgroup
         tokens.append((kind, m.group(kind), m.start(kind)))
         pos = m.end()
         depth += {"(": 1, ")": -1}.get(m.group(kind), 0) if kind == "op" else 0
         if len(tokens) > MAX_TOKENS or depth > MAX_NESTING:
-            raise ExprError(m.start(kind), f"expected a shorter expression (at most {MAX_TOKENS} "
-                                           f"tokens and {MAX_NESTING} levels of parentheses)")
+            raise ExprError(m.start(kind), message("expr.too-complex", tokens=MAX_TOKENS,
+                                                   levels=MAX_NESTING))
     return tokens
 
 
@@ -68,7 +80,7 @@ def _parse_binary(tokens, pos, level, text):
 
 def _parse_unary(tokens, pos, text):
     if pos >= len(tokens):
-        raise ExprError(len(text), "expected a number or a symbol")
+        raise ExprError(len(text), message("expr.missing-operand"))
     kind, value, off = tokens[pos]
     if kind == "op" and value in "-~+":
         operand, pos = _parse_unary(tokens, pos + 1, text)
@@ -76,30 +88,31 @@ def _parse_unary(tokens, pos, text):
     if kind == "op" and value == "(":
         inner, pos = _parse_binary(tokens, pos + 1, 0, text)
         if pos >= len(tokens) or tokens[pos][1] != ")":
-            raise ExprError(len(text) if pos >= len(tokens) else tokens[pos][2], "expected ')'")
+            raise ExprError(len(text) if pos >= len(tokens) else tokens[pos][2],
+                            message("expr.unclosed-parenthesis"))
         return inner, pos + 1
     if kind == "num":
         digits = value[2:] if value[:2].lower() == "0x" else value
         if len(digits.lstrip("0")) > 20:   # before int(): Python refuses very long numbers
-            raise ExprError(off, "expected a number that fits in 64 bits")
+            raise ExprError(off, message("expr.number-too-wide"))
         return ("num", int(value, 0) if not value.startswith("0") or value[:2].lower() == "0x"
                 else int(value, 10)), pos + 1
     if kind == "chr":
         return ("num", _char_value(value, off)), pos + 1
     if kind == "name":
         return ("sym", value, off), pos + 1
-    raise ExprError(off, f"expected a number or a symbol, found '{value}'")
+    raise ExprError(off, message("expr.unexpected-token", token=value))
 
 
 def _char_value(token: str, off: int) -> int:
     body = token[1:-1]
     if body.startswith("\\"):
         if body[1] not in _CHAR_ESCAPES:
-            raise ExprError(off, f"expected a character escape, found '{body}'")
+            raise ExprError(off, message("expr.character-bad-escape", escape=body))
         return _CHAR_ESCAPES[body[1]]
     code = ord(body)
     if code > 255:
-        raise ExprError(off, "expected a one-byte character")
+        raise ExprError(off, message("expr.character-too-wide"))
     return code
 
 
@@ -110,7 +123,7 @@ def evaluate(tree, symbols: dict[str, int], *, signed: bool = False) -> int:
         return tree[1]
     if tag == "sym":
         if tree[1] not in symbols:
-            raise ExprError(tree[2], f"expected a defined symbol, '{tree[1]}' is not defined")
+            raise ExprError(tree[2], message("expr.undefined-symbol", name=tree[1]))
         return symbols[tree[1]]
     if tag in ("neg", "inv", "pos"):
         v = evaluate(tree[1], symbols, signed=signed)
@@ -122,9 +135,9 @@ def evaluate(tree, symbols: dict[str, int], *, signed: bool = False) -> int:
 
 def _apply(op: str, a: int, b: int, off: int) -> int:
     if op in "/%" and b == 0:
-        raise ExprError(off, "expected a non-zero divisor")
+        raise ExprError(off, message("expr.division-by-zero"))
     if op in ("<<", ">>") and not 0 <= b < 64:
-        raise ExprError(off, "expected a shift count between 0 and 63")
+        raise ExprError(off, message("expr.shift-out-of-range"))
     result = {
         "|": lambda: a | b, "^": lambda: a ^ b, "&": lambda: a & b,
         "<<": lambda: a << b, ">>": lambda: a >> b, "+": lambda: a + b, "-": lambda: a - b,
@@ -133,5 +146,5 @@ def _apply(op: str, a: int, b: int, off: int) -> int:
         ">=": lambda: int(a >= b), "/": lambda: int(a / b), "%": lambda: a - b * int(a / b),
     }[op]()
     if abs(result) > (1 << 64):
-        raise ExprError(off, "expected a value that fits in 64 bits")
+        raise ExprError(off, message("expr.value-too-wide"))
     return result

@@ -16,6 +16,53 @@ from types import MappingProxyType
 
 # id -> English template; placeholders are str.format fields with names ({cycles:,}, {port:#x}).
 EN: dict[str, str] = {
+    # the assembler and its expressions
+    "asm.nul-byte": "expected text, found a NUL byte",
+    "asm.program-too-big": "expected the program to stay within {mib} MiB of its origin",
+    "asm.unknown-statement": "expected an instruction or directive, found '{word}'",
+    "asm.symbol-redefined": "symbol '{name}' is already defined",
+    "asm.empty-operand": "expected an operand before ','",
+    "asm.unclosed-quote": "expected a closing {quote}",
+    "asm.unclosed-bracket": "expected ']' or ')' to close what was opened",
+    "asm.if-too-deep": "expected at most {limit} nested .if",
+    "asm.if-without-condition": "expected an expression after .if",
+    "asm.if-unmatched": "{directive} without a matching .if",
+    "asm.if-second-else": "expected .endif, found a second .else",
+    "asm.if-unclosed": "expected .endif to close this .if",
+    "asm.unknown-directive": "expected a directive (.equ .word .byte .ascii .asciz .zero .align "
+                             ".org .if .else .endif), found '{directive}'",
+    "asm.equ-syntax": "expected .equ NAME, expression",
+    "asm.data-without-values": "expected at least one value after {directive}",
+    "asm.string-expected": 'expected one "string" after {directive}',
+    "asm.string-unquoted": 'expected a "quoted string"',
+    "asm.string-bad-escape": "expected an escape (\\n \\t \\0 \\\\ \\\" \\xHH), found \\{escape}",
+    "asm.one-value-expected": "expected one value after {directive}",
+    "asm.zero-size-out-of-range": "expected a size between 0 and {limit}",
+    "asm.align-not-power-of-two": "expected a power of two for .align",
+    "asm.org-backwards": "expected .org at or after {current:#x}, not {target:#x}",
+    "asm.org-too-far": "expected an address within {mib} MiB of the origin",
+    "asm.value-too-wide": "expected a value that fits in {bits} bits, got {value}",
+    "asm.operands-mismatch": "expected {forms}; found {mnemonic} {operands}",
+    "asm.operands-missing": "expected {forms}; found {mnemonic} no operands",
+    "asm.control-register": "expected a control register: cr0, cr2, cr3 or cr8",
+    "asm.memory-unclosed": "expected ']' to close the memory operand",
+    "asm.displacement-missing": "expected a displacement after the sign",
+    "asm.memory-empty": "expected a register or an address inside [ ]",
+    "asm.define-syntax": "expected NAME=VALUE, found '{text}'",
+    "expr.unexpected-character": "expected a number, a symbol or an operator, found '{char}'",
+    "expr.too-complex": "expected a shorter expression (at most {tokens} tokens and {levels} "
+                        "levels of parentheses)",
+    "expr.trailing-token": "expected an operator or the end, found '{token}'",
+    "expr.missing-operand": "expected a number or a symbol",
+    "expr.unexpected-token": "expected a number or a symbol, found '{token}'",
+    "expr.unclosed-parenthesis": "expected ')'",
+    "expr.number-too-wide": "expected a number that fits in 64 bits",
+    "expr.character-bad-escape": "expected a character escape, found '{escape}'",
+    "expr.character-too-wide": "expected a one-byte character",
+    "expr.undefined-symbol": "expected a defined symbol, '{name}' is not defined",
+    "expr.division-by-zero": "expected a non-zero divisor",
+    "expr.shift-out-of-range": "expected a shift count between 0 and 63",
+    "expr.value-too-wide": "expected a value that fits in 64 bits",
 }
 
 

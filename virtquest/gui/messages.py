@@ -1,19 +1,39 @@
-"""What the core says in English, shown in the UI's language.
+"""What the core says, shown in the UI's language.
 
-The core never imports Qt, so the machine, the hypervisors and the assembler word their messages
-in English. Here each kind of message is a template (%1, %2 …: what the core filled in) that Qt's
-translation catalogue carries; a message is matched against the templates and refilled in the UI
-language. A message no template matches is shown as it is.
+The core (virtquest/emu, virtquest/hv) never imports Qt: it reports a `Message`, an id with named
+parameters (virtquest/emu/messages.py). Its English text comes from `EN` there, its Korean text
+from `KO` in virtquest/gui/messages_ko.py, under the same ids and with the same `{name}`
+placeholders. To show one, call `message_text(message)`: the template of the UI's language
+(`current_language()`; or the language given) filled in with the message's parameters, English
+where a catalogue lacks the id. Nothing here reads the English wording. To add a message: an id
+and its English template in `EN`, its Korean template in `KO` (a test checks that both have the
+same ids and placeholders), then raise or return `message(id, **params)` from the core.
+
+The assembler and its expressions report Messages. The machine's and the hypervisors' messages
+are still English strings, matched against the templates in `MACHINE_MESSAGES` (%1, %2 …: what
+the core filled in) that Qt's translation catalogue carries and refilled in the UI language (a
+message no template matches is shown as it is) until they, too, report Messages.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
-from virtquest.gui.i18n import fill, translate
+from virtquest.emu.messages import EN, Message
+from virtquest.gui.i18n import current_language, fill, translate
+from virtquest.gui.messages_ko import KO
+
+# language -> the catalogue of its templates, keyed by message id.
+CATALOGUES: dict[str, Mapping[str, str]] = {"en": EN, "ko": KO}
+
+
+def message_text(message: Message, language: str | None = None) -> str:
+    """`message` in `language` (by default the UI's): its template there, filled in."""
+    return message.text(CATALOGUES.get(language or current_language(), EN))
+
 
 # What the machine and the hypervisors say about a run: why it stopped, where the guest saw
 # through a software VMM (an x86 hole), what broke containment. They word these in English; the
@@ -47,56 +67,6 @@ MACHINE_MESSAGES = (
     QT_TRANSLATE_NOOP("MachineMessage", "guest-physical %1 is outside the guest's RAM"),
 )
 
-# The assembler and its expressions (virtquest/emu/asm.py, expr.py): what a learner sees when a
-# sandbox program does not assemble.
-ASSEMBLER_MESSAGES = (
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected an instruction or directive, found '%1'"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "symbol '%1' is already defined"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected an operand before ','"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected a closing %1"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected ']' or ')' to close what was opened"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected at least one value after %1"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", 'expected one "string" after %1'),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected a size between 0 and %1"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected a power of two for .align"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected .org at or after %1, not %2"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected an address within 64 MiB of the origin"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected a directive (.equ .word .byte .ascii .asciz "
-                                          ".zero .align .org .if .else .endif), found '%1'"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected .equ NAME, expression"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected one value after %1"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", 'expected a "quoted string"'),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected a value that fits in %1 bits, got %2"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected %1; found %2 %3"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected a control register: cr0, cr2, cr3 or cr8"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected ']' to close the memory operand"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected a displacement after the sign"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected a register or an address inside [ ]"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected text, found a NUL byte"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected the program to stay within %1 MiB of its "
-                                          "origin"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected .endif to close this .if"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected at most %1 nested .if"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected an expression after .if"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "%1 without a matching .if"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected .endif, found a second .else"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected an operator or the end, found '%1'"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected a number, a symbol or an operator, "
-                                          "found '%1'"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected a shorter expression (at most %1 tokens and "
-                                          "%2 levels of parentheses)"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected a number or a symbol"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected ')'"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected a number that fits in 64 bits"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected a number or a symbol, found '%1'"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected a character escape, found '%1'"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected a one-byte character"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected a defined symbol, '%1' is not defined"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected a non-zero divisor"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected a shift count between 0 and 63"),
-    QT_TRANSLATE_NOOP("AssemblerMessage", "expected a value that fits in 64 bits"),
-)
-
 
 def template_translator(context: str, templates: Sequence[str]) -> Callable[[str], str]:
     """A function that shows a message made from one of `templates` in the UI language."""
@@ -112,5 +82,4 @@ def template_translator(context: str, templates: Sequence[str]) -> Callable[[str
     return translated
 
 
-assembler_message = template_translator("AssemblerMessage", ASSEMBLER_MESSAGES)
 machine_message = template_translator("MachineMessage", MACHINE_MESSAGES)

@@ -39,7 +39,7 @@ from virtquest.game.sandbox import (
 )
 from virtquest.game.sandbox_debugger import Stepper
 from virtquest.gui.i18n import current_language, fill
-from virtquest.gui.messages import assembler_message, machine_message
+from virtquest.gui.messages import machine_message, message_text
 from virtquest.gui.qt_compare import CompareChart
 from virtquest.gui.qt_debugger import DebuggerPage
 from virtquest.gui.qt_editor import CodeEditor, InstructionLegend, code_font
@@ -319,7 +319,7 @@ class SandboxView(QWidget):
     def show_error(self, exc: BaseException) -> None:
         """An assembly error at its line and column; anything else as one line."""
         if isinstance(exc, AssemblyError):
-            message = assembler_message(exc.message)     # in the UI's language
+            message = message_text(exc.detail)     # in the UI's language
             if exc.file == self.session.file:
                 self.editor.set_error(exc.line, exc.column, message)
                 self.source_tabs.setCurrentIndex(0)
