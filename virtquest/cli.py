@@ -17,7 +17,7 @@ from virtquest.emu.errors import VirtQuestError
 # Order is the order of `virtquest --help`.
 COMMANDS = (
     "run", "levels", "solve", "paper", "schema", "quiz", "review",
-    "progress", "bench", "screenshot",
+    "progress", "bench", "screenshot", "debug",
 )
 
 

@@ -100,6 +100,7 @@
 .equ SCHED_BLOCK, 1
 .equ MMU_BATCH, 64                  ; page-table updates sent in one mmu_update at most
 .equ GATE_RING1, 1 << 3             ; IDT flags bits 3-4: the ring a handler runs in
+.equ GATE_TRAP, 1 << 5              ; IDT flags bit 5: a trap gate (entering leaves IF alone)
 .equ SI_MASK, 0                     ; shared_info: byte 0 = event mask (1 = interrupts off)
 .equ SI_CR2, 4                      ;              word 1 = the address of the last page fault
 
@@ -128,6 +129,7 @@
 .equ VEC_SYSCALL, 0x80
 .equ IDT_ENTRIES, VEC_SYSCALL + 1
 .equ USER_CS,     0x23              ; selector of ring 3: 8*(3+1) | 3
+.equ EFLAGS_IF, 0x200               ; the interrupt flag
 .equ USER_EFLAGS, 0x202             ; IF=1 (interrupts on) + the always-one bit
 .equ MSR_KERNEL_ESP, 0x175
 
@@ -447,14 +449,25 @@ trap_return:
     pop ecx
     pop eax
     add esp, 8                      ; drop the vector and the error code
-pv_iret:                            ; PV site: the return to user mode
+pv_iret:                            ; PV site: the return from a trap
 .if GUEST_pv_iret
-    push eax                        ; the hypercall needs eax for its number: as Xen's
-    mov eax, HC_IRET                ; iret hypercall, the hypervisor pops the saved eax
-    vmcall                          ; and then the frame, and never returns here
+.if GUEST_pv_init
+    push eax                        ; our interrupt flag is the event mask in the shared
+    mov eax, [esp+12]               ; page: restore it from the frame's eflags ourselves
+    and eax, EFLAGS_IF              ; (above the saved eax: eip, cs, eflags), as 32-bit
+    xor eax, EFLAGS_IF              ; Xen guests do, since iret outside ring 0 cannot:
+    shr eax, 9                      ; mask = 1 when the frame had interrupts off
+    movb [shared_info+SI_MASK], eax
+    pop eax
+    iret                            ; ring 1 to ring 1 or 3: no trap, no hypercall
 .else
-    iret
+    push eax                        ; no shared page: ask the hypervisor to return for us
+    mov eax, HC_IRET                ; (the iret hypercall pops the saved eax, then the frame,
+    vmcall                          ; and restores the interrupt flag we cannot set)
 .endif
+.else
+    iret                            ; outside ring 0 (under a hypervisor) this drops any
+.endif                              ; change of IF, silently: an x86 hole, like popf
 
 ; Was the trap frame at ebp taken in user mode (CPL 3)?  Returns eax = 3 if so.
 frame_cpl:
@@ -1582,6 +1595,7 @@ print_dec:
     xor esi, esi
 pd_divide:
     mov ecx, 10
+    xor edx, edx                    ; div divides edx:eax, as on x86
     div ecx                         ; eax = eax / 10, edx = the digit
     push edx
     inc esi
@@ -1802,7 +1816,7 @@ pv_load_idt:                        ; eax = address of the IDT descriptor (base,
     push ebx                        ; runs in ring 1, where this kernel lives, so the
     push ecx                        ; hardware can enter the kernel without the hypervisor
     mov ebx, [idt+VEC_SYSCALL*8+4]
-    or ebx, GATE_RING1
+    or ebx, GATE_RING1 | GATE_TRAP  ; a trap gate: entering leaves the real IF on
     mov [idt+VEC_SYSCALL*8+4], ebx
     mov ebx, [eax]
     mov ecx, [eax+4]

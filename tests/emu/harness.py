@@ -67,9 +67,9 @@ def run_bare(body: str, data: str = "", **kw) -> RunResult:
 def run_under(mode_id: str, source: str, profile: str = "modern", budget: int = 2_000_000,
               **kw) -> tuple[RunResult, Machine]:
     """A bare-metal program with a hypervisor of `mode_id` attached before the first instruction."""
-    from virtquest.hv.registry import get_mode
+    from virtquest.hv.registry import create
 
     machine = Machine(load_profile(profile), **kw)
     machine.start_bare(assemble(source, file="test.s"))
-    get_mode(mode_id).attach(machine)
+    create(mode_id, machine)
     return machine.run(budget=budget), machine

@@ -12,7 +12,7 @@ from virtquest.content.profiles import load_profile
 from virtquest.emu import bulk
 from virtquest.emu.boot import kernel_program, load_guest
 from virtquest.emu.encoding import decode
-from virtquest.hv.registry import get_mode
+from virtquest.hv.registry import create
 
 AREA = 0x10000000
 
@@ -48,7 +48,7 @@ def run(source: str, mode: str, fast: bool):
     guest = load_guest(source, file="bulk.s", profile=load_profile("modern"))
     if not fast:
         guest.machine.fastpath = None
-    get_mode(mode).attach(guest.machine)
+    create(mode, guest.machine)
     return guest.machine.run(budget=50_000_000), bytes(guest.machine.memory.data)
 
 
@@ -141,7 +141,7 @@ def test_a_block_whose_loads_evict_its_own_code_from_a_tiny_tlb_matches_the_inte
         guest = load_guest(source, file="tlb.s", profile=profile)
         if not fast:
             guest.machine.fastpath = None
-        get_mode(mode).attach(guest.machine)
+        create(mode, guest.machine)
         results.append((guest.machine.run(budget=50_000_000), bytes(guest.machine.memory.data)))
     assert results[0] == results[1]
 
@@ -162,6 +162,6 @@ def test_calls_and_returns_that_evict_code_from_a_tiny_tlb_match_the_interpreter
         guest = load_guest(source, file="tlb.s", profile=profile)
         if not fast:
             guest.machine.fastpath = None
-        get_mode("native").attach(guest.machine)
+        create("native", guest.machine)
         results.append((guest.machine.run(budget=50_000_000), bytes(guest.machine.memory.data)))
     assert results[0] == results[1]

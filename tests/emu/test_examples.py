@@ -62,7 +62,7 @@ EXPECTED: dict[str, tuple[str, int]] = {
         "map(0x20000010, 1) = -1\n"
         "unmap(0x20000000, 2) = 0\n"
         "touching 0x20000000 again...\n"
-        "[minios] process 1 killed: #PF page fault at 0x20000000 (eip 0x00400350)\n", 142),
+        "[minios] process 1 killed: #PF page fault at 0x20000000 (eip 0x00400358)\n", 142),
     "kernel_main.s": ("kernel_main: CPL 0, paging on, getpid() = 1\nmain: CPL 3\n", 0),
     "bare_metal.s": ("bare metal: CPL 0, paging off, 6 * 7 = 42\n", 42),
 }

@@ -12,7 +12,7 @@ from virtquest.emu.asm import assemble
 from virtquest.emu.boot import load_guest
 from virtquest.emu.machine import Machine
 from virtquest.emu.resources import PROGRAMS
-from virtquest.hv.registry import get_mode, mode_ids
+from virtquest.hv.registry import create, mode_ids
 
 PROGRAM_FILES = sorted(PROGRAMS.glob("*/*.s"))
 
@@ -21,7 +21,7 @@ def run(source: str, mode: str, fast: bool, defines=None, budget=20_000_000):
     guest = load_guest(source, file="p.s", profile=load_profile("modern"), defines=defines)
     if not fast:   # rebuild the same machine without the fast path
         guest.machine.fastpath = None
-    get_mode(mode).attach(guest.machine)
+    create(mode, guest.machine)
     return guest.machine.run(budget=budget), guest.machine
 
 
@@ -187,6 +187,7 @@ top:
   jb skip
   add esi, 1
 skip:
+  xor edx, edx
   div ebx
   dec ebx
   jmp top

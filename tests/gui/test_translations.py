@@ -100,24 +100,27 @@ def test_the_committed_qm_is_compiled_from_the_ts(tmp_path):
 
 
 def test_what_the_machine_reports_is_shown_in_korean(qapp):
-    """Stop reasons, x86 holes and containment breaks come from the machine in English; each
-    kind a run produces has a Korean wording (and English stays word for word)."""
+    """Stop reasons, x86 holes, containment breaks and refusals come from the core as message
+    ids with parameters; each kind a run produces is shown in Korean, with the numbers the run
+    filled in (and in English word for word as the core says it)."""
+    from virtquest.emu.messages import message
     from virtquest.game.sandbox import EXAMPLES, run_everywhere
-    from virtquest.gui.messages import machine_message
+    from virtquest.gui.messages import message_text
 
     report = run_everywhere((EXAMPLES / "kernel_main.s").read_text(encoding="utf-8"),
                             file="kernel_main.s")
     runaway = run_everywhere("main:\nforever:\n    jmp forever\n", budget=200_000)
-    said = {run.result.message for run in report.runs + runaway.runs}
-    said |= {str(d["how"]) for run in report.runs for d in run.divergences}
-    said |= {"out 0x40, eax: the guest drove the real device on port 0x40 directly",
-             "guest-physical 0x800000 is outside the guest's RAM"}
-    assert len(said) >= 5
-    assert all(machine_message(text) == text for text in said)
+    said = [run.result.detail for run in report.runs + runaway.runs]
+    said += [d["how"] for run in report.runs for d in run.divergences]
+    said += [message("containment.real-device", instruction="out 0x40, eax", port=0x40),
+             message("refusal.outside-ram", address=0x800000)]
+    assert len({m.id for m in said}) >= 5
+    assert all(message_text(m, "en") == str(m) for m in said)
     install_language("ko")
-    untranslated = [text for text in said if not re.search("[가-힣]", machine_message(text))]
+    untranslated = [str(m) for m in said if not re.search("[가-힣]", message_text(m))]
     assert not untranslated, untranslated
-    assert "0x11" in machine_message(next(t for t in said if t.startswith("mov r, cs")))
+    cs_hole = next(m for m in said if m.id == "hole.cs")
+    assert "0x11" in message_text(cs_hole)
 
 
 def test_the_lab_and_sandbox_parts_retranslate_when_the_language_changes(qtbot):

@@ -5,7 +5,7 @@ from tests.emu.instruction_semantics import PAGING_ON, InstructionSemantics
 from virtquest.content.profiles import load_profile
 from virtquest.emu.asm import assemble
 from virtquest.emu.machine import Machine
-from virtquest.hv.hardware_assist import HardwareAssistVMM
+from virtquest.hv.registry import create
 
 
 class TestHardwareAssistInstructions(InstructionSemantics):
@@ -52,7 +52,7 @@ again:
 """
     machine = Machine(load_profile(profile))
     machine.start_bare(assemble(bare(body, ".org 0x5000\n.word 55\n.org 0x6000\n.word 66")))
-    HardwareAssistVMM(ept=ept).attach(machine)
+    create("hardware-assist", machine, ept=ept)
     return machine.run()
 
 
@@ -96,7 +96,7 @@ def test_scaling_vm_entry_moves_only_exit_costs():
     for factor in (1, 3):
         machine = Machine(load_profile("modern").scaled("vm_entry", factor))
         machine.start_bare(assemble(src))
-        HardwareAssistVMM().attach(machine)
+        create("hardware-assist", machine)
         runs.append(machine.run())
     delta = runs[1].cycles - runs[0].cycles
     assert delta == runs[0].events["vm_exits"] * 2 * load_profile("modern")["vm_entry"]

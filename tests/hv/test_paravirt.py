@@ -80,19 +80,19 @@ requests:
 """)
     result, machine = run_under("paravirt", src)
     assert result.registers["esi"] == 0xFFFFFFFF, "the batch with a foreign frame is refused"
-    assert any("not own" in r for r in machine.refusals)
+    assert any(r.id == "refusal.foreign-frame" for r in machine.refusals)
     assert result.registers["ecx"] == 66, "updates before the refused one were applied"
     assert not machine.violations
 
 
-def test_system_calls_reach_the_guest_kernel_without_the_vmm():
-    src = hc() + bare("""
+def _syscall_program(gate_flags: str, ret: str) -> str:
+    return hc() + bare("""
   mov eax, HC_STACK_SWITCH
   mov ebx, 0x70000
   vmcall
   mov eax, syscall_entry
   mov [idt+0x80*8], eax
-  mov eax, 1 | (3 << 1) | (1 << 3)   ; present, DPL 3, runs in ring 1
+  mov eax, """ + gate_flags + """
   mov [idt+0x80*8+4], eax
   mov eax, HC_SET_TRAP_TABLE
   mov ebx, idt
@@ -108,10 +108,25 @@ again:
   int 3
 syscall_entry:
   add esp, 4
-  push eax
-  mov eax, HC_IRET
-  vmcall
-""")
-    result, _ = run_under("paravirt", src)
+""" + ret)
+
+
+TRAP_GATE_RING1 = "1 | (3 << 1) | (1 << 3) | (1 << 5)"   # present, DPL 3, ring 1, trap gate
+
+
+def test_system_calls_reach_the_guest_kernel_without_the_vmm():
+    """A ring-1 trap gate: int 0x80 enters the guest kernel with no VMM, and the kernel returns
+    with a plain iret (ring 1 to ring 3: the CPU allows it) — no hypercall either way."""
+    result, _ = run_under("paravirt", _syscall_program(TRAP_GATE_RING1, "  iret\n"))
     assert result.events["direct_syscalls"] == 5
-    assert result.events["hypercall.iret"] == 5
+    assert result.events["hypercalls"] == 2      # the set-up only: stack, trap table
+    assert result.registers["edi"] == 13, "it ran to its last int 3 (a #GP from user mode)"
+
+
+def test_an_interrupt_gate_is_not_entered_directly():
+    """An interrupt gate would clear the real IF, which the VMM keeps on for itself: the VMM
+    delivers through it instead (and the kernel may return by the iret hypercall)."""
+    ret = "  push eax\n  mov eax, HC_IRET\n  vmcall\n"
+    result, _ = run_under("paravirt", _syscall_program("1 | (3 << 1) | (1 << 3)", ret))
+    assert result.events.get("direct_syscalls", 0) == 0
+    assert result.events["hypercall.iret"] == 5 and result.events["reflected"] >= 5

@@ -60,12 +60,12 @@ def handle(args) -> int:
     from virtquest.content.profiles import load_profile
     from virtquest.emu.machine import DEFAULT_BUDGET
     from virtquest.emu.source import read_source
-    from virtquest.hv.registry import get_mode, mode_ids
+    from virtquest.hv.registry import mode_class, mode_ids
     from virtquest.hv.runner import run_modes
 
     profile = load_profile(args.profile)
     defines = parse_defines(args.defines)
-    modes = mode_ids() if args.mode == "all" else [get_mode(args.mode).id]
+    modes = mode_ids() if args.mode == "all" else [mode_class(args.mode).id]
     source = read_source(args.program)
     budget = args.budget or DEFAULT_BUDGET
     runs = run_modes(source, modes, file=args.program, profile=profile, defines=defines,

@@ -1,36 +1,57 @@
 """Python source for one compiled block of guest code (see fastpath.py, which runs it).
 
-Only decoded numbers and table opcodes go into the text: register numbers, immediates, costs and
-addresses, all integers — never anything read from a file.
+Each instruction's code comes from its definition in the instruction table (codegen.py); this
+module adds what a block needs around it: registers in locals and written back before anything
+that can fault, flags computed only where someone can see them, the accounting of cycles and
+instructions at every exit, and loops that run many passes in one call. Only decoded numbers and
+the table's own words go into the text — never anything read from a file.
 """
 
 from __future__ import annotations
 
+import re
+
 from virtquest.emu import bulk
+from virtquest.emu.codegen import Code, instruction_code
 from virtquest.emu.encoding import Instruction
-from virtquest.emu.isa import CF, INSTRUCTION_SIZE, NO_BASE, OF, SF, ZF, IClass
+from virtquest.emu.isa import ARITH, INSTRUCTION_SIZE, M32
+from virtquest.emu.memgen import NAMES as MEMORY_NAMES
 from virtquest.emu.memgen import MemoryCode
+from virtquest.emu.semantics import FLAG_RULES, VOCABULARY, Fault, Flags, If, Line, Load, Store
 
-M = 0xFFFFFFFF
-SIGN = 0x80000000
-ARITH = CF | ZF | SF | OF
-
-_ALU = {"add", "sub", "and", "or", "xor", "cmp", "test"}
-_JCC = {"je": "ef & 64", "jz": "ef & 64", "jne": "not ef & 64", "jnz": "not ef & 64",
-        "jb": "ef & 1", "jae": "not ef & 1",
-        "jl": "(ef >> 7 ^ ef >> 11) & 1", "jge": "not (ef >> 7 ^ ef >> 11) & 1",
-        "jle": "ef & 64 or (ef >> 7 ^ ef >> 11) & 1",
-        "jg": "not ef & 64 and not (ef >> 7 ^ ef >> 11) & 1"}
-SUPPORTED = _ALU | set(_JCC) | {"mov", "movb", "imul", "div", "inc", "dec", "neg", "not", "shl",
-                                 "shr", "push", "pop", "jmp", "call", "ret", "loop", "nop"}
-BRANCHES = set(_JCC) | {"jmp", "call", "ret", "loop"}
+# What a block is given to run with (a BlockContext, see compiled.py), as the block names it.
+CONTEXT_NAMES = {"rd": "read", "wr": "write", "tg": "tlb", "data": "ram", "size": "ram_size",
+                 "code_pages": "code_pages", "touches": "touches_code", "sup": "supervisor",
+                 "wok": "supervisor_writes"}
 
 
-# `fast`, made by the dispatcher for each chain of blocks: the CPU's fast accessors, the TLB's
-# lookup (an empty one when paging is off), RAM, its size, the pages holding watched code and the
-# test of whether a write lands on watched code, whether the CPU is in a supervisor ring, and
-# whether such a ring may write a read-only page.
-FAST_PROLOGUE = "    rd, wr, tg, data, size, code_pages, touches, sup, wok = fast"
+# Named constants a block may use, bound at its start (memgen's words and the definitions').
+CONSTANTS = {**VOCABULARY, **MEMORY_NAMES}
+
+
+def code_of(ins: Instruction, address: int) -> Code:
+    return instruction_code(ins, address)
+
+
+def callout(ins: Instruction) -> bool:
+    """An instruction a block does not compile but may end with: the interpreter's step() runs
+    it in place (privileged and sensitive ones, I/O, int, iret, …), exactly as it would have."""
+    return not code_of(ins, 0).compilable
+
+
+def ends_block(ins: Instruction) -> bool:
+    """Whether a basic block ends with it: it changes the flow of control."""
+    return code_of(ins, 0).flow is not None
+
+
+def flag_step(code: Code, live_after: int) -> tuple[bool, int]:
+    """One step back through the flags' liveness: whether the flags the instruction writes can be
+    seen by anyone, and which flags can be seen before it."""
+    needed = bool(code.flags_touched & live_after)
+    if code.may_fault:                 # a fault shows the flags as they are
+        return needed, ARITH
+    before = live_after & ~code.flags_written | (ARITH if code.reads_flags else 0)
+    return needed, before
 
 
 class Generator(MemoryCode):
@@ -39,21 +60,24 @@ class Generator(MemoryCode):
 
     def __init__(self, instructions, addrs, costs, loops, tail_step=False, hook_last=False):
         self.ins, self.addrs, self.costs, self.loops = instructions, addrs, costs, loops
+        self.codes = [code_of(i, a) for i, a in zip(instructions, addrs, strict=True)]
         self.tail_step = tail_step     # after the last: the interpreter runs the next one
-        self.hook_last = hook_last     # an exec hook may sit on the last: call it first
+        self.hook_last = hook_last     # a site may sit on the last: ask the hypervisor first
         self.synced = (0, 0)           # cycles and instructions already added to the CPU
         self.skip = 0                  # instructions before this one are already written
         self.lines: list[str] = []
         self.indent = 1
         self.deferred = self._deferrable()
-        self.live = self._flag_liveness(live_out=self.deferred is None)
-        self.written = [_registers_written(i) for i in instructions]
-        self.flag_writer = [_flag_effect(i)[0] for i in instructions]
+        self.snapshots: list[str] = []         # the deferred flags' operands, by name
+        self.deferred_rule = ""
+        self.touched = False                   # the instruction being written accessed memory
+        self.live = self._flag_liveness(live_out=ARITH if self.deferred is None else 0)
+        self.written = [c.regs_written for c in self.codes]
+        self.flag_writer = [bool(c.flags_touched) for c in self.codes]
         self.bulk = bulk.plan(instructions) if loops else None
-        # With two accesses or more, the TLB hit path is written out in the block (it pays for
-        # the few names the block then needs); otherwise rd/wr (the CPU's fast accessors).
-        self.inline = sum(not callout(i) and _may_fault(i) and i.row.mnemonic not in ("div", "movb")
-                          for i in instructions) >= 2
+        # With two word accesses or more, the TLB hit path is written out in the block (it pays
+        # for the few names the block then needs); otherwise rd/wr (the CPU's fast accessors).
+        self.inline = sum(c.compilable and c.word_accesses > 0 for c in self.codes) >= 2
 
     def _dirty(self, k: int) -> tuple[list[int], bool]:
         """Registers (and whether the flags) that may differ from the CPU's copy before
@@ -71,23 +95,24 @@ class Generator(MemoryCode):
             self.emit("cpu.eflags = ef")
 
     def _deferrable(self) -> int | None:
-        """In a register-only loop whose next pass overwrites the flags before reading them, the
+        """In a register-only loop whose next pass overwrites every flag before reading one, the
         last flag-setter's flags are needed only when the loop exits: compute them there."""
-        if not self.loops or any(_may_fault(i) for i in self.ins):
+        if not self.loops or any(c.may_fault for c in self.codes):
             return None
-        for ins in self.ins:                     # are the flags dead on the back edge?
-            writes, reads = _flag_effect(ins)
-            if reads:
+        written = 0
+        for code in self.codes:                  # are the flags dead on the back edge?
+            if code.reads_flags and ARITH & ~written:
                 return None
-            if writes:
+            written |= code.flags_written
+            if written == ARITH:
                 break
         else:
             return None
-        writers = [k for k, i in enumerate(self.ins) if _flag_effect(i)[0]]
+        writers = [k for k, c in enumerate(self.codes) if c.flags_written]
         k = writers[-1]
-        if any(_flag_effect(i)[1] for i in self.ins[k + 1:]):
+        if any(c.reads_flags for c in self.codes[k + 1:]):
             return None
-        return k if self.ins[k].row.mnemonic in _ALU else None
+        return k if self.codes[k].flags_written == ARITH else None
 
     def emit(self, line: str) -> None:
         self.lines.append("    " * self.indent + line)
@@ -99,22 +124,17 @@ class Generator(MemoryCode):
             bulk.emit(self.bulk, self.emit)
         for k, ins in enumerate(self.ins):
             self._instruction(k, ins)
-        if self.ins[-1].row.mnemonic not in BRANCHES and not callout(self.ins[-1]):
+        last = self.codes[-1]
+        if last.flow is None and last.compilable:
             # the block just stops here
-            self._exit(len(self.ins), str((self.addrs[-1] + INSTRUCTION_SIZE) & M), ended=False,
-                       step=self.tail_step)
+            self._exit(len(self.ins), hex((self.addrs[-1] + INSTRUCTION_SIZE) & M32),
+                       ended=False, step=self.tail_step)
         body = self.lines
-        text = "\n".join(body)
-        out = ["def block(cpu, R, iterations, fast):",
+        out = ["def block(cpu, R, iterations, ctx):",
                "    r0, r1, r2, r3, r4, r5, r6, r7 = R",
                "    ef = cpu.eflags",
                "    done = k = 0"]
-        if "rd(" in text or "wr(" in text:
-            out.append(FAST_PROLOGUE)
-        if "rd8(" in text or "wr8(" in text:
-            out.append("    rd8, wr8 = cpu.read8_current, cpu.write8_current")
-        if "fp." in text:
-            out.append("    fp = cpu._fastpath")
+        out += self.prologue("\n".join(body))
         if self.bulk is not None:
             out += ["    mmu, mem = cpu.mmu, cpu.mem",
                     "    tlb, paging, data, size = mmu.tlb, mmu.enabled, mem.data, mem.size",
@@ -129,38 +149,41 @@ class Generator(MemoryCode):
         out += ["    except _FAULTS:",
                 "        R[:] = r0, r1, r2, r3, r4, r5, r6, r7",
                 "        cpu.eflags = ef",
-                "        cpu._fp = k",
-                "        cpu._fi = done",
+                "        ctx.fault_index = k",
+                "        ctx.fault_passes = done",
                 "        raise"]
         return "\n".join(out) + "\n"
 
+    @staticmethod
+    def prologue(text: str) -> list[str]:
+        """The block's named constants (as locals: the fastest names Python has), the names from
+        its context that its body uses, and the stop flag."""
+        words = set(re.findall(r"[A-Za-z_]\w*", text))
+        out = [f"    {name} = {hex(value) if value > 255 else value}"
+               for name, value in CONSTANTS.items() if name in words]
+        used = [name for name in CONTEXT_NAMES if name in words]
+        if used:
+            out.append(f"    {', '.join(used)} = "
+                       f"{', '.join('ctx.' + CONTEXT_NAMES[n] for n in used)}")
+        if "stop" in text:
+            out.append("    stop = False")
+        if "rd8(" in text or "wr8(" in text:
+            out.append("    rd8, wr8 = cpu.read8_current, cpu.write8_current")
+        return out
+
     # -- liveness of the flags ----------------------------------------------------------------
-    def _flag_liveness(self, live_out: bool = True) -> list[bool]:
+    def _flag_liveness(self, live_out: int = ARITH) -> list[bool]:
         """live[k]: whether the flags written by instruction k can be seen by anyone."""
         live_after = live_out
         result = [False] * len(self.ins)
         for k in range(len(self.ins) - 1, -1, -1):
-            result[k], live_after = flag_step(self.ins[k], live_after)
+            result[k], live_after = flag_step(self.codes[k], live_after)
         return result
 
     # -- one instruction -------------------------------------------------------------------------
     def _sync(self, k: int) -> None:
         """Before a possible fault: where we are (the handler writes the registers back)."""
         self.emit(f"k = {k}")
-
-    def _ea(self, ins: Instruction) -> str:
-        if ins.base == NO_BASE:
-            return str(ins.imm)
-        return f"(r{ins.base} + {ins.imm}) & M" if ins.imm else f"r{ins.base}"
-
-    def _src(self, ins: Instruction) -> str:
-        kinds = [o.value for o in ins.row.operands]
-        if kinds[-1] == "imm":
-            return str(ins.imm)
-        if kinds[-1] == "m":
-            self._load("b", self._ea(ins))
-            return "b"
-        return f"r{ins.b}"
 
     def _instruction(self, k: int, ins: Instruction) -> None:
         if k < self.skip:
@@ -175,166 +198,104 @@ class Generator(MemoryCode):
     def _one(self, k: int, ins: Instruction) -> None:
         if self.hook_last and k == len(self.ins) - 1:
             self._call_hook(k)
-        if callout(ins):          # the block's last: the interpreter runs it, then we are done
-            self._exit(k, str(self.addrs[k]), ended=False, step=True)
+        code = self.codes[k]
+        if not code.compilable:   # the block's last: the interpreter runs it, then we are done
+            self._exit(k, hex(self.addrs[k]), ended=False, step=True)
             return
-        m, a = ins.row.mnemonic, ins.a
-        kinds = "".join(o.value[0] for o in ins.row.operands)
-        live = self.live[k]
-        if _may_fault(ins):
+        if code.may_fault:
             self._sync(k)
-        e = self.emit
-        if m == "mov":
-            if kinds == "rr":
-                e(f"r{a} = r{ins.b}")
-            elif kinds == "ri":
-                e(f"r{a} = {ins.imm}")
-            elif kinds == "rm":
-                self._load(f"r{a}", self._ea(ins))
-            else:
-                self._store(self._ea(ins), f"r{a}", k=k)
-        elif m == "movb":
-            if kinds == "rm":
-                e(f"r{a} = rd8({self._ea(ins)})")
-            else:
-                e(f"wr8({self._ea(ins)}, r{a})")
-                self._after_store(k)
-        elif m in _ALU:
-            self._alu(m, a, self._src(ins), live, deferred=(k == self.deferred))
-        elif m == "imul":
-            e(f"t = _signed(r{a}) * _signed({self._src(ins)})")
-            e(f"r{a} = t & M")
-            if live:
-                e(f"v = (t != _signed(r{a})) * {CF | OF}")
-                e(f"ef = (ef & {~ARITH & M}) | v | _fl(r{a})")
-        elif m == "div":
-            e(f"if r{a} == 0: raise _div_zero()")
-            e(f"r0, r2 = r0 // r{a}, r0 % r{a}") if a not in (0, 2) else \
-                e(f"d = r{a}; r0, r2 = r0 // d, r0 % d")
-        elif m in ("inc", "dec"):
-            op, edge = ("+", 0x7FFFFFFF) if m == "inc" else ("-", SIGN)
-            if live:
-                e(f"v = (r{a} == {edge}) * {OF}")
-            e(f"r{a} = (r{a} {op} 1) & M")
-            if live:
-                e(f"ef = (ef & {~(ZF | SF | OF) & M}) | v | _fl(r{a})")
-        elif m == "neg":
-            if live:
-                e(f"v = (r{a} != 0) * {CF} | (r{a} == {SIGN}) * {OF}")
-            e(f"r{a} = -r{a} & M")
-            if live:
-                e(f"ef = (ef & {~ARITH & M}) | v | _fl(r{a})")
-        elif m == "not":
-            e(f"r{a} = ~r{a} & M")
-        elif m in ("shl", "shr"):
-            self._shift(m, a, ins.imm & 31, live)
-        elif m == "push":
-            value = f"r{a}" if kinds == "r" else str(ins.imm)
-            e("t = (r4 - 4) & M")
-            self._store("t", value, then=("r4 = t",), k=k)
-        elif m == "pop":
-            self._load("t", "r4")
-            e("r4 = (r4 + 4) & M")
-            e(f"r{a} = t")
-        elif m == "nop":
-            pass
-        else:
-            self._branch(k, ins)
-            return
-        if _reads_memory(ins):
-            self._after_store(k)      # a load that missed the TLB may have pushed code out
+        self.touched = False
+        self._parts(k, self._needed(k, code.parts))
+        if code.flow is not None:
+            self._branch(k, code)
+        elif self.touched:
+            self._after_access(k)
 
-    def _alu(self, m: str, a: int, src: str, live: bool, deferred: bool = False) -> None:
-        e = self.emit
-        if src != "b":
-            e(f"b = {src}")
-        if deferred:        # keep the operands; the flags are made at the exit
-            e(f"fa = r{a}")
-            op = {"and": "&", "test": "&", "or": "|", "xor": "^", "add": "+", "sub": "-",
-                  "cmp": "-"}[m]
-            e(f"ft = fa {op} b")
-            if m not in ("cmp", "test"):
-                e(f"r{a} = ft & M")
-            self.deferred_kind = m
-            return
-        # Flags written out (no call): CF bit 0, ZF bit 6, SF bit 7 (the sign, bit 31, >> 24),
-        # OF bit 11 (a sign-bit expression >> 20).
-        keep = ~ARITH & M
-        if m in ("add",):
-            e(f"t = r{a} + b")
-            if live:
-                e("q = t & M")
-                e(f"ef = (ef & {keep}) | (t > M) | ((q == 0) << 6) | (q >> 24 & 128) | "
-                  f"(((r{a} ^ q) & (b ^ q)) >> 20 & 2048)")
-                e(f"r{a} = q")
-            else:
-                e(f"r{a} = t & M")
-        elif m in ("sub", "cmp"):
-            if live:
-                e(f"q = (r{a} - b) & M")
-                e(f"ef = (ef & {keep}) | (r{a} < b) | ((q == 0) << 6) | (q >> 24 & 128) | "
-                  f"(((r{a} ^ b) & (r{a} ^ q)) >> 20 & 2048)")
-                if m == "sub":
-                    e(f"r{a} = q")
-            elif m == "sub":
-                e(f"r{a} = (r{a} - b) & M")
-        else:
-            op = {"and": "&", "test": "&", "or": "|", "xor": "^"}[m]
-            if m == "test":
-                if live:
-                    e(f"q = r{a} & b")
-                    e(f"ef = (ef & {keep}) | ((q == 0) << 6) | (q >> 24 & 128)")
-                return
-            e(f"r{a} = r{a} {op} b")
-            if live:
-                e(f"ef = (ef & {keep}) | ((r{a} == 0) << 6) | (r{a} >> 24 & 128)")
+    def _needed(self, k: int, parts: list) -> list:
+        """The parts worth writing: a temporary only the dropped flag computation reads is not
+        computed (`cmp` whose flags nobody sees)."""
+        if self.live[k] or k == self.deferred or not any(isinstance(p, Flags) for p in parts):
+            return parts
+        kept = [p for p in parts if not isinstance(p, Flags)]
+        out = []
+        for i, part in enumerate(kept):
+            if isinstance(part, Line) and part.writes and all(
+                    w.startswith("T_") for w in part.writes):
+                later = " ".join(_texts(kept[i + 1:]))
+                if not any(re.search(rf"\bv_{w[2:]}\b", later) for w in part.writes):
+                    continue
+            out.append(part)
+        return out
 
-    def _shift(self, m: str, a: int, n: int, live: bool) -> None:
-        if not n:
-            return
-        e = self.emit
-        e(f"v = r{a}")
-        if m == "shl":
-            e(f"r{a} = (v << {n}) & M")
-            if live:
-                e(f"ef = (ef & {~ARITH & M}) | ((v >> {32 - n}) & 1) * {CF} | "
-                  f"((r{a} ^ (v << {n - 1})) & {SIGN} != 0) * {OF} | _fl(r{a})")
-        else:
-            e(f"r{a} = v >> {n}")
-            if live:
-                of = f"(v & {SIGN} != 0) * {OF}" if n == 1 else "0"
-                e(f"ef = (ef & {~ARITH & M}) | ((v >> {n - 1}) & 1) * {CF} | {of} | _fl(r{a})")
+    def _parts(self, k: int, parts: list) -> None:
+        for part in parts:
+            if isinstance(part, Line):
+                self.emit(part.text)
+            elif isinstance(part, Load):
+                self.touched = True
+                if part.width == 32:
+                    self._load(part.target, part.address)
+                else:
+                    self.emit(f"{part.target} = rd8({part.address})")
+                    self.emit("stop = ctx.stop")
+            elif isinstance(part, Store):
+                self.touched = True
+                if part.width == 32:
+                    self._store(part.address, part.value)
+                else:
+                    self.emit(f"wr8({part.address}, {part.value})")
+                    self.emit("stop = ctx.stop")
+            elif isinstance(part, Flags):
+                self._flags(k, part)
+            elif isinstance(part, Fault):
+                self.emit(f"raise CpuFault({part.vector})")
+            elif isinstance(part, If):
+                self.emit(f"if {part.test}:")
+                self._nested(k, part.body)
+                if part.orelse:
+                    self.emit("else:")
+                    self._nested(k, part.orelse)
 
-    def _after_store(self, k: int) -> None:
-        """A store that changed code, or an access that pushed a TLB entry out, ends the block:
-        the next instruction must be fetched anew (and its page maybe walked again)."""
-        self.emit("if fp.stop:")
+    def _nested(self, k: int, parts: list) -> None:
         self.indent += 1
-        self._exit(k + 1, str((self.addrs[k] + INSTRUCTION_SIZE) & M), ended=False)
+        start = len(self.lines)
+        self._parts(k, parts)
+        if len(self.lines) == start:
+            self.emit("pass")
         self.indent -= 1
 
-    def _branch(self, k: int, ins: Instruction) -> None:
-        m, e = ins.row.mnemonic, self.emit
-        kinds = "".join(o.value[0] for o in ins.row.operands)
-        fall = (self.addrs[k] + INSTRUCTION_SIZE) & M
-        if m == "jmp":
-            target = f"r{ins.a}" if kinds == "r" else str(ins.imm)
-            self._exit_or_loop(k, "True", target, None)
-        elif m == "call":
-            target = f"r{ins.a}" if kinds == "r" else str(ins.imm)
-            e(f"nt = {target}")
-            e("t = (r4 - 4) & M")
-            self._store("t", str(fall), then=("r4 = t",))
-            self._exit(k + 1, "nt", ended=True)
-        elif m == "ret":
-            self._load("nt", "r4")
-            e("r4 = (r4 + 4) & M")
-            self._exit(k + 1, "nt", ended=True)
-        elif m == "loop":
-            e("r1 = (r1 - 1) & M")
-            self._exit_or_loop(k, "r1 != 0", str(ins.imm), fall)
-        else:
-            self._exit_or_loop(k, _JCC[m], str(ins.imm), fall)
+    def _flags(self, k: int, part: Flags) -> None:
+        if k == self.deferred:        # keep the operands; the flags are made at the exit
+            names = []
+            for i, arg in enumerate(part.args):
+                if arg.isdigit() or arg.startswith("0x"):
+                    names.append(arg)
+                else:
+                    self.emit(f"fd{i} = {arg}")
+                    names.append(f"fd{i}")
+            self.snapshots = names
+            self.deferred_rule = part.rule
+        elif self.live[k]:
+            self.emit(FLAG_RULES[part.rule].render("ef", part.args))
+
+    def _after_access(self, k: int) -> None:
+        """An access that took the slow path may have changed code or pushed a TLB entry out
+        (maybe the block's own code page): the block ends after this instruction, and the next
+        one is fetched anew."""
+        self.emit("if stop:")
+        self.indent += 1
+        self._exit(k + 1, hex((self.addrs[k] + INSTRUCTION_SIZE) & M32), ended=False)
+        self.indent -= 1
+
+    def _branch(self, k: int, code: Code) -> None:
+        flow = code.flow
+        fall = (self.addrs[k] + INSTRUCTION_SIZE) & M32
+        if flow.kind == "jump":
+            self._exit_or_loop(k, "True", flow.target, None)
+        elif flow.kind == "branch":
+            self._exit_or_loop(k, flow.condition, flow.target, fall)
+        else:                               # call, return: always leave
+            self._exit(k + 1, flow.target, ended=True)
 
     def _exit_or_loop(self, k: int, condition: str, target: str, fall: int | None) -> None:
         e = self.emit
@@ -343,7 +304,7 @@ class Generator(MemoryCode):
             if fall is not None:
                 e(f"if not ({condition}):")
                 self.indent += 1
-                self._exit(k + 1, str(fall), ended=True)
+                self._exit(k + 1, hex(fall), ended=True)
                 self.indent -= 1
             e("if done >= iterations:")
             self.indent += 1
@@ -353,7 +314,7 @@ class Generator(MemoryCode):
         if fall is None:
             self._exit(k + 1, target, ended=True)
             return
-        e(f"nt = {target} if {condition} else {fall}")
+        e(f"nt = {target} if {condition} else {hex(fall)}")
         self._exit(k + 1, "nt", ended=True)
 
     def _exit(self, count: int, next_eip: str, ended: bool, step: bool = False) -> None:
@@ -361,13 +322,7 @@ class Generator(MemoryCode):
         interpreter has run the next one)."""
         e = self.emit
         if self.deferred is not None:
-            kind = self.ins[self.deferred].row.mnemonic
-            if kind == "add":
-                e(f"ef = (ef & {~ARITH & M}) | _add_flags(fa, b, ft)")
-            elif kind in ("sub", "cmp"):
-                e(f"ef = (ef & {~ARITH & M}) | _sub_flags(fa, b)")
-            else:
-                e(f"ef = (ef & {~ARITH & M}) | _fl(ft & M)")
+            e(FLAG_RULES[self.deferred_rule].render("ef", self.snapshots))
         regs, flags = self._dirty(len(self.ins))
         self._writeback(regs, flags or self.deferred is not None)
         e(f"cpu.eip = {next_eip}")
@@ -396,68 +351,20 @@ class Generator(MemoryCode):
         self.emit("return")
 
 
-def callout(ins: Instruction) -> bool:
-    """An instruction a block does not compile but may end with: the interpreter's step() runs
-    it in place (privileged and sensitive ones, I/O, int, iret, …), exactly as it would have."""
-    return ins.row.iclass is not IClass.INNOCUOUS or ins.row.mnemonic not in SUPPORTED
-
-
-def _registers_written(ins: Instruction) -> set[int]:
-    if callout(ins):
-        return set()
-    m = ins.row.mnemonic
-    kinds = "".join(o.value[0] for o in ins.row.operands)
-    if m in ("mov", "movb"):
-        return {ins.a} if kinds[0] == "r" else set()
-    if m in ("cmp", "test", "nop", "jmp") or m in _JCC:
-        return set()
-    if m == "div":
-        return {0, 2}
-    if m in ("push", "call", "ret"):
-        return {4}
-    if m == "pop":
-        return {ins.a, 4}
-    if m == "loop":
-        return {1}
-    return {ins.a}
-
-
-def _flag_effect(ins: Instruction) -> tuple[bool, bool]:
-    """(writes the arithmetic flags entirely, reads them)."""
-    if callout(ins):
-        return False, True
-    m = ins.row.mnemonic
-    if m in _ALU or m in ("imul", "neg"):
-        return True, False
-    if m in ("inc", "dec"):
-        return True, True          # they keep CF: the old flags flow through
-    if m in ("shl", "shr"):
-        return bool(ins.imm & 31), False
-    if m in _JCC:
-        return False, True
-    return False, False
-
-
-def flag_step(ins: Instruction, live_after: bool) -> tuple[bool, bool]:
-    """One step back through the flags' liveness: whether the flags `ins` writes can be seen,
-    and whether the flags before it can be."""
-    writes, reads = _flag_effect(ins)
-    faults = _may_fault(ins)
-    if faults:                      # a fault shows the flags as they are
-        return writes and live_after, True
-    if writes and not reads:
-        return live_after, False
-    return writes and live_after, live_after or reads
-
-
-def _reads_memory(ins: Instruction) -> bool:
-    kinds = [o.value for o in ins.row.operands]
-    return ins.row.mnemonic == "pop" or (len(kinds) > 1 and kinds[-1] == "m")
-
-
-def _may_fault(ins: Instruction) -> bool:
-    if callout(ins):
-        return True
-    m = ins.row.mnemonic
-    kinds = [o.value for o in ins.row.operands]
-    return m in ("push", "pop", "call", "ret", "div") or "m" in kinds
+def _texts(parts: list) -> list[str]:
+    """Every piece of code in parts (for seeing which names they read)."""
+    out = []
+    for part in parts:
+        if isinstance(part, Line):
+            out.append(part.text.split("=", 1)[-1] if part.writes else part.text)
+        elif isinstance(part, Load):
+            out.append(part.address)
+        elif isinstance(part, Store):
+            out += [part.address, part.value]
+        elif isinstance(part, Flags):
+            out += part.args
+        elif isinstance(part, Fault):
+            out.append(part.vector)
+        elif isinstance(part, If):
+            out += [part.test, *_texts(part.body), *_texts(part.orelse)]
+    return out

@@ -20,10 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from virtquest.emu.encoding import Instruction
-from virtquest.emu.isa import CF, NO_BASE, OF, SF, ZF
+from virtquest.emu.isa import NO_BASE
+from virtquest.emu.semantics import FLAG_RULES
 
 ECX = 1
-KEEP = ~(CF | ZF | SF | OF) & 0xFFFFFFFF    # the flags an `add` leaves alone
 MAX_STRIDE = 512
 
 
@@ -93,28 +93,28 @@ def plan(instructions: list[Instruction]) -> BulkPlan | None:
 
 def emit(plan_: BulkPlan, e) -> None:
     """Python lines (through `e`) that run as many whole passes as are safe, at the top of a pass.
-    The block's prologue provides tlb, data, size, code_pages, user, wp_free and M; the fast
-    path's namespace frm, LE and _add_flags."""
+    The block's prologue provides tlb, data, size, code_pages, user, wp_free; the fast path's
+    namespace frm, LE and the vocabulary's constants."""
     s, d, src = plan_.stride, plan_.dst, plan_.src
     e(f"if r{ECX} > 2 and iterations - done > 2 and paging:")
-    e(f"    ed = tlb.get(r{d} >> 12)")
-    e("    if ed is not None and ed[3] and (ed[2] or not user) and (ed[1] or wp_free):")
-    e(f"        od = r{d} & 4095")
+    e(f"    ed = tlb.get(r{d} >> PAGE_SHIFT)")
+    e("    if ed is not None and ed.dirty and (ed.user or not user) and (ed.writable or wp_free):")
+    e(f"        od = r{d} & PAGE_MASK")
     if src is None:
-        e(f"        n = min((4096 - od) // {s}, r{ECX} - 1, iterations - done - 1)")
-        e("        pd = ed[0] | od")
-        e(f"        if n > 1 and pd + n * {s} <= size and pd >> 12 not in code_pages:")
+        e(f"        n = min((PAGE_SIZE - od) // {s}, r{ECX} - 1, iterations - done - 1)")
+        e("        pd = ed.frame | od")
+        e(f"        if n > 1 and pd + n * {s} <= size and pd >> PAGE_SHIFT not in code_pages:")
         pattern = " + ".join(f"r{v}.to_bytes(4, LE)" for v in plan_.values)
         e(f"            data[pd:pd + n * {s}] = ({pattern}) * n")
         _advance(plan_, e)
         return
-    e(f"        es = tlb.get(r{src} >> 12)")
-    e("        if es is not None and (es[2] or not user):")
-    e(f"            os = r{src} & 4095")
-    e(f"            n = min((4096 - max(od, os)) // {s}, r{ECX} - 1, iterations - done - 1)")
-    e("            pd, ps = ed[0] | od, es[0] | os")
+    e(f"        es = tlb.get(r{src} >> PAGE_SHIFT)")
+    e("        if es is not None and (es.user or not user):")
+    e(f"            os = r{src} & PAGE_MASK")
+    e(f"            n = min((PAGE_SIZE - max(od, os)) // {s}, r{ECX} - 1, iterations - done - 1)")
+    e("            pd, ps = ed.frame | od, es.frame | os")
     e(f"            if n > 1 and pd + n * {s} <= size and ps + n * {s} <= size and "
-      f"pd >> 12 not in code_pages and (pd + n * {s} <= ps or ps + n * {s} <= pd):")
+      f"pd >> PAGE_SHIFT not in code_pages and (pd + n * {s} <= ps or ps + n * {s} <= pd):")
     e(f"                data[pd:pd + n * {s}] = data[ps:ps + n * {s}]")
     e(f"                q = ps + (n - 1) * {s} + {plan_.last_load}")
     e(f"                r{plan_.temp} = frm(data[q:q + 4], LE)")
@@ -124,8 +124,9 @@ def emit(plan_: BulkPlan, e) -> None:
 def _advance(plan_: BulkPlan, e, indent: str = "") -> None:
     s, pad = plan_.stride, "            " + indent
     pointers = [plan_.dst] + ([plan_.src] if plan_.src is not None else [])
-    e(f"{pad}t = (r{plan_.flag_pointer} + (n - 1) * {s}) & M")
-    e(f"{pad}ef = (ef & {KEEP}) | _add_flags(t, {s}, t + {s})")
+    e(f"{pad}t = r{plan_.flag_pointer} + (n - 1) * {s} & M")
+    # the flags of the last pass's `add pointer, stride`, by the add's own rule
+    e(pad + FLAG_RULES["add"].render("ef", ["t", str(s), f"t + {s}"]))
     for p in pointers:
         e(f"{pad}r{p} = (r{p} + n * {s}) & M")
     e(f"{pad}r{ECX} -= n")

@@ -1,38 +1,34 @@
 """What the fast path runs (see fastpath.py): a compiled block and what it needs to be run and
-accounted exactly, a marker for code that cannot start one, and the flag helpers generated code
-calls.
+accounted exactly, the context it runs in, and a marker for code that cannot start one.
 """
 
 from __future__ import annotations
 
 from virtquest.emu.blockgen import callout
-from virtquest.emu.cpu import CpuFault
-from virtquest.emu.isa import CF, OF, SF, VEC_DE, ZF
-
-M = 0xFFFFFFFF
-SIGN = 0x80000000
 
 
-def _fl(r: int) -> int:
-    return (ZF if r == 0 else 0) | (SF if r & SIGN else 0)
+class BlockContext:
+    """What a compiled block is given to run with, by name (one per fast path; the dispatcher
+    refreshes what can change before it runs blocks), and what it leaves there."""
 
+    __slots__ = ("read", "write", "tlb", "ram", "ram_size", "code_pages", "touches_code",
+                 "supervisor", "supervisor_writes", "stop", "fault_index", "fault_passes")
 
-def _add_flags(a: int, b: int, full: int) -> int:
-    r = full & M
-    return (CF if full > M else 0) | _fl(r) | (OF if (a ^ r) & (b ^ r) & SIGN else 0)
-
-
-def _sub_flags(a: int, b: int) -> int:
-    r = (a - b) & M
-    return (CF if a < b else 0) | _fl(r) | (OF if (a ^ b) & (a ^ r) & SIGN else 0)
-
-
-def _signed(v: int) -> int:
-    return v - (1 << 32) if v & SIGN else v
-
-
-def _div_zero() -> CpuFault:
-    return CpuFault(VEC_DE)
+    def __init__(self, read, write, ram: bytearray, ram_size: int, code_pages: set[int],
+                 touches_code):
+        self.read, self.write = read, write        # the CPU's word accessors (TLB hit inlined)
+        self.tlb = {}.get                          # the TLB's lookup (an empty one: paging off)
+        self.ram, self.ram_size = ram, ram_size
+        self.code_pages, self.touches_code = code_pages, touches_code   # the code watch
+        self.supervisor = True                     # the CPU is not in ring 3
+        self.supervisor_writes = True              # … and may write read-only pages (WP clear)
+        # Set when a block must end after the instruction running now: it wrote code, or a TLB
+        # entry was pushed out (maybe the block's own code page: the next fetch walks again).
+        self.stop = False
+        # Where a fault left a block: the instruction's index, and the passes done (a loop) or
+        # the cycles and instructions of the blocks already run (a region).
+        self.fault_index = 0
+        self.fault_passes: int | tuple[int, int] = 0
 
 
 class CompiledBlock:

@@ -1,12 +1,10 @@
-"""The VQ32 CPU: registers, flags, rings, exceptions through the IDT, and one handler per table row.
+"""The VQ32 CPU: registers, flags, rings, the fetch-execute step, exceptions through the IDT.
 
-Seams for a hypervisor (all mode-agnostic; native mode uses none of them):
-- `exception_hook(cpu, vector, error, return_eip, software) -> bool` sees every exception and
-  interrupt before the IDT does; True means it handled it (a VMM's trap entry).
-- `handlers[opcode]` can be replaced for any instruction form (VM-exit controls, vmcall).
-- `exec_hooks[vaddr](cpu) -> bool` runs before the instruction at that address (per-site choices).
-- `block_hook(cpu, eip)` runs at the start of every basic block (binary translation).
-- `mmu.root` / `mmu.second_stage` (shadow and nested paging); `io` is the bus the CPU reaches.
+What each instruction does comes from its definition in the instruction table (the interpreter's
+handlers are made from it, codegen.py); what the hardware does beyond that — deliver an exception,
+return from one, halt, load a control register — are the services of actions.py. A hypervisor
+attaches once (`attach`, the interface is hypervisor.py) and changes policy through that
+interface; per-address `sites` let it (or a tool's probe) act before one instruction runs.
 """
 
 from __future__ import annotations
@@ -14,55 +12,45 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
+from virtquest.emu.actions import Actions
+from virtquest.emu.codegen import step_handlers
 from virtquest.emu.costs import CATEGORIES, CostProfile
 from virtquest.emu.devices import IOBus, Timer
 from virtquest.emu.encoding import Instruction, decode
 from virtquest.emu.faults import CpuFault, MachineStop, _GateDenied
+from virtquest.emu.hypervisor import Hypervisor
 from virtquest.emu.isa import (
-    BLOCK_ENDERS,
-    CF,
     FLAGS_ALWAYS_ONE,
-    IF,
     INSTRUCTION_SIZE,
+    M32,
     MSR_KERNEL_ESP,
     NO_BASE,
-    OF,
     ROWS,
-    SF,
     VEC_GP,
     VEC_PF,
     VEC_TIMER,
     VEC_UD,
     VECTOR_NAMES,
-    ZF,
+    WRITABLE_MSRS,
     IClass,
     cs_selector,
 )
-from virtquest.emu.memory import PAGE_MASK, BusError, PhysicalMemory
+from virtquest.emu.lowering import definition
+from virtquest.emu.memory import PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, BusError, PhysicalMemory
+from virtquest.emu.messages import message
 from virtquest.emu.mmu import MMU, PageFault
-from virtquest.emu.ops import InstructionSet
 
-M32 = 0xFFFFFFFF
-SIGN = 0x80000000
-ARITH = CF | ZF | SF | OF
-CR0_PE, CR0_WP, CR0_PG = 1, 1 << 16, 1 << 31
 HIDDEN_FROM_GUEST = frozenset({"trap", "emulation", "translation", "hypercall", "page_walk",
                                "device"})
-WRITABLE_MSRS = frozenset({0x174, MSR_KERNEL_ESP, 0x176})
-
-
-_FORM_LETTER = {"r": "r", "imm": "i", "m": "m", "cr": "c", "cs": "s", "label": "l"}
-
-
-def _form(row) -> str:
-    """Handler-name suffix of a row: `mov r, cs` → "rs", `mov crN, r` → "cr"."""
-    return "".join(_FORM_LETTER[o.value] for o in row.operands)
+NATIVE = tuple(step_handlers())         # the interpreter's handler for every row, by opcode
 
 
 
-class HookTable(dict):
-    """exec_hooks: a dict that counts its changes and remembers, per page, when a hook last came
-    or went there, so compiled code can tell cheaply whether its own pages saw a change."""
+class SiteTable(dict):
+    """cpu.sites: address -> what to call before the instruction there runs, `f(cpu) -> bool`
+    (True: it ran the instruction itself) — a hypervisor's `on_site`, or a tool's probe. A dict
+    that counts its changes and remembers, per page, when a site last came or went there, so
+    compiled code can tell cheaply whether its own pages saw a change."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,7 +60,7 @@ class HookTable(dict):
 
     def _changed(self, key) -> None:
         self.version += 1
-        self.page_version[key >> 12] = self.version
+        self.page_version[key >> PAGE_SHIFT] = self.version
 
     def _reset(self) -> None:
         self.version += 1
@@ -111,7 +99,7 @@ class HookTable(dict):
         return super().popitem()
 
 
-class CPU(InstructionSet):
+class CPU(Actions):
     """One VQ32 processor attached to memory, an MMU and an I/O bus."""
 
     def __init__(self, memory: PhysicalMemory, mmu: MMU, io: IOBus, timer: Timer,
@@ -124,42 +112,33 @@ class CPU(InstructionSet):
         self.cr0 = self.cr2 = self.cr3 = self.cr8 = 0
         self.idtr = (0, 0)
         self.gdtr = (0, 0)
-        self.msrs: dict[int, int] = {MSR_KERNEL_ESP: 0, 0x174: 0, 0x176: 0}
+        self.msrs: dict[int, int] = dict.fromkeys(WRITABLE_MSRS, 0)
         self.cycles = 0
         self.hidden = 0   # cycles the guest's own clock does not see (see guest_clock)
         self.instructions = 0
         self.charged = dict.fromkeys(CATEGORIES[1:], 0)   # every category but "guest"
         self.events: Counter[str] = Counter()
-        self.hypervisor_present = False
-        self.exception_hook: Callable[..., bool] | None = None
-        self.exec_hooks: HookTable = HookTable()
-        self.block_hook: Callable[[CPU, int], None] | None = None
-        self.irq_gate: Callable[[], bool] | None = None   # a VMM's virtual interrupt flag
+        self.sites: SiteTable = SiteTable()
         self.trace: list[tuple[int, int, str, str]] | None = None   # (cycle, eip, kind, text)
         self.trace_limit = 20000
         self.block_start = True
-        self.block_hook_rings = frozenset({0, 1, 2, 3})   # rings whose blocks the hook wants
-        # block_hook_repeat(cpu, eip): if calling the block hook again and again at eip (a loop
-        # going round) would only count, a function that counts n such calls at once; else None.
-        self.block_hook_repeat: Callable[[CPU, int], Callable[[int], None] | None] | None = None
-        # block_hook_hit(eip): the block hook at eip, if it would only count (True); else False
-        self.block_hook_hit: Callable[[int], bool] | None = None
-        self._fastpath = None
-        self.gate_rings = True     # honour an IDT entry's ring bits (hardware assist: ring 0)
-        self._fp = self._fi = 0
         self.code_listeners: list[Callable[[int], None]] = []  # told when code is written
-        # told when code is written, or any byte of a page watched whole (memory.watch_page)
-        self.page_listeners: list[Callable[[int], None]] = []
-        self.decoded: dict[int, tuple[Callable, Instruction]] = {}
+        self.decoded: dict[int, Instruction] = {}
         self._decoded_pages: dict[int, list[int]] = {}
-        memory.on_code_write = self._forget_page
+        memory.on_code_write = self._code_written
         memory.on_page_write = self._page_written
         mmu.on_walk = self._charge_walk
-        self.handlers: list[Callable[[Instruction], None]] = [
-            getattr(self, f"_op_{row.mnemonic}_{_form(row)}") for row in ROWS]
         self.privileged = [row.iclass is IClass.PRIVILEGED for row in ROWS]
-        self.ends_block = [row.mnemonic in BLOCK_ENDERS for row in ROWS]
+        self.ends_block = [definition(row).ends_block for row in ROWS]
+        self.attach(Hypervisor())
         self.set_profile(profile)
+
+    def attach(self, hv: Hypervisor) -> None:
+        """Put a hypervisor beneath the guest (once, before the first instruction)."""
+        self.hv = hv
+        self.intercepted = [row.opcode in hv.intercepts for row in ROWS]
+        self.translated = tuple(ring in hv.translated_rings for ring in range(4))
+        hv.bind(self)
 
     # -- configuration ---------------------------------------------------------------------
     def set_profile(self, profile: CostProfile) -> None:
@@ -206,16 +185,21 @@ class CPU(InstructionSet):
         try:
             if self.block_start:
                 self.block_start = False
-                if self.block_hook is not None:
-                    self.block_hook(self, eip)
-            if self.exec_hooks and eip in self.exec_hooks and self.exec_hooks[eip](self):
+                if self.translated[self.cpl]:
+                    self.hv.on_block(eip)
+            sites = self.sites
+            if sites and eip in sites and sites[eip](self):
                 return
-            handler, ins = self._fetch(eip)
+            ins = self.fetch(eip)
             op = ins.row.opcode
             if self.cpl and self.privileged[op]:
                 raise CpuFault(VEC_GP, 0)
             self.eip = (eip + INSTRUCTION_SIZE) & M32
-            handler(ins)
+            if self.intercepted[op] and self.hv.on_instruction(ins):
+                if self.ends_block[op]:
+                    self.block_start = True
+                return
+            NATIVE[op](self, ins)
             self.cycles += self.cost[op]
             self.instructions += 1
             if self.ends_block[op]:
@@ -223,6 +207,30 @@ class CPU(InstructionSet):
         except (CpuFault, PageFault, BusError) as fault:
             self.eip = eip
             self.recover(fault)
+
+    def perform(self, ins: Instruction) -> None:
+        """Do what an instruction does and nothing else (eip already past it): no cycles, not
+        counted — the caller accounts for it."""
+        NATIVE[ins.row.opcode](self, ins)
+
+    def execute(self, ins: Instruction) -> None:
+        """Run an instruction as the hardware does (eip already past it): a hypervisor that took
+        it (`on_instruction`) and lets it run after all."""
+        NATIVE[ins.row.opcode](self, ins)
+        self.cycles += self.cost[ins.row.opcode]
+        self.instructions += 1
+
+    def retire(self, ins: Instruction) -> None:
+        """A hypervisor took an instruction and did its work: it counts as executed, at the
+        cycles the hardware spends on it."""
+        self.cycles += self.cost[ins.row.opcode]
+        self.instructions += 1
+
+    def retire_emulated(self, ins: Instruction) -> None:
+        """A hypervisor did an instruction's work for the guest: it counts as executed and the
+        guest's clock advances as if it had run (no real cycles: the hypervisor charged its own)."""
+        self.emulated(self.cost[ins.row.opcode])
+        self.instructions += 1
 
     def recover(self, fault: Exception) -> None:
         """Deliver the fault an instruction at eip raised (eip already points at it)."""
@@ -236,41 +244,40 @@ class CPU(InstructionSet):
         else:
             self.exception(VEC_GP, 0, eip)
 
-    def _fetch(self, eip: int):
+    def fetch(self, eip: int) -> Instruction:
+        """The instruction at eip, as the CPU reads it at the current privilege (decoded once per
+        physical address while its bytes stay the same)."""
         user = self.cpl == 3
-        if (eip & PAGE_MASK) > 0x1000 - INSTRUCTION_SIZE:
+        if (eip & PAGE_MASK) > PAGE_SIZE - INSTRUCTION_SIZE:
             raw = bytes(self.mem.read8(self.mmu.translate((eip + i) & M32, False, user))
                         for i in range(INSTRUCTION_SIZE))
             ins = decode(raw)
             if ins is None:
                 raise CpuFault(VEC_UD)
-            return self.handlers[ins.row.opcode], ins
+            return ins
         pa = self.mmu.translate(eip, False, user)
-        entry = self.decoded.get(pa)
-        if entry is None:
+        ins = self.decoded.get(pa)
+        if ins is None:
             if pa + INSTRUCTION_SIZE > self.mem.size:
                 raise BusError(pa)
             ins = decode(self.mem.data[pa:pa + INSTRUCTION_SIZE])
             if ins is None:
                 raise CpuFault(VEC_UD)
-            entry = (self.handlers[ins.row.opcode], ins)
-            self.decoded[pa] = entry
-            self._decoded_pages.setdefault(pa >> 12, []).append(pa)
+            self.decoded[pa] = ins
+            self._decoded_pages.setdefault(pa >> PAGE_SHIFT, []).append(pa)
             self.mem.watch(pa, INSTRUCTION_SIZE)
-        handler, ins = entry
-        return self.handlers[ins.row.opcode], ins
+        return ins
 
-    def _forget_page(self, ppn: int) -> None:
+    def _code_written(self, ppn: int) -> None:
         for pa in self._decoded_pages.pop(ppn, ()):
             self.decoded.pop(pa, None)
         self.mem.unwatch(ppn)
         for listener in self.code_listeners:
             listener(ppn)
-        self._page_written(ppn)
+        self.hv.on_code_written(ppn)
 
     def _page_written(self, ppn: int) -> None:
-        for listener in self.page_listeners:
-            listener(ppn)
+        self.hv.on_code_written(ppn)
 
     def execute_for_vmm(self, ins: Instruction) -> None:
         """Run the instruction at eip on a hypervisor's behalf: the guest's result and clock,
@@ -278,27 +285,18 @@ class CPU(InstructionSet):
         eip = self.eip
         self.eip = (eip + INSTRUCTION_SIZE) & M32
         try:
-            self.handlers[ins.row.opcode](ins)
+            NATIVE[ins.row.opcode](self, ins)
         except BaseException:
             self.eip = eip
             raise
-        self.emulated(self.cost[ins.row.opcode])
-        self.instructions += 1
-
-    def forget_decoded(self) -> None:
-        """Drop every decoded instruction (after a handler table change, for instance). The code
-        watch stays: compiled blocks and translations still rely on it."""
-        self.decoded.clear()
-        self._decoded_pages.clear()
+        self.retire_emulated(ins)
 
     # -- exceptions and interrupts ----------------------------------------------------------
     def exception(self, vector: int, error: int, return_eip: int, software: bool = False) -> None:
         """Deliver an exception or interrupt: to a hypervisor's hook if it takes it, else the IDT."""
         self.events["exceptions" if vector < 32 else "interrupts"] += 1
         self.block_start = True
-        if self.exception_hook is not None and self.exception_hook(
-            self, vector, error, return_eip, software
-        ):
+        if self.hv.on_exception(vector, error, return_eip, software):
             return
         if self.trace is not None:
             self.note("exception" if vector < 32 else "interrupt", VECTOR_NAMES.get(vector, str(vector)))
@@ -325,30 +323,17 @@ class CPU(InstructionSet):
             if software:
                 return_eip = (return_eip - INSTRUCTION_SIZE) & M32
             software = False
-        raise MachineStop("triple-fault", f"triple fault while delivering vector {vector}: "
-                                          "the IDT or the kernel stack is unusable")
+        raise MachineStop("triple-fault", message("run.triple-fault", vector=vector))
 
     def _deliver(self, vector: int, error: int, return_eip: int, software: bool) -> None:
-        base, limit = self.idtr
-        if vector * 8 + 7 > limit:
-            raise CpuFault(VEC_GP, vector * 8 + 2)
-        handler = self.read32_sup(base + vector * 8)
-        flags = self.read32_sup(base + vector * 8 + 4)
-        if not flags & 1:
-            raise CpuFault(VEC_GP, vector * 8 + 2)
-        if software and ((flags >> 1) & 3) < self.cpl:
+        gate = self.read_gate(self.idtr, vector)
+        if software and gate.dpl < self.cpl:
             raise _GateDenied(vector * 8 + 2)
         # The ring the handler runs in: 0, unless a paravirtual trap table asks for ring 1.
-        target = (flags >> 3) & 3 if self.gate_rings else 0
-        old_esp, old_cs, old_flags = self.regs[4], cs_selector(self.cpl), self.eflags
-        new_esp = self.msrs[MSR_KERNEL_ESP] if self.cpl > target else old_esp
-        frame = (old_esp, old_flags, old_cs, return_eip, error)
-        for k, value in enumerate(frame, start=1):
-            self.write32_sup((new_esp - 4 * k) & M32, value)
-        self.regs[4] = (new_esp - 4 * len(frame)) & M32
-        self.cpl = min(target, self.cpl)
-        self.eflags &= ~IF
-        self.eip = handler
+        target = gate.ring if self.hv.gate_rings else 0
+        stack = self.msrs[MSR_KERNEL_ESP] if self.cpl > target else self.regs[4]
+        frame = (self.regs[4], self.eflags, cs_selector(self.cpl), return_eip, error)
+        self.enter_handler(gate.handler, frame, stack, min(target, self.cpl), not gate.trap)
         self.cycles += self.profile["exception_entry" if software or vector >= 32
                                     else "fault_entry"]
 
@@ -357,7 +342,7 @@ class CPU(InstructionSet):
 
     def interrupts_enabled(self) -> bool:
         """Whether a due interrupt is taken now: IF, or a hypervisor's virtual IF."""
-        return bool(self.eflags & IF) if self.irq_gate is None else self.irq_gate()
+        return self.hv.interrupts_enabled()
 
     def take_timer_interrupt(self) -> None:
         self.timer.now = self.cycles - self.hidden
@@ -379,6 +364,9 @@ class CPU(InstructionSet):
 
     def write32_sup(self, va: int, value: int) -> None:
         self._write32(va, value, False)
+
+    def read8_sup(self, va: int) -> int:
+        return self._read8(va, False)
 
     def _read32(self, va: int, user: bool) -> int:
         if (va & PAGE_MASK) > 0x1000 - 4:
@@ -407,8 +395,8 @@ class CPU(InstructionSet):
             off = va & PAGE_MASK
             if off <= 0xFFC and mmu.enabled:
                 e = tlb.get(va >> 12)
-                if e is not None and (e[2] or self.cpl != 3):
-                    pa = e[0] | off
+                if e is not None and (e.user or self.cpl != 3):
+                    pa = e.frame | off
                     if pa + 4 <= mem.size:
                         return int.from_bytes(data[pa:pa + 4], "little")
             return slow_read(va)
@@ -417,10 +405,10 @@ class CPU(InstructionSet):
             off = va & PAGE_MASK
             if off <= 0xFFC and mmu.enabled:
                 e = tlb.get(va >> 12)
-                if e is not None and e[3]:
+                if e is not None and e.dirty:
                     user = self.cpl == 3
-                    if (e[2] or not user) and (e[1] or not (user or mmu.write_protect)):
-                        pa = e[0] | off
+                    if (e.user or not user) and (e.writable or not (user or mmu.write_protect)):
+                        pa = e.frame | off
                         if pa + 4 <= mem.size and (pa >> 12 not in code_pages
                                                    or not touches_code(pa, pa + 3)):
                             data[pa:pa + 4] = (value & M32).to_bytes(4, "little")

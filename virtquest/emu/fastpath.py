@@ -13,24 +13,19 @@ changed code. Everything it cannot compile runs in the interpreter.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+from virtquest.emu import codegen, memgen
 from virtquest.emu import region as regions
-from virtquest.emu.blockgen import BRANCHES, Generator, callout
-from virtquest.emu.compiled import (
-    CompiledBlock,
-    _add_flags,
-    _div_zero,
-    _fl,
-    _Refused,
-    _signed,
-    _sub_flags,
-)
+from virtquest.emu.blockgen import Generator, callout, code_of, ends_block
+from virtquest.emu.compiled import BlockContext, CompiledBlock, _Refused
 from virtquest.emu.cpu import CpuFault
 from virtquest.emu.encoding import Instruction, decode
-from virtquest.emu.isa import INSTRUCTION_SIZE
-from virtquest.emu.memory import BusError
+from virtquest.emu.isa import INSTRUCTION_SIZE, M32
+from virtquest.emu.memory import PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, BusError
 from virtquest.emu.mmu import PageFault
 
-M = 0xFFFFFFFF
 MAX_BLOCK = 48
 MAX_PASSES = 20_000
 CHAIN = 64               # blocks run back to back before returning to the machine's loop
@@ -51,29 +46,21 @@ class FastPath:
         self.blocks: dict[int, CompiledBlock | None] = {}      # by physical address
         self.vblocks: dict[int, CompiledBlock] = {}            # by virtual address (see try_run)
         self.pages: dict[int, list[int]] = {}
-        # Set when a block must end after the instruction running now: it wrote code, or a TLB
-        # entry was pushed out (maybe the block's own code page: the next fetch walks again).
-        self.stop = False
         self.heat: dict[int, int] = {}
         cpu.code_listeners.append(self.forget_page)
         cpu.mmu.on_evict = self._evicted
-        self.env = {"_fl": _fl, "_add_flags": _add_flags, "_sub_flags": _sub_flags,
-                    "_signed": _signed, "_div_zero": _div_zero, "M": M,
-                    "frm": int.from_bytes, "LE": "little",
-                    "_EMPTY": _EMPTY,
-                    "_FAULTS": (PageFault, BusError, CpuFault)}
-        self.accessors = cpu.fast_accessors()
+        self.ctx = BlockContext(*cpu.fast_accessors(), cpu.mem.data, cpu.mem.size,
+                                cpu.mem.code_pages, cpu.mem.touches_code)
         self.costs_seen, self.cost_key = cpu.cost, tuple(cpu.cost)
-        cpu._fastpath = self
 
     def forget_page(self, ppn: int) -> None:
         for pa in self.pages.pop(ppn, ()):
             self.blocks.pop(pa, None)
         self.vblocks.clear()
-        self.stop = True
+        self.ctx.stop = True
 
     def _evicted(self) -> None:
-        self.stop = True
+        self.ctx.stop = True
 
     # -- running -------------------------------------------------------------------------------
     def try_run(self, limit: int) -> bool:
@@ -81,13 +68,12 @@ class FastPath:
         boundary inside a block comes before the budget's end and before the timer can fall due
         (so the machine's own checks between blocks see what the interpreter would); False when
         not even one could run, so the interpreter takes the step."""
-        cpu = self.cpu
-        mmu, regs, mem = cpu.mmu, cpu.regs, cpu.mem
+        cpu, ctx = self.cpu, self.ctx
+        mmu, regs = cpu.mmu, cpu.regs
         sup = cpu.cpl != 3     # no block changes the ring, paging or cr0.WP (see blockgen)
-        accessors = (*self.accessors, mmu.tlb.get if mmu.enabled else _EMPTY.get, mem.data,
-                     mem.size, mem.code_pages, mem.touches_code, sup,
-                     sup and not mmu.write_protect)
-        tlb, hooks, vblocks, fire = mmu.tlb, cpu.exec_hooks, self.vblocks, cpu.timer.next_fire
+        ctx.tlb = mmu.tlb.get if mmu.enabled else _EMPTY.get
+        ctx.supervisor, ctx.supervisor_writes = sup, sup and not mmu.write_protect
+        tlb, hooks, vblocks, fire = mmu.tlb, cpu.sites, self.vblocks, cpu.timer.next_fire
         ran = 0
         while ran < CHAIN:
             eip = cpu.eip
@@ -95,9 +81,9 @@ class FastPath:
             # A TLB entry for the page that maps it to the block's frame, usable at this
             # privilege: translate() would hit it (no walk, no accessed bit to set) and find
             # the same block.
-            entry = tlb.get(eip >> 12)
-            if block is None or entry is None or entry[0] != block.frame or \
-                    cpu.cpl == 3 and not entry[2] or not mmu.enabled:
+            entry = tlb.get(eip >> PAGE_SHIFT)
+            if block is None or entry is None or entry.frame != block.frame or \
+                    cpu.cpl == 3 and not entry.user or not mmu.enabled:
                 block = self._find(eip)
                 if block is None:
                     break
@@ -118,11 +104,11 @@ class FastPath:
             inner = block.inner
             if inner >= room:
                 break
-            hook_needed = cpu.block_hook is not None and cpu.cpl in cpu.block_hook_rings
+            hook_needed = cpu.translated[cpu.cpl]
             if hook_needed and cpu.block_start:
                 cpu.block_start = False
                 version = hooks.version
-                cpu.block_hook(cpu, eip)
+                cpu.hv.on_block(eip)
                 ran += 1
                 fire = cpu.timer.next_fire
                 if cpu.eip != eip or hooks.version != version:
@@ -133,20 +119,16 @@ class FastPath:
                     room = fire - cycles + cpu.hidden
                 if inner >= room:
                     break
-            self.stop = False
+            ctx.stop = False
             passes, repeat = 1, None
             if block.region is not None:
                 # a region takes the room left instead, and the blocks it may not enter; with a
                 # block hook, each block it enters must be one the hook would just count
                 passes = room
-                hit = None
-                if hook_needed:
-                    hit = cpu.block_hook_hit
-                    if hit is None:
-                        passes = inner + 1       # it stops after its first block
+                hit = cpu.hv.block_hit if hook_needed else None
                 ran += 1
                 try:
-                    block.fn(cpu, regs, passes, accessors, block.blocked, hit)
+                    block.fn(cpu, regs, passes, ctx, block.blocked, hit)
                 except (PageFault, BusError, CpuFault) as exc:
                     self._fault(block, exc)
                     break
@@ -156,18 +138,18 @@ class FastPath:
             elif block.loops:
                 # A loop goes back to its start, a new block each time: with a block hook, only
                 # when the hook says those calls would just count hits.
-                if hook_needed and cpu.block_hook_repeat is not None:
-                    repeat = cpu.block_hook_repeat(cpu, eip)
+                if hook_needed:
+                    repeat = cpu.hv.repeated_block(eip)
                 if not hook_needed or repeat is not None:
                     # pass i starts at i * cost; a cap keeps cancel requests answered promptly
                     passes = min((room - inner - 1) // block.cost + 1, MAX_PASSES)
             ran += 1
             before = cpu.instructions if repeat is not None else 0
             try:
-                block.fn(cpu, regs, passes, accessors)
+                block.fn(cpu, regs, passes, ctx)
             except (PageFault, BusError, CpuFault) as exc:
                 if repeat is not None:
-                    repeat(cpu._fi)                # passes begun after the first
+                    repeat(ctx.fault_passes)        # passes begun after the first
                 self._fault(block, exc)
                 break
             if repeat is not None:
@@ -222,7 +204,7 @@ class FastPath:
     def _find(self, eip: int) -> CompiledBlock | None:
         """The block that starts at eip, through a full translation (compiled when hot)."""
         cpu = self.cpu
-        if eip & 0xFFF > 0x1000 - INSTRUCTION_SIZE:
+        if eip & PAGE_MASK > PAGE_SIZE - INSTRUCTION_SIZE:
             return None
         try:
             pa = cpu.mmu.translate(eip, False, cpu.cpl == 3)
@@ -237,9 +219,9 @@ class FastPath:
             block = self.compile(eip, pa)
         if block is None or block.start != eip:
             if block is None and cpu.mmu.enabled:     # remember: nothing to run here
-                self.vblocks[eip] = _Refused(pa & ~0xFFF)
+                self.vblocks[eip] = _Refused(pa & ~PAGE_MASK)
             return None
-        block.frame = pa & ~0xFFF
+        block.frame = pa & ~PAGE_MASK
         if cpu.mmu.enabled:
             self.vblocks[eip] = block
         return block
@@ -248,7 +230,7 @@ class FastPath:
         """A fault inside a block: account exactly the instructions before it, then let the CPU
         deliver it as the interpreter would have."""
         cpu = self.cpu
-        k, done = cpu._fp, cpu._fi
+        k, done = self.ctx.fault_index, self.ctx.fault_passes
         if block.region is not None:
             (cyc, cnt), (pre_cost, pre_count, first, _) = done, block.region
             cpu.cycles += cyc + pre_cost[k]
@@ -282,14 +264,14 @@ class FastPath:
         found = self._made_before(key)
         if found is not None:
             return self._adopt(pa, *found)
-        instructions = self._decode_run(eip, pa & ~0xFFF)
+        instructions = self._decode_run(eip, pa & ~PAGE_MASK)
         ranges = [(pa, max(len(instructions), 1) * INSTRUCTION_SIZE)]
         block = None
         if instructions:
             block = self._build(eip, instructions)
             # a region is worth compiling only for code that keeps running (see _upgrade)
-            block.upgrade = instructions[-1].row.mnemonic in BRANCHES and \
-                not _self_loop(instructions, eip)
+            block.upgrade = ends_block(instructions[-1]) and not callout(instructions[-1]) \
+                and not _self_loop(instructions, eip)
         checks = tuple((p, bytes(mem.data[p:p + n])) for p, n in ranges)
         if len(_TEMPLATES) >= CODE_CACHE_LIMIT:
             _TEMPLATES.clear()
@@ -323,7 +305,7 @@ class FastPath:
         """A block that keeps running: the region from it (made once per process for the same
         code), with the block itself to fall back on; or the block, if no region comes of it."""
         block.upgrade = False
-        eip, pa = block.start, block.frame | (block.start & 0xFFF)
+        eip, pa = block.start, block.frame | (block.start & PAGE_MASK)
         mem = self.cpu.mem
         key = ("region", eip, pa, self.cost_key)
         found = self._made_before(key)
@@ -351,8 +333,8 @@ class FastPath:
         block a region branches to)."""
         mem = self.cpu.mem
         instructions: list[Instruction] = []
-        paddr = frame | (va & 0xFFF)
-        while len(instructions) < MAX_BLOCK and (paddr & 0xFFF) <= 0x1000 - INSTRUCTION_SIZE:
+        paddr = frame | (va & PAGE_MASK)
+        while len(instructions) < MAX_BLOCK and (paddr & PAGE_MASK) <= PAGE_SIZE - INSTRUCTION_SIZE:
             if paddr + INSTRUCTION_SIZE > mem.size:
                 break
             ins = decode(mem.data[paddr:paddr + INSTRUCTION_SIZE])
@@ -363,37 +345,37 @@ class FastPath:
                     instructions.append(ins)   # ends the block: the interpreter runs it
                 break
             instructions.append(ins)
-            if ins.row.mnemonic in BRANCHES:
+            if ends_block(ins):
                 break
             paddr += INSTRUCTION_SIZE
         return instructions
 
     def _build_region(self, eip: int, pa: int, ranges: list) -> CompiledBlock | None:
-        cpu, start_frame = self.cpu, pa & ~0xFFF
+        cpu, start_frame = self.cpu, pa & ~PAGE_MASK
 
         def decode_run(va: int):
-            if va >> 12 == eip >> 12:
+            if va >> PAGE_SHIFT == eip >> PAGE_SHIFT:
                 frame = start_frame
             else:                  # another page: as the TLB maps it now, if it does
-                entry = cpu.mmu.tlb.get(va >> 12) if cpu.mmu.enabled else None
-                if entry is None or cpu.cpl == 3 and not entry[2]:
+                entry = cpu.mmu.tlb.get(va >> PAGE_SHIFT) if cpu.mmu.enabled else None
+                if entry is None or cpu.cpl == 3 and not entry.user:
                     return [], None
-                frame = entry[0]
+                frame = entry.frame
             return self._decode_run(va, frame, lone_step=va != eip), frame
 
         nodes = regions.discover(eip, decode_run)
         if nodes is None:
             return None
-        ranges += [(n.frame | (n.start & 0xFFF), len(n.ins) * INSTRUCTION_SIZE) for n in nodes]
+        ranges += [(n.frame | (n.start & PAGE_MASK), len(n.ins) * INSTRUCTION_SIZE)
+                   for n in nodes]
         cost = cpu.cost
         gen = regions.RegionGenerator(nodes, lambda ins: cost[ins.row.opcode])
         key = ("region", tuple((n.start, n.frame, tuple(n.ins)) for n in nodes),
                tuple(gen.costs))
         fn = _CODE_CACHE.get(key)
         if fn is None:
-            namespace = dict(self.env)
-            exec(compile(gen.source(), f"<region {eip:#x}>", "exec"), namespace)  # noqa: S102
-            fn = namespace["block"]
+            fn = _function(gen.source(), f"<region {eip:#x}>",
+                           list(zip(gen.addrs, gen.ins, strict=True)))
             if len(_CODE_CACHE) >= CODE_CACHE_LIMIT:
                 _CODE_CACHE.clear()
             _CODE_CACHE[key] = fn
@@ -404,16 +386,15 @@ class FastPath:
 
     def _build(self, eip: int, instructions: list[Instruction],
                tail_step: bool = False, hook_last: bool = False) -> CompiledBlock:
-        addrs = [(eip + INSTRUCTION_SIZE * k) & M for k in range(len(instructions))]
+        addrs = [(eip + INSTRUCTION_SIZE * k) & M32 for k in range(len(instructions))]
         costs = [self.cpu.cost[i.row.opcode] for i in instructions]
         loops = _self_loop(instructions, eip) and not tail_step
         key = (eip, tuple(instructions), tuple(costs), tail_step, hook_last)
         fn = _CODE_CACHE.get(key)
         if fn is None:
             source = Generator(instructions, addrs, costs, loops, tail_step, hook_last).source()
-            namespace = dict(self.env)
-            exec(compile(source, f"<block {eip:#x}>", "exec"), namespace)  # noqa: S102 - module doc
-            fn = namespace["block"]
+            fn = _function(source, f"<block {eip:#x}>",
+                           list(zip(addrs, instructions, strict=True)))
             if len(_CODE_CACHE) >= CODE_CACHE_LIMIT:
                 _CODE_CACHE.clear()
             _CODE_CACHE[key] = fn
@@ -422,6 +403,44 @@ class FastPath:
 
 def _self_loop(instructions: list[Instruction], eip: int) -> bool:
     """Whether the block ends with a branch back to its own start."""
-    last = instructions[-1]
-    return last.row.mnemonic in BRANCHES and bool(last.row.operands) and \
-        last.row.operands[0].value == "label" and last.imm == eip
+    address = (eip + INSTRUCTION_SIZE * (len(instructions) - 1)) & M32
+    code = code_of(instructions[-1], address)
+    return code.flow.kind in ("jump", "branch") and code.static_target == eip \
+        if code.flow is not None else False
+
+
+# Told of every piece of code compiled, to show it (`virtquest debug blocks`, and the environment
+# variable VIRTQUEST_DUMP_BLOCKS=DIR, which writes each one to a file there): (name, the guest
+# instructions with their addresses, the Python source).
+COMPILE_LISTENERS: list = []
+
+
+def _dump_to_directory(name: str, listing: list[tuple[int, Instruction]], source: str) -> None:
+    folder = Path(os.environ["VIRTQUEST_DUMP_BLOCKS"])
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = name.strip("<>").replace(" ", "-")
+    (folder / f"{stem}-{len(list(folder.iterdir())):05d}.py").write_text(
+        dump_text(name, listing, source), encoding="utf-8")
+
+
+def dump_text(name: str, listing: list[tuple[int, Instruction]], source: str) -> str:
+    """Compiled code for reading: the guest instructions it was made from, then its source."""
+    lines = [f"# {name}: {len(listing)} guest instructions"]
+    lines += [f"#   {address:#010x}  {ins.text()}" for address, ins in listing]
+    return "\n".join(lines) + "\n" + source
+
+
+# What compiled code may name: the vocabulary of the definitions and the memory code's words.
+NAMESPACE = {**codegen.namespace(), **memgen.NAMES, "frm": int.from_bytes, "LE": "little",
+             "_FAULTS": (PageFault, BusError, CpuFault)}
+
+
+def _function(source: str, name: str, listing: list[tuple[int, Instruction]]):
+    """The `block` function of generated source (only numbers and the table's words in it)."""
+    for listener in COMPILE_LISTENERS:
+        listener(name, listing, source)
+    if os.environ.get("VIRTQUEST_DUMP_BLOCKS"):
+        _dump_to_directory(name, listing, source)
+    namespace = dict(NAMESPACE)
+    exec(compile(source, name, "exec"), namespace)  # noqa: S102 - see the module docstring
+    return namespace["block"]

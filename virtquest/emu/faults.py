@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from virtquest.emu.messages import Message
+
 
 class CpuFault(Exception):
     """An exception raised by an instruction (a fault: eip stays on the instruction)."""
@@ -17,8 +19,13 @@ class _GateDenied(Exception):
 
 
 class MachineStop(Exception):
-    """The machine cannot go on: halted with interrupts off, or a triple fault."""
+    """The machine cannot go on: halted with interrupts off, or a triple fault. `detail` says why
+    (a Message: an id and its parameters)."""
 
-    def __init__(self, reason: str, message: str):
-        super().__init__(message)
-        self.reason, self.message = reason, message
+    def __init__(self, reason: str, detail: Message):
+        super().__init__(str(detail))
+        self.reason, self.detail = reason, detail
+
+    @property
+    def message(self) -> str:
+        return str(self.detail)

@@ -44,7 +44,9 @@ else is `#UD`.
 **IDT.** `lidt [m]` loads a dword *base* from `[m]` and a dword *limit* from `[m+4]`. Entry *v* is
 8 bytes at `base + 8·v`: a dword handler address and a dword of flags (bit 0 present, bits 1–2
 DPL, bits 3–4 the ring the handler runs in — 0 for an ordinary kernel; a paravirtualized guest's
-trap table uses 1, so a system call reaches its ring-1 kernel without the hypervisor). `int n` raises #GP (error `8·n+2`) when the entry's DPL is below the caller's CPL; so does any
+trap table uses 1, so a system call reaches its ring-1 kernel without the hypervisor — and bit 5
+set for a *trap gate*, whose delivery leaves IF alone; an *interrupt gate* clears it, as on
+x86). `int n` raises #GP (error `8·n+2`) when the entry's DPL is below the caller's CPL; so does any
 vector whose entry is missing or beyond the limit. A fault while delivering is delivered as that
 fault; a second one is a **triple fault** and stops the machine. When `int n` itself cannot be
 delivered (a DPL it may not use, a missing gate, a fault on the way), the fault's return eip is
@@ -63,8 +65,11 @@ none). So at the handler's first instruction:
 | `[esp+12]` | eflags |
 | `[esp+16]` | old esp |
 
-CPL becomes the handler's ring (0) and IF is cleared. `iret` pops `eip`, `cs`, `eflags`, `esp` (remove the error code
-first with `add esp, 4`); the new CPL is `cs & 3` and may not be more privileged than the current.
+CPL becomes the handler's ring (0) and IF is cleared (unless the gate is a trap gate). `iret`
+pops `eip`, `cs`, `eflags`, `esp` (remove the error code first with `add esp, 4`); the new CPL is
+`cs & 3` and may not be more privileged than the current one (#GP, error `cs & 0xFFFC`). `iret` is
+**not privileged**, as on x86: at CPL > 0 it returns to the same or an outer ring without
+trapping, and, like `popf`, silently keeps IF as it was — one of the x86 holes.
 
 **Paging.** With cr0.PG, two-level x86-32 paging: 4 KiB pages, page directory at cr3, entry bits
 P(0) W(1) U(2) A(5) D(6). User accesses need U in both levels; writes need W (for supervisor
@@ -79,7 +84,31 @@ points as on bare hardware, while `rdtsc` shows real cycles); port 0x80 a slow l
 off (the value written is the exit code). `hlt` waits for the timer, and with IF = 0 or no timer it
 stops the machine (a bare-metal program's exit code is then `eax`).
 
+## Where VQ32 differs from x86
+
+VQ32 keeps x86's privilege rules, flags, paging and trap frame where the lessons need them, and is
+smaller elsewhere. These differences are VQ32's, never x86's, and the lessons do not teach them:
+
+- Every instruction is 8 bytes (above), with at most one memory operand `[reg+disp]` or `[disp]`
+  (no index register, no scale), 32-bit operands only (`movb` moves a byte to or from a register's
+  low byte) and absolute branch targets.
+- There are no segments beyond `cs` as the ring's selector (`8·(CPL+1) | CPL`), no task state
+  segment (MSR 0x175 plays SYSENTER_ESP's part) and no I/O permission level (IOPL is 0: outside
+  ring 0, `popf` and `iret` never change IF, and `in`/`out` are privileged).
+- The trap frame always holds `esp` (x86 pushes `ss:esp` only on a change of ring) and an error
+  code (x86 pushes one for some exceptions only).
+- PF, AF and DF are not modelled. Where x86 leaves a flag undefined (SF and ZF after `imul` and
+  `mul`, OF after a shift or rotate by more than one, every flag after `div` and `idiv`), VQ32
+  sets it by the formula in its definition (or leaves it unchanged); programs should not rely on
+  either.
+- `sti` has no one-instruction interrupt shadow.
+
 ## Instructions
+
+Each form's meaning is written once, as its *definition* beside its row in
+`virtquest/emu/isa.py` (the language is described in `virtquest/emu/semantics.py`); the
+interpreter and the compiled blocks are both made from it. `virtquest debug handlers FORM`
+prints a definition and the code made from it.
 """
 
 

@@ -15,8 +15,10 @@ from virtquest.emu.cpu import CPU, MachineStop
 from virtquest.emu.devices import PowerOff, standard_bus
 from virtquest.emu.errors import MachineError
 from virtquest.emu.fastpath import FastPath
+from virtquest.emu.hypervisor import Hypervisor
 from virtquest.emu.isa import REGISTERS
 from virtquest.emu.memory import PhysicalMemory
+from virtquest.emu.messages import Message, message
 from virtquest.emu.mmu import MMU
 
 DEFAULT_BUDGET = 50_000_000   # cycles
@@ -33,10 +35,11 @@ class RunResult:
     console: str
     exit_code: int | None
     stop: str        # "exit" | "halted" | "budget" | "cancelled" | "triple-fault"
-    message: str
+    message: str     # why, in English
     breakdown: dict[str, int]
     events: dict[str, int]
     registers: dict[str, int] = field(default_factory=dict)
+    detail: Message | None = None    # `message` as an id and parameters (for any language)
 
     @property
     def finished(self) -> bool:
@@ -66,12 +69,18 @@ class Machine:
         # Compiled blocks of innocuous code; None runs the reference interpreter alone.
         self.fastpath = FastPath(self.cpu) if fast else None
         self.exit_code: int | None = None
-        self.stopped: tuple[str, str] | None = None
+        self.stopped: tuple[str, Message] | None = None   # how it ended, and why
         # Every touch of real privileged state or a real device the guest was not given.
         self.violations: list[str] = []
         # What a hypervisor refused the guest (caught, so the guest stayed contained).
         self.refusals: list[str] = []
         self.divergences: list[dict] = []   # where a sensitive instruction showed real state
+        self.vmm: Hypervisor | None = None   # what runs beneath the guest, once attached
+
+    def attach(self, hypervisor: Hypervisor) -> None:
+        """Put a hypervisor (a mode) beneath the guest, before its first instruction."""
+        self.vmm = hypervisor
+        self.cpu.attach(hypervisor)
 
     # -- loading ---------------------------------------------------------------------------
     def load(self, program: Program, at: int | None = None) -> None:
@@ -127,11 +136,10 @@ class Machine:
                     elif fast is None or not fast.try_run(until):
                         step()
                 if cpu.cycles >= limit:
-                    self.stopped = ("budget", f"stopped after {cpu.cycles:,} cycles: the guest "
-                                    f"did not finish within its budget of {budget:,} cycles "
-                                    "(an endless loop?)")
+                    self.stopped = ("budget", message("run.budget", cycles=cpu.cycles,
+                                                      budget=budget))
                 elif cancel is not None and cancel():
-                    self.stopped = ("cancelled", "the run was cancelled")
+                    self.stopped = ("cancelled", message("run.cancelled"))
         except (PowerOff, MachineStop) as end:
             self._end(end)
         return self.result()
@@ -139,16 +147,16 @@ class Machine:
     def _end(self, end: Exception) -> None:
         if isinstance(end, PowerOff):
             self.exit_code = end.code
-            self.stopped = ("exit", f"the guest powered off with exit code {end.code}")
+            self.stopped = ("exit", message("run.powered-off", code=end.code))
         elif end.reason == "halted":
             self.exit_code = self.cpu.regs[0]
-            self.stopped = ("halted", end.message)
+            self.stopped = ("halted", end.detail)
         else:
-            self.stopped = (end.reason, end.message)
+            self.stopped = (end.reason, end.detail)
 
     def result(self) -> RunResult:
         cpu = self.cpu
-        stop, message = self.stopped or ("running", "the guest is still running")
+        stop, detail = self.stopped or ("running", message("run.still-running"))
         events = dict(cpu.events)
         events["tlb_misses"] = self.mmu.walks
         events["page_walk_refs"] = self.mmu.walk_refs
@@ -156,7 +164,7 @@ class Machine:
         breakdown = cpu.breakdown()
         return RunResult(
             cycles=cpu.cycles, instructions=cpu.instructions, console=self.console.text(),
-            exit_code=_signed(self.exit_code), stop=stop, message=message,
+            exit_code=_signed(self.exit_code), stop=stop, message=str(detail), detail=detail,
             breakdown={k: breakdown.get(k, 0) for k in CATEGORIES}, events=events,
             registers={name: cpu.regs[i] for i, name in enumerate(REGISTERS)} | {"eip": cpu.eip},
         )

@@ -63,6 +63,51 @@ EN: dict[str, str] = {
     "expr.division-by-zero": "expected a non-zero divisor",
     "expr.shift-out-of-range": "expected a shift count between 0 and 63",
     "expr.value-too-wide": "expected a value that fits in 64 bits",
+    # how a run ended (the machine, the hypervisors)
+    "run.powered-off": "the guest powered off with exit code {code}",
+    "run.budget": "stopped after {cycles:,} cycles: the guest did not finish within its budget "
+                  "of {budget:,} cycles (an endless loop?)",
+    "run.cancelled": "the run was cancelled",
+    "run.still-running": "the guest is still running",
+    "run.cpu-halted": "the CPU halted with interrupts disabled or no timer running, so nothing "
+                      "can wake it",
+    "run.guest-halted": "the guest halted with interrupts disabled or no timer running, so "
+                        "nothing can wake it",
+    "run.guest-blocked": "the guest blocked with interrupts disabled or no timer running, so "
+                         "nothing can wake it",
+    "run.triple-fault": "triple fault while delivering vector {vector}: the IDT or the kernel "
+                        "stack is unusable",
+    "run.guest-triple-fault": "the guest's IDT could not deliver vector {vector} (a triple "
+                              "fault in the virtual machine)",
+    # where a sensitive instruction showed the guest real state (an x86 hole)
+    "hole.pushf": "pushf showed IF={real}, the real flag, but the guest had set its virtual IF "
+                  "to {virtual}",
+    "hole.popf": "popf tried to set IF={wanted} but ran at ring {ring}, where the CPU silently "
+                 "ignores a change of IF: the guest's interrupt state did not change",
+    "hole.iret": "iret tried to set IF={wanted} but ran at ring {ring}, where the CPU silently "
+                 "ignores a change of IF: the guest's interrupt state did not change",
+    "hole.table": "{instruction} stored the real {table} (base {real:#x}) instead of the "
+                  "guest's (base {virtual:#x}): the VMM is visible",
+    "hole.smsw": "smsw read the real cr0 ({real:#x}) instead of the guest's ({virtual:#x})",
+    "hole.cs": "mov r, cs read {real:#x} (CPL {real_cpl}) although the guest kernel believes it "
+               "runs at CPL {virtual_cpl} ({virtual:#x})",
+    # what broke containment, and what a hypervisor refused
+    "containment.real-device": "{instruction}: the guest drove the real device on port "
+                               "{port:#x} directly",
+    "refusal.outside-ram": "guest-physical {address:#x} is outside the guest's RAM",
+    "refusal.trap-table-wraps": "set_trap_table: trap table at {base:#x} wraps past 4 GiB",
+    "refusal.trap-table-unmapped": "set_trap_table: trap table at {base:#x}: {page:#x} is not "
+                                   "mapped",
+    "refusal.trap-table-foreign": "set_trap_table: trap table at {base:#x} is not the guest's "
+                                  "(outside its RAM)",
+    "refusal.batch-too-big": "mmu_update: {count} updates in one call (at most {limit})",
+    "refusal.pte-address": "mmu_update: page-table entry address {address:#x} is not the "
+                           "guest's",
+    "refusal.foreign-frame": "mmu_update: mapping frame {frame:#x}, which the guest does not "
+                             "own, was refused",
+    "refusal.page-directory": "new_baseptr: page directory {address:#x} is not the guest's",
+    "refusal.shared-info": "shared_info: address {address:#x} is not the guest's",
+    "refusal.iret-inward": "iret: iret to a more privileged ring",
 }
 
 

@@ -25,6 +25,34 @@ class PageFault(Exception):
         self.vaddr, self.error = vaddr, error
 
 
+class TlbEntry:
+    """One TLB entry: the page's frame and its rights as the walk found them (a class with slots,
+    so compiled code reads its fields as fast as a tuple's)."""
+
+    __slots__ = ("frame", "writable", "user", "dirty")
+
+    def __init__(self, frame: int, writable: bool, user: bool, dirty: bool):
+        self.frame = frame          # physical address of the page
+        self.writable = writable    # W in both levels
+        self.user = user            # U in both levels
+        self.dirty = dirty          # the walk set D (a write may hit without walking again)
+
+    def allows(self, write: bool, user: bool, write_protect: bool) -> bool:
+        """Whether an access may use this entry without a walk."""
+        if user and not self.user:
+            return False
+        return not write or self.dirty and (self.writable or not (user or write_protect))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TlbEntry) and (self.frame, self.writable, self.user,
+                                                 self.dirty) == (other.frame, other.writable,
+                                                                 other.user, other.dirty)
+
+    def __repr__(self) -> str:
+        return (f"TlbEntry({self.frame:#x}, writable={self.writable}, user={self.user}, "
+                f"dirty={self.dirty})")
+
+
 @dataclass(frozen=True)
 class Mapping:
     """One present mapping of a page, as the page-table dump shows it."""
@@ -48,16 +76,15 @@ class MMU:
         self.enabled = False
         self.write_protect = False     # cr0.WP: supervisor writes honour read-only pages
         self.root = 0                  # physical address of the page directory being walked
-        self.tlb: dict[int, tuple[int, bool, bool, bool]] = {}  # vpn -> (frame, W, U, dirty)
+        self.tlb: dict[int, TlbEntry] = {}   # by virtual page number
         self.walks = 0
         self.walk_refs = 0
         self.on_walk: Callable[[int], None] = lambda refs: None  # charged by the CPU
         # Nested paging: guest-physical -> host-physical, returning (hpa, memory references made).
         self.second_stage: Callable[[int], tuple[int, int]] | None = None
         # Shadow paging: a hypervisor's walker replaces the walk of `root`; it returns the TLB
-        # entry (frame, writable, user, dirty) and the memory references it made, or raises
-        # PageFault for the hardware's #PF.
-        self.walker: Callable[[int, bool, bool], tuple[tuple[int, bool, bool, bool], int]] | None = None
+        # entry and the memory references it made, or raises PageFault for the hardware's #PF.
+        self.walker: Callable[[int, bool, bool], tuple[TlbEntry, int]] | None = None
         self.on_evict: Callable[[], None] | None = None   # told when the TLB drops an entry
 
     # -- translation ------------------------------------------------------------------------
@@ -65,11 +92,11 @@ class MMU:
         if not self.enabled:
             return vaddr if self.second_stage is None else self._nested_only(vaddr)
         entry = self.tlb.get(vaddr >> PAGE_SHIFT)
-        # a hit: _allowed() and, for a write, the dirty bit already set (written out: hot)
-        if entry is not None and (entry[2] or not user) and (
-            not write or entry[3] and (entry[1] or not (user or self.write_protect))
+        # a hit: TlbEntry.allows, written out (this is the hottest test of the machine)
+        if entry is not None and (entry.user or not user) and (
+            not write or entry.dirty and (entry.writable or not (user or self.write_protect))
         ):
-            return entry[0] | (vaddr & PAGE_MASK)
+            return entry.frame | (vaddr & PAGE_MASK)
         return self._walk(vaddr, write, user)
 
     def _nested_only(self, vaddr: int) -> int:
@@ -78,10 +105,10 @@ class MMU:
         if entry is None:
             self.walks += 1
             before = self.walk_refs
-            entry = (self._stage2(vaddr & ADDR_MASK), True, True, True)
+            entry = TlbEntry(self._stage2(vaddr & ADDR_MASK), True, True, True)
             self.on_walk(self.walk_refs - before)
             self._insert(vaddr >> PAGE_SHIFT, entry)
-        return entry[0] | (vaddr & PAGE_MASK)
+        return entry.frame | (vaddr & PAGE_MASK)
 
     def _allowed(self, w: bool, u: bool, write: bool, user: bool) -> bool:
         if user and not u:
@@ -100,11 +127,12 @@ class MMU:
         if self.walker is not None:
             entry, refs = self.walker(vaddr, write, user)
             self.walk_refs += refs
-            if not self._allowed(entry[1], entry[2], write, user) or (write and not entry[3]):
+            if not self._allowed(entry.writable, entry.user, write, user) or (
+                    write and not entry.dirty):
                 code = PF_PRESENT | (PF_WRITE if write else 0) | (PF_USER if user else 0)
                 raise PageFault(vaddr, code)
             self._insert(vaddr >> PAGE_SHIFT, entry)
-            return entry[0] | (vaddr & PAGE_MASK)
+            return entry.frame | (vaddr & PAGE_MASK)
         pde_addr = self._stage2((self.root & ADDR_MASK) | ((vaddr >> 22) << 2))
         pde = self._read_entry(pde_addr)
         code = (PF_WRITE if write else 0) | (PF_USER if user else 0)
@@ -121,7 +149,7 @@ class MMU:
         self._set_bits(pte_addr, pte, PTE_A | (PTE_D if write else 0))
         frame = self._stage2(pte & ADDR_MASK)
         dirty = bool(write or pte & PTE_D)
-        self._insert(vaddr >> PAGE_SHIFT, (frame, w, u, dirty))
+        self._insert(vaddr >> PAGE_SHIFT, TlbEntry(frame, w, u, dirty))
         return frame | (vaddr & PAGE_MASK)
 
     def _read_entry(self, hpa: int) -> int:
@@ -140,7 +168,7 @@ class MMU:
         self.walk_refs += refs
         return hpa
 
-    def _insert(self, vpn: int, entry) -> None:
+    def _insert(self, vpn: int, entry: TlbEntry) -> None:
         if vpn not in self.tlb and len(self.tlb) >= self.tlb_entries:
             del self.tlb[next(iter(self.tlb))]  # FIFO: deterministic and simple
             if self.on_evict is not None:

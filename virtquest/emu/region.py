@@ -21,22 +21,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from virtquest.emu.blockgen import (
-    _JCC,
-    BRANCHES,
-    FAST_PROLOGUE,
-    Generator,
-    _may_fault,
-    callout,
-    flag_step,
-)
+from virtquest.emu.blockgen import Generator, code_of, flag_step
 from virtquest.emu.encoding import Instruction
-from virtquest.emu.isa import INSTRUCTION_SIZE
+from virtquest.emu.isa import ARITH, INSTRUCTION_SIZE, M32
+from virtquest.emu.memory import PAGE_SHIFT, PAGE_SIZE
 
-M = 0xFFFFFFFF
 MAX_REGION = 96          # instructions in one region
 MAX_NODES = 16
-DIRECT = set(_JCC) | {"jmp", "loop", "call"}   # with a label operand: the target is known
 
 
 @dataclass
@@ -49,22 +40,30 @@ class Node:
     @property
     def after(self) -> int:
         """The address after its last instruction (where a call in it returns)."""
-        return (self.start + INSTRUCTION_SIZE * len(self.ins)) & M
+        return (self.start + INSTRUCTION_SIZE * len(self.ins)) & M32
+
+    @property
+    def last_flow(self) -> str | None:
+        """How its last instruction changes the flow of control ("call", "return", …), if it
+        does."""
+        flow = code_of(self.ins[-1], (self.after - INSTRUCTION_SIZE) & M32).flow
+        return None if flow is None else flow.kind
 
     @property
     def targets(self) -> list[int]:
         """Where its last instruction can go next, if that is a direct branch."""
-        return direct_targets(self.ins[-1], (self.after - INSTRUCTION_SIZE) & M)
+        return direct_targets(self.ins[-1], (self.after - INSTRUCTION_SIZE) & M32)
 
 
 def direct_targets(ins: Instruction, addr: int) -> list[int]:
     """Where a branch at addr can go next: [] for an indirect one."""
-    row = ins.row
-    if row.mnemonic not in DIRECT or not row.operands or row.operands[0].value != "label":
+    code = code_of(ins, addr)
+    target = code.static_target
+    if target is None:
         return []
-    if row.mnemonic in ("jmp", "call"):
-        return [ins.imm]
-    return [ins.imm, (addr + INSTRUCTION_SIZE) & M]
+    if code.flow.kind in ("jump", "call"):
+        return [target]
+    return [target, (addr + INSTRUCTION_SIZE) & M32]
 
 
 def discover(start: int, decode_run) -> list[Node] | None:
@@ -88,16 +87,16 @@ def discover(start: int, decode_run) -> list[Node] | None:
         nodes[va] = node
         order.append(va)
         total += len(ins)
-        if ins[-1].row.mnemonic == "call" and targets:
+        if node.last_flow == "call" and targets:
             targets = [*targets, node.after]     # where its `ret` comes back
         for t in targets:
-            if (t & 0xFFF) <= 0x1000 - INSTRUCTION_SIZE:
+            if (t & (PAGE_SIZE - 1)) <= PAGE_SIZE - INSTRUCTION_SIZE:
                 work.append(t)
     # A `ret` may come back to any call's return point in the region (checked when it runs).
-    returns = [nodes[v].after for v in order if nodes[v].ins[-1].row.mnemonic == "call"]
+    returns = [nodes[v].after for v in order if nodes[v].last_flow == "call"]
     for va in order:
         node = nodes[va]
-        ends = returns if node.ins[-1].row.syntax == "ret" else node.targets
+        ends = returns if node.last_flow == "return" else node.targets
         node.succ = [t for t in dict.fromkeys(ends) if t in nodes]
     if len(order) < 2 or not any(nodes[v].succ for v in order):
         return None
@@ -116,13 +115,13 @@ class RegionGenerator(Generator):
             self.base.append(len(instructions))
             for j, ins in enumerate(node.ins):
                 instructions.append(ins)
-                addrs.append((node.start + INSTRUCTION_SIZE * j) & M)
+                addrs.append((node.start + INSTRUCTION_SIZE * j) & M32)
                 costs.append(costs_of(ins))
                 self.node_of.append(n)
         self.region_live = None
         super().__init__(instructions, addrs, costs, loops=False)
         self.bulk = None
-        self.inline = self.inline or len({node.start >> 12 for node in nodes}) > 1
+        self.inline = self.inline or len({node.start >> PAGE_SHIFT for node in nodes}) > 1
         self.deferred = None
         self.live = self._region_liveness()
 
@@ -151,7 +150,7 @@ class RegionGenerator(Generator):
     # -- liveness of the flags across the region --------------------------------------------
     def _region_liveness(self) -> list[bool]:
         index = {node.start: n for n, node in enumerate(self.nodes)}
-        live_in = [False] * len(self.nodes)
+        live_in = [0] * len(self.nodes)
         live = [False] * len(self.ins)
         changed = True
         while changed:
@@ -160,10 +159,12 @@ class RegionGenerator(Generator):
                 node = self.nodes[n]
                 targets = node.targets
                 exits = not targets or any(t not in index for t in targets)
-                live_after = exits or any(live_in[index[t]] for t in targets if t in index)
+                live_after = ARITH if exits else 0
+                for t in targets:
+                    live_after |= live_in[index[t]] if t in index else 0
                 b = self.base[n]
                 for k in range(b + len(node.ins) - 1, b - 1, -1):
-                    live[k], live_after = flag_step(self.ins[k], live_after)
+                    live[k], live_after = flag_step(self.codes[k], live_after)
                 if live_after != live_in[n]:
                     live_in[n] = live_after
                     changed = True
@@ -182,24 +183,19 @@ class RegionGenerator(Generator):
         self._tree(order, 3)
         body = self.lines
         text = "\n".join(body)
-        out = ["def block(cpu, R, room, fast, blocked, hit):",
+        out = ["def block(cpu, R, room, ctx, blocked, hit):",
                "    r0, r1, r2, r3, r4, r5, r6, r7 = R",
                "    ef = cpu.eflags",
-               f"    cyc = cnt = k = 0; pc = {self.nodes[0].start}",
+               f"    cyc = cnt = k = 0; pc = {hex(self.nodes[0].start)}",
                "    free = not blocked and hit is None"]
-        if "rd(" in text or "wr(" in text or "tg(" in text:
-            out.append(FAST_PROLOGUE)
-        if "rd8(" in text or "wr8(" in text:
-            out.append("    rd8, wr8 = cpu.read8_current, cpu.write8_current")
-        if "fp." in text:
-            out.append("    fp = cpu._fastpath")
+        out += self.prologue(text)
         out += ["    try:", "        while True:"]
         out += body
         out += ["    except _FAULTS:",
                 "        R[:] = r0, r1, r2, r3, r4, r5, r6, r7",
                 "        cpu.eflags = ef",
-                "        cpu._fp = k",
-                "        cpu._fi = (cyc, cnt)",
+                "        ctx.fault_index = k",
+                "        ctx.fault_passes = (cyc, cnt)",
                 "        raise"]
         return "\n".join(out) + "\n"
 
@@ -210,7 +206,7 @@ class RegionGenerator(Generator):
             return
         middle = len(order) // 2
         self.indent = indent
-        self.emit(f"if pc < {self.nodes[order[middle]].start}:")
+        self.emit(f"if pc < {hex(self.nodes[order[middle]].start)}:")
         self._tree(order[:middle], indent + 1)
         self.indent = indent
         self.emit("else:")
@@ -222,36 +218,29 @@ class RegionGenerator(Generator):
         b = self.base[n]
         for j, ins in enumerate(node.ins):
             k = b + j
-            if j == len(node.ins) - 1 and ins.row.mnemonic in BRANCHES:
-                self._region_branch(n, k, ins)
+            if j == len(node.ins) - 1 and self.codes[k].flow is not None:
+                self._region_branch(n, k)
             else:
                 self._instruction(k, ins)
-        if node.ins[-1].row.mnemonic not in BRANCHES and not callout(node.ins[-1]):
-            self._exit(b + len(node.ins), str(node.after), ended=False)
+        last = self.codes[b + len(node.ins) - 1]
+        if last.flow is None and last.compilable:
+            self._exit(b + len(node.ins), hex(node.after), ended=False)
 
-    def _region_branch(self, n: int, k: int, ins: Instruction) -> None:
-        m, e = ins.row.mnemonic, self.emit
-        kinds = "".join(o.value[0] for o in ins.row.operands)
-        fall = (self.addrs[k] + INSTRUCTION_SIZE) & M
-        if _may_fault(ins):
-            self._sync(k)
-        if m == "ret" and self.nodes[n].succ:
-            self._load("nt", "r4")                # back into the region, if it is a call's
-            e("r4 = (r4 + 4) & M")
-        elif m in ("ret",) or kinds == "r":
-            self._branch(k, ins)                  # indirect: leaves the region
+    def _region_branch(self, n: int, k: int) -> None:
+        code, e = self.codes[k], self.emit
+        flow = code.flow
+        fall = (self.addrs[k] + INSTRUCTION_SIZE) & M32
+        indirect = code.static_target is None
+        if indirect and not (flow.kind == "return" and self.nodes[n].succ):
+            self._one(k, self.ins[k])             # indirect: leaves the region
             return
-        elif m == "call":
-            e("t = (r4 - 4) & M")
-            self._store("t", str(fall), then=("r4 = t",))
-            e(f"nt = {ins.imm}")
-        elif m == "jmp":
-            e(f"nt = {ins.imm}")
-        elif m == "loop":
-            e("r1 = (r1 - 1) & M")
-            e(f"nt = {ins.imm} if r1 != 0 else {fall}")
+        if code.may_fault:
+            self._sync(k)
+        self._parts(k, code.parts)                # a return's pop, a call's push, loop's ecx
+        if flow.kind == "branch":
+            e(f"nt = {flow.target} if {flow.condition} else {hex(fall)}")
         else:
-            e(f"nt = {ins.imm} if {_JCC[m]} else {fall}")
+            e(f"nt = {flow.target}")
         e(f"cyc += {self.node_cost(n)}")
         e(f"cnt += {len(self.nodes[n].ins)}")
         index = {node.start: i for i, node in enumerate(self.nodes)}
@@ -259,14 +248,14 @@ class RegionGenerator(Generator):
             # Onto another page: only if the TLB maps it to the same frame, usable here (the
             # interpreter's fetch would hit that entry).
             to = self.nodes[index[target]]
-            guard = "" if to.start >> 12 == self.nodes[n].start >> 12 else \
-                f"(e := tg({to.start >> 12})) is not None and e[0] == {to.frame} and " \
-                "(e[2] or sup) and "
-            if m in ("ret", "call"):        # its access may have pushed a TLB entry out
-                guard += "not fp.stop and "
-            e(f"if nt == {target} and cyc + {self.node_inner(index[target])} < room and "
-              f"{guard}(free or {target} not in blocked and (hit is None or hit(nt))):")
-            e(f"    pc = {target}")
+            guard = "" if to.start >> PAGE_SHIFT == self.nodes[n].start >> PAGE_SHIFT else \
+                f"(e := tg({hex(to.start >> PAGE_SHIFT)})) is not None and " \
+                f"e.frame == {hex(to.frame)} and (e.user or sup) and "
+            if code.reads_memory or code.writes_memory:   # it may have pushed a TLB entry out
+                guard += "not stop and "
+            e(f"if nt == {hex(target)} and cyc + {self.node_inner(index[target])} < room and "
+              f"{guard}(free or {hex(target)} not in blocked and (hit is None or hit(nt))):")
+            e(f"    pc = {hex(target)}")
             e("    continue")
         self._leave("nt", "0", "0", ended=True)
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from virtquest.content.errors import ContentError
 from virtquest.content.quizzes import Prose
 from virtquest.content.yamlload import load_yaml, validation_to_content_errors
+from virtquest.emu.messages import Message
 from virtquest.emu.resources import ASSETS
 from virtquest.hv.mode import ModeRun
 
@@ -133,7 +134,7 @@ def _evidence(site: SiteFacts, choice: str, run: ModeRun, count: int,
         return "direct", "equivalence", divergence
     violation = _violation_of(site, run)
     if violation is not None:
-        values["violation"] = violation
+        values["port"] = f"{violation.params['port']:#x}"
         return "real_device", "containment", None
     if count == 0:
         return "never_ran", None, None
@@ -170,24 +171,26 @@ def _privileged_evidence(choice: str, mode: str) -> str:
     return "refused_trapped" if choice == "cpu" else "trap_emulate"
 
 
-def _violation_of(site: SiteFacts, run: ModeRun) -> str | None:
+def _violation_of(site: SiteFacts, run: ModeRun) -> Message | None:
     """A containment violation this slot's instruction caused (the VMM names the instruction)."""
     for violation in run.violations:
-        if violation.startswith(site.instruction):
+        if violation.id == "containment.real-device" and \
+                violation.params["instruction"] == site.instruction:
             return violation
     return None
 
 
 def _divergence_text(matrix: ChoiceMatrixFile, divergence: dict) -> dict[str, str] | None:
-    how = str(divergence.get("how", ""))
+    """The matrix's words for what a sensitive instruction revealed, filled with what the VMM
+    recorded (the ring it ran at, the IF it wanted)."""
+    how: Message = divergence["how"]
     mnemonic = str(divergence.get("instruction", "")).split(" ")[0]
     template = matrix.divergence.get(mnemonic)
     if template is None:
-        return {"ko": how, "en": how}
-    ring = re.search(r"(?:ring|CPL) (\d)", how)
-    wanted = re.search(r"IF=(\d)", how)
-    return bilingual(template, {"ring": ring.group(1) if ring else "1",
-                                "wanted": wanted.group(1) if wanted else "?"})
+        return {"ko": str(how), "en": str(how)}
+    params = how.params
+    return bilingual(template, {"ring": params.get("ring", params.get("real_cpl", 1)),
+                                "wanted": params.get("wanted", "?")})
 
 
 def matrix_errors(path: Path = MATRIX_PATH) -> list[ContentError]:

@@ -206,7 +206,7 @@ def _native_reference(level: Level, budget: int,
                           profile=level.cost_profile(), defines=dict(level.defines))
     counts = dict.fromkeys(level.slot_labels, 0)
     for label, rule in slot_rules(level).items():
-        guest.machine.cpu.exec_hooks[rule.site.address] = _counter(counts, label)
+        guest.machine.cpu.sites[rule.site.address] = _counter(counts, label)
     result = guest.run(budget=budget, cancel=cancel)
     if not result.finished:
         raise LabError(f"level {level.id}: the program does not finish natively: "

@@ -190,12 +190,12 @@ def _watch_entry(guest) -> list[int]:
     seen: list[int] = []
     if entry is None:
         return seen
-    previous = cpu.exec_hooks.get(entry)
+    previous = cpu.sites.get(entry)
 
     def hook(machine_cpu) -> bool:
         if not seen:
             seen.append(machine_cpu.cycles)
         return previous(machine_cpu) if previous is not None else False
 
-    cpu.exec_hooks[entry] = hook
+    cpu.sites[entry] = hook
     return seen

@@ -10,7 +10,7 @@ from virtquest.content.profiles import DEFAULT_PROFILE, load_profile, profile_na
 from virtquest.emu.resources import PROGRAMS
 from virtquest.emu.source import read_source
 from virtquest.hv.mode import ModeRun
-from virtquest.hv.registry import get_mode, mode_ids
+from virtquest.hv.registry import mode_class, mode_ids
 from virtquest.hv.runner import run_mode, run_modes
 
 DEFAULT_BUDGET = 5_000_000        # cycles per mode: a runaway program stops within seconds
@@ -73,7 +73,7 @@ class SandboxReport:
 
 def mode_title(mode: str, language: str) -> str:
     """A mode's title from the registry, in Korean or English."""
-    instance = get_mode(mode)
+    instance = mode_class(mode)
     return instance.title_ko if language == "ko" else instance.title_en
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from virtquest.emu.boot import Guest
 from virtquest.emu.costs import CostProfile
 from virtquest.emu.isa import CF, IF, OF, REGISTERS, SF, ZF
+from virtquest.emu.memory import PAGE_SHIFT
 from virtquest.emu.mmu import Mapping
 from virtquest.game.lab_view_trace import ENTRY_LABELS, SourceLine, Timeline
 from virtquest.hv.runner import load_for_mode
@@ -186,8 +187,8 @@ class Stepper:
         current = getattr(shadow, "current", None)
         if current is None:
             return None
-        return [Mapping(vpn << 12, frame, w, u, True, d)
-                for vpn, (frame, w, u, d) in sorted(current.items())[:MAX_MAPPINGS]]
+        return [Mapping(vpn << PAGE_SHIFT, e.frame, e.writable, e.user, True, e.dirty)
+                for vpn, e in sorted(current.items())[:MAX_MAPPINGS]]
 
     def source_line(self, address: int) -> SourceLine | None:
         return Timeline(self.mode, [], self.guest.program, self.guest.kernel).source_line(address)

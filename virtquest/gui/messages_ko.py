@@ -57,4 +57,49 @@ KO: dict[str, str] = {
     "expr.division-by-zero": "0으로 나눌 수 없습니다",
     "expr.shift-out-of-range": "시프트 횟수는 0에서 63 사이여야 합니다",
     "expr.value-too-wide": "64비트에 들어가는 값이어야 합니다",
+    # how a run ended (the machine, the hypervisors)
+    "run.powered-off": "게스트가 전원을 껐습니다 (종료 코드 {code})",
+    "run.budget": "{cycles:,} 사이클 후 멈췄습니다: 게스트가 한도 {budget:,} 사이클 안에 끝나지 "
+                  "않았습니다 (무한 루프일까요?)",
+    "run.cancelled": "실행이 취소되었습니다",
+    "run.still-running": "게스트가 아직 실행 중입니다",
+    "run.cpu-halted": "CPU가 hlt로 멈췄는데 인터럽트가 꺼져 있거나 타이머가 돌지 않아 깨울 수 있는 "
+                      "것이 없습니다",
+    "run.guest-halted": "게스트가 hlt로 멈췄는데 인터럽트가 꺼져 있거나 타이머가 돌지 않아 깨울 수 "
+                        "있는 것이 없습니다",
+    "run.guest-blocked": "게스트가 대기 상태에 들어갔는데 인터럽트가 꺼져 있거나 타이머가 돌지 않아 "
+                         "깨울 수 있는 것이 없습니다",
+    "run.triple-fault": "벡터 {vector} 전달 중 트리플 폴트: IDT나 커널 스택을 쓸 수 없는 상태입니다",
+    "run.guest-triple-fault": "게스트의 IDT로 벡터 {vector}를 전달할 수 없습니다 (가상 머신 안의 "
+                              "트리플 폴트)",
+    # where a sensitive instruction showed the guest real state (an x86 hole)
+    "hole.pushf": "pushf가 실제 플래그 값(IF={real})을 보여 주었지만, 게스트가 설정해 둔 가상 IF는 "
+                  "{virtual}입니다",
+    "hole.popf": "popf가 IF={wanted} 설정을 시도했지만 링 {ring}에서 실행되어 CPU가 IF 변경을 "
+                 "조용히 무시했습니다. 게스트의 인터럽트 상태는 그대로입니다",
+    "hole.iret": "iret 명령이 IF={wanted}로 되돌리려 했지만 링 {ring}에서 실행되어 CPU가 IF 변경을 "
+                 "조용히 무시했습니다. 게스트의 인터럽트 상태는 그대로입니다",
+    "hole.table": "VMM이 드러났습니다: {instruction} 명령이 게스트의 값(베이스 {virtual:#x}) 대신 "
+                  "실제 {table} 값(베이스 {real:#x})을 저장했습니다",
+    "hole.smsw": "smsw가 게스트의 cr0 값({virtual:#x}) 대신 실제 cr0 값({real:#x})을 읽었습니다",
+    "hole.cs": "mov r, cs가 실제 값 {real:#x}(CPL {real_cpl})을 읽었지만, 게스트 커널은 자신이 "
+               "CPL {virtual_cpl}({virtual:#x})에서 실행된다고 믿습니다",
+    # what broke containment, and what a hypervisor refused
+    "containment.real-device": "{instruction}: 게스트가 포트 {port:#x}의 실제 장치를 직접 "
+                               "조작했습니다",
+    "refusal.outside-ram": "게스트 물리 주소 {address:#x}: 게스트 RAM 범위를 벗어났습니다",
+    "refusal.trap-table-wraps": "set_trap_table: {base:#x}의 트랩 테이블이 4 GiB 끝을 넘어 "
+                                "처음으로 돌아갑니다",
+    "refusal.trap-table-unmapped": "set_trap_table: {base:#x}의 트랩 테이블 중 {page:#x}가 "
+                                   "매핑되어 있지 않습니다",
+    "refusal.trap-table-foreign": "set_trap_table: {base:#x}의 트랩 테이블이 게스트의 메모리가 "
+                                  "아닙니다 (RAM 밖)",
+    "refusal.batch-too-big": "mmu_update: 한 번에 {count}개를 요청했습니다 (최대 {limit}개)",
+    "refusal.pte-address": "mmu_update: 페이지 테이블 항목 주소 {address:#x}는 게스트의 것이 "
+                           "아닙니다",
+    "refusal.foreign-frame": "mmu_update: 게스트가 소유하지 않은 프레임 {frame:#x}를 매핑하려 해서 "
+                             "거절했습니다",
+    "refusal.page-directory": "new_baseptr: 페이지 디렉터리 {address:#x}는 게스트의 것이 아닙니다",
+    "refusal.shared-info": "shared_info: 주소 {address:#x}는 게스트의 것이 아닙니다",
+    "refusal.iret-inward": "iret: 더 높은 특권 링으로 돌아가려는 iret입니다",
 }

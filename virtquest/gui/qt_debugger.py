@@ -36,7 +36,7 @@ from virtquest.emu.isa import REGISTERS
 from virtquest.game.sandbox import mode_title
 from virtquest.game.sandbox_debugger import CpuState, Stepper
 from virtquest.gui.i18n import fill
-from virtquest.gui.messages import machine_message
+from virtquest.gui.messages import message_text
 from virtquest.gui.qt_editor import CodeEditor, code_font
 from virtquest.gui.qt_timeline import ModeChooser
 from virtquest.gui.workers import Worker
@@ -315,7 +315,7 @@ class DebuggerView(QWidget):
     def _status_text(self, state: CpuState) -> str:
         if state.stop:
             return fill(self.tr("Stopped after %1 steps: %2"), f"{state.steps:,}",
-                        machine_message(state.stop[1]))
+                        message_text(state.stop[1]))
         return fill(self.tr("Step %1 · next instruction at %2"), f"{state.steps:,}",
                     f"{state.eip:#010x}")
 

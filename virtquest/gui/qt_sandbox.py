@@ -39,7 +39,7 @@ from virtquest.game.sandbox import (
 )
 from virtquest.game.sandbox_debugger import Stepper
 from virtquest.gui.i18n import current_language, fill
-from virtquest.gui.messages import machine_message, message_text
+from virtquest.gui.messages import message_text
 from virtquest.gui.qt_compare import CompareChart
 from virtquest.gui.qt_debugger import DebuggerPage
 from virtquest.gui.qt_editor import CodeEditor, InstructionLegend, code_font
@@ -373,10 +373,10 @@ class SandboxView(QWidget):
         if report is None or not rows:
             return
         run = report.runs[rows[0].row()]
-        lines = [run.result.console.rstrip("\n"), "", f"— {machine_message(run.result.message)}"]
-        lines += [fill(self.tr("containment broken: %1"), machine_message(v))
+        lines = [run.result.console.rstrip("\n"), "", f"— {message_text(run.result.detail)}"]
+        lines += [fill(self.tr("containment broken: %1"), message_text(v))
                   for v in run.violations]
-        lines += [fill(self.tr("x86 hole: %1"), machine_message(str(d.get("how", d))))
+        lines += [fill(self.tr("x86 hole: %1"), message_text(d["how"]))
                   for d in run.divergences]
         self.console.setPlainText("\n".join(lines))
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from virtquest.emu.boot import load_guest
 from virtquest.emu.costs import CostProfile
 from virtquest.emu.resources import PROGRAMS
-from virtquest.hv.registry import get_mode
+from virtquest.hv.registry import create, mode_class
 
 COMPUTE_SEED = 2463534242
 # Guest instructions per step of compute.s's loop (mov shl xor mov shr xor mov shl xor add loop).
@@ -51,10 +51,10 @@ def reference_compute(n: int) -> tuple[int, float]:
 
 def measure(name: str, mode_id: str, profile: CostProfile, defines: dict[str, int]) -> Measurement:
     path = PROGRAMS / "bench" / f"{name}.s"
-    mode = get_mode(mode_id)
+    mode = mode_class(mode_id)
     guest = load_guest(path.read_text(encoding="utf-8"), file=str(path), profile=profile,
-                       defines=defines, kernel_defines=dict(getattr(mode, "guest_defines", {})))
-    mode.attach(guest.machine)
+                       defines=defines, kernel_defines=dict(mode.guest_defines))
+    create(mode_id, guest.machine)
     start = time.perf_counter()
     result = guest.run(budget=10**12)
     seconds = time.perf_counter() - start

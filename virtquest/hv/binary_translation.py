@@ -16,17 +16,18 @@ from dataclasses import dataclass
 from virtquest.emu.cpu import CPU
 from virtquest.emu.encoding import Instruction
 from virtquest.emu.isa import (
-    BLOCK_ENDERS,
     FLAGS_ALWAYS_ONE,
     FLAGS_WRITABLE,
     IF,
     INSTRUCTION_SIZE,
+    M32,
     IClass,
     cs_selector,
 )
+from virtquest.emu.lowering import definition
 from virtquest.emu.machine import Machine
-from virtquest.emu.memory import PAGE_SHIFT
-from virtquest.hv.softvmm import M32, SoftwareVMM
+from virtquest.emu.memory import PAGE_MASK, PAGE_SHIFT
+from virtquest.hv.trap_emulate import EMULATE, TrapEmulateVMM
 
 MAX_BLOCK = 32
 ADAPT_AFTER = 2          # traced page-table writes from one instruction before it becomes a callout
@@ -45,42 +46,39 @@ class Block:
     length: int
 
 
-class BinaryTranslationVMM(SoftwareVMM):
+class BinaryTranslationVMM(TrapEmulateVMM):
     id = "binary-translation"
     title_en = "Full virtualization (binary translation)"
     title_ko = "전가상화 (이진 변환)"
+    translated_rings = frozenset({0, 1, 2})     # user code (ring 3) is never translated
 
-    def attach(self, machine: Machine, sites: dict[int, str] | None = None) -> None:
-        super().attach(machine, sites)
+    def __init__(self, machine: Machine, sites: dict[int, str] | None = None):
+        super().__init__(machine, sites)
         self.cache: dict[int, Block] = {}           # physical address of block start -> block
         self.pages: dict[int, list[int]] = {}       # physical page -> block keys
         self.adaptive: dict[int, int] = {}          # eip -> traced-write traps seen
         self.site_kinds: dict[int, str] = {}        # physical address of a site -> its kind
-        cpu = self.cpu
         for address in self.sites:
-            cpu.exec_hooks.pop(address, None)       # translation decides, not the generic hook
-        cpu.block_hook = self.on_block
-        cpu.block_hook_repeat = self.repeated_block
-        cpu.block_hook_hit = self.block_hit
-        cpu.block_hook_rings = frozenset({0, 1, 2})    # user code (ring 3) is never translated
-        cpu.page_listeners.append(self.invalidate_page)
+            self.cpu.sites.pop(address, None)       # translation decides, not the generic site
 
     # -- translation -----------------------------------------------------------------------
-    def on_block(self, cpu: CPU, eip: int) -> None:
+    def on_block(self, eip: int) -> None:
         if self.vcpu.cpl != 0:
             return                                  # user code runs directly
+        cpu = self.cpu
         pa = cpu.mmu.translate(eip, False, False)
         if pa in self.cache:
             cpu.events["tc_hits"] += 1
             return
         self.translate(eip, pa)
 
-    def repeated_block(self, cpu: CPU, eip: int):
+    def repeated_block(self, eip: int):
         """For the fast path: on_block at eip, n more times, when each would be a plain hit."""
+        cpu = self.cpu
         if self.vcpu.cpl != 0:
             return lambda n: None
         entry = cpu.mmu.tlb.get(eip >> PAGE_SHIFT) if cpu.mmu.enabled else None
-        if entry is None or (entry[0] | (eip & 0xFFF)) not in self.cache:
+        if entry is None or (entry.frame | (eip & PAGE_MASK)) not in self.cache:
             return None
         events = cpu.events
 
@@ -94,7 +92,7 @@ class BinaryTranslationVMM(SoftwareVMM):
         if self.vcpu.cpl != 0:
             return True
         entry = cpu.mmu.tlb.get(eip >> PAGE_SHIFT) if cpu.mmu.enabled else None
-        if entry is None or (entry[0] | (eip & 0xFFF)) not in self.cache:
+        if entry is None or (entry.frame | (eip & PAGE_MASK)) not in self.cache:
             return False
         cpu.events["tc_hits"] += 1
         return True
@@ -111,10 +109,10 @@ class BinaryTranslationVMM(SoftwareVMM):
             kind = self.site_kind(ins, self.sites.get(addr))
             if kind:
                 sites[addr] = kind
-                cpu.exec_hooks[addr] = self.run_site
+                cpu.sites[addr] = self.on_site
                 self.site_kinds[pa + ((addr - eip) & M32)] = kind
             addr = (addr + INSTRUCTION_SIZE) & M32
-            if ins.row.mnemonic in BLOCK_ENDERS or addr >> PAGE_SHIFT != eip >> PAGE_SHIFT:
+            if definition(ins.row).ends_block or addr >> PAGE_SHIFT != eip >> PAGE_SHIFT:
                 break
         block = Block(eip, pa >> PAGE_SHIFT, sites, count)
         cpu.mem.watch_page(pa >> PAGE_SHIFT)       # VMware-style: the whole page is traced
@@ -143,18 +141,19 @@ class BinaryTranslationVMM(SoftwareVMM):
             return "lookup"
         return None
 
-    def invalidate_page(self, ppn: int) -> None:
-        """Guest code was written: its translations are stale."""
+    def on_code_written(self, ppn: int) -> None:
+        """Guest code was written (on a page the translator watches whole): its translations
+        are stale."""
         for pa in self.pages.pop(ppn, ()):
             block = self.cache.pop(pa, None)
             if block is not None:
                 for addr in block.sites:
-                    self.cpu.exec_hooks.pop(addr, None)
+                    self.cpu.sites.pop(addr, None)
                     self.site_kinds.pop(pa + ((addr - block.start) & M32), None)
                 self.cpu.events["tc_invalidations"] += 1
 
     # -- running translated sites ----------------------------------------------------------
-    def run_site(self, cpu: CPU) -> bool:
+    def on_site(self, cpu: CPU) -> bool:
         """Called before a translated site executes. False lets the hardware run it as is."""
         eip = cpu.eip
         if self.vcpu.cpl != 0:
@@ -177,8 +176,7 @@ class BinaryTranslationVMM(SoftwareVMM):
             raise
         cost_key = "bt_inline" if kind == "inline" else "bt_callout"
         cpu.charge("emulation", self.profile[cost_key])
-        cpu.emulated(cpu.cost[ins.row.opcode])
-        cpu.instructions += 1
+        cpu.retire_emulated(ins)
         cpu.events["inline" if kind == "inline" else "callouts"] += 1
         cpu.note("inline" if kind == "inline" else "callout", ins.text())
         return True
@@ -193,15 +191,15 @@ class BinaryTranslationVMM(SoftwareVMM):
         return self.site_kinds.get(pa)
 
     def vcpu_execute(self, ins: Instruction) -> None:
-        """Emulate a sensitive or privileged instruction correctly on the virtual CPU."""
-        if ins.row.iclass in (IClass.INNOCUOUS, IClass.VIRTUALIZATION):
-            self.cpu.handlers[ins.row.opcode](ins)   # a learner's callout: same result, dearer
-            return
-        special = getattr(self, f"_bt_{ins.row.mnemonic}", None)
-        if special is not None and ins.row.iclass is IClass.SENSITIVE:
-            special(ins)
-        else:
-            getattr(self, f"_emu_{ins.row.mnemonic}")(ins)
+        """Emulate a sensitive or privileged instruction correctly on the virtual CPU (eip
+        already past it)."""
+        syntax = ins.row.syntax
+        if syntax in TRANSLATE:
+            TRANSLATE[syntax](self, ins)
+        elif syntax in EMULATE:
+            EMULATE[syntax](self, ins)
+        else:                           # a learner's callout: the same result, dearer
+            self.cpu.perform(ins)
 
     def _bt_pushf(self, ins):
         cpu = self.cpu
@@ -214,7 +212,7 @@ class BinaryTranslationVMM(SoftwareVMM):
         writable = FLAGS_WRITABLE & ~IF
         cpu.eflags = (cpu.eflags & ~writable) | (value & writable) | IF | FLAGS_ALWAYS_ONE
 
-    def _bt_mov(self, ins):
+    def _bt_mov_cs(self, ins):
         self.cpu.regs[ins.a] = cs_selector(self.vcpu.cpl)
 
     def _bt_smsw(self, ins):
@@ -231,9 +229,6 @@ class BinaryTranslationVMM(SoftwareVMM):
         self.cpu.write32(ea, table[0])
         self.cpu.write32(ea + 4, table[1])
 
-    def _emu_rdtsc(self, ins):
-        cpu = self.cpu
-        cpu.regs[0], cpu.regs[2] = cpu.cycles & M32, (cpu.cycles >> 32) & M32
 
     # -- adaptive translation of page-table writes -----------------------------------------
     def handle_page_fault(self, vaddr: int, error: int) -> bool:
@@ -242,7 +237,7 @@ class BinaryTranslationVMM(SoftwareVMM):
             eip = (self.cpu.eip - INSTRUCTION_SIZE) & M32
             self.adaptive[eip] = self.adaptive.get(eip, 0) + 1
             if self.adaptive[eip] == ADAPT_AFTER:
-                self.cpu.exec_hooks[eip] = self.run_site
+                self.cpu.sites[eip] = self.on_site
                 self.cpu.events["adaptive_retranslations"] += 1
         return handled
 
@@ -256,3 +251,11 @@ class BinaryTranslationVMM(SoftwareVMM):
         self.shadow.emulate_store(vaddr)
         cpu.events["callouts"] += 1
         return True
+
+
+# Sensitive instructions translated into inline code on the virtual CPU (the rest of what the
+# translator replaces is emulated as trap & emulate would, EMULATE).
+TRANSLATE = {"pushf": BinaryTranslationVMM._bt_pushf, "popf": BinaryTranslationVMM._bt_popf,
+             "mov r, cs": BinaryTranslationVMM._bt_mov_cs,
+             "smsw r": BinaryTranslationVMM._bt_smsw, "sgdt [m]": BinaryTranslationVMM._bt_sgdt,
+             "sidt [m]": BinaryTranslationVMM._bt_sidt}

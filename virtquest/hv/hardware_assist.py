@@ -12,24 +12,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from virtquest.emu.cpu import CPU, MachineStop
+from virtquest.emu.cpu import CPU
 from virtquest.emu.devices import PORT_CONSOLE, PORT_TIMER
 from virtquest.emu.encoding import Instruction
 from virtquest.emu.isa import (
-    BY_MNEMONIC,
-    FLAGS_ALWAYS_ONE,
+    CR0_PE,
+    CR0_PG,
     FLAGS_WRITABLE,
+    IF,
+    INSTRUCTION_SIZE,
+    M32,
+    MSR_KERNEL_ESP,
+    ROWS,
     VEC_PF,
     VEC_TIMER,
     IClass,
 )
 from virtquest.emu.machine import Machine
+from virtquest.emu.messages import message
 from virtquest.emu.mmu import PF_PRESENT, PF_USER, PF_WRITE
-from virtquest.hv.pvinterface import HypercallError, HypercallInterface
+from virtquest.hv.mode import Mode
+from virtquest.hv.pvinterface import VMCALL, HypercallError, HypercallInterface
 from virtquest.hv.shadow import ShadowPaging
 
 EPT_LEVELS = 2   # the nested table has as many levels as the guest's (m = n = 2)
-M32 = 0xFFFFFFFF
+ALWAYS_EXITING = ("in", "out", "hlt", "cpuid", "vmcall", "invlpg")
 
 
 @dataclass
@@ -54,38 +61,45 @@ class VMCS:
                    page_fault_exiting=not ept)
 
 
-class HardwareAssistVMM(HypercallInterface):
+class HardwareAssistVMM(HypercallInterface, Mode):
     id = "hardware-assist"
     title_en = "Hardware-assisted virtualization (VT-x / AMD-V)"
     title_ko = "하드웨어 지원 가상화 (VT-x / AMD-V)"
+    present = True
+    gate_rings = False     # the guest kernel is at ring 0 here: a PV trap table's ring-1 gates
+                           # enter it at ring 0
 
-    def __init__(self, ept: bool | None = None):
-        self.ept_override = ept
-
-    def attach(self, machine: Machine, sites: dict[int, str] | None = None) -> None:
-        cpu = machine.cpu
-        self.machine, self.cpu, self.profile = machine, cpu, cpu.profile
-        ept = cpu.profile.ept if self.ept_override is None else self.ept_override
+    def __init__(self, machine: Machine, sites: dict[int, str] | None = None,
+                 ept: bool | None = None):
+        super().__init__(machine, sites)
+        cpu = self.cpu
+        ept = cpu.profile.ept if ept is None else ept
         self.vmcs = VMCS.for_hardware(ept)
-        cpu.hypervisor_present = True
-        cpu.gate_rings = False       # the guest kernel is at ring 0 here: a PV trap table's
-        cpu.exception_hook = self.on_exception   # ring-1 gates enter it at ring 0
         self.shadow = None if ept else ShadowPaging(cpu, self._hidden_fault)
         if ept:
             cpu.mmu.second_stage = self.nested_translate
-        self._install_exits()
-        self.install_hypercalls()           # vmcall always exits; a modified guest uses it
+        # The forms that exit, by the VMCS's controls; vmcall always exits (a modified guest
+        # uses it for hypercalls).
+        self.exits = {"in r, imm": HardwareAssistVMM.exit_io, "out imm, r": HardwareAssistVMM.exit_io,
+                      "hlt": HardwareAssistVMM.exit_hlt, "cpuid": HardwareAssistVMM.exit_cpuid}
+        if self.vmcs.cr3_load_exiting:
+            self.exits["mov crN, r"] = HardwareAssistVMM.exit_mov_cr
+        if self.vmcs.invlpg_exiting:
+            self.exits["invlpg [m]"] = HardwareAssistVMM.exit_invlpg
+        self.intercepts = frozenset(row.opcode for row in ROWS if row.syntax in self.exits) | {
+            VMCALL}
         self.shared_info: int | None = None
-        self.sites = dict(sites or {})
         for address, choice in self.sites.items():
             if choice == "hypervisor":
-                cpu.exec_hooks[address] = self.forced_exit
-        machine.vmm = self
+                cpu.sites[address] = self.on_site
 
-    def forced_exit(self, cpu: CPU) -> bool:
+    def on_site(self, cpu: CPU) -> bool:
         """A learner made this instruction exit (monitor-trap style): exit, run it, re-enter."""
-        _, ins = cpu._fetch(cpu.eip)
-        if ins.row.mnemonic in ("in", "out", "hlt", "cpuid", "vmcall", "invlpg"):
+        try:
+            ins = cpu.fetch(cpu.eip)
+        except Exception:
+            return False
+        if ins.row.mnemonic in ALWAYS_EXITING:
             return False                      # these exit anyway
         if ins.row.iclass is IClass.SENSITIVE and ins.row.mnemonic not in ("sgdt", "sidt"):
             return False                      # VT-x cannot be told to exit on it: it just runs,
@@ -95,26 +109,13 @@ class HardwareAssistVMM(HypercallInterface):
         return True
 
     # -- exits -------------------------------------------------------------------------------
-    def _install_exits(self) -> None:
-        exits = {"in": self._exit_io, "out": self._exit_io, "hlt": self._exit_hlt,
-                 "cpuid": self._exit_cpuid}
-        if self.vmcs.cr3_load_exiting:
-            exits["mov"] = self._exit_mov_cr
-        if self.vmcs.invlpg_exiting:
-            exits["invlpg"] = self._exit_invlpg
-        cpu = self.cpu
-        for mnemonic, handler in exits.items():
-            for row in BY_MNEMONIC[mnemonic]:
-                if mnemonic == "mov" and row.syntax != "mov crN, r":
-                    continue
-                cpu.handlers[row.opcode] = self._exiting(row, handler, cpu.handlers[row.opcode])
-        cpu.forget_decoded()
-
-    def _exiting(self, row, handler, original):
-        def run(ins: Instruction) -> None:
-            if not handler(ins, original):
-                original(ins)
-        return run
+    def on_instruction(self, ins: Instruction) -> bool:
+        """A VM exit on an instruction the VMCS says exits; False lets it run in the guest."""
+        if ins.row.opcode == VMCALL:
+            self.hypercall()
+            self.cpu.retire(ins)
+            return True
+        return self.exits[ins.row.syntax](self, ins)
 
     def charge_exit(self, reason: str, reads: int = 3, writes: int = 1) -> None:
         """One VM exit, its handler with its VMCS accesses, and the VM entry back."""
@@ -128,19 +129,13 @@ class HardwareAssistVMM(HypercallInterface):
         cpu.events[f"vm_exit.{reason}"] += 1
         cpu.note("vm_entry", reason)
 
-    def _emulated(self, ins: Instruction) -> None:
-        """The exiting instruction counts as executed for the guest; step() charges nothing."""
-        cpu = self.cpu
-        cpu.emulated(cpu.cost[ins.row.opcode])
-        cpu.cycles -= cpu.cost[ins.row.opcode]   # step() adds the native cost after the handler
-
-    def _exit_io(self, ins: Instruction, original) -> bool:
+    def exit_io(self, ins: Instruction) -> bool:
         port = ins.imm & 0xFFFF
-        site = (self.cpu.eip - 8) & M32
+        site = (self.cpu.eip - INSTRUCTION_SIZE) & M32
         if (not self.vmcs.io_exiting or port in self.vmcs.passthrough_ports
                 or self.sites.get(site) == "cpu"):
-            self.machine.violations.append(
-                f"{ins.text()}: the guest drove the real device on port {port:#x} directly")
+            self.machine.violations.append(message(
+                "containment.real-device", instruction=ins.text(), port=port))
             return False
         self.charge_exit("io", reads=4, writes=1)
         self.cpu.charge("emulation", self.profile["virtual_io"])
@@ -152,59 +147,46 @@ class HardwareAssistVMM(HypercallInterface):
             elif port == PORT_CONSOLE:      # the output still has to reach the real console
                 self.cpu.charge("device", self.profile["port_console"])
             self.machine.bus.write(port, self.cpu.regs[ins.a])
-        self._emulated(ins)
+        self.cpu.retire_emulated(ins)
         return True
 
-    def _exit_hlt(self, ins: Instruction, original) -> bool:
-        cpu, timer = self.cpu, self.machine.timer
+    def exit_hlt(self, ins: Instruction) -> bool:
         self.charge_exit("hlt")
-        if not cpu.interrupts_enabled() or timer.next_fire < 0:
-            raise MachineStop("halted", "the guest halted with interrupts disabled or no timer "
-                                        "running, so nothing can wake it")
-        if timer.next_fire > cpu.guest_clock:
-            cpu.charge("idle", timer.next_fire - cpu.guest_clock)
-        self._emulated(ins)
+        self.cpu.halt(self.interrupts_enabled(), stop="run.guest-halted")
+        self.cpu.retire_emulated(ins)
         return True
 
-    def _exit_cpuid(self, ins: Instruction, original) -> bool:
+    def exit_cpuid(self, ins: Instruction) -> bool:
         self.charge_exit("cpuid", reads=3, writes=5)
-        original(ins)                     # the VMM answers with the hypervisor bit set
+        self.cpu.execute(ins)             # the VMM answers with the hypervisor bit set
         return True
 
-    def _exit_mov_cr(self, ins: Instruction, original) -> bool:
-        if ins.a not in (0, 3):
-            return False
-        if ins.a == 0 and self.cpu.regs[ins.b] & 0x80000000 and not self.cpu.regs[ins.b] & 1:
-            return False                  # PG without PE: the #GP comes before any exit
-        self.charge_exit("cr_access")
+    def exit_mov_cr(self, ins: Instruction) -> bool:
         cpu = self.cpu
         value = cpu.regs[ins.b]
+        if ins.a not in (0, 3):
+            return False
+        if ins.a == 0 and value & CR0_PG and not value & CR0_PE:
+            return False                  # PG without PE: the #GP comes before any exit
+        self.charge_exit("cr_access")
         if ins.a == 3:
             cpu.cr3 = value
-            if cpu.mmu.walker is not None:
-                self.shadow.switch(value)
+            self.shadow.load_cr3(value, cpu.mmu.walker is not None)
         else:
-            was = bool(cpu.cr0 & 0x80000000)
-            cpu.cr0 = value
-            now = bool(value & 0x80000000)
-            if now and not was:
-                self.shadow.install(cpu.cr3)
-            elif was and not now:
-                self.shadow.uninstall()
-        self._emulated(ins)
+            old, cpu.cr0 = cpu.cr0, value
+            self.shadow.load_cr0(old, value, cpu.cr3)
+        cpu.retire_emulated(ins)
         return True
 
-    def _exit_invlpg(self, ins: Instruction, original) -> bool:
+    def exit_invlpg(self, ins: Instruction) -> bool:
         self.charge_exit("invlpg")
-        ea = self.cpu.ea(ins)
-        self.shadow.invlpg(ea)
-        self.cpu.mmu.invlpg(ea)
-        self._emulated(ins)
+        self.pv_invlpg(self.cpu.ea(ins))
+        self.cpu.retire_emulated(ins)
         return True
 
     # -- exceptions and interrupts ---------------------------------------------------------
-    def on_exception(self, cpu: CPU, vector: int, error: int, return_eip: int,
-                     software: bool) -> bool:
+    def on_exception(self, vector: int, error: int, return_eip: int, software: bool) -> bool:
+        cpu = self.cpu
         if vector == VEC_TIMER and not software:
             self.charge_exit("external_interrupt")
             cpu.events["injected"] += 1
@@ -246,15 +228,19 @@ class HardwareAssistVMM(HypercallInterface):
         self.cpu.idtr = (base, limit)
 
     def pv_stack(self, esp: int) -> None:
-        self.cpu.msrs[0x175] = esp
+        self.cpu.msrs[MSR_KERNEL_ESP] = esp
 
     def pv_shared_info(self, paddr: int) -> None:
         """A paravirtual kernel masks events in memory; honour the mask beside the real IF."""
         memory, cpu = self.machine.memory, self.cpu
         self.shared_info = paddr
-        memory.data[paddr] = 0 if cpu.eflags & 0x200 else 1
-        cpu.eflags |= 0x200
-        cpu.irq_gate = lambda: bool(cpu.eflags & 0x200) and memory.data[paddr] == 0
+        memory.data[paddr] = 0 if cpu.eflags & IF else 1
+        cpu.eflags |= IF
+
+    def interrupts_enabled(self) -> bool:
+        if not self.cpu.eflags & IF:
+            return False
+        return self.shared_info is None or self.machine.memory.data[self.shared_info] == 0
 
     def pv_pte_written(self, pte_addr: int, old: int) -> None:
         if self.shadow is not None:
@@ -262,38 +248,32 @@ class HardwareAssistVMM(HypercallInterface):
 
     def pv_load_cr3(self, cr3: int) -> None:
         cpu = self.cpu
-        cpu.cr3 = cr3
         if self.shadow is not None and cpu.mmu.walker is not None:
+            cpu.cr3 = cr3
             self.shadow.switch(cr3)
         else:
-            cpu.mmu.root = cr3
-            cpu.mmu.flush()
+            cpu.write_cr(3, cr3)
 
     def pv_invlpg(self, vaddr: int) -> None:
         if self.shadow is not None:
             self.shadow.invlpg(vaddr)
-        self.cpu.mmu.invlpg(vaddr)
+        self.cpu.invlpg(vaddr)
 
     def pv_block(self) -> None:
-        cpu, timer = self.cpu, self.machine.timer
-        if timer.next_fire < 0:
-            raise MachineStop("halted", "the guest blocked with no timer running")
         if self.shared_info is not None:
             self.machine.memory.data[self.shared_info] = 0
-        cpu.eflags |= 0x200
-        if timer.next_fire > cpu.guest_clock:
-            cpu.charge("idle", timer.next_fire - cpu.guest_clock)
+        self.cpu.eflags |= IF
+        self.cpu.halt(True, stop="run.guest-blocked")
 
     def pv_iret(self) -> None:
         """iret in non-root mode, after the saved eax; nothing changes unless all of it was
-        readable (`read_iret_frame`)."""
+        readable."""
         cpu = self.cpu
-        saved_eax, eip, cs, flags, new_esp = self.read_iret_frame()
-        if cs & 3 < cpu.cpl:
-            raise HypercallError("iret to a more privileged ring")
-        cpu.eip, cpu.cpl, cpu.regs[4] = eip, cs & 3, new_esp
-        cpu.eflags = (flags & FLAGS_WRITABLE) | FLAGS_ALWAYS_ONE
-        cpu.block_start = True
+        saved_eax = cpu.read32(cpu.regs[4])
+        frame = cpu.read_trap_frame(offset=4)
+        if frame.cs & 3 < cpu.cpl:
+            raise HypercallError(message("refusal.iret-inward"))
+        cpu.return_to(frame, frame.eflags & FLAGS_WRITABLE)
         cpu.regs[0] = saved_eax
 
     # -- nested paging -----------------------------------------------------------------------
@@ -301,6 +281,6 @@ class HardwareAssistVMM(HypercallInterface):
         """EPT: guest-physical to host-physical. The guest owns its RAM 1:1 here; the cost is the
         walk of the nested table's levels for every guest-physical address touched."""
         if gpa >= self.machine.memory.size:   # an EPT violation: refused, the guest gets #GP
-            self.machine.refusals.append(f"guest-physical {gpa:#x} is outside the guest's RAM")
+            self.machine.refusals.append(message("refusal.outside-ram", address=gpa))
         return gpa, EPT_LEVELS
 

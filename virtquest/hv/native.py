@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from virtquest.emu.machine import Machine
+from virtquest.hv.mode import Mode
 
 
-class NativeMode:
+class NativeMode(Mode):
+    """Nothing sits between the guest and the hardware: every question the CPU asks gets the
+    bare hardware's answer (the Hypervisor base class)."""
+
     id = "native"
     title_en = "Native"
     title_ko = "네이티브"
-
-    def attach(self, machine: Machine, sites: dict[int, str] | None = None) -> None:
-        """Nothing sits between the guest and the hardware."""

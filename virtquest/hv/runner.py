@@ -9,7 +9,7 @@ from virtquest.emu.boot import Guest, load_guest
 from virtquest.emu.costs import CostProfile
 from virtquest.emu.machine import DEFAULT_BUDGET, RunResult
 from virtquest.hv.mode import ModeRun
-from virtquest.hv.registry import get_mode, mode_ids
+from virtquest.hv.registry import create, mode_class, mode_ids
 
 CHOICES = ("cpu", "hypervisor", "guest")
 
@@ -39,11 +39,11 @@ def load_for_mode(source: str, mode_id: str, *, file: str, profile: CostProfile,
                   defines: dict[str, int] | None = None,
                   choices: dict[str, str] | None = None) -> Guest:
     """A machine loaded with the program (built for the mode and the choices), mode attached."""
-    mode = get_mode(mode_id)
+    mode = mode_class(mode_id)
     modified = guest_defines(choices)
     guest = load_guest(source, file=file, profile=profile, defines=(defines or {}) | modified,
-                       kernel_defines=dict(getattr(mode, "guest_defines", {})) | modified)
-    mode.attach(guest.machine, site_addresses(guest, choices))
+                       kernel_defines=dict(mode.guest_defines) | modified)
+    create(mode_id, guest.machine, site_addresses(guest, choices))
     return guest
 
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
+from virtquest.emu.actions import check_cr0
 from virtquest.emu.cpu import CPU
-from virtquest.emu.isa import INSTRUCTION_SIZE
+from virtquest.emu.isa import CR0_PG, INSTRUCTION_SIZE, M32
+from virtquest.emu.memory import PAGE_MASK
 from virtquest.emu.mmu import (
     ADDR_MASK,
     PF_PRESENT,
@@ -25,9 +27,10 @@ from virtquest.emu.mmu import (
     PTE_U,
     PTE_W,
     PageFault,
+    TlbEntry,
 )
 
-Entry = tuple[int, bool, bool, bool]   # frame, writable, user, dirty (the TLB's form)
+Entry = TlbEntry   # a shadow entry is what the TLB will hold
 # Distinct entries written in one traced frame, with no walk through it in between, before the VMM
 # decides it is no longer a page table and stops tracing it (write-flood detection, as KVM does): a
 # freed page table zeroed for reuse as data would otherwise trap on every store. Rewriting the same
@@ -50,6 +53,31 @@ class ShadowPaging:
         self.unlocked = False   # while the VMM itself emulates a traced write
         self.flood: dict[int, set[int]] = defaultdict(set)  # traced frame -> offsets written
 
+    # -- the guest's control registers, as they change what the hardware walks -----------------
+    def load_cr0(self, old: int, new: int, cr3: int) -> None:
+        """The guest loads cr0: paging turned on installs the shadow of cr3's directory, turned
+        off removes it. Paging without protected mode is a #GP, as on the hardware."""
+        check_cr0(new)
+        if new & CR0_PG and not old & CR0_PG:
+            self.install(cr3)
+        elif old & CR0_PG and not new & CR0_PG:
+            self.uninstall()
+
+    def load_cr3(self, cr3: int, paging: bool) -> None:
+        """The guest loads cr3: with paging on, the hardware now walks that directory's shadow."""
+        if paging:
+            self.switch(cr3)
+
+    def pte_written(self, pte_addr: int, old: int) -> None:
+        """The VMM wrote a guest page-table entry for the guest (a validated mmu_update): drop
+        the translations it had produced (new mappings had none). When a page directory lets go
+        of a page table, that frame is no longer a page table: stop tracing it (Xen's unpin), so
+        its reuse as an ordinary page does not trap."""
+        frame = pte_addr & ADDR_MASK
+        self.drop_derived(frame, pte_addr & PAGE_MASK)
+        if frame in self.shadows and old & PTE_P and (old & ADDR_MASK) != frame:
+            self.untrace(old & ADDR_MASK)
+
     # -- the hardware's view ---------------------------------------------------------------
     def install(self, cr3: int) -> None:
         mmu = self.cpu.mmu
@@ -70,11 +98,11 @@ class ShadowPaging:
     def walk(self, vaddr: int, write: bool, user: bool) -> tuple[Entry, int]:
         entry = self.current.get(vaddr >> 12)
         if entry is not None:
-            if entry[3] or not write:
+            if entry.dirty or not write:
                 return entry, 2
-            if self._frame_traced(entry[0]):
+            if self._frame_traced(entry.frame):
                 if self.unlocked:   # the VMM's own emulated write
-                    return (entry[0], True, entry[2], True), 2
+                    return TlbEntry(entry.frame, True, entry.user, True), 2
                 raise PageFault(vaddr, PF_PRESENT | PF_WRITE | (PF_USER if user else 0))
         entry = self._fill(vaddr, write, user)   # a true guest fault raises: the VMM reflects it
         self.on_hidden_fault()                    # a hidden one: the VMM filled the shadow
@@ -112,7 +140,7 @@ class ShadowPaging:
         self.derived[pde & ADDR_MASK].add(key)
         self.mapped_to[frame].add(key)
         dirty = bool((write or pte & PTE_D) and w) and not self._frame_traced(frame)
-        entry = (frame, w and not self._frame_traced(frame), u, dirty)
+        entry = TlbEntry(frame, w and not self._frame_traced(frame), u, dirty)
         self.current[vpn] = entry
         return entry
 
@@ -137,7 +165,7 @@ class ShadowPaging:
         if found is None:
             return
         frame = found[3] & ADDR_MASK
-        self.drop_derived(frame, vaddr & 0xFFF)
+        self.drop_derived(frame, vaddr & PAGE_MASK)
         self.cpu.mmu.invlpg(vaddr)        # the write went through a temporarily writable entry
         self.cpu.events["traced_pt_writes"] += 1
         self.flood[frame].add(vaddr & 0xFFC)
@@ -170,18 +198,16 @@ class ShadowPaging:
         the shadow entries the written page table had produced."""
         cpu = self.cpu
         eip = cpu.eip
-        handler, ins = cpu._fetch(eip)
-        cpu.eip = (eip + INSTRUCTION_SIZE) & 0xFFFFFFFF
+        ins = cpu.fetch(eip)
+        cpu.eip = (eip + INSTRUCTION_SIZE) & M32
         self.unlocked = True
         try:
-            handler(ins)
+            cpu.execute(ins)
         except BaseException:
             cpu.eip = eip
             raise
         finally:
             self.unlocked = False
-        cpu.cycles += cpu.cost[ins.row.opcode]
-        cpu.instructions += 1
         self.traced_write_done(vaddr)
 
     def guest_allows_write(self, vaddr: int, user: bool = False) -> bool:
@@ -209,9 +235,10 @@ class DirectPaging(ShadowPaging):
     def walk(self, vaddr: int, write: bool, user: bool) -> tuple[Entry, int]:
         if self.unlocked:
             entry = self.current.get(vaddr >> 12)
-            if entry is not None and self._frame_traced(entry[0]):
-                return (entry[0], True, entry[2], True), 2
+            if entry is not None and self._frame_traced(entry.frame):
+                return TlbEntry(entry.frame, True, entry.user, True), 2
         entry = self._fill(vaddr, write, user)
-        if write and not entry[1] and self._frame_traced(entry[0]) and not self.unlocked:
+        if write and not entry.writable and self._frame_traced(entry.frame) and \
+                not self.unlocked:
             raise PageFault(vaddr, PF_PRESENT | PF_WRITE | (PF_USER if user else 0))
         return entry, 2

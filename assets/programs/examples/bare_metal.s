@@ -29,6 +29,7 @@ paging_said:
     imul eax, 7
     push eax
     mov ecx, 10                 ; print a two-digit number
+    xor edx, edx                ; (div divides edx:eax)
     div ecx
     add eax, '0'
     out 0xE9, eax

@@ -86,6 +86,7 @@ print_num:                      ; eax (unsigned) in decimal
     xor esi, esi
 pn_divide:
     mov ecx, 10
+    xor edx, edx                ; div divides edx:eax
     div ecx
     push edx
     inc esi

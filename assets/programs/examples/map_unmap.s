@@ -15,7 +15,7 @@
 ;   map(0x20000010, 1) = -1
 ;   unmap(0x20000000, 2) = 0
 ;   touching 0x20000000 again...
-;   [minios] process 1 killed: #PF page fault at 0x20000000 (eip 0x00400350)
+;   [minios] process 1 killed: #PF page fault at 0x20000000 (eip 0x00400358)
 ; Exit code: 142
 
 .equ SYS_PUTC, 2
@@ -130,6 +130,7 @@ pn_digits:
     xor esi, esi
 pn_divide:
     mov ecx, 10
+    xor edx, edx                ; div divides edx:eax
     div ecx
     push edx
     inc esi

@@ -149,6 +149,7 @@ pn_digits:
     xor esi, esi
 pn_divide:
     mov ecx, 10
+    xor edx, edx                ; div divides edx:eax
     div ecx
     push edx
     inc esi

@@ -191,6 +191,7 @@ pn_digits:
     xor esi, esi
 pn_divide:
     mov ecx, 10
+    xor edx, edx                ; div divides edx:eax
     div ecx                     ; eax = eax / 10, edx = the last digit
     push edx
     inc esi
