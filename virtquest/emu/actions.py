@@ -10,7 +10,7 @@ which flags the guest is shown). Mixed into CPU.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from virtquest.emu.faults import CpuFault, MachineStop
 from virtquest.emu.isa import (
@@ -36,8 +36,7 @@ CPU_SIGNATURE = (0x0632, "VQ32", "VQ32", "Virt")   # cpuid leaf 1's eax, leaf 0'
 FRAME_WORDS = 5                                    # esp, eflags, cs, eip, error code
 
 
-@dataclass(frozen=True)
-class Gate:
+class Gate(NamedTuple):
     """One IDT entry, decoded (the layout is in docs/isa.md)."""
 
     handler: int
@@ -45,14 +44,8 @@ class Gate:
     ring: int           # the ring its handler runs in
     trap: bool          # a trap gate leaves IF alone; an interrupt gate clears it
 
-    @classmethod
-    def decode(cls, handler: int, flags: int) -> Gate:
-        return cls(handler, (flags >> GATE_DPL_SHIFT) & 3, (flags >> GATE_RING_SHIFT) & 3,
-                   bool(flags & GATE_TRAP))
 
-
-@dataclass(frozen=True)
-class TrapFrame:
+class TrapFrame(NamedTuple):
     """What delivery pushes and iret pops (the error code is dropped by the handler itself)."""
 
     eip: int
@@ -81,7 +74,8 @@ class Actions:
         flags = self.read32_sup(base + vector * 8 + 4)
         if not flags & GATE_PRESENT:
             raise CpuFault(VEC_GP, vector * 8 + 2)
-        return Gate.decode(handler, flags)
+        return Gate(handler, (flags >> GATE_DPL_SHIFT) & 3, (flags >> GATE_RING_SHIFT) & 3,
+                    bool(flags & GATE_TRAP))
 
     def enter_handler(self, handler: int, frame: tuple[int, int, int, int, int], stack: int,
                       ring: int, mask_interrupts: bool) -> None:
@@ -105,8 +99,9 @@ class Actions:
     def read_trap_frame(self, offset: int = 0) -> TrapFrame:
         """The frame iret pops from esp + offset, all of it read before anything changes, so a
         fault part-way leaves the CPU as it was."""
-        esp = self.regs[4]
-        return TrapFrame(*(self.read32((esp + offset + 4 * k) & M32) for k in range(4)))
+        esp, read = self.regs[4] + offset, self.read32
+        return TrapFrame(read(esp & M32), read((esp + 4) & M32), read((esp + 8) & M32),
+                         read((esp + 12) & M32))
 
     def return_to(self, frame: TrapFrame, eflags: int, ring: int | None = None) -> None:
         """Resume at the frame's eip and stack in `ring` (the frame's cs ring unless a VMM says

@@ -46,6 +46,13 @@ NATIVE = tuple(step_handlers())         # the interpreter's handler for every ro
 
 
 
+def _ask_hypervisor(cpu: CPU, ins: Instruction) -> bool | None:
+    """An intercepted form: True when the hypervisor took it, else the CPU runs it (None)."""
+    if cpu.hv.on_instruction(ins):
+        return True
+    return NATIVE[ins.row.opcode](cpu, ins)
+
+
 class SiteTable(dict):
     """cpu.sites: address -> what to call before the instruction there runs, `f(cpu) -> bool`
     (True: it ran the instruction itself) — a hypervisor's `on_site`, or a tool's probe. A dict
@@ -136,7 +143,9 @@ class CPU(Actions):
     def attach(self, hv: Hypervisor) -> None:
         """Put a hypervisor beneath the guest (once, before the first instruction)."""
         self.hv = hv
-        self.intercepted = [row.opcode in hv.intercepts for row in ROWS]
+        # per opcode: its handler, or for a form the hypervisor intercepts, the question first
+        self.dispatch = [_ask_hypervisor if row.opcode in hv.intercepts else NATIVE[row.opcode]
+                         for row in ROWS]
         self.translated = tuple(ring in hv.translated_rings for ring in range(4))
         hv.bind(self)
 
@@ -195,11 +204,10 @@ class CPU(Actions):
             if self.cpl and self.privileged[op]:
                 raise CpuFault(VEC_GP, 0)
             self.eip = (eip + INSTRUCTION_SIZE) & M32
-            if self.intercepted[op] and self.hv.on_instruction(ins):
+            if self.dispatch[op](self, ins):         # the hypervisor took it
                 if self.ends_block[op]:
                     self.block_start = True
                 return
-            NATIVE[op](self, ins)
             self.cycles += self.cost[op]
             self.instructions += 1
             if self.ends_block[op]:

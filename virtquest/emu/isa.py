@@ -93,6 +93,9 @@ class Row:
     definition: str = "pass"      # what it does: see semantics.py
     width: int = 32               # the size of its memory operand, in bits
 
+    def __hash__(self) -> int:       # rows are unique by opcode (hashing every field is slow)
+        return self.opcode
+
     @property
     def privileged(self) -> bool:
         return self.iclass is IClass.PRIVILEGED
