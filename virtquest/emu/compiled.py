@@ -55,7 +55,7 @@ class CompiledBlock:
         self.fallback = None   # a region: its first block alone (when a hook sits further on)
         self.alt = None        # what runs when a hook sits inside (see _check_hooks)
         self.prefixes: dict[int, CompiledBlock] = {}
-        self.blocked: frozenset[int] = frozenset()    # a region: blocks holding an exec hook
+        self.blocked: frozenset[int] = frozenset()    # a region: blocks holding a site
 
     SHARED = ("fn", "start", "addrs", "count", "cost", "prefix", "loops", "inner", "region", "ins",
               "steps", "synced", "checked", "addr_set", "vpns", "upgrade")

@@ -301,7 +301,7 @@ class CPU(Actions):
 
     # -- exceptions and interrupts ----------------------------------------------------------
     def exception(self, vector: int, error: int, return_eip: int, software: bool = False) -> None:
-        """Deliver an exception or interrupt: to a hypervisor's hook if it takes it, else the IDT."""
+        """Deliver an exception or interrupt: to the hypervisor if it takes it, else the IDT."""
         self.events["exceptions" if vector < 32 else "interrupts"] += 1
         self.block_start = True
         if self.hv.on_exception(vector, error, return_eip, software):

@@ -159,7 +159,7 @@ class FastPath:
         return ran > 0
 
     def _check_hooks(self, block: CompiledBlock, hooks) -> None:
-        """Whether an exec hook sits inside the block, and what may run instead: a region's first
+        """Whether a site (cpu.sites) sits inside the block, and what may run instead: a region's first
         block, or the instructions before the hook. A region whose first block is free of hooks
         runs, kept out of the blocks that hold one."""
         seen, block.hooks_seen = block.hooks_seen, hooks.version

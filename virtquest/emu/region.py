@@ -8,8 +8,9 @@ every block it reaches; a local `pc` says which block runs next. A branch to ano
 on only while the TLB maps that page to the frame the region was compiled from. An indirect
 branch (`ret`, `jmp r`, `call r`) or an instruction the fast path cannot compile ends the run.
 
-A block holding an exec hook is left out (`blocked`, given by the dispatcher), and under a block
-hook (binary translation) a block is entered only when the hook would just count it (`hit`).
+A block holding a site (cpu.sites) is left out (`blocked`, given by the dispatcher), and when the
+hypervisor translates blocks (binary translation) a block is entered only when its `on_block`
+would just count a hit (`hit`).
 
 Exactness is kept as in single blocks, with two more rules: before entering the next block the
 code checks that every instruction boundary of that block still comes before the budget's end or
