@@ -22,7 +22,7 @@ def test_debug_handlers_shows_a_definition_and_the_code_made_from_it(capsys):
 def test_debug_handlers_of_an_unknown_form_is_one_clear_error(capsys):
     assert main(["debug", "handlers", "frobnicate"]) == 2
     _, err = capsys.readouterr()
-    assert "no instruction form frobnicate" in err and "\n" == err[-1] and err.count("\n") == 1
+    assert "no instruction form frobnicate" in err and err[-1] == "\n" and err.count("\n") == 1
 
 
 def test_debug_blocks_shows_what_a_run_compiled(capsys, monkeypatch):

@@ -17,6 +17,7 @@ from virtquest.emu.isa import (
     BY_MNEMONIC,
     CONTROL_REGISTERS,
     INSTRUCTION_SIZE,
+    M32,
     NO_BASE,
     REG_INDEX,
     Operand,
@@ -377,7 +378,7 @@ class _Assembler:
             if not m.group(3).strip():
                 raise self.error(line, rest_col, message("asm.displacement-missing"))
             disp = self._value(m.group(3), line, rest_col)
-            return base, (-disp if m.group(2) == "-" else disp) & 0xFFFFFFFF
+            return base, (-disp if m.group(2) == "-" else disp) & M32
         if not inner.strip():
             raise self.error(line, col + 1, message("asm.memory-empty"))
         return NO_BASE, self._value(inner, line, col + 1)

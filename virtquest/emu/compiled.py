@@ -12,7 +12,8 @@ class BlockContext:
     refreshes what can change before it runs blocks), and what it leaves there."""
 
     __slots__ = ("read", "write", "tlb", "ram", "ram_size", "code_pages", "touches_code",
-                 "supervisor", "supervisor_writes", "stop", "fault_index", "fault_passes")
+                 "supervisor", "supervisor_writes", "stop", "fault_index", "fault_passes",
+                 "fault_cycles", "fault_count")
 
     def __init__(self, read, write, ram: bytearray, ram_size: int, code_pages: set[int],
                  touches_code):
@@ -25,10 +26,11 @@ class BlockContext:
         # Set when a block must end after the instruction running now: it wrote code, or a TLB
         # entry was pushed out (maybe the block's own code page: the next fetch walks again).
         self.stop = False
-        # Where a fault left a block: the instruction's index, and the passes done (a loop) or
-        # the cycles and instructions of the blocks already run (a region).
+        # Where a fault left a block: the instruction's index; a loop's passes done; a region's
+        # cycles and instructions of the blocks it had already run.
         self.fault_index = 0
-        self.fault_passes: int | tuple[int, int] = 0
+        self.fault_passes = 0
+        self.fault_cycles = self.fault_count = 0
 
 
 class CompiledBlock:
@@ -51,7 +53,7 @@ class CompiledBlock:
         self.inner = self.prefix[-2]          # cycles up to the block's last boundary
         self.frame = -1                       # the physical page it was found on
         self.hooks_seen, self.hooked = -1, False
-        self.region = None     # a region: per instruction, (cycles, count) in its block, starts one
+        self.region = None     # a region: where each instruction sits (region.RegionLayout)
         self.fallback = None   # a region: its first block alone (when a hook sits further on)
         self.alt = None        # what runs when a hook sits inside (see _check_hooks)
         self.prefixes: dict[int, CompiledBlock] = {}

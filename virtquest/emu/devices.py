@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from virtquest.emu.isa import M32
+
 PORT_CONSOLE, PORT_TIMER, PORT_LEGACY, PORT_POWER = 0xE9, 0x40, 0x80, 0xF4
 
 
@@ -24,7 +26,7 @@ class Device:
     cost_key = "port_other"
 
     def read(self, port: int) -> int:
-        return 0xFFFFFFFF
+        return M32
 
     def write(self, port: int, value: int) -> None:
         pass
@@ -63,7 +65,7 @@ class Timer(Device):
         self.ticks = 0
 
     def write(self, port: int, value: int) -> None:
-        self.period = value & 0xFFFFFFFF
+        self.period = value & M32
         self.next_fire = self.now + self.period if self.period else -1
 
     def read(self, port: int) -> int:
@@ -96,7 +98,7 @@ class PowerControl(Device):
     name, cost_key = "power", "port_console"
 
     def write(self, port: int, value: int) -> None:
-        raise PowerOff(value & 0xFFFFFFFF)
+        raise PowerOff(value & M32)
 
 
 @dataclass
@@ -122,7 +124,7 @@ class IOBus:
         return self.devices.get(port, self.fallback)
 
     def read(self, port: int) -> int:
-        value = self.device(port).read(port) & 0xFFFFFFFF
+        value = self.device(port).read(port) & M32
         self._record(port, False, value)
         return value
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from virtquest.emu.isa import (
     CONTROL_REGISTERS,
     INSTRUCTION_SIZE,
+    M32,
     NO_BASE,
     REGISTERS,
     ROWS,
@@ -74,7 +75,7 @@ def memory_text(base: int, disp: int) -> str:
 def encode(ins: Instruction) -> bytes:
     """The 8 canonical bytes of an instruction."""
     return bytes((ins.row.opcode, (ins.a & 0xF) | ((ins.b & 0xF) << 4), ins.base, 0)) + (
-        ins.imm & 0xFFFFFFFF
+        ins.imm & M32
     ).to_bytes(4, "little")
 
 

@@ -16,7 +16,6 @@ _TOKEN = re.compile(
 )
 _BINARY = [("==", "!=", "<", ">", "<=", ">="), ("|",), ("^",), ("&",), ("<<", ">>"), ("+", "-"), ("*", "/", "%")]
 _CHAR_ESCAPES = {"n": 10, "t": 9, "r": 13, "0": 0, "\\": 92, "'": 39, '"': 34}
-MASK = 0xFFFFFFFF
 # Far beyond any real operand; they keep parsing and evaluation (both recursive) shallow.
 MAX_TOKENS = 256
 MAX_NESTING = 32

@@ -175,7 +175,7 @@ class FastPath:
         hooked = [k for k, a in enumerate(block.addrs[:block.checked]) if a in hooks] \
             if hooks and not watched.isdisjoint(hooks) else []
         if block.region is not None:
-            starts = block.region[3]
+            starts = block.region.block_start
             block.blocked = frozenset(starts[k] for k in hooked)
             hooked = [k for k in hooked if starts[k] == block.start]
         block.hooked = bool(hooked)
@@ -230,13 +230,14 @@ class FastPath:
         """A fault inside a block: account exactly the instructions before it, then let the CPU
         deliver it as the interpreter would have."""
         cpu = self.cpu
-        k, done = self.ctx.fault_index, self.ctx.fault_passes
+        ctx = self.ctx
+        k, done = ctx.fault_index, ctx.fault_passes
         if block.region is not None:
-            (cyc, cnt), (pre_cost, pre_count, first, _) = done, block.region
-            cpu.cycles += cyc + pre_cost[k]
-            cpu.instructions += cnt + pre_count[k]
+            layout, cnt = block.region, ctx.fault_count
+            cpu.cycles += ctx.fault_cycles + layout.cycles_before[k]
+            cpu.instructions += cnt + layout.count_before[k]
             cpu.eip = block.addrs[k]
-            if first[k] and cnt:
+            if layout.starts_block[k] and cnt:
                 cpu.block_start = True
             cpu.recover(exc)
             return

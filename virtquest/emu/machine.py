@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from virtquest.emu.asm import Program
 from virtquest.emu.costs import CATEGORIES, CostProfile
@@ -24,6 +25,13 @@ from virtquest.emu.mmu import MMU
 DEFAULT_BUDGET = 50_000_000   # cycles
 CHECK_EVERY = 256             # steps (or runs of compiled blocks) between cancel checks
 SLICE = 1_000_000             # and at most about this many cycles (compiled loops run long)
+
+
+class Stop(NamedTuple):
+    """How a run ended — "exit" | "halted" | "budget" | "cancelled" | "triple-fault" — and why."""
+
+    reason: str
+    detail: Message
 
 
 @dataclass
@@ -69,7 +77,7 @@ class Machine:
         # Compiled blocks of innocuous code; None runs the reference interpreter alone.
         self.fastpath = FastPath(self.cpu) if fast else None
         self.exit_code: int | None = None
-        self.stopped: tuple[str, Message] | None = None   # how it ended, and why
+        self.stopped: Stop | None = None        # how it ended, and why
         # Every touch of real privileged state or a real device the guest was not given.
         self.violations: list[str] = []
         # What a hypervisor refused the guest (caught, so the guest stayed contained).
@@ -136,10 +144,10 @@ class Machine:
                     elif fast is None or not fast.try_run(until):
                         step()
                 if cpu.cycles >= limit:
-                    self.stopped = ("budget", message("run.budget", cycles=cpu.cycles,
-                                                      budget=budget))
+                    self.stopped = Stop("budget", message("run.budget", cycles=cpu.cycles,
+                                                          budget=budget))
                 elif cancel is not None and cancel():
-                    self.stopped = ("cancelled", message("run.cancelled"))
+                    self.stopped = Stop("cancelled", message("run.cancelled"))
         except (PowerOff, MachineStop) as end:
             self._end(end)
         return self.result()
@@ -147,16 +155,16 @@ class Machine:
     def _end(self, end: Exception) -> None:
         if isinstance(end, PowerOff):
             self.exit_code = end.code
-            self.stopped = ("exit", message("run.powered-off", code=end.code))
+            self.stopped = Stop("exit", message("run.powered-off", code=end.code))
         elif end.reason == "halted":
             self.exit_code = self.cpu.regs[0]
-            self.stopped = ("halted", end.detail)
+            self.stopped = Stop("halted", end.detail)
         else:
-            self.stopped = (end.reason, end.detail)
+            self.stopped = Stop(end.reason, end.detail)
 
     def result(self) -> RunResult:
         cpu = self.cpu
-        stop, detail = self.stopped or ("running", message("run.still-running"))
+        stop, detail = self.stopped or Stop("running", message("run.still-running"))
         events = dict(cpu.events)
         events["tlb_misses"] = self.mmu.walks
         events["page_walk_refs"] = self.mmu.walk_refs

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from virtquest.emu.isa import M32
+
 PAGE_SHIFT = 12
 PAGE_SIZE = 1 << PAGE_SHIFT
 PAGE_MASK = PAGE_SIZE - 1
@@ -100,7 +102,7 @@ class PhysicalMemory:
     def write32(self, paddr: int, value: int) -> None:
         if paddr + 4 > self.size:
             raise BusError(paddr)
-        self.data[paddr:paddr + 4] = (value & 0xFFFFFFFF).to_bytes(4, "little")
+        self.data[paddr:paddr + 4] = (value & M32).to_bytes(4, "little")
         if paddr >> PAGE_SHIFT in self.code_pages or (paddr + 3) >> PAGE_SHIFT in self.code_pages:
             self._written(paddr, paddr + 3)
 

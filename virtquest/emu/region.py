@@ -21,6 +21,7 @@ block in locals, so a fault inside a region is accounted up to the faulting inst
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from virtquest.emu.blockgen import Generator, code_of, flag_step
 from virtquest.emu.encoding import Instruction
@@ -29,6 +30,17 @@ from virtquest.emu.memory import PAGE_SHIFT, PAGE_SIZE
 
 MAX_REGION = 96          # instructions in one region
 MAX_NODES = 16
+
+
+class RegionLayout(NamedTuple):
+    """Where each instruction of a region sits, by its flat index (for the fault path and the
+    check for sites): the cycles and instructions of its block before it, whether it starts its
+    block, and that block's start address."""
+
+    cycles_before: list[int]
+    count_before: list[int]
+    starts_block: list[bool]
+    block_start: list[int]
 
 
 @dataclass
@@ -135,7 +147,7 @@ class RegionGenerator(Generator):
         b = self.base[n]
         return sum(self.costs[b:b + len(self.nodes[n].ins) - 1])
 
-    def within(self) -> tuple[list[int], list[int], list[bool], list[int]]:
+    def within(self) -> RegionLayout:
         """Per flat index: cycles and instructions of its node before it, whether it starts one,
         and where its node starts."""
         pre_cost, pre_count, first, starts = [], [], [], []
@@ -146,7 +158,7 @@ class RegionGenerator(Generator):
             pre_count.append(k - b)
             first.append(k == b)
             starts.append(self.nodes[n].start)
-        return pre_cost, pre_count, first, starts
+        return RegionLayout(pre_cost, pre_count, first, starts)
 
     # -- liveness of the flags across the region --------------------------------------------
     def _region_liveness(self) -> list[bool]:
@@ -196,7 +208,7 @@ class RegionGenerator(Generator):
                 "        R[:] = r0, r1, r2, r3, r4, r5, r6, r7",
                 "        cpu.eflags = ef",
                 "        ctx.fault_index = k",
-                "        ctx.fault_passes = (cyc, cnt)",
+                "        ctx.fault_cycles, ctx.fault_count = cyc, cnt",
                 "        raise"]
         return "\n".join(out) + "\n"
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from virtquest.emu.asm import Program
 from virtquest.emu.costs import CostProfile
-from virtquest.emu.isa import INSTRUCTION_SIZE, VECTOR_NAMES
+from virtquest.emu.isa import INSTRUCTION_SIZE, M32, VECTOR_NAMES
 from virtquest.emu.machine import RunResult
 from virtquest.hv.runner import load_for_mode
 
@@ -147,7 +147,7 @@ def instruction_address(kind: str, eip: int, text: str) -> int:
              or (kind in ("vm_exit", "vm_entry") and text in _EXIT_AFTER_INSTRUCTION)
              or (kind == "trap" and text == "vector 128")
              or (kind == "interrupt" and text == VECTOR_NAMES[128]))
-    return (eip - INSTRUCTION_SIZE) & 0xFFFFFFFF if after else eip
+    return (eip - INSTRUCTION_SIZE) & M32 if after else eip
 
 
 def short_detail(kind: str, text: str) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from virtquest.emu.boot import Guest
 from virtquest.emu.costs import CostProfile
 from virtquest.emu.isa import CF, IF, OF, REGISTERS, SF, ZF
+from virtquest.emu.machine import Stop
 from virtquest.emu.memory import PAGE_SHIFT
 from virtquest.emu.mmu import Mapping
 from virtquest.game.lab_view_trace import ENTRY_LABELS, SourceLine, Timeline
@@ -31,7 +32,7 @@ class CpuState:
     cycles: int
     instructions: int
     steps: int
-    stop: tuple[str, str] | None
+    stop: Stop | None                 # how the run ended, once it has
 
     @property
     def flags(self) -> dict[str, bool]:

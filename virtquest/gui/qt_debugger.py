@@ -315,7 +315,7 @@ class DebuggerView(QWidget):
     def _status_text(self, state: CpuState) -> str:
         if state.stop:
             return fill(self.tr("Stopped after %1 steps: %2"), f"{state.steps:,}",
-                        message_text(state.stop[1]))
+                        message_text(state.stop.detail))
         return fill(self.tr("Step %1 · next instruction at %2"), f"{state.steps:,}",
                     f"{state.eip:#010x}")
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from virtquest.emu.boot import load_guest
 from virtquest.emu.costs import CostProfile
+from virtquest.emu.isa import M32
 from virtquest.emu.resources import PROGRAMS
 from virtquest.hv.registry import create, mode_class
 
@@ -42,10 +43,10 @@ def reference_compute(n: int) -> tuple[int, float]:
     start = time.perf_counter()
     x, total = COMPUTE_SEED, 0
     for _ in range(n):
-        x ^= (x << 13) & 0xFFFFFFFF
+        x ^= (x << 13) & M32
         x ^= x >> 17
-        x ^= (x << 5) & 0xFFFFFFFF
-        total = (total + x) & 0xFFFFFFFF
+        x ^= (x << 5) & M32
+        total = (total + x) & M32
     return total, time.perf_counter() - start
 
 
