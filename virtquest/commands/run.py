@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections import Counter
 from pathlib import Path
 
 from virtquest.commands.common import (
@@ -96,8 +97,10 @@ def summary(program: str, profile: str, runs) -> str:
         lines.append(f"{run.mode}: {parts}")
         if not run.result.finished:
             lines.append(f"  stopped: {run.result.message}")
-        for d in run.divergences[:3]:
-            lines.append(f"  x86 hole at {d['eip']:#x}: {d['how']}")
+        holes = Counter((d["eip"], str(d["how"])) for d in run.divergences)
+        for (eip, how), times in list(holes.items())[:3]:
+            again = f" (×{times})" if times > 1 else ""
+            lines.append(f"  x86 hole at {eip:#x}{again}: {how}")
         for v in run.violations[:3]:
             lines.append(f"  not contained: {v}")
         for r in run.refusals[:3]:
