@@ -46,7 +46,8 @@ tick:
     pop eax
     add esp, 4                  ; drop the error code
 back:
-    iret                        ; slot `back`: privileged
+    iret                        ; slot `back`: sensitive; under trap & emulate it traps anyway
+                                ; (the frame returns to ring 0, more privileged than ring 1)
 
 puts:
     movb eax, [esi]

@@ -1,14 +1,16 @@
 ; ch8_syscall.s — a tiny kernel and a user program that makes COUNT null system calls
 ; (the "syscall" nanobenchmark of Adams & Agesen 2006, and lmbench's "null call").
 ;
-; The kernel sets its trap stack and IDT, drops to user mode (ring 3) with iret, and
-; answers each `int 0x80` with iret. System call 1 ends the run.
+; The kernel sets its trap stack and IDT, turns interrupts on, drops to user mode (ring 3)
+; with iret, and answers each `int 0x80` with iret. System call 1 ends the run.
 ; Expected output: "system calls done", exit code 0.
 ;
 ; Guest forms (a paravirtualized kernel, as Xen's): GUEST_install registers the IDT as a
-; trap table with the hypervisor, with the system-call gate marked for the guest kernel's
-; own ring, so `int 0x80` reaches the guest kernel without entering the hypervisor;
-; GUEST_back returns to user mode with the iret hypercall.
+; trap table with the hypervisor, its system-call gate a trap gate for the guest kernel's
+; own ring, so `int 0x80` reaches the guest kernel without entering the hypervisor (a plain
+; iret takes it back: ring 1 to ring 3 needs no hypervisor either); GUEST_back returns to
+; user mode with the iret hypercall instead, which also gives the hypervisor the
+; interrupt flag the frame restores.
 
 .equ COUNT, 50
 .equ KSTACK, 0x70000
@@ -39,8 +41,9 @@ install:
 .else
     lidt [idtr]                 ; slot `install`: privileged
 .endif
+    sti                         ; interrupts on (user mode runs with them on, too)
     push USTACK                 ; into user mode: iret pops eip, cs, eflags, esp
-    push 0x2
+    push 0x202                  ; eflags: IF
     push USER_CS
     push user_main
     iret
@@ -66,7 +69,8 @@ back:
     mov eax, HC_IRET            ; hypervisor pops the saved eax, then the iret frame)
     vmcall
 .else
-    iret                        ; slot `back`: privileged
+    iret                        ; slot `back`: sensitive (at ring 1 it returns to ring 3
+                                ; without trapping, and cannot change IF)
 .endif
 
 finish:
@@ -88,4 +92,5 @@ idtr:   .word idt, IDT_LIMIT
 .equ IDT_LIMIT, (VEC_SYSCALL + 1) * 8 - 1
 .align 8
 idt:    .zero VEC_SYSCALL * 8
-        .word syscall_handler, 1 | (3 << 1) | (GUEST_install << 3)
+        ; present, DPL 3; modified: handler ring 1 (bits 3-4), a trap gate (bit 5)
+        .word syscall_handler, 1 | (3 << 1) | (GUEST_install << 3) | (GUEST_install << 5)
