@@ -459,7 +459,8 @@ pv_iret:                            ; PV site: the return from a trap
     shr eax, 9                      ; mask = 1 when the frame had interrupts off
     movb [shared_info+SI_MASK], eax
     pop eax
-    iret                            ; ring 1 to ring 1 or 3: no trap, no hypercall
+    iret                            ; to user mode (ring 1 to 3): no trap, no hypercall
+                                    ; (into the kernel, a ring-0 frame, it traps: emulated)
 .else
     push eax                        ; no shared page: ask the hypervisor to return for us
     mov eax, HC_IRET                ; (the iret hypercall pops the saved eax, then the frame,

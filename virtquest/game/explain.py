@@ -23,6 +23,7 @@ MATRIX_PATH = ASSETS / "choice-matrix.yaml"
 CLASSES = ("innocuous", "privileged", "sensitive", "virtualization")
 SOFTWARE_MODES = ("trap-emulate", "binary-translation", "paravirt")
 IO_MNEMONICS = ("in", "out")
+DESCRIPTOR_TABLE_STORES = ("sgdt", "sidt")   # the sensitive forms VT-x can exit on
 
 
 class _Strict(BaseModel):
@@ -131,7 +132,8 @@ def _evidence(site: SiteFacts, choice: str, run: ModeRun, count: int,
         return "modified", None, None
     divergence = next((d for d in run.divergences if d.get("eip") == site.address), None)
     if divergence is not None:
-        return "direct", "equivalence", divergence
+        # the hole showed here; it broke equivalence only if the run's outcome differs
+        return "direct", None if run.equivalent else "equivalence", divergence
     violation = _violation_of(site, run)
     if violation is not None:
         values["port"] = f"{violation.params['port']:#x}"
@@ -157,8 +159,9 @@ def _usual_evidence(site: SiteFacts, choice: str, run: ModeRun, values: dict) ->
             return "monitor_trap"
         return "emulated_each"
     if iclass == "sensitive":
-        if mode == "hardware-assist":
-            return "nonroot" if choice == "cpu" else "vm_exit"
+        if mode == "hardware-assist":   # VT-x can be told to exit only on sgdt / sidt
+            exits = choice == "hypervisor" and site.mnemonic in DESCRIPTOR_TABLE_STORES
+            return "vm_exit" if exits else "nonroot"
         return "translated" if choice == "hypervisor" else "sensitive_quiet"
     return _privileged_evidence(choice, mode)
 
