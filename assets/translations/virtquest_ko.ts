@@ -586,8 +586,8 @@
 <context>
     <name>ModeChooser</name>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="560"/>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="567"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="228"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="235"/>
         <source>Mode:</source>
         <translation>모드:</translation>
     </message>
@@ -1454,92 +1454,92 @@
 <context>
     <name>TimelineCanvas</name>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="72"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="59"/>
         <source>Guest</source>
         <translation>게스트</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="72"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="59"/>
         <source>Hypervisor</source>
         <translation>하이퍼바이저</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="72"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="59"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="75"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="62"/>
         <source>Trap</source>
         <translation>트랩</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="75"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="62"/>
         <source>VM exit</source>
         <translation>VM exit</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="76"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="63"/>
         <source>VM entry</source>
         <translation>VM entry</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="76"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="63"/>
         <source>HyperCall</source>
         <translation>하이퍼콜</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="77"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="64"/>
         <source>reflect</source>
         <translation>전달</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="77"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="64"/>
         <source>resume</source>
         <translation>재개</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="78"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="65"/>
         <source>emulate</source>
         <translation>에뮬레이션</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="78"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="65"/>
         <source>translate</source>
         <translation>변환</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="79"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="66"/>
         <source>inline</source>
         <translation>인라인</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="79"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="66"/>
         <source>callout</source>
         <translation>콜아웃</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="80"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="67"/>
         <source>hidden page fault</source>
         <translation>숨은 페이지 폴트</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="81"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="68"/>
         <source>exception</source>
         <translation>예외</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="81"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="68"/>
         <source>interrupt</source>
         <translation>인터럽트</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="86"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="73"/>
         <source>hidden #PF</source>
         <translation>숨은 #PF</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="190"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="177"/>
         <source>%1 · cycle %2 · at %3</source>
         <translation>%1 · %2번째 사이클 · 주소 %3</translation>
     </message>
@@ -1547,102 +1547,102 @@
 <context>
     <name>TimelineView</name>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="408"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="76"/>
         <source>Skip the mini-OS boot</source>
         <translation>mini-OS 부팅 건너뛰기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="419"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="87"/>
         <source>Click an event to see its instruction.</source>
         <translation>이벤트를 누르면 해당 명령을 보여 줍니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="410"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="78"/>
         <source>Zoom out (−)</source>
         <translation>축소 (−)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="410"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="78"/>
         <source>Zoom in (+)</source>
         <translation>확대 (+)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="409"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="77"/>
         <source>Fit</source>
         <translation>맞추기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="411"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="79"/>
         <source>Show every event (0)</source>
         <translation>모든 이벤트 보기 (0)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="423"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="91"/>
         <source>Trap / VM exit</source>
         <translation>트랩 / VM exit</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="424"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="92"/>
         <source>VM entry / reflect / resume</source>
         <translation>VM entry / 전달 / 재개</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="425"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="93"/>
         <source>HyperCall</source>
         <translation>하이퍼콜</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="426"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="94"/>
         <source>emulate</source>
         <translation>에뮬레이션</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="426"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="94"/>
         <source>translate</source>
         <translation>변환</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="427"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="95"/>
         <source>hidden page fault</source>
         <translation>숨은 페이지 폴트</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="428"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="96"/>
         <source>exception / interrupt</source>
         <translation>예외 / 인터럽트</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="441"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="109"/>
         <source>Running with the trace on…</source>
         <translation>추적을 켜고 실행하는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="458"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="126"/>
         <source>No run yet.</source>
         <translation>아직 실행하지 않았습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="465"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="133"/>
         <source>no traps, exits or hypercalls</source>
         <translation>트랩, VM exit, 하이퍼콜 없음</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="467"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="135"/>
         <source>(the trace is cut off)</source>
         <translation>(추적이 중간에 잘렸습니다)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="474"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="142"/>
         <source>program</source>
         <translation>프로그램</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="474"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="142"/>
         <source>mini-OS</source>
         <translation>mini-OS</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="475"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="143"/>
         <source>%1 line %2:</source>
         <translation>%1 %2번째 줄:</translation>
     </message>
