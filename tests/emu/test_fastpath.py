@@ -41,6 +41,26 @@ def test_the_fast_path_really_runs_compiled_blocks():
     assert machine.fastpath.blocks, "hot loops were compiled"
 
 
+@pytest.mark.parametrize("mode", ["trap-emulate", "paravirt"])   # the kernel unmodified
+def test_compiled_code_runs_while_a_masked_timer_interrupt_waits(mode, monkeypatch):
+    """Under a software VMM the unmodified guest's user mode runs with its virtual IF off (the
+    iret that went there never reached the VMM), so the timer falls due and waits. Compiled
+    blocks still run — nothing they hold can unmask it — and give exactly the interpreter's
+    result."""
+    from virtquest.emu.cpu import CPU
+
+    source = (PROGRAMS / "bench" / "compute.s").read_text()
+    steps = []
+    real_step = CPU.step
+    monkeypatch.setattr(CPU, "step", lambda cpu: (steps.append(1), real_step(cpu))[1])
+    fast, machine = run(source, mode, True, {"N": 200_000})
+    waiting = machine.timer.next_fire
+    assert 0 <= waiting < machine.cpu.guest_clock - 500_000, "the timer was due long ago"
+    assert len(steps) < fast.instructions // 20, "most of it ran as compiled code"
+    slow, _ = run(source, mode, False, {"N": 200_000})
+    assert fast == slow
+
+
 REGS = ["eax", "ebx", "ecx", "edx", "esi", "edi", "ebp"]
 ALU = ["add", "sub", "and", "or", "xor", "cmp", "test", "imul"]
 

@@ -66,14 +66,16 @@ class FastPath:
     def try_run(self, limit: int) -> bool:
         """Run compiled blocks from eip, one after another while they are safe: every instruction
         boundary inside a block comes before the budget's end and before the timer can fall due
-        (so the machine's own checks between blocks see what the interpreter would); False when
-        not even one could run, so the interpreter takes the step."""
+        (so the machine's own checks between blocks see what the interpreter would) — unless
+        interrupts are masked in a way no compiled instruction can undo, when no timer can
+        interrupt a block at all; False when not even one could run, so the interpreter takes
+        the step."""
         cpu, ctx = self.cpu, self.ctx
         mmu, regs = cpu.mmu, cpu.regs
         sup = cpu.cpl != 3     # no block changes the ring, paging or cr0.WP (see blockgen)
         ctx.tlb = mmu.tlb.get if mmu.enabled else _EMPTY.get
         ctx.supervisor, ctx.supervisor_writes = sup, sup and not mmu.write_protect
-        tlb, hooks, vblocks, fire = mmu.tlb, cpu.sites, self.vblocks, cpu.timer.next_fire
+        tlb, hooks, vblocks, fire = mmu.tlb, cpu.sites, self.vblocks, self._deadline()
         ran = 0
         while ran < CHAIN:
             eip = cpu.eip
@@ -110,7 +112,7 @@ class FastPath:
                 version = hooks.version
                 cpu.hv.on_block(eip)
                 ran += 1
-                fire = cpu.timer.next_fire
+                fire = self._deadline()
                 if cpu.eip != eip or hooks.version != version:
                     continue           # the hook moved on or added hooks: look again
                 cycles = cpu.cycles    # it may have charged cycles
@@ -157,6 +159,17 @@ class FastPath:
             if block.steps:
                 break              # the interpreter ran an instruction: ring, paging may differ
         return ran > 0
+
+    def _deadline(self) -> int:
+        """When the next timer interrupt can interrupt compiled code, on the guest's clock (-1:
+        never). Masked interrupts (IF, or a hypervisor's virtual IF outside guest memory) cannot
+        be unmasked by the innocuous code a block holds — cli, sti, popf and iret end a block — so
+        then no interrupt falls inside one, due or not."""
+        cpu = self.cpu
+        fire = cpu.timer.next_fire
+        if fire >= 0 and not cpu.hv.mask_in_guest_memory() and not cpu.interrupts_enabled():
+            return -1
+        return fire
 
     def _check_hooks(self, block: CompiledBlock, hooks) -> None:
         """Whether a site (cpu.sites) sits inside the block, and what may run instead: a region's first

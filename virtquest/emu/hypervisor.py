@@ -16,7 +16,8 @@ What the CPU asks, and when:
   translated instruction), before it runs.
 - `on_block` — the start of every basic block in `translated_rings` (a binary translator), with
   `block_hit` / `repeated_block` so compiled loops can ask whether the calls would only count.
-- `interrupts_enabled` — whether a due interrupt is taken now (a virtual interrupt flag).
+- `interrupts_enabled` — whether a due interrupt is taken now (a virtual interrupt flag), and
+  `mask_in_guest_memory` — whether a plain store of the guest can change that.
 - `on_code_written` — a page the hypervisor watches whole (`memory.watch_page`) was written.
 
 And three settings: `present` (cpuid's hypervisor bit), `gate_rings` (whether an IDT gate's ring
@@ -81,6 +82,13 @@ class Hypervisor:
     def interrupts_enabled(self) -> bool:
         """Whether a due interrupt is taken now."""
         return bool(self.cpu.eflags & IF)
+
+    def mask_in_guest_memory(self) -> bool:
+        """Whether an ordinary store of the guest can change `interrupts_enabled` (a paravirtual
+        event mask in a shared page). Compiled code is then kept away from a due interrupt;
+        otherwise it may run while interrupts are masked, since only the instructions that end a
+        block (cli, sti, popf, iret …) can unmask them."""
+        return False
 
     def on_code_written(self, ppn: int) -> None:
         """A page watched whole (memory.watch_page) was written."""

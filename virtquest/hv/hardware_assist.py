@@ -242,6 +242,9 @@ class HardwareAssistVMM(HypercallInterface, Mode):
             return False
         return self.shared_info is None or self.machine.memory.data[self.shared_info] == 0
 
+    def mask_in_guest_memory(self) -> bool:
+        return self.shared_info is not None
+
     def pv_pte_written(self, pte_addr: int, old: int) -> None:
         if self.shadow is not None:
             self.shadow.drop_derived(pte_addr & 0xFFFFF000, pte_addr & 0xFFF)

@@ -111,6 +111,9 @@ class TrapEmulateVMM(HypercallInterface, Mode):
     def interrupts_enabled(self) -> bool:
         return self.vif
 
+    def mask_in_guest_memory(self) -> bool:
+        return self.shared_info is not None
+
     # -- what the CPU hands the VMM --------------------------------------------------------------
     def entered(self) -> None:
         """At every entry into the VMM: what the hardware says of the guest's mode. A trap, a
