@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from virtquest.content.profiles import load_profile
+from virtquest.emu.cpu import TraceEntry
 from virtquest.game.lab_view_trace import CPU, GUEST, HYPERVISOR, build_events, traced_run
 from virtquest.game.sandbox import SandboxSession
+from virtquest.gui.i18n import install_language
+from virtquest.gui.messages import message_text
 from virtquest.gui.qt_sandbox import TIMELINE_TAB, SandboxView
 from virtquest.gui.qt_timeline import TimelineView
 
@@ -43,9 +48,11 @@ def test_trap_emulate_run_gives_trap_emulate_resume_arrows(trap_emulate):
 
 
 def test_hardware_assist_exits_and_entries_and_hypercalls_have_their_lanes():
-    trace = [(10, 0x1008, "vm_exit", "io"), (900, 0x1008, "vm_entry", "io"),
-             (950, 0x2008, "hypercall", "mmu_update"), (960, 0x3000, "hidden_fault", "x"),
-             (970, 0x3000, "interrupt", "timer interrupt")]
+    trace = [TraceEntry(10, 0x1008, "vm_exit", {"reason": "io"}),
+             TraceEntry(900, 0x1008, "vm_entry", {"reason": "io"}),
+             TraceEntry(950, 0x2008, "hypercall", {"name": "mmu_update"}),
+             TraceEntry(960, 0x3000, "hidden_fault", {}),
+             TraceEntry(970, 0x3000, "interrupt", {"vector": 32})]
     events = build_events(trace)
     routes = [(e.kind, e.source, e.target) for e in events]
     assert routes == [("vm_exit", GUEST, HYPERVISOR), ("emulate", HYPERVISOR, HYPERVISOR),
@@ -107,3 +114,27 @@ def test_in_the_sandbox_a_click_selects_the_line_in_the_editor(qtbot):
     sandbox.timeline.canvas.select(trap.index)
     assert sandbox.editor.selected_row == OUT_LINE
     assert sandbox.editor.textCursor().blockNumber() == OUT_LINE - 1
+
+
+def test_the_events_are_described_in_the_ui_language(qtbot, trap_emulate):
+    """The trace records ids with parameters: a trap & emulate run's events read in Korean when
+    the UI speaks Korean and in English otherwise, with the numbers the run filled in."""
+    view = TimelineView(trap_emulate)
+    qtbot.addWidget(view)
+    at_out = [e for e in view.canvas.events if (source := trap_emulate.source_line(e.address))
+              and (source.where, source.line) == ("program", OUT_LINE)]
+    trap, emulate, resume = at_out[:3]
+    assert trap.params == {"vector": 13} and emulate.params == {"instruction": "out 0xe9, eax"}
+    assert message_text(trap.message) == "the guest trapped to the hypervisor on vector 13"
+    assert message_text(emulate.message) == "the hypervisor emulated out 0xe9, eax"
+    view.canvas.select(trap.index)
+    assert "the guest trapped to the hypervisor on vector 13" in view.detail.text()
+
+    install_language("ko")
+    assert message_text(trap.message) == "벡터 13번 트랩: 게스트에서 하이퍼바이저로 제어가 넘어갔습니다"
+    assert message_text(emulate.message) == "하이퍼바이저가 out 0xe9, eax 명령을 에뮬레이션했습니다"
+    assert message_text(resume.message) == "하이퍼바이저가 게스트의 실행을 재개했습니다"
+    english = [e for e in trap_emulate.events if not re.search("[가-힣]", message_text(e.message))]
+    assert not english, english[:3]
+    assert "벡터 13번 트랩" in view.detail.text() and f"{trap.cycle:,}" in view.detail.text()
+    assert "vector" not in view.canvas.describe(trap)

@@ -10,7 +10,8 @@ interface; per-address `sites` let it (or a tool's probe) act before one instruc
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import NamedTuple
 
 from virtquest.emu.actions import Actions
 from virtquest.emu.codegen import step_handlers
@@ -30,19 +31,33 @@ from virtquest.emu.isa import (
     VEC_PF,
     VEC_TIMER,
     VEC_UD,
-    VECTOR_NAMES,
     WRITABLE_MSRS,
     IClass,
     cs_selector,
 )
 from virtquest.emu.lowering import definition
 from virtquest.emu.memory import PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, BusError, PhysicalMemory
-from virtquest.emu.messages import message
+from virtquest.emu.messages import Message, message
 from virtquest.emu.mmu import MMU, PageFault
 
 HIDDEN_FROM_GUEST = frozenset({"trap", "emulation", "translation", "hypercall", "page_walk",
                                "device"})
 NATIVE = tuple(step_handlers())         # the interpreter's handler for every row, by opcode
+
+
+class TraceEntry(NamedTuple):
+    """One event of a traced run (`cpu.note`): when, where eip was, what happened — `kind` is
+    an id ("trap", "vm_exit", …) and `params` its values (vector, instruction, reason, …)."""
+
+    cycle: int
+    eip: int
+    kind: str
+    params: Mapping[str, object]
+
+    @property
+    def message(self) -> Message:
+        """What happened, as the message `trace.<kind>` (its wording in the catalogues)."""
+        return message(f"trace.{self.kind}", **self.params)
 
 
 
@@ -126,7 +141,7 @@ class CPU(Actions):
         self.charged = dict.fromkeys(CATEGORIES[1:], 0)   # every category but "guest"
         self.events: Counter[str] = Counter()
         self.sites: SiteTable = SiteTable()
-        self.trace: list[tuple[int, int, str, str]] | None = None   # (cycle, eip, kind, text)
+        self.trace: list[TraceEntry] | None = None   # a list turns the timeline's trace on
         self.trace_limit = 20000
         self.block_start = True
         self.code_listeners: list[Callable[[int], None]] = []  # told when code is written
@@ -175,10 +190,12 @@ class CPU(Actions):
         it (a VMM emulated it): the guest's clock advances as if it had, the real cycles do not."""
         self.hidden -= native_cycles
 
-    def note(self, kind: str, text: str = "") -> None:
-        """Record an event for the timeline (traps, exits, hypercalls, …) when tracing is on."""
-        if self.trace is not None and len(self.trace) < self.trace_limit:
-            self.trace.append((self.cycles, self.eip, kind, text))
+    def note(self, kind: str, **params: object) -> None:
+        """Record an event for the timeline (traps, exits, hypercalls, …) when tracing is on:
+        its kind and its parameters, the message `trace.<kind>` fills in."""
+        trace = self.trace
+        if trace is not None and len(trace) < self.trace_limit:
+            trace.append(TraceEntry(self.cycles, self.eip, kind, params))
 
     def _charge_walk(self, refs: int) -> None:
         self.charge("page_walk", refs * self.profile["page_walk_ref"])
@@ -307,7 +324,7 @@ class CPU(Actions):
         if self.hv.on_exception(vector, error, return_eip, software):
             return
         if self.trace is not None:
-            self.note("exception" if vector < 32 else "interrupt", VECTOR_NAMES.get(vector, str(vector)))
+            self.note("exception" if vector < 32 else "interrupt", vector=vector)
         self.deliver(vector, error, return_eip, software)
 
     def deliver(self, vector: int, error: int, return_eip: int, software: bool = False) -> None:

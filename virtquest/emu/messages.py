@@ -108,6 +108,21 @@ EN: dict[str, str] = {
     "refusal.page-directory": "new_baseptr: page directory {address:#x} is not the guest's",
     "refusal.shared-info": "shared_info: address {address:#x} is not the guest's",
     "refusal.iret-inward": "iret: iret to a more privileged ring",
+    # the timeline: what each traced event was
+    "trace.trap": "the guest trapped to the hypervisor on vector {vector}",
+    "trace.reflect": "the hypervisor reflected vector {vector} into the guest's IDT",
+    "trace.emulate": "the hypervisor emulated {instruction}",
+    "trace.translate": "{count} instructions translated at {address:#x}",
+    "trace.inline": "the translated code emulated {instruction} inline",
+    "trace.callout": "the translated code called out to the hypervisor for {instruction}",
+    "trace.hidden_fault": "a hidden page fault: the hypervisor filled the shadow page table",
+    "trace.hypercall": "the guest kernel made the hypercall {name}",
+    "trace.vm_exit": "VM exit, reason: {reason}",
+    "trace.vm_entry": "VM entry back into the guest after the {reason} exit",
+    "trace.exception": "exception on vector {vector}, delivered to the guest's handler",
+    "trace.interrupt": "interrupt on vector {vector}, delivered to the guest's handler",
+    "trace.resume": "the hypervisor returned to the guest",
+    "trace.exit_handler": "the hypervisor handled the {reason} exit",
 }
 
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from virtquest.emu.asm import Program
 from virtquest.emu.costs import CostProfile
-from virtquest.emu.isa import INSTRUCTION_SIZE, M32, VECTOR_NAMES
+from virtquest.emu.cpu import TraceEntry
+from virtquest.emu.isa import INSTRUCTION_SIZE, M32, VEC_SYSCALL
 from virtquest.emu.machine import RunResult
+from virtquest.emu.messages import Message, message
 from virtquest.hv.runner import load_for_mode
 
 GUEST, HYPERVISOR, CPU = 0, 1, 2
@@ -39,27 +40,39 @@ _AFTER_INSTRUCTION = frozenset({"emulate", "inline", "callout", "hypercall"})
 _EXIT_AFTER_INSTRUCTION = frozenset({"io", "hlt", "cpuid", "cr_access", "invlpg", "vmcall"})
 # After these the hypervisor hands control back without an event of its own: drawn as "resume".
 _RESUMES_AFTER = frozenset({"emulate", "hidden_fault", "callout"})
-_VECTOR = re.compile(r"vector (\d+)")
 _SHORT_VECTOR = {0: "#DE", 6: "#UD", 13: "#GP", 14: "#PF", 32: "timer", 128: "int 0x80"}
+# The parameter an event's short label shows (a vector is shown by its symbol).
+_DETAIL_PARAM = {"emulate": "instruction", "inline": "instruction", "callout": "instruction",
+                 "hypercall": "name", "vm_exit": "reason", "vm_entry": "reason",
+                 "translate": "count"}
+NO_PARAMS: Mapping[str, object] = {}
 
 
 @dataclass(frozen=True)
 class TimelineEvent:
-    """One event: when, which instruction, what kind, between which lanes."""
+    """One event: when, which instruction, what kind, between which lanes, and what the trace
+    recorded about it (`params`: vector, instruction, reason, …; `message` words it)."""
 
     index: int
     cycle: int
     address: int          # the instruction the event is about
     kind: str
     detail: str           # short: "#GP", "cli", "io", "mmu_update", …
-    text: str             # as the trace recorded it
+    params: Mapping[str, object]
     source: int
     target: int
     derived: bool = False  # drawn for clarity (a resume), not recorded by the trace
+    message_id: str = ""   # the message that describes it; "" for the kind's own, trace.<kind>
 
     @property
     def is_arrow(self) -> bool:
         return self.source != self.target
+
+    @property
+    def message(self) -> Message:
+        """What happened, as a message id with the event's parameters (shown with
+        `virtquest.gui.messages.message_text` in the UI's language)."""
+        return message(self.message_id or f"trace.{self.kind}", **self.params)
 
 
 @dataclass(frozen=True)
@@ -104,65 +117,67 @@ def _line_text(source: str, line: int) -> str:
     return lines[line - 1].split(";", 1)[0].strip() if 0 < line <= len(lines) else ""
 
 
-def build_events(trace: list[tuple[int, int, str, str]]) -> list[TimelineEvent]:
-    """Trace tuples (cycle, eip, kind, text) → events, with a derived resume where the
+def build_events(trace: Iterable[TraceEntry]) -> list[TimelineEvent]:
+    """Trace entries (cycle, eip, kind, params) → events, with a derived resume where the
     hypervisor returned to the guest without recording it."""
+    trace = list(trace)
     events: list[TimelineEvent] = []
-    for position, (cycle, eip, kind, text) in enumerate(trace):
+    for position, (cycle, eip, kind, params) in enumerate(trace):
         source, target = ROUTES.get(kind, (HYPERVISOR, HYPERVISOR))
-        address = instruction_address(kind, eip, text)
-        events.append(TimelineEvent(len(events), cycle, address, kind, short_detail(kind, text),
-                                    text, source, target))
+        address = instruction_address(kind, eip, params)
+        events.append(TimelineEvent(len(events), cycle, address, kind,
+                                    short_detail(kind, params), params, source, target))
         if kind == "vm_exit" and _exit_handled(trace, position):
-            events.append(TimelineEvent(len(events), cycle, address, "emulate", text, text,
-                                        HYPERVISOR, HYPERVISOR, derived=True))
+            events.append(TimelineEvent(len(events), cycle, address, "emulate",
+                                        short_detail(kind, params), params,
+                                        HYPERVISOR, HYPERVISOR, derived=True,
+                                        message_id="trace.exit_handler"))
         if kind in _RESUMES_AFTER and _needs_resume(trace, position):
-            following = trace[position + 1][0] if position + 1 < len(trace) else cycle
+            following = trace[position + 1].cycle if position + 1 < len(trace) else cycle
             events.append(TimelineEvent(len(events), min(cycle, following), address, "resume",
-                                        "", "", HYPERVISOR, GUEST, derived=True))
+                                        "", NO_PARAMS, HYPERVISOR, GUEST, derived=True))
     return events
 
 
-def _exit_handled(trace: list, position: int) -> bool:
+def _exit_handled(trace: Sequence[TraceEntry], position: int) -> bool:
     """A VM exit followed by its VM entry: the handler ran in between (drawn as a box)."""
     if position + 1 >= len(trace):
         return False
-    _, _, next_kind, next_text = trace[position + 1]
-    return next_kind == "vm_entry" and next_text == trace[position][3]
+    following = trace[position + 1]
+    return (following.kind == "vm_entry"
+            and following.params.get("reason") == trace[position].params.get("reason"))
 
 
-def _needs_resume(trace: list, position: int) -> bool:
+def _needs_resume(trace: Sequence[TraceEntry], position: int) -> bool:
     """No resume when the hypervisor goes on working (another emulate, a reflect, …)."""
     if position + 1 >= len(trace):
         return True
-    next_cycle, _, next_kind, _ = trace[position + 1]
-    busy = next_kind in ("reflect", "emulate", "inline") and next_cycle == trace[position][0]
+    following = trace[position + 1]
+    busy = (following.kind in ("reflect", "emulate", "inline")
+            and following.cycle == trace[position].cycle)
     return not busy
 
 
-def instruction_address(kind: str, eip: int, text: str) -> int:
+def instruction_address(kind: str, eip: int, params: Mapping[str, object]) -> int:
     """The address of the instruction an event is about (some are noted after eip moved on:
     an emulated instruction, a hypercall, an exit for an instruction, a system call's `int`)."""
     after = (kind in _AFTER_INSTRUCTION
-             or (kind in ("vm_exit", "vm_entry") and text in _EXIT_AFTER_INSTRUCTION)
-             or (kind == "trap" and text == "vector 128")
-             or (kind == "interrupt" and text == VECTOR_NAMES[128]))
+             or (kind in ("vm_exit", "vm_entry")
+                 and params.get("reason") in _EXIT_AFTER_INSTRUCTION)
+             or (kind in ("trap", "interrupt") and params.get("vector") == VEC_SYSCALL))
     return (eip - INSTRUCTION_SIZE) & M32 if after else eip
 
 
-def short_detail(kind: str, text: str) -> str:
-    match = _VECTOR.match(text)
-    if match:
-        vector = int(match.group(1))
-        return _SHORT_VECTOR.get(vector, f"vector {vector}")
-    if kind in ("exception", "interrupt"):
-        short = {name: _SHORT_VECTOR[v] for v, name in VECTOR_NAMES.items()}
-        return short.get(text, text)
-    if kind == "translate":
-        return text.split(" at ")[0]
+def short_detail(kind: str, params: Mapping[str, object]) -> str:
+    """The event's short label: a vector's symbol ("#GP", "timer", "int 0x80"), the
+    instruction, the hypercall or the exit reason ("cli", "mmu_update", "io")."""
+    vector = params.get("vector")
+    if vector is not None:
+        return _SHORT_VECTOR.get(vector, str(vector))
     if kind == "hidden_fault":
         return "#PF"
-    return text
+    name = _DETAIL_PARAM.get(kind)
+    return str(params[name]) if name in params else ""
 
 
 def traced_run(source: str, mode: str, *, file: str, profile: CostProfile,

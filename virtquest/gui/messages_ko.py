@@ -102,4 +102,21 @@ KO: dict[str, str] = {
     "refusal.page-directory": "new_baseptr: 페이지 디렉터리 {address:#x}는 게스트의 것이 아닙니다",
     "refusal.shared-info": "shared_info: 주소 {address:#x}는 게스트의 것이 아닙니다",
     "refusal.iret-inward": "iret: 더 높은 특권 링으로 돌아가려는 iret입니다",
+    # the timeline: what each traced event was
+    "trace.trap": "벡터 {vector}번 트랩: 게스트에서 하이퍼바이저로 제어가 넘어갔습니다",
+    "trace.reflect": "하이퍼바이저가 벡터 {vector}번을 게스트의 IDT로 반사해 게스트 핸들러에 "
+                     "넘겼습니다",
+    "trace.emulate": "하이퍼바이저가 {instruction} 명령을 에뮬레이션했습니다",
+    "trace.translate": "주소 {address:#x}부터 명령어 {count}개를 이진 변환했습니다",
+    "trace.inline": "변환된 코드가 {instruction} 명령을 인라인으로 에뮬레이션했습니다",
+    "trace.callout": "변환된 코드가 {instruction} 명령을 처리하려고 하이퍼바이저를 "
+                     "호출했습니다 (콜아웃)",
+    "trace.hidden_fault": "숨은 페이지 폴트: 하이퍼바이저가 섀도 페이지 테이블을 채웠습니다",
+    "trace.hypercall": "게스트 커널이 {name} 하이퍼콜을 호출했습니다",
+    "trace.vm_exit": "VM exit 발생 (원인: {reason})",
+    "trace.vm_entry": "{reason} 처리를 마치고 VM entry로 게스트에 돌아갔습니다",
+    "trace.exception": "벡터 {vector}번 예외가 발생해 게스트의 핸들러로 전달되었습니다",
+    "trace.interrupt": "벡터 {vector}번 인터럽트가 발생해 게스트의 핸들러로 전달되었습니다",
+    "trace.resume": "하이퍼바이저가 게스트의 실행을 재개했습니다",
+    "trace.exit_handler": "하이퍼바이저가 {reason} exit를 처리했습니다",
 }

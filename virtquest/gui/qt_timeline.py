@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
@@ -137,7 +138,7 @@ class TimelineView(QWidget):
 
     def _on_event(self, event: TimelineEvent, *, emit: bool = True) -> None:
         source = self.timeline.source_line(event.address) if self.timeline else None
-        where = self.canvas.describe(event)
+        where = html.escape(self.canvas.describe(event), quote=False)
         if source is not None:
             origin = self.tr("program") if source.where == "program" else self.tr("mini-OS")
             where += " — " + fill(self.tr("%1 line %2:"), origin, source.line)
@@ -158,10 +159,7 @@ class TimelineView(QWidget):
 
 
 def _reindexed(event: TimelineEvent, index: int) -> TimelineEvent:
-    if event.index == index:
-        return event
-    return TimelineEvent(index, event.cycle, event.address, event.kind, event.detail, event.text,
-                         event.source, event.target, event.derived)
+    return event if event.index == index else replace(event, index=index)
 
 
 class TracePage(QWidget):

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
 from virtquest.game.lab_view_trace import CPU, GUEST, HYPERVISOR, TimelineEvent
 from virtquest.gui.i18n import fill
+from virtquest.gui.messages import message_text
 from virtquest.gui.qt_compare import CATEGORY_COLOURS
 from virtquest.gui.qt_editor import is_dark
 
@@ -173,8 +174,9 @@ class TimelineCanvas(QAbstractScrollArea):
         self.viewport().setToolTip(self.describe(self.events[index]) if index is not None else "")
 
     def describe(self, event: TimelineEvent) -> str:
+        """What the event was, in the UI's language, with its cycle and address."""
         where = f"{event.address:#010x}"
-        return fill(self.tr("%1 · cycle %2 · at %3"), self.event_label(event),
+        return fill(self.tr("%1 · cycle %2 · at %3"), message_text(event.message),
                     f"{event.cycle:,}", where)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802

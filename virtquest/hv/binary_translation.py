@@ -120,7 +120,7 @@ class BinaryTranslationVMM(TrapEmulateVMM):
         self.pages.setdefault(pa >> PAGE_SHIFT, []).append(pa)
         cpu.charge("translation", count * self.profile["bt_translate"])
         cpu.events["blocks_translated"] += 1
-        cpu.note("translate", f"{count} instructions at {eip:#x}")
+        cpu.note("translate", count=count, address=eip)
         cpu.events["instructions_translated"] += count
 
     @staticmethod
@@ -178,7 +178,8 @@ class BinaryTranslationVMM(TrapEmulateVMM):
         cpu.charge("emulation", self.profile[cost_key])
         cpu.retire_emulated(ins)
         cpu.events["inline" if kind == "inline" else "callouts"] += 1
-        cpu.note("inline" if kind == "inline" else "callout", ins.text())
+        if cpu.trace is not None:
+            cpu.note("inline" if kind == "inline" else "callout", instruction=ins.text())
         return True
 
     def _site_at(self, eip: int) -> str | None:

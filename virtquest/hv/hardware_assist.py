@@ -120,14 +120,14 @@ class HardwareAssistVMM(HypercallInterface, Mode):
     def charge_exit(self, reason: str, reads: int = 3, writes: int = 1) -> None:
         """One VM exit, its handler with its VMCS accesses, and the VM entry back."""
         p, cpu = self.profile, self.cpu
-        cpu.note("vm_exit", reason)
+        cpu.note("vm_exit", reason=reason)
         cpu.charge("trap", p["vm_exit"] + p["vm_entry"])
         cpu.charge("emulation", p["hav_handler"] + reads * p["vmcs_read"] + writes * p["vmcs_write"])
         self.vmcs.reads += reads
         self.vmcs.writes += writes
         cpu.events["vm_exits"] += 1
         cpu.events[f"vm_exit.{reason}"] += 1
-        cpu.note("vm_entry", reason)
+        cpu.note("vm_entry", reason=reason)
 
     def exit_io(self, ins: Instruction) -> bool:
         port = ins.imm & 0xFFFF

@@ -44,7 +44,7 @@ class HypercallInterface:
             cpu.events["hypercalls_refused"] += 1
             return
         cpu.events[f"hypercall.{entry.name}"] += 1
-        cpu.note("hypercall", entry.name)
+        cpu.note("hypercall", name=entry.name)
         try:
             result = OPERATIONS[number](self, cpu.regs[3], cpu.regs[1], cpu.regs[2])
         except HypercallError as refused:

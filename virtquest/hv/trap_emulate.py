@@ -171,7 +171,7 @@ class TrapEmulateVMM(HypercallInterface, Mode):
         itself caused (shadow paging), reflect everything else."""
         cpu, v = self.cpu, self.vcpu
         cpu.events["traps"] += 1
-        cpu.note("trap", f"vector {vector}")
+        cpu.note("trap", vector=vector)
         if vector == VEC_GP and not software and v.cpl == 0:
             ins = self.fetch(cpu.eip)
             if ins is not None and ins.row.syntax in EMULATE:
@@ -204,13 +204,13 @@ class TrapEmulateVMM(HypercallInterface, Mode):
             if gate.ring != self.kernel_ring or gate.dpl != 3 or not gate.trap:
                 return False
             frame = (cpu.regs[4], cpu.eflags, cpu.cs, return_eip, error)
+            cpu.note("interrupt", vector=VEC_SYSCALL)   # as the CPU notes one: before entering
             cpu.enter_handler(gate.handler, frame, cpu.msrs[MSR_KERNEL_ESP], gate.ring, False)
         except (CpuFault, PageFault, BusError):
             return False
         cpu.cycles += self.profile["exception_entry"]
         self.vcpu.cpl = 0
         cpu.events["direct_syscalls"] += 1
-        cpu.note("interrupt", "system call")
         return True
 
     def charge_trap(self) -> None:
@@ -251,7 +251,7 @@ class TrapEmulateVMM(HypercallInterface, Mode):
         cpu.cycles += self.profile["fault_entry" if vector < 32 else "exception_entry"]
         cpu.charge("trap", self.profile["vmm_reflect"])
         cpu.events["reflected"] += 1
-        cpu.note("reflect", f"vector {vector} into the guest's IDT")
+        cpu.note("reflect", vector=vector)
 
     def reflect_second(self, vector: int, error: int, return_eip: int) -> None:
         """A fault while entering the guest's handler is reflected instead; a fault in that too
@@ -274,7 +274,8 @@ class TrapEmulateVMM(HypercallInterface, Mode):
         cpu.retire_emulated(ins)           # the guest's clock: as if executed
         cpu.charge("emulation", self.profile["vmm_emulate"])
         cpu.events["emulated"] += 1
-        cpu.note("emulate", ins.text())
+        if cpu.trace is not None:
+            cpu.note("emulate", instruction=ins.text())
 
     def emulate_cli(self, ins: Instruction) -> None:
         self.vif = False
@@ -368,7 +369,7 @@ class TrapEmulateVMM(HypercallInterface, Mode):
 
     # -- paging ------------------------------------------------------------------------------
     def _hidden_fault(self) -> None:
-        self.cpu.note("hidden_fault", "shadow page table filled")
+        self.cpu.note("hidden_fault")
         self.cpu.charge("trap", self.profile["vmm_trap"])
         self.cpu.charge("emulation", self.profile["shadow_fill"])
 
