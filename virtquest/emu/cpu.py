@@ -60,7 +60,6 @@ class TraceEntry(NamedTuple):
         return message(f"trace.{self.kind}", **self.params)
 
 
-
 def _ask_hypervisor(cpu: CPU, ins: Instruction) -> bool | None:
     """An intercepted form: True when the hypervisor took it, else the CPU runs it (None)."""
     if cpu.hv.on_instruction(ins):

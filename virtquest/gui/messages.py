@@ -11,7 +11,8 @@ same ids and placeholders), then raise or return `message(id, **params)` from th
 
 Everything the core reports is a Message: the assembler's and its expressions' errors, why a run
 stopped (`RunResult.detail`), where a guest saw through a VMM (`ModeRun.divergences[…]["how"]`),
-what broke containment (`ModeRun.violations`) and what a hypervisor refused (`ModeRun.refusals`).
+what broke containment (`ModeRun.violations`), what a hypervisor refused (`ModeRun.refusals`)
+and each event of a traced run (`TraceEntry.message`, the id `trace.<kind>`: the timeline).
 """
 
 from __future__ import annotations
