@@ -56,6 +56,13 @@ def test_the_references_and_sizes():
     for program in PROGRAMS:
         assert 0 < program.sizes[0] < program.sizes[1]
         assert 0 < program.quick_sizes[0] < program.quick_sizes[1]
+        for size in (*program.sizes, *program.quick_sizes):   # each fits its byte
+            program.prepare([0] * 0x10000, size)
+
+
+def test_a_size_that_does_not_fit_its_byte_is_refused():
+    with pytest.raises(ValueError, match="does not fit"):
+        PROGRAMS[0].prepare([0] * 0x10000, 256)
 
 
 @needs_py65

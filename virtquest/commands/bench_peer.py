@@ -24,6 +24,13 @@ class PeerMismatch(RuntimeError):
     """A peer program's result disagreed with plain Python: its time would measure a wrong run."""
 
 
+def _byte(value: int, low: int = 1, high: int = 255) -> int:
+    """A size poked into one byte of memory: out of range it would silently wrap."""
+    if not low <= value <= high:
+        raise ValueError(f"size {value} does not fit the program's byte ({low}..{high})")
+    return value
+
+
 @dataclass(frozen=True)
 class Program:
     name: str
@@ -72,7 +79,7 @@ XORSHIFT_SEED, XORSHIFT_STEPS = 0x7A3D, 64
 
 
 def _xorshift_prepare(mem: list[int], rounds: int) -> None:
-    mem[0x10:0x16] = [XORSHIFT_SEED & 0xFF, XORSHIFT_SEED >> 8, 0, 0, rounds, XORSHIFT_STEPS]
+    mem[0x10:0x16] = [XORSHIFT_SEED & 0xFF, XORSHIFT_SEED >> 8, 0, 0, _byte(rounds), XORSHIFT_STEPS]
 
 
 def _xorshift_reference(rounds: int) -> tuple[int, int]:
@@ -112,7 +119,7 @@ def _memsum_data(pages: int) -> list[int]:
 
 
 def _memsum_prepare(mem: list[int], pages: int) -> None:
-    mem[0x20:0x26] = [SUM_DATA & 0xFF, SUM_DATA >> 8, pages, 0, 0, 0]
+    mem[0x20:0x26] = [SUM_DATA & 0xFF, SUM_DATA >> 8, _byte(pages, 1, 0xF0), 0, 0, 0]
     mem[SUM_DATA:SUM_DATA + pages * 256] = _memsum_data(pages)
 
 
@@ -149,7 +156,7 @@ def _bubble_data(n: int) -> list[int]:
 
 
 def _bubble_prepare(mem: list[int], n: int) -> None:
-    mem[0x30:0x32] = [n, 0]
+    mem[0x30:0x32] = [_byte(n, 2), 0]
     mem[SORT_ARRAY:SORT_ARRAY + n] = _bubble_data(n)
 
 
@@ -192,11 +199,11 @@ def _bubble_result(mpu) -> list[int]:
 
 
 def _fib_prepare(mem: list[int], n: int) -> None:
-    mem[0x40:0x43] = [0, 0, n]
+    mem[0x40:0x43] = [0, 0, _byte(n, 0, 30)]
 
 
 PROGRAMS = (
-    Program("xorshift16", XORSHIFT, (30, 300), (1, 3), _xorshift_prepare,
+    Program("xorshift16", XORSHIFT, (25, 250), (1, 3), _xorshift_prepare,
             lambda mpu: (_word(mpu, 0x10), _word(mpu, 0x12)), _xorshift_reference),
     Program("memsum (zp),Y", MEMSUM, (16, 160), (1, 2), _memsum_prepare,
             lambda mpu: _word(mpu, 0x23) | mpu.memory[0x25] << 16,
