@@ -8,9 +8,10 @@ import json
 from virtquest.cli import main
 from virtquest.commands.bench import peak_memory_mb, targets
 from virtquest.hv.registry import mode_ids
+from virtquest.hv.workloads import WORKLOADS
 
 
-def test_bench_json_has_both_workloads_for_every_mode_and_the_targets(capsys):
+def test_bench_json_has_every_workload_for_every_mode_and_the_targets(capsys):
     status = main(["bench", "--quick", "--no-startup", "--json"])
     out, _ = capsys.readouterr()
     document = json.loads(out)
@@ -21,25 +22,49 @@ def test_bench_json_has_both_workloads_for_every_mode_and_the_targets(capsys):
         assert compute["guest_mips"] > 0 and compute["reference_mips"] > 0
         # the kernel rate is the loop's own (two runs apart) and a whole cold run is kept too
         assert kernel["instructions"] > 0 and kernel["guest_mips"] > 0 and kernel["cold_mips"] > 0
-    names = [t["target"] for t in document["targets"]]
-    assert len(names) == 8 and all(isinstance(t["met"], bool) for t in document["targets"][:6])
-    assert [t["met"] for t in document["targets"][6:]] == [None, None]   # --no-startup
-    assert any("kernel, native" in n for n in names)
+        for workload in WORKLOADS:
+            assert by_kind[(workload.name, mode)]["guest_mips"] > 0
+    rows = {t["target"]: t for t in document["targets"]}
+    user = rows["user workloads, native (share of compute in the same mode, slowest)"]
+    assert user["where"] in {w.name for w in WORKLOADS} and isinstance(user["met"], bool)
+    assert rows["app start-up to a shown window (ms, median)"]["met"] is None   # --no-startup
+    assert not any("py65" in name for name in rows)                           # not asked for
+
+
+def test_only_some_workloads_and_an_unknown_name(capsys):
+    assert main(["bench", "--quick", "--no-startup", "--json", "--only", "fib"]) == 0
+    names = {w["name"] for w in json.loads(capsys.readouterr().out)["workloads"]}
+    assert names == {"compute", "fib"}
+    assert main(["bench", "--quick", "--only", "fibonacci"]) == 2
+    assert "unknown workload fibonacci" in capsys.readouterr().err
+
+
+def workload(name, mode, mips, reference=None):
+    return {"name": name, "mode": mode, "guest_mips": mips, "reference_mips": reference}
 
 
 def test_a_target_is_reported_unmet_when_the_number_misses_it():
     document = {"workloads": [
-        {"name": "compute", "mode": "native", "guest_mips": 10.0, "reference_mips": 50.0},
-        {"name": "kernel", "mode": "native", "guest_mips": 6.0, "reference_mips": None},
-        {"name": "kernel", "mode": "paravirt", "guest_mips": 1.5, "reference_mips": None}],
+        workload("compute", "native", 10.0, 50.0), workload("compute", "paravirt", 10.0, 50.0),
+        workload("sort", "native", 6.0), workload("fib", "native", 4.0),
+        workload("sort", "paravirt", 4.5), workload("kernel", "native", 3.0),
+        workload("kernel", "paravirt", 2.0)],
+        "peers": {"py65": {"mips": 1.0, "workloads": []}},
         "levels": {"max_rerun_ms": 20.0, "max_solve_ms": 2500.0}, "startup_ms": None,
         "peak_memory_mb": None}
-    met = {t["target"]: t["met"] for t in targets(document)}
-    assert met["compute, native (share of Python)"] is False          # 20% < 35%
-    assert met["kernel, native (M instr/s)"] is True
-    assert met["kernel, slowest virtualized mode (M instr/s)"] is False
-    assert met["exact solver (ms, worst level)"] is False
-    assert met["app start-up to a shown window (ms, median)"] is None  # not measured
+    rows = {t["target"]: t for t in targets(document)}
+    assert rows["compute, native (share of Python)"]["met"] is False          # 20% < 35%
+    native = rows["user workloads, native (share of compute in the same mode, slowest)"]
+    assert (native["value"], native["where"], native["met"]) == (0.4, "fib", False)
+    virtual = rows["user workloads, virtualized modes (share of compute in the same mode, "
+                   "slowest)"]
+    assert (virtual["where"], virtual["met"]) == ("sort under paravirt", True)   # 45% ≥ 40%
+    kernel = rows["kernel, warm (share of compute in the same mode, slowest mode)"]
+    assert (kernel["value"], kernel["where"], kernel["met"]) == (0.2, "paravirt", False)
+    peer = rows["user workloads over py65 (times, slowest workload and mode)"]
+    assert (peer["value"], peer["met"]) == (4.0, False)                       # 4× < 5×
+    assert rows["exact solver (ms, worst level)"]["met"] is False
+    assert rows["app start-up to a shown window (ms, median)"]["met"] is None  # not measured
 
 
 def test_the_memory_probe_plays_levels_in_the_app_and_reports_its_peak():

@@ -7,6 +7,7 @@ from virtquest.content.profiles import load_profile
 from virtquest.emu.resources import PROGRAMS
 from virtquest.hv.registry import mode_ids
 from virtquest.hv.runner import run_modes
+from virtquest.hv.workloads import BY_NAME
 
 SMALL = {"ITER": 3, "N": 200}
 PROGRAM_FILES = sorted(p for p in PROGRAMS.glob("*/*.s") if p.parent.name != "levels")
@@ -20,8 +21,10 @@ EXPECTED_DIFFERENCES = {
 
 @pytest.mark.parametrize("path", PROGRAM_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_mode_matches_native(path):
+    workload = BY_NAME.get(path.stem) if path.parent.name == "bench" else None
     runs = run_modes(path.read_text(encoding="utf-8"), mode_ids(), file=str(path),
-                     profile=load_profile("modern"), defines=SMALL)
+                     profile=load_profile("modern"),
+                     defines=dict(workload.quick) if workload else SMALL)
     for run in runs:
         assert run.result.finished, (run.mode, run.result.message)
         assert run.contained, (run.mode, run.violations)

@@ -1,5 +1,9 @@
 """Emulator speed: guest instructions per second on the bench workloads, beside plain Python doing
-the compute workload's arithmetic in the same run (so the ratio survives a noisy machine)."""
+the compute workload's arithmetic in the same run (so the ratio survives a noisy machine).
+
+The user workloads (virtquest/hv/workloads.py) are measured alike: two runs of different size,
+the rate of the difference; every run's exit code is checked against the workload's Python
+reference, so a fast wrong answer never counts."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from virtquest.emu.costs import CostProfile
 from virtquest.emu.isa import M32
 from virtquest.emu.resources import PROGRAMS
 from virtquest.hv.registry import create, mode_class
+from virtquest.hv.workloads import Workload
 
 COMPUTE_SEED = 2463534242
 # Guest instructions per step of compute.s's loop (mov shl xor mov shr xor mov shl xor add loop).
@@ -50,7 +55,12 @@ def reference_compute(n: int) -> tuple[int, float]:
     return total, time.perf_counter() - start
 
 
-def measure(name: str, mode_id: str, profile: CostProfile, defines: dict[str, int]) -> Measurement:
+class WrongResult(RuntimeError):
+    """A bench run ended with another exit code than its Python reference gives."""
+
+
+def measure(name: str, mode_id: str, profile: CostProfile, defines: dict[str, int],
+            expected: int | None = None) -> Measurement:
     path = PROGRAMS / "bench" / f"{name}.s"
     mode = mode_class(mode_id)
     guest = load_guest(path.read_text(encoding="utf-8"), file=str(path), profile=profile,
@@ -62,7 +72,33 @@ def measure(name: str, mode_id: str, profile: CostProfile, defines: dict[str, in
     if not result.finished:
         raise RuntimeError(f"bench workload {name} under {mode_id} did not finish: "
                            f"{result.message}")
+    if expected is not None and result.exit_code != expected:
+        raise WrongResult(f"bench workload {name} under {mode_id} with {defines} ended with exit "
+                          f"code {result.exit_code}; its Python reference gives {expected}")
     return Measurement(name, mode_id, result.instructions, seconds)
+
+
+def user_workload(workload: Workload, mode_id: str, profile: CostProfile,
+                  quick: bool = False) -> Measurement:
+    """A user workload's own rate: its short and full sizes (best of two runs each), the rate
+    of the difference; with `quick`, one run of its quick size and that run's whole rate."""
+    def best(sizes) -> Measurement:
+        expected = workload.expected(sizes)
+        return min((measure(workload.name, mode_id, profile, dict(sizes), expected)
+                    for _ in range(1 if quick else 2)), key=lambda m: m.seconds)
+
+    if quick:
+        return best(workload.quick)
+    return difference(workload.name, mode_id, best(workload.short), best(workload.full))
+
+
+def difference(name: str, mode_id: str, short: Measurement, full: Measurement) -> Measurement:
+    """The rate of what the full run did beyond the short one; the full run's whole rate when
+    the machine's noise swallowed the difference (tiny sizes)."""
+    seconds = full.seconds - short.seconds
+    if seconds <= full.seconds / 20 or full.instructions <= short.instructions:
+        return Measurement(name, mode_id, full.instructions, full.seconds)
+    return Measurement(name, mode_id, full.instructions - short.instructions, seconds)
 
 
 def compute_workload(mode_id: str, profile: CostProfile, n: int) -> Measurement:
@@ -74,8 +110,7 @@ def compute_workload(mode_id: str, profile: CostProfile, n: int) -> Measurement:
                key=lambda m: m.seconds)
     steps = n - n // 10
     ref_seconds = min(reference_compute(steps)[1] for _ in range(2))
-    loop = Measurement("compute", mode_id, full.instructions - short.instructions,
-                       max(full.seconds - short.seconds, 1e-9))
+    loop = difference("compute", mode_id, short, full)
     loop.reference_mips = steps * COMPUTE_STEP_INSTRUCTIONS / ref_seconds / 1e6
     return loop
 
@@ -89,7 +124,6 @@ def kernel_workload(mode_id: str, profile: CostProfile, iters: int) -> Measureme
                  for _ in range(3)), key=lambda m: m.seconds)
     full = min((measure("kernel", mode_id, profile, {"ITER": iters}) for _ in range(3)),
                key=lambda m: m.seconds)
-    loop = Measurement("kernel", mode_id, full.instructions - short.instructions,
-                       max(full.seconds - short.seconds, 1e-9))
+    loop = difference("kernel", mode_id, short, full)
     loop.cold_mips = cold.guest_mips
     return loop
