@@ -20,7 +20,8 @@ from virtquest.emu.memgen import MemoryCode
 from virtquest.emu.semantics import FLAG_RULES, VOCABULARY, Fault, Flags, If, Line, Load, Store
 
 # What a block is given to run with (a BlockContext, see compiled.py), as the block names it.
-CONTEXT_NAMES = {"rd": "read", "wr": "write", "tg": "tlb", "data": "ram", "size": "ram_size",
+CONTEXT_NAMES = {"rd": "read", "wr": "write", "tg": "tlb", "data": "ram", "W": "words",
+                 "size": "ram_size",
                  "code_pages": "code_pages", "touches": "touches_code", "sup": "supervisor",
                  "wok": "supervisor_writes"}
 
@@ -75,9 +76,11 @@ class Generator(MemoryCode):
         self.written = [c.regs_written for c in self.codes]
         self.flag_writer = [bool(c.flags_touched) for c in self.codes]
         self.bulk = bulk.plan(instructions) if loops else None
-        # With two word accesses or more, the TLB hit path is written out in the block (it pays
-        # for the few names the block then needs); otherwise rd/wr (the CPU's fast accessors).
-        self.inline = sum(c.compilable and c.word_accesses > 0 for c in self.codes) >= 2
+        # Where the block accesses memory twice or more, or once in a loop, the accesses are
+        # written out (pages seen before, the TLB hit path: they pay for the names the block
+        # then binds); a lone access calls the CPU's accessor.
+        accessing = sum(c.compilable and c.memory_accesses > 0 for c in self.codes)
+        self.inline = accessing >= 2 or bool(loops) and accessing >= 1
 
     def _dirty(self, k: int) -> tuple[list[int], bool]:
         """Registers (and whether the flags) that may differ from the CPU's copy before
@@ -169,6 +172,9 @@ class Generator(MemoryCode):
             out.append("    stop = False")
         if "rd8(" in text or "wr8(" in text:
             out.append("    rd8, wr8 = cpu.read8_current, cpu.write8_current")
+        if "rg(" in text or "wg(" in text:
+            out.append("    rc, wc = {}, {}")
+            out.append("    rg, wg = rc.get, wc.get")
         return out
 
     # -- liveness of the flags ----------------------------------------------------------------
@@ -233,18 +239,10 @@ class Generator(MemoryCode):
                 self.emit(part.text)
             elif isinstance(part, Load):
                 self.touched = True
-                if part.width == 32:
-                    self._load(part.target, part.address)
-                else:
-                    self.emit(f"{part.target} = rd8({part.address})")
-                    self.emit("stop = ctx.stop")
+                self._load(part.target, part.address, part.width)
             elif isinstance(part, Store):
                 self.touched = True
-                if part.width == 32:
-                    self._store(part.address, part.value)
-                else:
-                    self.emit(f"wr8({part.address}, {part.value})")
-                    self.emit("stop = ctx.stop")
+                self._store(part.address, part.value, part.width)
             elif isinstance(part, Flags):
                 self._flags(k, part)
             elif isinstance(part, Fault):

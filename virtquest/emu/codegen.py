@@ -67,8 +67,9 @@ class Code:
             return None
 
     @property
-    def word_accesses(self) -> int:
-        return sum(isinstance(p, (Load, Store)) and p.width == 32 for p in self.parts)
+    def memory_accesses(self) -> int:
+        """Loads and stores in its code at the top level (words and bytes)."""
+        return sum(isinstance(p, (Load, Store)) for p in self.parts)
 
 
 def _number(value: int) -> str:

@@ -5,13 +5,14 @@ accounted exactly, the context it runs in, and a marker for code that cannot sta
 from __future__ import annotations
 
 from virtquest.emu.blockgen import callout
+from virtquest.emu.memgen import WORDS
 
 
 class BlockContext:
     """What a compiled block is given to run with, by name (one per fast path; the dispatcher
     refreshes what can change before it runs blocks), and what it leaves there."""
 
-    __slots__ = ("read", "write", "tlb", "ram", "ram_size", "code_pages", "touches_code",
+    __slots__ = ("read", "write", "tlb", "ram", "words", "ram_size", "code_pages", "touches_code",
                  "supervisor", "supervisor_writes", "stop", "fault_index", "fault_passes",
                  "fault_cycles", "fault_count")
 
@@ -20,6 +21,9 @@ class BlockContext:
         self.read, self.write = read, write        # the CPU's word accessors (TLB hit inlined)
         self.tlb = {}.get                          # the TLB's lookup (an empty one: paging off)
         self.ram, self.ram_size = ram, ram_size
+        # RAM as 32-bit words (aligned loads and stores in one index; x86's byte order is the
+        # host's on every machine we run on — see memgen.WORDS)
+        self.words = memoryview(ram).cast("I") if WORDS else None
         self.code_pages, self.touches_code = code_pages, touches_code   # the code watch
         self.supervisor = True                     # the CPU is not in ring 3
         self.supervisor_writes = True              # … and may write read-only pages (WP clear)

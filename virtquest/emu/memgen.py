@@ -8,13 +8,28 @@ supervisor ring to read; for a write also `e.dirty` (the walk already set the di
 `e.writable` unless a supervisor ring may write read-only pages (cr0.WP clear). Anything else — a
 miss, a page edge, a frame beyond RAM, watched code — takes the CPU's own accessor (`rd`, `wr`),
 after which `stop` says whether the block must end (code written, a TLB entry pushed out).
+
+Pages seen once: a block that accesses memory more than once keeps, for the length of one call,
+the pages whose TLB entry passed those checks — `rc` (readable: page -> frame) and `wc`
+(writable too, and holding no code) — so the next access to the page is one dictionary lookup
+and one index into RAM (`W`, its aligned words). The entries are copies of TLB entries: anything
+that drops or changes one (an eviction, invlpg, a flush, a walk that replaces it) sets `stop`
+(mmu.on_evict) in a slow path, and the block forgets its pages and ends after that instruction.
+Nothing else can change an entry while a block runs: ring, paging and cr0.WP changes, like code
+compilation, happen only between blocks.
 """
 
 from __future__ import annotations
 
+import struct
+import sys
+
 from virtquest.emu.memory import PAGE_MASK, PAGE_SIZE
 
 WORD_END = PAGE_SIZE - 4         # the last offset in a page where a whole word fits
+# An aligned word is one item of RAM seen as native unsigned ints when the host is little-endian
+# with 4-byte ints (x86, ARM, RISC-V hosts); elsewhere compiled code reads bytes as before.
+WORDS = sys.byteorder == "little" and struct.calcsize("I") == 4
 
 
 class MemoryCode:
@@ -39,40 +54,91 @@ class MemoryCode:
         e("        return")
         e(f"k = {k}")
 
-    def _load(self, target: str, ea: str) -> None:
-        """target = the word at ea: a TLB hit read straight from RAM, anything else by rd."""
+    def _load(self, target: str, ea: str, width: int = 32) -> None:
+        """target = the word (or byte) at ea: from a page seen before in this call, or a TLB hit
+        read straight from RAM, anything else by the CPU's accessor."""
         e = self.emit
         if not self.inline:
-            e(f"{target} = rd({ea})")
+            e(f"{target} = {'rd' if width == 32 else 'rd8'}({ea})")
             e("stop = ctx.stop")
             return
         e(f"a = {ea}")
-        e("e = tg(a >> PAGE_SHIFT)")
-        e("if e is not None and a & PAGE_MASK <= WORD_END and (e.user or sup) and "
-          "e.frame < size:")
-        e("    p = e.frame | a & PAGE_MASK")
-        e(f"    {target} = frm(data[p:p + 4], LE)")
-        e("else:")
-        e(f"    {target} = rd(a)")
-        e("    stop = ctx.stop")
+        e("b = rg(a >> PAGE_SHIFT)")
+        if width == 32:
+            e("if b is not None and not a & 3:")
+            e(f"    {target} = {self._word('(b | a & PAGE_MASK)')}")
+            e("else:")
+            e("    e = tg(a >> PAGE_SHIFT)")
+            e("    if e is not None and a & PAGE_MASK <= WORD_END and (e.user or sup) and "
+              "e.frame < size:")
+            e("        p = e.frame | a & PAGE_MASK")
+            e(f"        {target} = frm(data[p:p + 4], LE)")
+        else:
+            e("if b is not None:")
+            e(f"    {target} = data[b | a & PAGE_MASK]")
+            e("else:")
+            e("    e = tg(a >> PAGE_SHIFT)")
+            e("    if e is not None and (e.user or sup) and e.frame < size:")
+            e(f"        {target} = data[e.frame | a & PAGE_MASK]")
+        e("        rc[a >> PAGE_SHIFT] = e.frame")
+        e("    else:")
+        e(f"        {target} = {'rd' if width == 32 else 'rd8'}(a)")
+        self._slow_end()
 
-    def _store(self, ea: str, value: str) -> None:
-        """The word value to ea."""
+    def _store(self, ea: str, value: str, width: int = 32) -> None:
+        """The word (or the low byte of) value to ea."""
         e = self.emit
         if not self.inline:
-            e(f"wr({ea}, {value})")
+            e(f"{'wr' if width == 32 else 'wr8'}({ea}, {value})")
             e("stop = ctx.stop")
             return
         e(f"a = {ea}")
-        e("e = tg(a >> PAGE_SHIFT)")
-        e("if e is not None and e.dirty and a & PAGE_MASK <= WORD_END and (e.user or sup) and "
-          "(e.writable or wok) and e.frame < size and (e.frame >> PAGE_SHIFT not in code_pages "
-          "or not touches(e.frame | a & PAGE_MASK, (e.frame | a & PAGE_MASK) + 3)):")
-        e("    p = e.frame | a & PAGE_MASK")
-        e(f"    data[p:p + 4] = ({value}).to_bytes(4, LE)")
-        e("else:")
-        e(f"    wr(a, {value})")
-        e("    stop = ctx.stop")
+        e("b = wg(a >> PAGE_SHIFT)")
+        rights = ("(e.user or sup) and (e.writable or wok) and e.frame < size")
+        if width == 32:
+            e("if b is not None and not a & 3:")
+            if WORDS:
+                e(f"    W[(b | a & PAGE_MASK) >> 2] = {value}")
+            else:
+                e("    p = b | a & PAGE_MASK")
+                e(f"    data[p:p + 4] = ({value}).to_bytes(4, LE)")
+            e("else:")
+            e("    e = tg(a >> PAGE_SHIFT)")
+            e(f"    if e is not None and e.dirty and a & PAGE_MASK <= WORD_END and {rights} and "
+              "(e.frame >> PAGE_SHIFT not in code_pages or not touches(e.frame | a & PAGE_MASK, "
+              "(e.frame | a & PAGE_MASK) + 3)):")
+            e("        p = e.frame | a & PAGE_MASK")
+            e(f"        data[p:p + 4] = ({value}).to_bytes(4, LE)")
+        else:
+            e("if b is not None:")
+            e(f"    data[b | a & PAGE_MASK] = {value} & 0xFF")
+            e("else:")
+            e("    e = tg(a >> PAGE_SHIFT)")
+            e(f"    if e is not None and e.dirty and {rights} and "
+              "(e.frame >> PAGE_SHIFT not in code_pages or not touches(e.frame | a & PAGE_MASK, "
+              "e.frame | a & PAGE_MASK)):")
+            e(f"        data[e.frame | a & PAGE_MASK] = {value} & 0xFF")
+        e("        if e.frame >> PAGE_SHIFT not in code_pages:")
+        e("            wc[a >> PAGE_SHIFT] = rc[a >> PAGE_SHIFT] = e.frame")
+        e("    else:")
+        e(f"        {'wr' if width == 32 else 'wr8'}(a, {value})")
+        self._slow_end()
+
+    def _slow_end(self) -> None:
+        """After the CPU's accessor: if the block must end, its pages are forgotten first (a TLB
+        entry may have gone, and the instruction may access memory again before the end)."""
+        e = self.emit
+        e("        stop = ctx.stop")
+        e("        if stop:")
+        e("            rc.clear()")
+        e("            wc.clear()")
+
+    @staticmethod
+    def _word(address: str) -> str:
+        """The aligned word at a RAM address."""
+        if WORDS:
+            return f"W[{address} >> 2]"
+        return f"frm(data[{address}:{address} + 4], LE)"
 
     def _stack_run(self, k: int) -> tuple[str, int]:
         """A run of pushes (or pops) of registers other than esp starting at k: its kind and

@@ -85,7 +85,7 @@ class MMU:
         # Shadow paging: a hypervisor's walker replaces the walk of `root`; it returns the TLB
         # entry and the memory references it made, or raises PageFault for the hardware's #PF.
         self.walker: Callable[[int, bool, bool], tuple[TlbEntry, int]] | None = None
-        self.on_evict: Callable[[], None] | None = None   # told when the TLB drops an entry
+        self.on_evict: Callable[[], None] | None = None   # told when an entry goes or changes
 
     # -- translation ------------------------------------------------------------------------
     def translate(self, vaddr: int, write: bool, user: bool) -> int:
@@ -169,18 +169,27 @@ class MMU:
         return hpa
 
     def _insert(self, vpn: int, entry: TlbEntry) -> None:
-        if vpn not in self.tlb and len(self.tlb) >= self.tlb_entries:
+        if vpn in self.tlb:
+            self._dropped()                     # replaced (a write walked a clean page again)
+        elif len(self.tlb) >= self.tlb_entries:
             del self.tlb[next(iter(self.tlb))]  # FIFO: deterministic and simple
-            if self.on_evict is not None:
-                self.on_evict()
+            self._dropped()
         self.tlb[vpn] = entry
+
+    def _dropped(self) -> None:
+        """An entry left the TLB or changed: whoever keeps copies of entries (compiled code
+        running now) must stop using them."""
+        if self.on_evict is not None:
+            self.on_evict()
 
     # -- TLB control ------------------------------------------------------------------------
     def flush(self) -> None:
         self.tlb.clear()
+        self._dropped()
 
     def invlpg(self, vaddr: int) -> None:
         self.tlb.pop(vaddr >> PAGE_SHIFT, None)
+        self._dropped()
 
     # -- inspection (the GUI's page-table view) --------------------------------------------
     def mappings(self, root: int | None = None, limit: int = 4096) -> list[Mapping]:
