@@ -14,6 +14,7 @@ import re
 from virtquest.emu import bulk
 from virtquest.emu.codegen import Code, instruction_code
 from virtquest.emu.encoding import Instruction
+from virtquest.emu.flaggen import LazyFlags
 from virtquest.emu.isa import ARITH, INSTRUCTION_SIZE, M32
 from virtquest.emu.memgen import NAMES as MEMORY_NAMES
 from virtquest.emu.memgen import MemoryCode
@@ -55,7 +56,7 @@ def flag_step(code: Code, live_after: int) -> tuple[bool, int]:
     return needed, before
 
 
-class Generator(MemoryCode):
+class Generator(MemoryCode, LazyFlags):
     """Python source for one block. Registers live in locals r0…r7 and flags in `ef`; both are
     written back before anything that can fault and at every exit."""
 
@@ -81,6 +82,8 @@ class Generator(MemoryCode):
         # then binds); a lone access calls the CPU's accessor.
         accessing = sum(c.compilable and c.memory_accesses > 0 for c in self.codes)
         self.inline = accessing >= 2 or bool(loops) and accessing >= 1
+        self._lazy_init()
+        self.start_cover = self.cover(0, len(self.ins))     # the back edge's free flags
 
     def _dirty(self, k: int) -> tuple[list[int], bool]:
         """Registers (and whether the flags) that may differ from the CPU's copy before
@@ -149,7 +152,7 @@ class Generator(MemoryCode):
         out += body
         # A fault: everything before the faulting instruction is in the locals (no instruction
         # changes a register or the flags before it can no longer fault).
-        out += ["    except _FAULTS:",
+        out += ["    except _FAULTS:", *self._fault_debts(),
                 "        R[:] = r0, r1, r2, r3, r4, r5, r6, r7",
                 "        cpu.eflags = ef",
                 "        ctx.fault_index = k",
@@ -188,8 +191,10 @@ class Generator(MemoryCode):
 
     # -- one instruction -------------------------------------------------------------------------
     def _sync(self, k: int) -> None:
-        """Before a possible fault: where we are (the handler writes the registers back)."""
+        """Before a possible fault: where we are (the handler writes the registers back and
+        pays the flags owed here)."""
         self.emit(f"k = {k}")
+        self.owed_at_fault[k] = list(self.owed)
 
     def _instruction(self, k: int, ins: Instruction) -> None:
         if k < self.skip:
@@ -208,6 +213,7 @@ class Generator(MemoryCode):
         if not code.compilable:   # the block's last: the interpreter runs it, then we are done
             self._exit(k, hex(self.addrs[k]), ended=False, step=True)
             return
+        self._before_reading(k)
         if code.may_fault:
             self._sync(k)
         self.touched = False
@@ -256,11 +262,13 @@ class Generator(MemoryCode):
 
     def _nested(self, k: int, parts: list) -> None:
         self.indent += 1
+        self.nest += 1
         start = len(self.lines)
         self._parts(k, parts)
         if len(self.lines) == start:
             self.emit("pass")
         self.indent -= 1
+        self.nest -= 1
 
     def _flags(self, k: int, part: Flags) -> None:
         if k == self.deferred:        # keep the operands; the flags are made at the exit
@@ -274,7 +282,10 @@ class Generator(MemoryCode):
             self.snapshots = names
             self.deferred_rule = part.rule
         elif self.live[k]:
-            self.emit(FLAG_RULES[part.rule].render("ef", part.args))
+            if self.nest:          # set on some paths only: made now (nothing is owed)
+                self.emit(FLAG_RULES[part.rule].render("ef", part.args))
+            else:
+                self._owe(k, part)
 
     def _after_access(self, k: int) -> None:
         """An access that took the slow path may have changed code or pushed a TLB entry out
@@ -291,7 +302,7 @@ class Generator(MemoryCode):
         if flow.kind == "jump":
             self._exit_or_loop(k, "True", flow.target, None)
         elif flow.kind == "branch":
-            self._exit_or_loop(k, flow.condition, flow.target, fall)
+            self._exit_or_loop(k, self.condition(flow), flow.target, fall)
         else:                               # call, return: always leave
             self._exit(k + 1, flow.target, ended=True)
 
@@ -308,6 +319,8 @@ class Generator(MemoryCode):
             self.indent += 1
             self._exit(k + 1, target, ended=True)
             self.indent -= 1
+            self._pay(keep=self.start_cover)      # the back edge
+            self.owed = []
             return
         if fall is None:
             self._exit(k + 1, target, ended=True)
@@ -319,6 +332,7 @@ class Generator(MemoryCode):
         """Leave the block after `count` instructions of this pass (with `step`, after the
         interpreter has run the next one)."""
         e = self.emit
+        self._pay()
         if self.deferred is not None:
             e(FLAG_RULES[self.deferred_rule].render("ef", self.snapshots))
         regs, flags = self._dirty(len(self.ins))

@@ -41,6 +41,7 @@ class MemoryCode:
         the site there, as the interpreter's step() would; if it ran the instruction, the block
         is done."""
         e = self.emit
+        self._settle()
         self._writeback(*self._dirty(len(self.ins)))
         before = sum(self.costs[:k])
         e(f"cpu.eip = {hex(self.addrs[k])}")

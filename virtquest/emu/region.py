@@ -137,6 +137,8 @@ class RegionGenerator(Generator):
         self.inline = self.inline or len({node.start >> PAGE_SHIFT for node in nodes}) > 1
         self.deferred = None
         self.live = self._region_liveness()
+        self.cover_at = [self.cover(b, b + len(node.ins)) for b, node in zip(self.base, nodes,
+                                                                              strict=True)]
 
     # -- facts the dispatcher and the fault path need -----------------------------------------
     def node_cost(self, n: int) -> int:
@@ -160,27 +162,18 @@ class RegionGenerator(Generator):
             starts.append(self.nodes[n].start)
         return RegionLayout(pre_cost, pre_count, first, starts)
 
-    # -- liveness of the flags across the region --------------------------------------------
+    # -- liveness of the flags, block by block ---------------------------------------------
     def _region_liveness(self) -> list[bool]:
-        index = {node.start: n for n, node in enumerate(self.nodes)}
-        live_in = [0] * len(self.nodes)
+        """Whether anyone can see the flags each instruction writes, within its own block: every
+        block may end the region's run (the room runs out, a hook waits), so the flags at its end
+        count as seen. The flags are then owed, not made (flaggen.py), and a branch to a block
+        that overwrites them before anyone looks drops the debt."""
         live = [False] * len(self.ins)
-        changed = True
-        while changed:
-            changed = False
-            for n in range(len(self.nodes) - 1, -1, -1):
-                node = self.nodes[n]
-                targets = node.targets
-                exits = not targets or any(t not in index for t in targets)
-                live_after = ARITH if exits else 0
-                for t in targets:
-                    live_after |= live_in[index[t]] if t in index else 0
-                b = self.base[n]
-                for k in range(b + len(node.ins) - 1, b - 1, -1):
-                    live[k], live_after = flag_step(self.codes[k], live_after)
-                if live_after != live_in[n]:
-                    live_in[n] = live_after
-                    changed = True
+        for n, node in enumerate(self.nodes):
+            live_after = ARITH
+            b = self.base[n]
+            for k in range(b + len(node.ins) - 1, b - 1, -1):
+                live[k], live_after = flag_step(self.codes[k], live_after)
         return live
 
     # -- source ------------------------------------------------------------------------------
@@ -204,7 +197,7 @@ class RegionGenerator(Generator):
         out += self.prologue(text)
         out += ["    try:", "        while True:"]
         out += body
-        out += ["    except _FAULTS:",
+        out += ["    except _FAULTS:", *self._fault_debts(),
                 "        R[:] = r0, r1, r2, r3, r4, r5, r6, r7",
                 "        cpu.eflags = ef",
                 "        ctx.fault_index = k",
@@ -228,6 +221,7 @@ class RegionGenerator(Generator):
     def _node(self, n: int) -> None:
         node = self.nodes[n]
         self.node, self.skip = n, 0          # (blocks are not written in index order)
+        self.owed = []                       # each block starts with exact flags
         b = self.base[n]
         for j, ins in enumerate(node.ins):
             k = b + j
@@ -247,11 +241,12 @@ class RegionGenerator(Generator):
         if indirect and not (flow.kind == "return" and self.nodes[n].succ):
             self._one(k, self.ins[k])             # indirect: leaves the region
             return
+        self._before_reading(k)
         if code.may_fault:
             self._sync(k)
         self._parts(k, code.parts)                # a return's pop, a call's push, loop's ecx
         if flow.kind == "branch":
-            e(f"nt = {flow.target} if {flow.condition} else {hex(fall)}")
+            e(f"nt = {flow.target} if {self.condition(flow)} else {hex(fall)}")
         else:
             e(f"nt = {flow.target}")
         e(f"cyc += {self.node_cost(n)}")
@@ -268,6 +263,9 @@ class RegionGenerator(Generator):
                 guard += "not stop and "
             e(f"if nt == {hex(target)} and cyc + {self.node_inner(index[target])} < room and "
               f"{guard}(free or {hex(target)} not in blocked and (hit is None or hit(nt))):")
+            self.indent += 1
+            self._pay(keep=self.cover_at[index[target]])   # unless the next block overwrites
+            self.indent -= 1
             e(f"    pc = {hex(target)}")
             e("    continue")
         self._leave("nt", "0", "0", ended=True)
@@ -283,6 +281,7 @@ class RegionGenerator(Generator):
     def _leave(self, next_eip: str, cost: str, count: str, ended: bool,
                step: bool = False) -> None:
         e = self.emit
+        self._pay()
         self._writeback(*self._dirty(0))
         e(f"cpu.eip = {next_eip}")
         e(f"cpu.cycles += cyc + {cost}")

@@ -1,0 +1,154 @@
+"""Python source for a compiled block's flags, made only when someone looks (a part of
+blockgen.Generator, like memgen.py).
+
+Computing EFLAGS after every `cmp`, `add` or `dec` costs more than the arithmetic itself, and most
+of those flags are never looked at: the next instruction overwrites them, or a branch reads one
+bit. So an instruction whose flags someone *may* see keeps only its operands (a snapshot: a couple
+of local names) and owes the flags to `ef`. The debt is paid (the flag rule is applied to `ef`,
+in order) exactly where the flags become visible:
+
+- before an instruction that reads the flags (`adc`, `pushf`, a branch that cannot be fused);
+- at every exit of the block (written back to the CPU) and at a fault (the handler applies the
+  debts owed at the faulting instruction);
+- on a loop's back edge or a region's branch to another block, unless that block overwrites
+  those flags before anyone can see them.
+
+A conditional branch right after the instruction whose flags it tests is *fused*: its condition
+is computed from the snapshot (`a < b` as a borrow, a zero test, a sign bit), and the flags stay
+owed. Flags nobody can see at all (overwritten before any reader, fault or exit) are not even
+snapshotted — see blockgen's liveness.
+"""
+
+from __future__ import annotations
+
+from virtquest.emu.semantics import FLAG_RULES, Flags, If
+
+# Per flag rule, each flag as a Python expression over the rule's parameters, true when the flag
+# is set ({a} {b} {t} {r} as in FLAG_RULES), and "SF xor OF" (signed less) in one expression.
+_PREDICATES: dict[str, dict[str, str]] = {
+    "sub": {"CF": "{t} < 0", "ZF": "not {t} & M", "SF": "{t} & SIGN",
+            "OF": "({a} ^ {b}) & ({a} ^ {t}) & SIGN",
+            "LESS": "({t} ^ ({a} ^ {b}) & ({a} ^ {t})) & SIGN"},
+    "add": {"CF": "{t} >> 32", "ZF": "not {t} & M", "SF": "{t} & SIGN",
+            "OF": "({a} ^ {t}) & ({b} ^ {t}) & SIGN",
+            "LESS": "({t} ^ ({a} ^ {t}) & ({b} ^ {t})) & SIGN"},
+    "logic": {"CF": "0", "ZF": "not {r}", "SF": "{r} & SIGN", "OF": "0", "LESS": "{r} & SIGN"},
+    "inc": {"ZF": "not {r}", "SF": "{r} & SIGN", "OF": "{a} == 0x7FFFFFFF",
+            "LESS": "bool({r} & SIGN) != ({a} == 0x7FFFFFFF)"},
+    "dec": {"ZF": "not {r}", "SF": "{r} & SIGN", "OF": "{a} == SIGN",
+            "LESS": "bool({r} & SIGN) != ({a} == SIGN)"},
+}
+
+# Each conditional jump as an expression over the flags (and LESS = SF != OF).
+_BRANCHES: dict[str, str] = {
+    "je": "{ZF}", "jz": "{ZF}", "jne": "not ({ZF})", "jnz": "not ({ZF})",
+    "jb": "{CF}", "jae": "not ({CF})", "jbe": "{CF} or {ZF}", "ja": "not ({CF} or {ZF})",
+    "js": "{SF}", "jns": "not ({SF})", "jo": "{OF}", "jno": "not ({OF})",
+    "jl": "{LESS}", "jge": "not ({LESS})", "jle": "{ZF} or {LESS}",
+    "jg": "not ({ZF} or {LESS})",
+}
+
+
+def fused_condition(mnemonic: str, rule: str, args: list[str]) -> str | None:
+    """The branch's condition computed from the operands of the flag rule that set the flags it
+    tests; None when the rule does not set all of them (or has no predicates here)."""
+    predicates, branch = _PREDICATES.get(rule), _BRANCHES.get(mnemonic)
+    if predicates is None or branch is None:
+        return None
+    names = dict(zip(FLAG_RULES[rule].params, args, strict=True))
+    needed = {f for f in ("CF", "ZF", "SF", "OF", "LESS") if "{" + f + "}" in branch}
+    if not needed <= predicates.keys():
+        return None
+    flags = {f: predicates[f].format(**names) for f in needed}
+    if branch.startswith("not ({") and branch.count("{") == 1:   # one flag, negated
+        flag = flags[branch[6:-2]]
+        return flag[4:] if flag.startswith("not ") else f"not ({flag})"
+    return branch.format(**{f: f"({v})" for f, v in flags.items()})
+
+
+def _nested_flags(parts: list) -> bool:
+    """Whether flags are set inside a condition (so only on some paths)."""
+    for part in parts:
+        if isinstance(part, If) and any(isinstance(p, Flags) or isinstance(p, If) and
+                                        _nested_flags([p]) for p in part.body + part.orelse):
+            return True
+    return False
+
+
+class LazyFlags:
+    """Mixed into blockgen.Generator, which provides codes, ins, live, emit, deferred."""
+
+    def _lazy_init(self) -> None:
+        self.owed: list[tuple[str, list[str]]] = []     # (rule, operand names), in order
+        self.owed_at_fault: dict[int, list[tuple[str, list[str]]]] = {}
+        self.fused: str | None = None
+        self.nest = 0
+
+    def cover(self, start: int, end: int) -> int:
+        """The flags the instructions from `start` surely overwrite before anyone could see the
+        flags as they were (a reader, a possible fault, a memory access, a branch, an exit)."""
+        bits = 0
+        for k in range(start, end):
+            code = self.codes[k]
+            if (code.may_fault or code.reads_flags or code.memory_accesses or code.flow
+                    is not None or not code.compilable or self.hook_last and
+                    k == len(self.ins) - 1):
+                break
+            bits |= code.flags_written
+        return bits
+
+    def _owe(self, k: int, part: Flags) -> None:
+        """Instruction k's flags may be seen later: keep its operands, owe the flags."""
+        names = []
+        for i, arg in enumerate(part.args):
+            if arg.isdigit() or arg.startswith("0x"):
+                names.append(arg)
+            else:
+                self.emit(f"f{k}_{i} = {arg}")
+                names.append(f"f{k}_{i}")
+        writes = FLAG_RULES[part.rule].writes
+        self.owed = [(r, a) for r, a in self.owed if FLAG_RULES[r].writes & ~writes]
+        self.owed.append((part.rule, names))
+
+    def _pay(self, keep: int = 0) -> None:
+        """Apply the owed flags to `ef` here; those in `keep` (overwritten before they can be
+        seen on this path) are dropped instead. The debts are settled on this path only: the
+        caller clears `owed` when this is the only path."""
+        for rule, names in self.owed:
+            if FLAG_RULES[rule].writes & ~keep:
+                self.emit(FLAG_RULES[rule].render("ef", names))
+
+    def _settle(self) -> None:
+        """Pay every debt here, on the one path there is."""
+        self._pay()
+        self.owed = []
+
+    def _before_reading(self, k: int) -> None:
+        """Before instruction k: if it reads the flags, either fuse its branch with the owed
+        flags it tests or pay them; conditionally set flags are made at once."""
+        code, self.fused = self.codes[k], None
+        if _nested_flags(code.parts):
+            self._settle()
+        if not code.reads_flags:
+            return
+        if code.flow is not None and code.flow.kind == "branch" and self.owed:
+            rule, names = self.owed[-1]
+            self.fused = fused_condition(self.ins[k].row.mnemonic, rule, names)
+            if self.fused is not None:
+                return
+        self._settle()
+
+    def condition(self, flow) -> str:
+        """The branch's condition: fused with the owed flags, or over `ef`."""
+        return self.fused if self.fused is not None else flow.condition
+
+    def _fault_debts(self) -> list[str]:
+        """The handler's lines that pay, for the faulting instruction k, what was owed there."""
+        out, first = [], True
+        for k, owed in self.owed_at_fault.items():
+            if not owed:
+                continue
+            out.append(f"        {'if' if first else 'elif'} k == {k}:")
+            out += [f"            {FLAG_RULES[rule].render('ef', names)}" for rule, names in owed]
+            first = False
+        return out
