@@ -124,22 +124,14 @@ class Generator(MemoryCode, LazyFlags):
         self.lines.append("    " * self.indent + line)
 
     def source(self) -> str:
-        self.lines = []
-        self.indent = 2 + bool(self.loops)
-        if self.bulk is not None:
-            bulk.emit(self.bulk, self.emit)
-        for k, ins in enumerate(self.ins):
-            self._instruction(k, ins)
-        last = self.codes[-1]
-        if last.flow is None and last.compilable:
-            # the block just stops here
-            self._exit(len(self.ins), hex((self.addrs[-1] + INSTRUCTION_SIZE) & M32),
-                       ended=False, step=self.tail_step)
+        self._body()
+        if self.carried:           # a loop carries flags: again, owing them from the start
+            self._body(self.carried)
         body = self.lines
         out = ["def block(cpu, R, iterations, ctx):",
                "    r0, r1, r2, r3, r4, r5, r6, r7 = R",
                "    ef = cpu.eflags",
-               "    done = k = 0"]
+               "    done = k = 0"] + (["    carry = False"] if self.carried else [])
         out += self.prologue("\n".join(body))
         if self.bulk is not None:
             out += ["    mmu, mem = cpu.mmu, cpu.mem",
@@ -159,6 +151,20 @@ class Generator(MemoryCode, LazyFlags):
                 "        ctx.fault_passes = done",
                 "        raise"]
         return "\n".join(out) + "\n"
+
+    def _body(self, owed: list | None = None) -> None:
+        self.lines, self.skip, self.synced = [], 0, (0, 0)
+        self.indent = 2 + bool(self.loops)
+        self.owed, self.owed_at_fault = list(owed or []), {}
+        if self.bulk is not None:
+            bulk.emit(self.bulk, self.emit)
+        for k, ins in enumerate(self.ins):
+            self._instruction(k, ins)
+        last = self.codes[-1]
+        if last.flow is None and last.compilable:
+            # the block just stops here
+            self._exit(len(self.ins), hex((self.addrs[-1] + INSTRUCTION_SIZE) & M32),
+                       ended=False, step=self.tail_step)
 
     @staticmethod
     def prologue(text: str) -> list[str]:
@@ -319,8 +325,7 @@ class Generator(MemoryCode, LazyFlags):
             self.indent += 1
             self._exit(k + 1, target, ended=True)
             self.indent -= 1
-            self._pay(keep=self.start_cover)      # the back edge
-            self.owed = []
+            self.back_edge(self.start_cover)
             return
         if fall is None:
             self._exit(k + 1, target, ended=True)

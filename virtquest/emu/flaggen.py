@@ -10,8 +10,12 @@ in order) exactly where the flags become visible:
 - before an instruction that reads the flags (`adc`, `pushf`, a branch that cannot be fused);
 - at every exit of the block (written back to the CPU) and at a fault (the handler applies the
   debts owed at the faulting instruction);
-- on a loop's back edge or a region's branch to another block, unless that block overwrites
-  those flags before anyone can see them.
+- on a region's branch to another block, unless that block overwrites those flags before
+  anyone can see them.
+
+A loop carries its debts across the back edge (those the next pass does not overwrite first): the
+next pass owes them too, guarded by `carry` (false in the first pass, which owes nothing yet), and
+its snapshot names still hold the last pass's operands until the instruction runs again.
 
 A conditional branch right after the instruction whose flags it tests is *fused*: its condition
 is computed from the snapshot (`a < b` as a borrow, a zero test, a sign bit), and the flags stay
@@ -75,12 +79,20 @@ def _nested_flags(parts: list) -> bool:
     return False
 
 
+def _payment(rule: str, names: list[str], carried: bool) -> str:
+    """The line that applies one debt to `ef` (a carried one only after a first pass)."""
+    line = FLAG_RULES[rule].render("ef", names)
+    return f"if carry: {line}" if carried else line
+
+
 class LazyFlags:
     """Mixed into blockgen.Generator, which provides codes, ins, live, emit, deferred."""
 
     def _lazy_init(self) -> None:
-        self.owed: list[tuple[str, list[str]]] = []     # (rule, operand names), in order
-        self.owed_at_fault: dict[int, list[tuple[str, list[str]]]] = {}
+        # (rule, operand names, whether only after a first pass), in order
+        self.owed: list[tuple[str, list[str], bool]] = []
+        self.owed_at_fault: dict[int, list[tuple[str, list[str], bool]]] = {}
+        self.carried: list[tuple[str, list[str], bool]] = []   # owed at a loop's start
         self.fused: str | None = None
         self.nest = 0
 
@@ -107,16 +119,16 @@ class LazyFlags:
                 self.emit(f"f{k}_{i} = {arg}")
                 names.append(f"f{k}_{i}")
         writes = FLAG_RULES[part.rule].writes
-        self.owed = [(r, a) for r, a in self.owed if FLAG_RULES[r].writes & ~writes]
-        self.owed.append((part.rule, names))
+        self.owed = [d for d in self.owed if FLAG_RULES[d[0]].writes & ~writes]
+        self.owed.append((part.rule, names, False))
 
     def _pay(self, keep: int = 0) -> None:
         """Apply the owed flags to `ef` here; those in `keep` (overwritten before they can be
         seen on this path) are dropped instead. The debts are settled on this path only: the
         caller clears `owed` when this is the only path."""
-        for rule, names in self.owed:
+        for rule, names, carried in self.owed:
             if FLAG_RULES[rule].writes & ~keep:
-                self.emit(FLAG_RULES[rule].render("ef", names))
+                self.emit(_payment(rule, names, carried))
 
     def _settle(self) -> None:
         """Pay every debt here, on the one path there is."""
@@ -132,11 +144,18 @@ class LazyFlags:
         if not code.reads_flags:
             return
         if code.flow is not None and code.flow.kind == "branch" and self.owed:
-            rule, names = self.owed[-1]
+            rule, names, carried = self.owed[-1]
             self.fused = fused_condition(self.ins[k].row.mnemonic, rule, names)
-            if self.fused is not None:
+            if self.fused is not None and not carried:
                 return
         self._settle()
+
+    def back_edge(self, cover: int) -> None:
+        """A loop's back edge: the debts the next pass does not overwrite first go on."""
+        carried = [(r, n, True) for r, n, _ in self.owed if FLAG_RULES[r].writes & ~cover]
+        if carried:
+            self.emit("carry = True")
+        self.carried, self.owed = carried, []
 
     def condition(self, flow) -> str:
         """The branch's condition: fused with the owed flags, or over `ef`."""
@@ -149,6 +168,6 @@ class LazyFlags:
             if not owed:
                 continue
             out.append(f"        {'if' if first else 'elif'} k == {k}:")
-            out += [f"            {FLAG_RULES[rule].render('ef', names)}" for rule, names in owed]
+            out += [f"            {_payment(*debt)}" for debt in owed]
             first = False
         return out
