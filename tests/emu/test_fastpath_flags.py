@@ -89,3 +89,34 @@ def test_every_branch_fuses_with_the_rules_that_set_its_flags(rule, args):
         fused = fused_condition(jcc, rule, args)
         needs_cf = jcc in ("jb", "jae", "jbe", "ja")
         assert (fused is None) == (needs_cf and rule in ("inc", "dec")), (jcc, rule)
+
+
+def test_a_fault_in_the_next_block_of_a_region_shows_the_flags_the_branch_carried():
+    """In a region, the compare's flags are carried into the next block by the jump (named in
+    `dk`); that block faults before it sets flags of its own, and the frame holds them."""
+    source = bare("""
+  mov eax, divide_error
+  mov [idt], eax
+  mov ecx, 400
+  mov ebx, 200
+  xor esi, esi
+again:
+  dec ebx
+  cmp esi, ebx
+  jmp next
+  nop
+next:
+  mov edx, 0
+  mov eax, 1000
+  div ebx
+  cmp ecx, 0
+  jne more
+more:
+  loop again
+  mov eax, 0
+""", """divide_error:
+  mov eax, [esp+12]
+  hlt""")
+    fast, slow = both(source)
+    assert fast[1][0] & 0x8C1 == 0x40, "eax = the EFLAGS #DE pushed: ZF=1, CF=SF=OF=0"
+    assert fast == slow

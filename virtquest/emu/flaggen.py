@@ -25,6 +25,9 @@ snapshotted — see blockgen's liveness.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+from virtquest.emu.isa import ARITH
 from virtquest.emu.semantics import FLAG_RULES, Flags, If
 
 # Per flag rule, each flag as a Python expression over the rule's parameters, true when the flag
@@ -79,20 +82,37 @@ def _nested_flags(parts: list) -> bool:
     return False
 
 
-def _payment(rule: str, names: list[str], carried: bool) -> str:
-    """The line that applies one debt to `ef` (a carried one only after a first pass)."""
-    line = FLAG_RULES[rule].render("ef", names)
-    return f"if carry: {line}" if carried else line
+class Debt(NamedTuple):
+    """Flags owed to `ef`: a flag rule and the snapshot of its operands (`setter`: the
+    instruction's index), paid only under `guard` if there is one; or, when `chain` is given,
+    whichever of those setters `dk` names (a region's branch carried it here)."""
+
+    rule: str
+    names: tuple[str, ...]
+    setter: int
+    guard: str | None = None
+    chain: tuple[Debt, ...] = ()
+
+    @property
+    def writes(self) -> int:
+        return ARITH if self.chain else FLAG_RULES[self.rule].writes
+
+    def payment(self) -> list[str]:
+        """The lines that apply it to `ef`."""
+        if self.chain:
+            return [f"{'el' if i else ''}if dk == {d.setter}: {d.payment()[0]}"
+                    for i, d in enumerate(self.chain)]
+        line = FLAG_RULES[self.rule].render("ef", list(self.names))
+        return [f"if {self.guard}: {line}" if self.guard else line]
 
 
 class LazyFlags:
     """Mixed into blockgen.Generator, which provides codes, ins, live, emit, deferred."""
 
     def _lazy_init(self) -> None:
-        # (rule, operand names, whether only after a first pass), in order
-        self.owed: list[tuple[str, list[str], bool]] = []
-        self.owed_at_fault: dict[int, list[tuple[str, list[str], bool]]] = {}
-        self.carried: list[tuple[str, list[str], bool]] = []   # owed at a loop's start
+        self.owed: list[Debt] = []                      # in order, oldest first
+        self.owed_at_fault: dict[int, list[Debt]] = {}
+        self.carried: list[Debt] = []                   # owed at a loop's start
         self.fused: str | None = None
         self.nest = 0
 
@@ -119,16 +139,17 @@ class LazyFlags:
                 self.emit(f"f{k}_{i} = {arg}")
                 names.append(f"f{k}_{i}")
         writes = FLAG_RULES[part.rule].writes
-        self.owed = [d for d in self.owed if FLAG_RULES[d[0]].writes & ~writes]
-        self.owed.append((part.rule, names, False))
+        self.owed = [d for d in self.owed if d.writes & ~writes]
+        self.owed.append(Debt(part.rule, tuple(names), k))
 
-    def _pay(self, keep: int = 0) -> None:
+    def _pay(self, keep: int = 0, debts: list[Debt] | None = None) -> None:
         """Apply the owed flags to `ef` here; those in `keep` (overwritten before they can be
         seen on this path) are dropped instead. The debts are settled on this path only: the
         caller clears `owed` when this is the only path."""
-        for rule, names, carried in self.owed:
-            if FLAG_RULES[rule].writes & ~keep:
-                self.emit(_payment(rule, names, carried))
+        for debt in self.owed if debts is None else debts:
+            if debt.writes & ~keep:
+                for line in debt.payment():
+                    self.emit(line)
 
     def _settle(self) -> None:
         """Pay every debt here, on the one path there is."""
@@ -144,15 +165,17 @@ class LazyFlags:
         if not code.reads_flags:
             return
         if code.flow is not None and code.flow.kind == "branch" and self.owed:
-            rule, names, carried = self.owed[-1]
-            self.fused = fused_condition(self.ins[k].row.mnemonic, rule, names)
-            if self.fused is not None and not carried:
-                return
+            last = self.owed[-1]
+            if last.guard is None and not last.chain:
+                self.fused = fused_condition(self.ins[k].row.mnemonic, last.rule,
+                                             list(last.names))
+                if self.fused is not None:
+                    return
         self._settle()
 
     def back_edge(self, cover: int) -> None:
         """A loop's back edge: the debts the next pass does not overwrite first go on."""
-        carried = [(r, n, True) for r, n, _ in self.owed if FLAG_RULES[r].writes & ~cover]
+        carried = [d._replace(guard="carry") for d in self.owed if d.writes & ~cover]
         if carried:
             self.emit("carry = True")
         self.carried, self.owed = carried, []
@@ -168,6 +191,6 @@ class LazyFlags:
             if not owed:
                 continue
             out.append(f"        {'if' if first else 'elif'} k == {k}:")
-            out += [f"            {_payment(*debt)}" for debt in owed]
+            out += [f"            {line}" for debt in owed for line in debt.payment()]
             first = False
         return out

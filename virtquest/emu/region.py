@@ -25,6 +25,7 @@ from typing import NamedTuple
 
 from virtquest.emu.blockgen import Generator, code_of, flag_step
 from virtquest.emu.encoding import Instruction
+from virtquest.emu.flaggen import Debt
 from virtquest.emu.isa import ARITH, INSTRUCTION_SIZE, M32
 from virtquest.emu.memory import PAGE_SHIFT, PAGE_SIZE
 
@@ -182,17 +183,23 @@ class RegionGenerator(Generator):
         return regs, any(self.flag_writer)
 
     def source(self) -> str:
-        self.lines = []
         # pc is always one of the blocks' starts: a tree of `pc <` tests finds the block in
         # log2(blocks) comparisons, and each block's code ends in `continue` or `return`
         order = sorted(range(len(self.nodes)), key=lambda n: self.nodes[n].start)
+        self.dk_in, self.carry_into = {}, {}
+        self.lines, self.owed_at_fault = [], {}
         self._tree(order, 3)
+        self.dk_in = self._carried_flags()
+        if self.dk_in:             # again, with the flags branches carry into blocks
+            self.lines, self.owed_at_fault = [], {}
+            self._tree(order, 3)
         body = self.lines
         text = "\n".join(body)
         out = ["def block(cpu, R, room, ctx, blocked, hit):",
                "    r0, r1, r2, r3, r4, r5, r6, r7 = R",
                "    ef = cpu.eflags",
-               f"    cyc = cnt = k = 0; pc = {hex(self.nodes[0].start)}",
+               f"    cyc = cnt = k = 0; pc = {hex(self.nodes[0].start)}"
+               + ("; dk = 0" if self.dk_in else ""),
                "    free = not blocked and hit is None"]
         out += self.prologue(text)
         out += ["    try:", "        while True:"]
@@ -221,7 +228,8 @@ class RegionGenerator(Generator):
     def _node(self, n: int) -> None:
         node = self.nodes[n]
         self.node, self.skip = n, 0          # (blocks are not written in index order)
-        self.owed = []                       # each block starts with exact flags
+        # each block starts with exact flags, or owing those of the one setter `dk` names
+        self.owed = [self.dk_in[n]] if n in self.dk_in else []
         b = self.base[n]
         for j, ins in enumerate(node.ins):
             k = b + j
@@ -264,11 +272,39 @@ class RegionGenerator(Generator):
             e(f"if nt == {hex(target)} and cyc + {self.node_inner(index[target])} < room and "
               f"{guard}(free or {hex(target)} not in blocked and (hit is None or hit(nt))):")
             self.indent += 1
-            self._pay(keep=self.cover_at[index[target]])   # unless the next block overwrites
+            self._transition(index[target])
             self.indent -= 1
             e(f"    pc = {hex(target)}")
             e("    continue")
         self._leave("nt", "0", "0", ended=True)
+
+    # -- flags carried from block to block (see flaggen.py) -------------------------------------
+    def _transition(self, t: int) -> None:
+        """On a branch into block t: the owed flags t does not overwrite first are paid — or, if
+        it is the one setter t can be told of, named in `dk`."""
+        carried = [d for d in self.owed if d.writes & ~self.cover_at[t]]
+        self.carry_into.setdefault(t, []).append(carried)
+        marker = self.dk_in.get(t)
+        if marker is None:
+            self._pay(debts=carried)
+            return
+        setters = {d.setter for d in marker.chain}
+        if len(carried) == 1 and carried[0].setter in setters and not carried[0].chain:
+            self.emit(f"dk = {carried[0].setter}")
+        else:
+            self._pay(debts=carried)
+            self.emit("dk = 0")
+
+    def _carried_flags(self) -> dict[int, Debt]:
+        """Per block, the debt branches into it may carry: one plain setter's flags (several
+        at once are paid at the branch)."""
+        out = {}
+        for t, debts in self.carry_into.items():
+            chain = {d[0].setter: d[0] for d in debts if len(d) == 1 and d[0].guard is None
+                     and not d[0].chain}
+            if chain:
+                out[t] = Debt("", (), -1, chain=tuple(chain.values()))
+        return out
 
     def _run_limit(self, k: int) -> int:
         node = self.node_of[k]
