@@ -85,7 +85,8 @@ def _nested_flags(parts: list) -> bool:
 class Debt(NamedTuple):
     """Flags owed to `ef`: a flag rule and the snapshot of its operands (`setter`: the
     instruction's index), paid only under `guard` if there is one; or, when `chain` is given,
-    whichever of those setters `dk` names (a region's branch carried it here)."""
+    whichever of those setters `dk` names (a region's branch carried it here: dk is the setter's
+    index + 1, 0 when nothing was carried)."""
 
     rule: str
     names: tuple[str, ...]
@@ -100,7 +101,7 @@ class Debt(NamedTuple):
     def payment(self) -> list[str]:
         """The lines that apply it to `ef`."""
         if self.chain:
-            return [f"{'el' if i else ''}if dk == {d.setter}: {d.payment()[0]}"
+            return [f"{'el' if i else ''}if dk == {d.setter + 1}: {d.payment()[0]}"
                     for i, d in enumerate(self.chain)]
         line = FLAG_RULES[self.rule].render("ef", list(self.names))
         return [f"if {self.guard}: {line}" if self.guard else line]

@@ -290,7 +290,7 @@ class RegionGenerator(Generator):
             return
         setters = {d.setter for d in marker.chain}
         if len(carried) == 1 and carried[0].setter in setters and not carried[0].chain:
-            self.emit(f"dk = {carried[0].setter}")
+            self.emit(f"dk = {carried[0].setter + 1}")
         else:
             self._pay(debts=carried)
             self.emit("dk = 0")
