@@ -27,6 +27,10 @@ CONTEXT_NAMES = {"rd": "read", "wr": "write", "tg": "tlb", "data": "ram", "W": "
                  "wok": "supervisor_writes"}
 
 
+# A definition's temporary (v_t, v_mb, …): each instruction gets its own (v3_t), so a flag
+# snapshot can name it instead of copying it.
+TEMPORARY = re.compile(r"\bv_(\w+)")
+
 # Named constants a block may use, bound at its start (memgen's words and the definitions').
 CONSTANTS = {**VOCABULARY, **MEMORY_NAMES}
 
@@ -83,6 +87,7 @@ class Generator(MemoryCode, LazyFlags):
         accessing = sum(c.compilable and c.memory_accesses > 0 for c in self.codes)
         self.inline = accessing >= 2 or bool(loops) and accessing >= 1
         self._lazy_init()
+        self.temp_k: int | None = None     # whose temporaries lines name (see emit)
         self.start_cover = self.cover(0, len(self.ins))     # the back edge's free flags
 
     def _dirty(self, k: int) -> tuple[list[int], bool]:
@@ -121,6 +126,8 @@ class Generator(MemoryCode, LazyFlags):
         return k if self.codes[k].flags_written == ARITH else None
 
     def emit(self, line: str) -> None:
+        if self.temp_k is not None:        # the instruction's temporaries are its own
+            line = TEMPORARY.sub(rf"v{self.temp_k}_\1", line)
         self.lines.append("    " * self.indent + line)
 
     def source(self) -> str:
@@ -213,6 +220,13 @@ class Generator(MemoryCode, LazyFlags):
         self._one(k, ins)
 
     def _one(self, k: int, ins: Instruction) -> None:
+        outer, self.temp_k = self.temp_k, k
+        try:
+            self._one_instruction(k, ins)
+        finally:
+            self.temp_k = outer
+
+    def _one_instruction(self, k: int, ins: Instruction) -> None:
         if self.hook_last and k == len(self.ins) - 1:
             self._call_hook(k)
         code = self.codes[k]

@@ -25,6 +25,7 @@ snapshotted — see blockgen's liveness.
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from virtquest.emu.isa import ARITH
@@ -107,6 +108,9 @@ class Debt(NamedTuple):
         return [f"if {self.guard}: {line}" if self.guard else line]
 
 
+TEMPORARY = re.compile(r"v_(\w+)")       # as blockgen names them (v_t -> v3_t)
+
+
 class LazyFlags:
     """Mixed into blockgen.Generator, which provides codes, ins, live, emit, deferred."""
 
@@ -136,6 +140,8 @@ class LazyFlags:
         for i, arg in enumerate(part.args):
             if arg.isdigit() or arg.startswith("0x"):
                 names.append(arg)
+            elif TEMPORARY.fullmatch(arg):    # the instruction's own: nobody else assigns it
+                names.append(TEMPORARY.sub(rf"v{k}_\1", arg))
             else:
                 self.emit(f"f{k}_{i} = {arg}")
                 names.append(f"f{k}_{i}")

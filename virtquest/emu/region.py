@@ -242,6 +242,13 @@ class RegionGenerator(Generator):
             self._exit(b + len(node.ins), hex(node.after), ended=False)
 
     def _region_branch(self, n: int, k: int) -> None:
+        outer, self.temp_k = self.temp_k, k
+        try:
+            self._region_branch_code(n, k)
+        finally:
+            self.temp_k = outer
+
+    def _region_branch_code(self, n: int, k: int) -> None:
         code, e = self.codes[k], self.emit
         flow = code.flow
         fall = (self.addrs[k] + INSTRUCTION_SIZE) & M32
