@@ -126,7 +126,7 @@ class Generator(MemoryCode, LazyFlags):
         return k if self.codes[k].flags_written == ARITH else None
 
     def emit(self, line: str) -> None:
-        if self.temp_k is not None:        # the instruction's temporaries are its own
+        if self.temp_k is not None and "v_" in line:   # the instruction's temporaries
             line = TEMPORARY.sub(rf"v{self.temp_k}_\1", line)
         self.lines.append("    " * self.indent + line)
 
