@@ -260,30 +260,44 @@ class RegionGenerator(Generator):
         if code.may_fault:
             self._sync(k)
         self._parts(k, code.parts)                # a return's pop, a call's push, loop's ecx
-        if flow.kind == "branch":
-            e(f"nt = {flow.target} if {self.condition(flow)} else {hex(fall)}")
-        else:
-            e(f"nt = {flow.target}")
         e(f"cyc += {self.node_cost(n)}")
         e(f"cnt += {len(self.nodes[n].ins)}")
         index = {node.start: i for i, node in enumerate(self.nodes)}
-        for target in self.nodes[n].succ:
-            # Onto another page: only if the TLB maps it to the same frame, usable here (the
-            # interpreter's fetch would hit that entry).
-            to = self.nodes[index[target]]
-            guard = "" if to.start >> PAGE_SHIFT == self.nodes[n].start >> PAGE_SHIFT else \
-                f"(e := tg({hex(to.start >> PAGE_SHIFT)})) is not None and " \
-                f"e.frame == {hex(to.frame)} and (e.user or sup) and "
-            if code.reads_memory or code.writes_memory:   # it may have pushed a TLB entry out
-                guard += "not stop and "
-            e(f"if nt == {hex(target)} and cyc + {self.node_inner(index[target])} < room and "
-              f"{guard}(free or {hex(target)} not in blocked and (hit is None or hit(nt))):")
-            self.indent += 1
-            self._transition(index[target])
-            self.indent -= 1
-            e(f"    pc = {hex(target)}")
-            e("    continue")
+        succ = self.nodes[n].succ
+        if flow.kind == "branch" and code.static_target != fall:   # each way knows where it goes
+            e(f"if {self.condition(flow)}:")
+            for target in (code.static_target, fall):
+                self.indent += 1
+                e(f"nt = {hex(target)}")
+                if target in succ:
+                    self._goto(n, code, index[target], known=True)
+                self.indent -= 1
+                if target != fall:
+                    e("else:")
+        else:
+            e(f"nt = {hex(fall) if flow.kind == 'branch' else flow.target}")
+            for target in succ:
+                self._goto(n, code, index[target], known=flow.kind != "return")
         self._leave("nt", "0", "0", ended=True)
+
+    def _goto(self, n: int, code, t: int, known: bool) -> None:
+        """Go on to block t if there is room, it is allowed, (`known` False) nt is its address,
+        and (onto another page) the TLB maps it to the same frame, usable here — the
+        interpreter's fetch would hit that entry."""
+        e, to = self.emit, self.nodes[t]
+        guard = "" if known else f"nt == {hex(to.start)} and "
+        guard += f"cyc + {self.node_inner(t)} < room and "
+        if to.start >> PAGE_SHIFT != self.nodes[n].start >> PAGE_SHIFT:
+            guard += f"(e := tg({hex(to.start >> PAGE_SHIFT)})) is not None and " \
+                     f"e.frame == {hex(to.frame)} and (e.user or sup) and "
+        if code.reads_memory or code.writes_memory:   # it may have pushed a TLB entry out
+            guard += "not stop and "
+        e(f"if {guard}(free or {hex(to.start)} not in blocked and (hit is None or hit(nt))):")
+        self.indent += 1
+        self._transition(t)
+        e(f"pc = {hex(to.start)}")
+        e("continue")
+        self.indent -= 1
 
     # -- flags carried from block to block (see flaggen.py) -------------------------------------
     def _transition(self, t: int) -> None:
