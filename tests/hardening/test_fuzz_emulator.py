@@ -362,6 +362,7 @@ def test_compiled_blocks_hold_only_numbers_and_the_generators_own_words(monkeypa
         bulk,
         codegen,
         fastpath,
+        flaggen,
         isa,
         lowering,
         memgen,
@@ -394,7 +395,7 @@ def test_compiled_blocks_hold_only_numbers_and_the_generators_own_words(monkeypa
             guest.run(budget=2_000_000)
     assert len(sources) > 20, "the fast path compiled blocks"
     generator_words = {word for module in (blockgen, bulk, memgen, region, codegen, semantics, isa,
-                                           lowering)
+                                           lowering, flaggen)
                        for word in tokenize_names(Path(module.__file__).read_text(encoding="utf-8"))}
     for text in sources:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
@@ -402,10 +403,12 @@ def test_compiled_blocks_hold_only_numbers_and_the_generators_own_words(monkeypa
             if token.type == tokenize.NUMBER:
                 assert re.fullmatch(r"\d+|0x[0-9a-f]+", token.string), token
             elif token.type == tokenize.NAME and not keyword.iskeyword(token.string):
-                # a definition's temporaries are its own words with a prefix (v_t, fd0)
-                word = re.sub(r"^(v_|fd)(?=\w)", "", token.string).rstrip("0123456789")
+                # a definition's temporaries are its own words with a prefix (v_t, v3_t, fd0),
+                # flag snapshots an instruction's index and an operand's (f3_0)
+                word = re.sub(r"^(v\d*_|fd|f\d+_)(?=\w)", "", token.string).rstrip("0123456789")
                 assert token.string in generator_words or word in generator_words or \
-                    token.string.startswith(("fd", "v_l")), (token.string, text)
+                    word == "" or re.fullmatch(r"v\d*_(l\d+|ma|mb|ea)", token.string), \
+                    (token.string, text)
 
 
 def tokenize_names(text: str) -> list[str]:

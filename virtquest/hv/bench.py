@@ -80,16 +80,20 @@ def measure(name: str, mode_id: str, profile: CostProfile, defines: dict[str, in
 
 def user_workload(workload: Workload, mode_id: str, profile: CostProfile,
                   quick: bool = False) -> Measurement:
-    """A user workload's own rate: its short and full sizes (best of two runs each), the rate
-    of the difference; with `quick`, one run of its quick size and that run's whole rate."""
-    def best(sizes) -> Measurement:
+    """A user workload's own rate: its short and full sizes (best of three runs each, after one
+    run of each that compiles what they run — the compiled code is shared between machines, and
+    a second run may build its regions earlier than a first), the rate of the difference; with
+    `quick`, one run of its quick size and that run's whole rate."""
+    def best(sizes, runs: int) -> Measurement:
         expected = workload.expected(sizes)
         return min((measure(workload.name, mode_id, profile, dict(sizes), expected)
-                    for _ in range(1 if quick else 2)), key=lambda m: m.seconds)
+                    for _ in range(runs)), key=lambda m: m.seconds)
 
     if quick:
-        return best(workload.quick)
-    return difference(workload.name, mode_id, best(workload.short), best(workload.full))
+        return best(workload.quick, 1)
+    best(workload.short, 1)
+    best(workload.full, 1)
+    return difference(workload.name, mode_id, best(workload.short, 3), best(workload.full, 3))
 
 
 def difference(name: str, mode_id: str, short: Measurement, full: Measurement) -> Measurement:
