@@ -188,9 +188,8 @@ class Generator(MemoryCode, LazyFlags):
             out.append("    stop = False")
         if "rd8(" in text or "wr8(" in text:
             out.append("    rd8, wr8 = cpu.read8_current, cpu.write8_current")
-        if "rg(" in text or "wg(" in text:
-            out.append("    rc, wc = {}, {}")
-            out.append("    rg, wg = rc.get, wc.get")
+        if "rc[" in text:
+            out.append("    rc, wc, rb, wb = {}, {}, {}, {}")
         return out
 
     # -- liveness of the flags ----------------------------------------------------------------

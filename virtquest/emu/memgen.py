@@ -10,9 +10,11 @@ miss, a page edge, a frame beyond RAM, watched code — takes the CPU's own acce
 after which `stop` says whether the block must end (code written, a TLB entry pushed out).
 
 Pages seen once: a block that accesses memory more than once keeps, for the length of one call,
-the pages whose TLB entry passed those checks — `rc` (readable: page -> frame) and `wc`
-(writable too, and holding no code) — so the next access to the page is one dictionary lookup
-and one index into RAM (`W`, its aligned words). The entries are copies of TLB entries: anything
+the pages whose TLB entry passed those checks — `rc`/`rb` (readable) and `wc`/`wb` (writable
+too, and holding no code), for words and for bytes — so the next access to the page is one
+dictionary subscript and one index into RAM (`W`, its aligned words); a page not found raises
+KeyError, which takes the TLB path and keeps the page. A word's key is its address with the
+offset's high bits cleared (so an unaligned word is never found), a byte's its page number. The entries are copies of TLB entries: anything
 that drops or changes one (an eviction, invlpg, a flush, a walk that replaces it) sets `stop`
 (mmu.on_evict) in a slow path, and the block forgets its pages and ends after that instruction.
 Nothing else can change an entry while a block runs: ring, paging and cr0.WP changes, like code
@@ -64,24 +66,22 @@ class MemoryCode:
             e("stop = ctx.stop")
             return
         e(f"a = {ea}")
-        e("b = rg(a >> PAGE_SHIFT)")
+        e("try:")
         if width == 32:
-            e("if b is not None and not a & 3:")
-            e(f"    {target} = {self._word('(b | a & PAGE_MASK)')}")
-            e("else:")
+            e(f"    {target} = {_word('rc')}")
+            e("except KeyError:")
             e("    e = tg(a >> PAGE_SHIFT)")
             e("    if e is not None and a & PAGE_MASK <= WORD_END and (e.user or sup) and "
               "e.frame < size:")
             e("        p = e.frame | a & PAGE_MASK")
             e(f"        {target} = frm(data[p:p + 4], LE)")
         else:
-            e("if b is not None:")
-            e(f"    {target} = data[b | a & PAGE_MASK]")
-            e("else:")
+            e(f"    {target} = data[rb[a >> PAGE_SHIFT] | a & PAGE_MASK]")
+            e("except KeyError:")
             e("    e = tg(a >> PAGE_SHIFT)")
             e("    if e is not None and (e.user or sup) and e.frame < size:")
             e(f"        {target} = data[e.frame | a & PAGE_MASK]")
-        e("        rc[a >> PAGE_SHIFT] = e.frame")
+        e(f"        {_remember('rc', 'rb')}")
         e("    else:")
         e(f"        {target} = {'rd' if width == 32 else 'rd8'}(a)")
         self._slow_end()
@@ -94,16 +94,15 @@ class MemoryCode:
             e("stop = ctx.stop")
             return
         e(f"a = {ea}")
-        e("b = wg(a >> PAGE_SHIFT)")
         rights = ("(e.user or sup) and (e.writable or wok) and e.frame < size")
+        e("try:")
         if width == 32:
-            e("if b is not None and not a & 3:")
             if WORDS:
-                e(f"    W[(b | a & PAGE_MASK) >> 2] = {value}")
+                e(f"    {_word('wc')} = {value}")
             else:
-                e("    p = b | a & PAGE_MASK")
+                e("    p = wc[a & ALIGNED] | a & PAGE_MASK")
                 e(f"    data[p:p + 4] = ({value}).to_bytes(4, LE)")
-            e("else:")
+            e("except KeyError:")
             e("    e = tg(a >> PAGE_SHIFT)")
             e(f"    if e is not None and e.dirty and a & PAGE_MASK <= WORD_END and {rights} and "
               "(e.frame >> PAGE_SHIFT not in code_pages or not touches(e.frame | a & PAGE_MASK, "
@@ -111,16 +110,16 @@ class MemoryCode:
             e("        p = e.frame | a & PAGE_MASK")
             e(f"        data[p:p + 4] = ({value}).to_bytes(4, LE)")
         else:
-            e("if b is not None:")
-            e(f"    data[b | a & PAGE_MASK] = {value} & 0xFF")
-            e("else:")
+            e(f"    data[wb[a >> PAGE_SHIFT] | a & PAGE_MASK] = {value} & 0xFF")
+            e("except KeyError:")
             e("    e = tg(a >> PAGE_SHIFT)")
             e(f"    if e is not None and e.dirty and {rights} and "
               "(e.frame >> PAGE_SHIFT not in code_pages or not touches(e.frame | a & PAGE_MASK, "
               "e.frame | a & PAGE_MASK)):")
             e(f"        data[e.frame | a & PAGE_MASK] = {value} & 0xFF")
         e("        if e.frame >> PAGE_SHIFT not in code_pages:")
-        e("            wc[a >> PAGE_SHIFT] = rc[a >> PAGE_SHIFT] = e.frame")
+        e(f"            {_remember('wc', 'wb')}")
+        e(f"            {_remember('rc', 'rb')}")
         e("    else:")
         e(f"        {'wr' if width == 32 else 'wr8'}(a, {value})")
         self._slow_end()
@@ -131,15 +130,7 @@ class MemoryCode:
         e = self.emit
         e("        stop = ctx.stop")
         e("        if stop:")
-        e("            rc.clear()")
-        e("            wc.clear()")
-
-    @staticmethod
-    def _word(address: str) -> str:
-        """The aligned word at a RAM address."""
-        if WORDS:
-            return f"W[{address} >> 2]"
-        return f"frm(data[{address}:{address} + 4], LE)"
+        e("            rc.clear(); wc.clear(); rb.clear(); wb.clear()")
 
     def _stack_run(self, k: int) -> tuple[str, int]:
         """A run of pushes (or pops) of registers other than esp starting at k: its kind and
@@ -191,5 +182,22 @@ class MemoryCode:
         self.indent -= 1
 
 
+def _word(cache: str) -> str:
+    """The aligned word at `a` on a page in `cache` (KeyError otherwise): the key is `a` with
+    its offset's high bits cleared (ALIGNED), so an unaligned address is never found, and the
+    value the frame in words (WORDS) or bytes."""
+    if WORDS:
+        return f"W[{cache}[a & ALIGNED] | (a & PAGE_MASK) >> 2]"
+    return f"frm(data[{cache}[a & ALIGNED] | a & PAGE_MASK:({cache}[a & ALIGNED] | " \
+        "a & PAGE_MASK) + 4], LE)"
+
+
+def _remember(words: str, octets: str) -> str:
+    """The line that keeps the page of `a` (TLB entry `e`) in a word cache and a byte cache."""
+    frame = "e.frame >> 2" if WORDS else "e.frame"
+    return f"{words}[a & PAGE_BASE] = {frame}; {octets}[a >> PAGE_SHIFT] = e.frame"
+
+
 # Names the memory code uses, for the namespace compiled blocks run in.
-NAMES = {"PAGE_SHIFT": 12, "PAGE_SIZE": PAGE_SIZE, "PAGE_MASK": PAGE_MASK, "WORD_END": WORD_END}
+NAMES = {"PAGE_SHIFT": 12, "PAGE_SIZE": PAGE_SIZE, "PAGE_MASK": PAGE_MASK, "WORD_END": WORD_END,
+         "ALIGNED": 0xFFFFF003, "PAGE_BASE": 0xFFFFF000}
