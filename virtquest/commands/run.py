@@ -1,5 +1,6 @@
 """`virtquest run FILE.s [--mode MODE|all] [--profile P] [-D NAME=VALUE]… [--json]`, or
-`virtquest run LEVEL_ID [--assign FILE.json] [--json]`: a level under its own modes and choices."""
+`virtquest run LEVEL_ID [--assign FILE.json] [--json]`: a level under its own modes and choices.
+A program that is not a file in the current folder may be one of the shipped examples, by name."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ def register(sub) -> None:
                        description="Assemble FILE.s, boot it (bare metal or on the mini-OS) and "
                                    "run it; report cycles, verdicts and where the cycles went.")
     p.add_argument("program", metavar="FILE.s|LEVEL_ID",
-                   help="a VQ32 assembly program, or a level id (see `virtquest levels`)")
+                   help="a VQ32 assembly program (a shipped example by its name, e.g. "
+                        "hello.s), or a level id (see `virtquest levels`)")
     p.add_argument("--assign", metavar="FILE.json",
                    help="with a level: the choices, {\"SLOT\": \"cpu\"|\"hypervisor\"|"
                         "\"guest\"}; slots not named take the level's default")
@@ -67,7 +69,7 @@ def handle(args) -> int:
     profile = load_profile(args.profile)
     defines = parse_defines(args.defines)
     modes = mode_ids() if args.mode == "all" else [mode_class(args.mode).id]
-    source = read_source(args.program)
+    source = read_source(program_path(args.program))
     budget = args.budget or DEFAULT_BUDGET
     runs = run_modes(source, modes, file=args.program, profile=profile, defines=defines,
                      budget=budget)
@@ -110,6 +112,22 @@ def summary(program: str, profile: str, runs) -> str:
 
 def _mark(ok: bool) -> str:
     return "yes" if ok else "NO"
+
+
+def program_path(name: str) -> str:
+    """A program file as given, or else a shipped example of that name (`virtquest run hello.s`
+    works from any folder); a missing file names the examples there are."""
+    from virtquest.emu.resources import PROGRAMS
+    from virtquest.emu.source import SourceError
+
+    path = Path(name)
+    if path.exists():
+        return name
+    shipped = PROGRAMS / "examples" / path.name
+    if path.parent == Path(".") and shipped.is_file():
+        return str(shipped)
+    examples = ", ".join(sorted(p.name for p in (PROGRAMS / "examples").glob("*.s")))
+    raise SourceError(f"{name}: no such file (shipped examples, runnable by name: {examples})")
 
 
 def _is_level(name: str) -> bool:

@@ -30,10 +30,11 @@ from pydantic_core import PydanticCustomError
 
 from virtquest.content.errors import ContentError
 from virtquest.content.yamlload import LineMap, line_of, load_yaml, validation_to_content_errors
+from virtquest.emu.resources import QUIZZES
 
 SCHEMA_VERSION = 1
 QUIZ_DOCUMENT = "a quiz file: schema_version and a list of questions"
-DEFAULT_QUIZ_DIR = Path(__file__).resolve().parents[2] / "levels" / "quizzes"
+DEFAULT_QUIZ_DIR = QUIZZES
 
 # The blueprint of CURRICULUM.md: topic id → (Korean title, English title, minimum questions).
 TOPICS: dict[str, tuple[str, str, int]] = {
