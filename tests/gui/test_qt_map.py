@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
+from virtquest.gui.i18n import install_language
 from virtquest.gui.qt_map import QtChapterMap, star_text
 
 
@@ -64,3 +66,18 @@ def test_map_without_content_says_it_is_loading(qtbot, store):
     view = map_view(qtbot, session)
     assert "Loading" in view.next_info.text()
     assert all(not card.rows for card in view.cards)
+
+
+
+def test_korean_unlock_messages_choose_their_particles(qtbot, session):
+    install_language("ko")
+    try:
+        view = map_view(qtbot, session)
+        second = first_levels(session)[1]
+        text = "\n".join([row(view, second).toolTip(),
+                          *(label.text() for label in view.findChildren(QLabel))])
+        assert "클리어" in text                       # the unlock line is there, in Korean
+        for notation in ("을(를)", "이(가)", "(으)로"):
+            assert notation not in text
+    finally:
+        install_language("en")

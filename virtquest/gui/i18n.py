@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
 
 from virtquest.emu.resources import ASSETS
+from virtquest.game.hangul import resolve_particles
 
 TRANSLATIONS = ASSETS / "translations"
 LANGUAGES = ("ko", "en")
@@ -86,7 +87,8 @@ def translate(context: str, text: str) -> str:
 
 
 def fill(template: str, *values: object) -> str:
-    """Qt's %1, %2 … placeholders filled in (a translation may reorder them)."""
+    """Qt's %1, %2 … placeholders filled in (a translation may reorder them), and the Korean
+    particles written after them as 을(를), 이(가), (으)로 … chosen for the word that came in."""
     for number in range(len(values), 0, -1):
         template = template.replace(f"%{number}", str(values[number - 1]))
-    return template
+    return resolve_particles(template)

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from virtquest.emu.messages import EN, Message
+from virtquest.game.hangul import resolve_particles
 from virtquest.gui.i18n import current_language
 from virtquest.gui.messages_ko import KO
 
@@ -28,5 +29,6 @@ CATALOGUES: dict[str, Mapping[str, str]] = {"en": EN, "ko": KO}
 
 
 def message_text(message: Message, language: str | None = None) -> str:
-    """`message` in `language` (by default the UI's): its template there, filled in."""
-    return message.text(CATALOGUES.get(language or current_language(), EN))
+    """`message` in `language` (by default the UI's): its template there, filled in, with each
+    Korean particle after a placeholder (`{vector}을(를)`) chosen for the value that came in."""
+    return resolve_particles(message.text(CATALOGUES.get(language or current_language(), EN)))

@@ -70,14 +70,14 @@ KO: dict[str, str] = {
     "run.guest-blocked": "게스트가 대기 상태에 들어갔는데 인터럽트가 꺼져 있거나 타이머가 돌지 않아 "
                          "깨울 수 있는 것이 없습니다",
     "run.triple-fault": "벡터 {vector} 전달 중 트리플 폴트: IDT나 커널 스택을 쓸 수 없는 상태입니다",
-    "run.guest-triple-fault": "게스트의 IDT로 벡터 {vector}를 전달할 수 없습니다 (가상 머신 안의 "
+    "run.guest-triple-fault": "게스트의 IDT로 벡터 {vector}을(를) 전달할 수 없습니다 (가상 머신 안의 "
                               "트리플 폴트)",
     # where a sensitive instruction showed the guest real state (an x86 hole)
     "hole.pushf": "pushf가 실제 플래그 값(IF={real})을 보여 주었지만, 게스트가 설정해 둔 가상 IF는 "
                   "{virtual}입니다",
     "hole.popf": "popf가 IF={wanted} 설정을 시도했지만 링 {ring}에서 실행되어 CPU가 IF 변경을 "
                  "조용히 무시했습니다. 게스트의 인터럽트 상태는 그대로입니다",
-    "hole.iret": "iret 명령이 IF={wanted}로 되돌리려 했지만 링 {ring}에서 실행되어 CPU가 IF 변경을 "
+    "hole.iret": "iret 명령이 IF={wanted}(으)로 되돌리려 했지만 링 {ring}에서 실행되어 CPU가 IF 변경을 "
                  "조용히 무시했습니다. 게스트의 인터럽트 상태는 그대로입니다",
     "hole.table": "VMM이 드러났습니다: {instruction} 명령이 게스트의 값(베이스 {virtual:#x}) 대신 "
                   "실제 {table} 값(베이스 {real:#x})을 저장했습니다",
@@ -90,17 +90,17 @@ KO: dict[str, str] = {
     "refusal.outside-ram": "게스트 물리 주소 {address:#x}: 게스트 RAM 범위를 벗어났습니다",
     "refusal.trap-table-wraps": "set_trap_table: {base:#x}의 트랩 테이블이 4 GiB 끝을 넘어 "
                                 "처음으로 돌아갑니다",
-    "refusal.trap-table-unmapped": "set_trap_table: {base:#x}의 트랩 테이블 중 {page:#x}가 "
+    "refusal.trap-table-unmapped": "set_trap_table: {base:#x}의 트랩 테이블 중 {page:#x}이(가) "
                                    "매핑되어 있지 않습니다",
     "refusal.trap-table-foreign": "set_trap_table: {base:#x}의 트랩 테이블이 게스트의 메모리가 "
                                   "아닙니다 (RAM 밖)",
     "refusal.batch-too-big": "mmu_update: 한 번에 {count}개를 요청했습니다 (최대 {limit}개)",
-    "refusal.pte-address": "mmu_update: 페이지 테이블 항목 주소 {address:#x}는 게스트의 것이 "
+    "refusal.pte-address": "mmu_update: 페이지 테이블 항목 주소 {address:#x}은(는) 게스트의 것이 "
                            "아닙니다",
-    "refusal.foreign-frame": "mmu_update: 게스트가 소유하지 않은 프레임 {frame:#x}를 매핑하려 해서 "
+    "refusal.foreign-frame": "mmu_update: 게스트가 소유하지 않은 프레임 {frame:#x}을(를) 매핑하려 해서 "
                              "거절했습니다",
-    "refusal.page-directory": "new_baseptr: 페이지 디렉터리 {address:#x}는 게스트의 것이 아닙니다",
-    "refusal.shared-info": "shared_info: 주소 {address:#x}는 게스트의 것이 아닙니다",
+    "refusal.page-directory": "new_baseptr: 페이지 디렉터리 {address:#x}은(는) 게스트의 것이 아닙니다",
+    "refusal.shared-info": "shared_info: 주소 {address:#x}은(는) 게스트의 것이 아닙니다",
     "refusal.iret-inward": "iret: 더 높은 특권 링으로 돌아가려는 iret입니다",
     # the timeline: what each traced event was
     "trace.trap": "벡터 {vector}번 트랩: 게스트에서 하이퍼바이저로 제어가 넘어갔습니다",
