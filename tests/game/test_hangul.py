@@ -34,3 +34,14 @@ def test_a_notation_after_no_word_is_left_alone():
     assert resolve_particles("을(를) 쓰는 법") == "을(를) 쓰는 법"
     assert resolve_particles("No particles here.") == "No particles here."
     assert final_sound("“ ”") is None
+
+
+def test_explanations_name_modes_as_the_ui_does_and_count_in_english():
+    from virtquest.content.quizzes import Prose
+    from virtquest.game.explain import MODE_NAMES, bilingual
+
+    prose = Prose(ko="이 레벨의 {mode} 모드에서 {hypercalls}회", en="{mode}: {hypercalls:hypercall/hypercalls}")
+    one = bilingual(prose, {"mode": MODE_NAMES["trap-emulate"], "hypercalls": 1})
+    assert one == {"ko": "이 레벨의 트랩 & 에뮬레이션 모드에서 1회", "en": "trap & emulate: 1 hypercall"}
+    assert bilingual(prose, {"mode": MODE_NAMES["paravirt"], "hypercalls": 3})["en"] == \
+        "paravirtualization: 3 hypercalls"

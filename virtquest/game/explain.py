@@ -64,14 +64,38 @@ def load_matrix(path: Path = MATRIX_PATH) -> ChoiceMatrixFile:
         raise validation_to_content_errors(path, exc, linemap)[0] from None
 
 
-def fill(template: str, values: dict[str, object]) -> str:
-    """`{name}` → value; only plain names are replaced (templates are data, never code)."""
-    return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), template)
+# The modes as the UI names them: a student never reads an id such as `trap-emulate`.
+MODE_NAMES: dict[str, dict[str, str]] = {
+    "native": {"ko": "네이티브", "en": "native"},
+    "trap-emulate": {"ko": "트랩 & 에뮬레이션", "en": "trap & emulate"},
+    "binary-translation": {"ko": "이진 변환", "en": "binary translation"},
+    "paravirt": {"ko": "반가상화", "en": "paravirtualization"},
+    "hardware-assist": {"ko": "하드웨어 지원 가상화", "en": "hardware assist"},
+}
+# {name} → the value; {name:one/many} → the count and the noun it takes ("1 trap", "3 traps").
+_PLACEHOLDER = re.compile(r"\{(\w+)(?::([^{}/]+)/([^{}/]+))?\}")
+
+
+def fill(template: str, values: dict[str, object], language: str = "en") -> str:
+    """`{name}` → value, `{name:one/many}` → "N one|many" by the count; a value given per
+    language ({"ko": …, "en": …}) in `language`. Only plain names are replaced (templates are
+    data, never code)."""
+    def value(match: re.Match) -> str:
+        name, one, many = match.groups()
+        if name not in values:
+            return match.group(0)
+        found = values[name]
+        if isinstance(found, dict):
+            found = found.get(language, found.get("en"))
+        if one is not None:
+            return f"{found} {one if found == 1 else many}"
+        return str(found)
+    return _PLACEHOLDER.sub(value, template)
 
 
 def bilingual(prose: Prose, values: dict[str, object] | None = None) -> dict[str, str]:
     values = values or {}
-    return {"ko": fill(prose.ko, values), "en": fill(prose.en, values)}
+    return {"ko": fill(prose.ko, values, "ko"), "en": fill(prose.en, values, "en")}
 
 
 # --- per-slot explanations ---------------------------------------------------------------------

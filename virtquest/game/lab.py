@@ -23,7 +23,14 @@ from virtquest.emu.encoding import decode
 from virtquest.emu.errors import VirtQuestError
 from virtquest.emu.isa import INSTRUCTION_SIZE
 from virtquest.emu.machine import DEFAULT_BUDGET, RunResult
-from virtquest.game.explain import Note, SiteFacts, bilingual, explain_site, load_matrix
+from virtquest.game.explain import (
+    MODE_NAMES,
+    Note,
+    SiteFacts,
+    bilingual,
+    explain_site,
+    load_matrix,
+)
 from virtquest.hv.mode import ModeRun
 from virtquest.hv.runner import load_for_mode, run_modes
 
@@ -117,7 +124,7 @@ def _mode_lock(matrix, cell, mode: str, modes: int) -> dict[str, str]:
     text = bilingual(cell.text)
     if modes == 1:
         return text
-    where = bilingual(matrix.guest_locks["mode"], {"mode": mode})
+    where = bilingual(matrix.guest_locks["mode"], {"mode": MODE_NAMES.get(mode, mode)})
     return {lang: f"{where[lang]} {text[lang]}" for lang in ("ko", "en")}
 
 
