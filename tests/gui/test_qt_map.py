@@ -29,8 +29,8 @@ def test_map_shows_nine_chapters_with_only_the_first_level_open(qtbot, session):
     view = map_view(qtbot, session)
     assert len(view.cards) == 9
     first, second = first_levels(session)[:2]
-    assert row(view, first).isEnabled()
-    assert not row(view, second).isEnabled()
+    assert row(view, first).title.isEnabled()
+    assert not row(view, second).title.isEnabled()           # greyed, yet it answers a click
     assert "Locked" in row(view, second).toolTip()
     assert "Play next" in view.continue_button.text()
 
@@ -41,8 +41,8 @@ def test_stars_and_unlocks_follow_the_attempts_in_the_store(qtbot, session):
     session.store.record_attempt(session.profile_id, first, {}, "trap-emulate", 1000, 2)
     session.notify_progress()
     assert row(view, first).stars.text() == star_text(2) == "★★☆"
-    assert row(view, second).isEnabled()
-    assert not row(view, third).isEnabled()
+    assert row(view, second).title.isEnabled()
+    assert not row(view, third).title.isEnabled()
     assert view.cards[0].summary.text().startswith("★ 2/")
     assert second in [c.id for c in [view.model.next_to_play()]]
 
@@ -81,3 +81,15 @@ def test_korean_unlock_messages_choose_their_particles(qtbot, session):
             assert notation not in text
     finally:
         install_language("en")
+
+
+def test_clicking_a_locked_level_says_which_level_opens_it(qtbot, session):
+    view = map_view(qtbot, session)
+    first, second = first_levels(session)[:2]
+    opened = []
+    view.level_requested.connect(opened.append)
+    qtbot.mouseClick(row(view, second), Qt.MouseButton.LeftButton)
+    first_title = row(view, first).title.text().split("  ", 1)[1]
+    said = view.next_info.text()                 # the map's line under its title says it
+    assert "Locked" in said and first_title in said
+    assert opened == []

@@ -4,7 +4,7 @@ what it unlocks, and the sandbox (always open). Follows the session: it redraws 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -49,15 +50,17 @@ def lock_icon(size: int, color: QColor) -> QIcon:
 
 class LevelRow(QFrame):
     """One level: its number and title (wrapping at any text size), a lock or its stars.
-    Click it, or focus it with Tab and press Enter or Space, to open the level."""
+    Click it, or focus it with Tab and press Enter or Space, to open the level. A locked level
+    says on click which level opens it (the row stays enabled; its title is greyed)."""
 
     clicked = Signal()
+    locked_clicked = Signal(str)      # why it is locked
 
     def __init__(self, cell: LevelCell, parent: QWidget | None = None):
         super().__init__(parent)
         self.cell = cell
         self.setProperty("role", "level")
-        self.setEnabled(cell.unlocked)
+        self.setProperty("locked", not cell.unlocked)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus if cell.unlocked
                             else Qt.FocusPolicy.NoFocus)
         self.setCursor(Qt.CursorShape.PointingHandCursor if cell.unlocked
@@ -68,6 +71,7 @@ class LevelRow(QFrame):
         self.lock.setVisible(not cell.unlocked)
         self.title = wrapped()
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.title.setEnabled(cell.unlocked)
         self.stars = QLabel(star_text(cell.stars))
         self.stars.setProperty("role", "stars")
         self.stars.setVisible(cell.unlocked)
@@ -76,13 +80,25 @@ class LevelRow(QFrame):
         layout.addWidget(self.stars, 0, Qt.AlignmentFlag.AlignTop)
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
-        if self.isEnabled() and event.button() == Qt.MouseButton.LeftButton:
-            self.clicked.emit()
+        if event.button() == Qt.MouseButton.LeftButton:
+            if self.cell.unlocked:
+                self.clicked.emit()
+            else:
+                self.explain_lock()
         super().mouseReleaseEvent(event)
+
+    def explain_lock(self) -> None:
+        """Why this level is locked, shown under the row at once (not only on hover), and
+        told to the map, which keeps it in its line under the title."""
+        QToolTip.showText(self.mapToGlobal(QPoint(0, self.height())), self.toolTip(), self)
+        self.locked_clicked.emit(self.toolTip())
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
-            self.clicked.emit()
+            if self.cell.unlocked:
+                self.clicked.emit()
+            else:
+                self.explain_lock()
             return
         super().keyPressEvent(event)
 
@@ -103,6 +119,7 @@ class ChapterCard(QFrame):
     """A chapter: number, title, objective, its stars and its level rows."""
 
     level_clicked = Signal(str)
+    locked_clicked = Signal(str)
 
     def __init__(self, chapter: Chapter, next_id: str | None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -128,6 +145,7 @@ class ChapterCard(QFrame):
         self.rows = [LevelRow(cell) for cell in chapter.levels]
         for row in self.rows:
             row.clicked.connect(lambda i=row.cell.id: self.level_clicked.emit(i))
+            row.locked_clicked.connect(self.locked_clicked)
             layout.addWidget(row)
         self.empty = wrapped(role="muted")
         self.empty.setVisible(not self.rows)
@@ -211,6 +229,7 @@ class QtChapterMap(QWidget):
                       for chapter in self.model.chapters]
         for card in self.cards:
             card.level_clicked.connect(self.level_requested)
+            card.locked_clicked.connect(self.next_info.setText)
         self._columns = 0
         self._place_cards()
         self.retranslate()
