@@ -12,12 +12,12 @@
 <context>
     <name>ChapterCard</name>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="139"/>
+        <location filename="../../virtquest/gui/qt_map.py" line="157"/>
         <source>Chapter %1</source>
         <translation>%1장</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="144"/>
+        <location filename="../../virtquest/gui/qt_map.py" line="162"/>
         <source>The levels of this chapter are on their way.</source>
         <translation>이 장의 레벨은 곧 추가됩니다.</translation>
     </message>
@@ -517,12 +517,12 @@
 <context>
     <name>LevelRow</name>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="94"/>
+        <location filename="../../virtquest/gui/qt_map.py" line="110"/>
         <source>%1 of 3 stars</source>
         <translation>별 3개 중 %1개</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="98"/>
+        <location filename="../../virtquest/gui/qt_map.py" line="114"/>
         <source>Locked: clear “%1” first</source>
         <translation>잠김: 먼저 “%1”을(를) 클리어하세요</translation>
     </message>
@@ -586,8 +586,8 @@
 <context>
     <name>ModeChooser</name>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="228"/>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="235"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="226"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="233"/>
         <source>Mode:</source>
         <translation>모드:</translation>
     </message>
@@ -621,52 +621,52 @@
 <context>
     <name>QtChapterMap</name>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="248"/>
+        <location filename="../../virtquest/gui/qt_map.py" line="267"/>
         <source>Chapter map</source>
         <translation>챕터 지도</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="251"/>
+        <location filename="../../virtquest/gui/qt_map.py" line="270"/>
         <source>Open the sandbox</source>
         <translation>샌드박스 열기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="252"/>
+        <location filename="../../virtquest/gui/qt_map.py" line="271"/>
         <source>Run any program under every mode — always open</source>
         <translation>어떤 프로그램이든 모든 모드로 실행해 보세요 — 언제나 열려 있습니다</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="256"/>
+        <location filename="../../virtquest/gui/qt_map.py" line="275"/>
         <source>Play next: %1</source>
         <translation>다음 레벨: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="262"/>
+        <location filename="../../virtquest/gui/qt_map.py" line="281"/>
         <source>Some content could not be loaded: %1</source>
         <translation>일부 콘텐츠를 불러오지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="267"/>
+        <location filename="../../virtquest/gui/qt_map.py" line="286"/>
         <source>Loading levels...</source>
         <translation>레벨을 불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="269"/>
+        <location filename="../../virtquest/gui/qt_map.py" line="288"/>
         <source>No levels are installed yet. The quizzes, the review and the sandbox are ready.</source>
         <translation>아직 설치된 레벨이 없습니다. 퀴즈, 복습, 샌드박스는 바로 쓸 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="273"/>
+        <location filename="../../virtquest/gui/qt_map.py" line="292"/>
         <source>Every level is open. Go for three stars everywhere!</source>
         <translation>모든 레벨이 열렸습니다. 모든 레벨에서 별 세 개에 도전해 보세요!</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="277"/>
+        <location filename="../../virtquest/gui/qt_map.py" line="296"/>
         <source>clear “%1” to open %2</source>
         <translation>“%1”을(를) 클리어하면 %2이(가) 열립니다</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="279"/>
+        <location filename="../../virtquest/gui/qt_map.py" line="298"/>
         <source>What unlocks next: %1.</source>
         <translation>다음에 열리는 것: %1.</translation>
     </message>
@@ -1406,140 +1406,145 @@
 <context>
     <name>SlotRow</name>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_slots.py" line="66"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="67"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_slots.py" line="66"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="67"/>
         <source>Hypervisor</source>
         <translation>하이퍼바이저</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_slots.py" line="67"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="68"/>
         <source>Guest</source>
         <translation>게스트</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_slots.py" line="70"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="71"/>
         <source>innocuous</source>
         <translation>무해한 명령</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_slots.py" line="70"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="71"/>
         <source>privileged</source>
         <translation>특권 명령</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_slots.py" line="71"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="72"/>
         <source>sensitive</source>
         <translation>민감한 명령</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_slots.py" line="72"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="73"/>
         <source>virtualization</source>
         <translation>가상화 명령</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_slots.py" line="78"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="79"/>
         <source>%1, mini-OS line %2</source>
         <translation>%1, mini-OS %2번째 줄</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_slots.py" line="79"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="80"/>
         <source>%1, program line %2</source>
         <translation>%1, 프로그램 %2번째 줄</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="106"/>
+        <source>%1 (chosen)</source>
+        <translation>%1 (선택됨)</translation>
     </message>
 </context>
 <context>
     <name>TimelineCanvas</name>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="59"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="60"/>
         <source>Guest</source>
         <translation>게스트</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="59"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="60"/>
         <source>Hypervisor</source>
         <translation>하이퍼바이저</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="59"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="60"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="62"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="63"/>
         <source>Trap</source>
         <translation>트랩</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="62"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="63"/>
         <source>VM exit</source>
         <translation>VM exit</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="63"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="64"/>
         <source>VM entry</source>
         <translation>VM entry</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="63"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="64"/>
         <source>HyperCall</source>
         <translation>하이퍼콜</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="64"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="65"/>
         <source>reflect</source>
         <translation>전달</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="64"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="65"/>
         <source>resume</source>
         <translation>재개</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="65"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="66"/>
         <source>emulate</source>
         <translation>에뮬레이션</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="65"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="66"/>
         <source>translate</source>
         <translation>변환</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="66"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="67"/>
         <source>inline</source>
         <translation>인라인</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="66"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="67"/>
         <source>callout</source>
         <translation>콜아웃</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="67"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="68"/>
         <source>hidden page fault</source>
         <translation>숨은 페이지 폴트</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="68"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="69"/>
         <source>exception</source>
         <translation>예외</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="68"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="69"/>
         <source>interrupt</source>
         <translation>인터럽트</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="73"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="74"/>
         <source>hidden #PF</source>
         <translation>숨은 #PF</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="177"/>
+        <location filename="../../virtquest/gui/qt_timeline_canvas.py" line="179"/>
         <source>%1 · cycle %2 · at %3</source>
         <translation>%1 · %2번째 사이클 · 주소 %3</translation>
     </message>
@@ -1547,102 +1552,102 @@
 <context>
     <name>TimelineView</name>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="76"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="77"/>
         <source>Skip the mini-OS boot</source>
         <translation>mini-OS 부팅 건너뛰기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="87"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="88"/>
         <source>Click an event to see its instruction.</source>
         <translation>이벤트를 누르면 해당 명령을 보여 줍니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="78"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="79"/>
         <source>Zoom out (−)</source>
         <translation>축소 (−)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="78"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="79"/>
         <source>Zoom in (+)</source>
         <translation>확대 (+)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="77"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="78"/>
         <source>Fit</source>
         <translation>맞추기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="79"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="80"/>
         <source>Show every event (0)</source>
         <translation>모든 이벤트 보기 (0)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="91"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="92"/>
         <source>Trap / VM exit</source>
         <translation>트랩 / VM exit</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="92"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="93"/>
         <source>VM entry / reflect / resume</source>
         <translation>VM entry / 전달 / 재개</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="93"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="94"/>
         <source>HyperCall</source>
         <translation>하이퍼콜</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="94"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="95"/>
         <source>emulate</source>
         <translation>에뮬레이션</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="94"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="95"/>
         <source>translate</source>
         <translation>변환</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="95"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="96"/>
         <source>hidden page fault</source>
         <translation>숨은 페이지 폴트</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="96"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="97"/>
         <source>exception / interrupt</source>
         <translation>예외 / 인터럽트</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="109"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="110"/>
         <source>Running with the trace on…</source>
         <translation>추적을 켜고 실행하는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="126"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="127"/>
         <source>No run yet.</source>
         <translation>아직 실행하지 않았습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="133"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="134"/>
         <source>no traps, exits or hypercalls</source>
         <translation>트랩, VM exit, 하이퍼콜 없음</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="135"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="136"/>
         <source>(the trace is cut off)</source>
         <translation>(추적이 중간에 잘렸습니다)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="142"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="143"/>
         <source>program</source>
         <translation>프로그램</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="142"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="143"/>
         <source>mini-OS</source>
         <translation>mini-OS</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_timeline.py" line="143"/>
+        <location filename="../../virtquest/gui/qt_timeline.py" line="144"/>
         <source>%1 line %2:</source>
         <translation>%1 %2번째 줄:</translation>
     </message>

@@ -178,3 +178,20 @@ def test_the_lab_page_opens_a_shipped_level_and_records_an_attempt(qtbot, sessio
     with qtbot.waitSignal(session.progress_changed, timeout=5000):
         lab.submit()
     assert session.store.best_results(session.profile_id)
+
+
+def test_the_chosen_handler_shows_by_mark_and_colour(qtbot, view):
+    row = view.slot_list.rows[0]
+    with qtbot.waitSignal(view.resultReady, timeout=20000):
+        row.buttons["cpu"].click()
+    cpu, hypervisor = row.buttons["cpu"], row.buttons["hypervisor"]
+    assert cpu.text().startswith("✓") and not hypervisor.text().startswith("✓")
+    assert "chosen" in cpu.accessibleName() and "chosen" not in hypervisor.accessibleName()
+
+    def background(button):                       # a pixel inside the button, off its text
+        return button.grab().toImage().pixelColor(4, button.height() // 2).name()
+
+    assert background(cpu) != background(hypervisor)
+    with qtbot.waitSignal(view.resultReady, timeout=20000):
+        hypervisor.click()
+    assert hypervisor.text().startswith("✓") and not cpu.text().startswith("✓")

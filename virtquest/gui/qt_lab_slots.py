@@ -53,6 +53,7 @@ class SlotRow(QFrame):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.clicked.connect(lambda _checked=False, c=choice: self.chosen.emit(
                 self.slot.label, c))
+            button.toggled.connect(lambda _checked, c=choice: self._label(c))
             self.group.addButton(button)
             grid.addWidget(button, 1, column)
             self.buttons[choice] = button
@@ -83,10 +84,10 @@ class SlotRow(QFrame):
             f"<code style='color:{colour}'>{html.escape(slot.instruction)}</code> &nbsp;"
             f"<i>({where})</i>")
         lines = []
-        for number, choice in enumerate(CHOICES, start=1):
+        for choice in CHOICES:
             button = self.buttons[choice]
             lock = slot.locks.get(choice)
-            button.setText(f"{number}  {self.choice_name(choice)}")
+            self._label(choice)
             button.setEnabled(lock is None)
             reason = pick(lock, self.language) if lock else ""
             button.setToolTip(reason)
@@ -94,6 +95,16 @@ class SlotRow(QFrame):
                 lines.append(f"{self.choice_name(choice)} — {reason}")
         self.locks.setText("\n".join(lines))
         self.locks.setVisible(bool(lines))
+
+    def _label(self, choice: str) -> None:
+        """A button's text: its key and name, and a check mark when it is the chosen one (the
+        selection shows by shape as well as by colour)."""
+        button = self.buttons[choice]
+        mark = "✓ " if button.isChecked() else ""
+        button.setText(f"{mark}{CHOICES.index(choice) + 1}  {self.choice_name(choice)}")
+        name = self.choice_name(choice)
+        button.setAccessibleName(fill(self.tr("%1 (chosen)"), name) if button.isChecked()
+                                 else name)
 
     def set_choice(self, choice: str) -> None:
         self.buttons[choice].setChecked(True)

@@ -97,6 +97,8 @@ QPushButton {{ background: {c['alt']}; border: 1px solid {c['border']}; border-r
 QPushButton:hover {{ border-color: {c['accent']}; }}
 QPushButton:focus {{ border: 2px solid {c['accent']}; }}
 QPushButton:disabled {{ color: {c['lock']}; }}
+QPushButton:checked {{ background: {c['accent']}; color: {c['accent_text']};
+    border: 2px solid {c['text']}; font-weight: bold; }}
 QPushButton[role="primary"] {{ background: {c['accent']}; color: {c['accent_text']};
     border: none; border-radius: 6px; padding: 6px 16px; font-weight: bold; }}
 QPushButton[role="primary"]:disabled {{ background: {c['border']}; color: {c['lock']}; }}
