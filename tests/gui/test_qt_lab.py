@@ -195,3 +195,19 @@ def test_the_chosen_handler_shows_by_mark_and_colour(qtbot, view):
     with qtbot.waitSignal(view.resultReady, timeout=20000):
         hypervisor.click()
     assert hypervisor.text().startswith("✓") and not cpu.text().startswith("✓")
+
+
+def test_the_current_slot_scrolls_into_view_on_a_small_screen(qtbot, view):
+    view.resize(1024, 560)
+    view.show()
+    qtbot.waitExposed(view)
+    area = view.choice_area
+    area.setFixedHeight(260)                     # room for about one slot, as at 1024×700
+    view.slot_list.setFocus()
+    for _ in range(len(view.slot_list.rows) - 1):
+        qtbot.keyClick(view.slot_list, Qt.Key.Key_Down)
+    last = view.slot_list.rows[-1]
+    top = last.mapTo(area.viewport(), last.rect().topLeft()).y()
+    assert area.verticalScrollBar().value() > 0
+    assert top >= 0 and top + last.height() <= area.viewport().height()
+    assert [row.property("current") for row in view.slot_list.rows] == ["false", "false", "true"]

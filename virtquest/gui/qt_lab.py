@@ -124,6 +124,7 @@ class LabView(QWidget):
         area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         area.setFrameShape(QFrame.Shape.NoFrame)
         area.setWidget(column)
+        self.choice_area = area
         return area
 
     def _slot_row(self, slot: SlotView) -> SlotRow:
@@ -244,6 +245,8 @@ class LabView(QWidget):
         current = self.session.current
         for index, row in enumerate(self.slot_list.rows):
             row.set_current(index == current)
+        if self.slot_list.rows:       # the current slot scrolls into view (keyboard or click)
+            self.choice_area.ensureWidgetVisible(self.slot_list.rows[current], 0, 8)
         slot = self.session.current_slot
         editor = self.program_view if slot.where == "program" else self.kernel_view
         for view in (self.program_view, self.kernel_view):

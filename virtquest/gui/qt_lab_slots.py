@@ -26,6 +26,7 @@ def _set_property(widget: QWidget, name: str, value: object) -> None:
     widget.setProperty(name, value)
     widget.style().unpolish(widget)
     widget.style().polish(widget)
+    widget.update()                   # repaint now: an old frame must not linger
 
 
 class SlotRow(QFrame):
