@@ -46,3 +46,16 @@ def test_a_checkout_reads_its_own_folders():
     assert resources.LEVELS == ROOT / "levels"
     assert (resources.GUEST / "minios.s").is_file()
     assert any(resources.QUIZZES.glob("*.yaml"))
+
+
+def test_shipped_files_are_found_only_through_resources():
+    """A path built from a module's own location (`__file__`, `.parent.parent`) works in a
+    checkout and breaks in an installed wheel; emu/resources.py is the one place that knows."""
+    offenders = []
+    for module in sorted((ROOT / "virtquest").rglob("*.py")):
+        if module.name == "resources.py" and module.parent.name == "emu":
+            continue
+        text = module.read_text(encoding="utf-8")
+        if "__file__" in text or ".parent.parent" in text or "parents[" in text:
+            offenders.append(str(module.relative_to(ROOT)))
+    assert offenders == []

@@ -381,12 +381,12 @@
 <context>
     <name>LabPage</name>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="454"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="532"/>
         <source>No level “%1” is loaded.</source>
         <translation>“%1” 레벨을 찾을 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="484"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="575"/>
         <source>Choose a level on the chapter map to open it here.</source>
         <translation>챕터 지도에서 레벨을 고르면 여기에서 열립니다.</translation>
     </message>
@@ -395,121 +395,181 @@
     <name>LabView</name>
     <message>
         <location filename="../../virtquest/gui/qt_lab.py" line="196"/>
+        <source>Level cleared!</source>
+        <translation>레벨 클리어!</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="199"/>
+        <source>Attempt saved — the goal is not met yet, so no stars.</source>
+        <translation>시도를 저장했습니다. 아직 목표를 달성하지 못해 별은 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="201"/>
+        <source>+%1 XP</source>
+        <translation>+%1 XP</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="203"/>
+        <source>Level up! You are now level %1.</source>
+        <translation>레벨 업! 이제 레벨 %1입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="206"/>
+        <source>Achievement: %1</source>
+        <translation>업적 달성: %1</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="209"/>
+        <source>Unlocked: %1</source>
+        <translation>새로 열림: %1</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="215"/>
+        <source>Next level: %1 ▶</source>
+        <translation>다음 레벨: %1 ▶</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="251"/>
         <source>Who handles each instruction?</source>
         <translation>각 명령은 누가 처리할까요?</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="197"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="252"/>
         <source>In the mini-OS (the guest kernel&apos;s PV sites):</source>
         <translation>mini-OS 안 (게스트 커널의 반가상화 지점):</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="198"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="253"/>
         <source>Keys: ↑ ↓ choose a slot · 1 CPU · 2 Hypervisor · 3 Guest (a modified guest kernel)</source>
         <translation>키: ↑ ↓ 슬롯 고르기 · 1 CPU · 2 하이퍼바이저 · 3 게스트 (고친 게스트 커널)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="200"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="255"/>
         <source>Submit</source>
         <translation>제출</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="201"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="256"/>
         <source>What happened</source>
         <translation>일어난 일</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="201"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="256"/>
         <source>Timeline</source>
         <translation>타임라인</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="202"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="257"/>
         <source>Compare modes</source>
         <translation>모드 비교</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="202"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="257"/>
         <source>Debugger</source>
         <translation>디버거</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="280"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="341"/>
         <source>The run failed: %1</source>
         <translation>실행하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="284"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="345"/>
         <source>Running the guest under your choices…</source>
         <translation>선택한 대로 게스트를 실행하는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="305"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="368"/>
         <source>Verdict for your choices:</source>
         <translation>내 선택의 판정:</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="320"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="369"/>
+        <source>A first run at the level&apos;s starting choices — who should handle each instruction? Choose below.</source>
+        <translation>레벨의 처음 선택으로 한 번 실행해 본 결과입니다. 각 명령은 누가 처리해야 할까요? 아래에서 골라 보세요.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="373"/>
+        <source>Choose a handler for every slot to earn stars (%1 left).</source>
+        <translation>모든 자리에 처리 주체를 골라야 별을 받을 수 있습니다 (%1개 남음).</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="376"/>
+        <source>Choose a handler for every slot first</source>
+        <translation>먼저 모든 자리에 처리 주체를 고르세요</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="388"/>
         <source>equivalent</source>
         <translation>동등성</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="320"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="388"/>
         <source>contained</source>
         <translation>격리</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="324"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="392"/>
         <source>overhead ×%1</source>
         <translation>오버헤드 ×%1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="329"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="397"/>
         <source>Goal not met: the guest must stay equivalent and contained.</source>
         <translation>목표 미달성: 게스트의 동등성과 격리가 모두 지켜져야 합니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="335"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="403"/>
         <source>Par (the best legal assignment): ×%1 — yours: ×%2</source>
         <translation>기준 (규칙 안에서 최선의 배정): ×%1 — 내 결과: ×%2</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="338"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="406"/>
         <source>★★★ at ×%1 or less, ★★ at ×%2 — yours: ×%3</source>
         <translation>×%1 이하면 ★★★, ×%2 이하면 ★★ — 내 결과: ×%3</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="357"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="413"/>
+        <source>Choose who handles each marked instruction: the CPU, the hypervisor or the (modified) guest. The guest runs again after every choice, and what each choice did appears here. The lesson and the quiz cards follow once every slot is your choice and the goal is met.</source>
+        <translation>표시된 명령마다 누가 처리할지 고르세요. CPU, 하이퍼바이저, (수정된) 게스트 중 하나입니다. 고를 때마다 게스트를 다시 실행하고, 각 선택이 무슨 일을 했는지 여기에 보여 줍니다. 모든 자리를 직접 고르고 목표를 달성하면 해설과 퀴즈 카드가 나타납니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="422"/>
+        <source>(the starting choice — not yet yours)</source>
+        <translation>(처음 주어진 선택이며 아직 직접 고르지 않음)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab.py" line="433"/>
         <source>Why</source>
         <translation>왜 그럴까요</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="364"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="440"/>
         <source>equivalence broken</source>
         <translation>동등성 깨짐</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="365"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="441"/>
         <source>containment broken</source>
         <translation>격리 깨짐</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="373"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="449"/>
         <source>Quiz cards unlocked</source>
         <translation>새로 열린 퀴즈 카드</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="373"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="449"/>
         <source>Practise these cards now</source>
         <translation>지금 이 카드로 연습하기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="385"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="462"/>
         <source>Hint (%1 left)</source>
         <translation>힌트 (%1개 남음)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="388"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="465"/>
         <source>Hint %1: %2</source>
         <translation>힌트 %1: %2</translation>
     </message>
@@ -1406,52 +1466,52 @@
 <context>
     <name>SlotRow</name>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_slots.py" line="67"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="68"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_slots.py" line="67"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="68"/>
         <source>Hypervisor</source>
         <translation>하이퍼바이저</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_slots.py" line="68"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="69"/>
         <source>Guest</source>
         <translation>게스트</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_slots.py" line="71"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="72"/>
         <source>innocuous</source>
         <translation>무해한 명령</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_slots.py" line="71"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="72"/>
         <source>privileged</source>
         <translation>특권 명령</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_slots.py" line="72"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="73"/>
         <source>sensitive</source>
         <translation>민감한 명령</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_slots.py" line="73"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="74"/>
         <source>virtualization</source>
         <translation>가상화 명령</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_slots.py" line="79"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="80"/>
         <source>%1, mini-OS line %2</source>
         <translation>%1, mini-OS %2번째 줄</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_slots.py" line="80"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="81"/>
         <source>%1, program line %2</source>
         <translation>%1, 프로그램 %2번째 줄</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_slots.py" line="106"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="107"/>
         <source>%1 (chosen)</source>
         <translation>%1 (선택됨)</translation>
     </message>

@@ -69,6 +69,12 @@ def view(qtbot, level):
     return lab
 
 
+def decide_the_rest(view) -> None:
+    """Choose, for every slot not yet decided, the choice it already has (no new run)."""
+    for label in view.session.undecided:
+        view.choose(label, view.session.choices[label])
+
+
 def test_lab_builds_from_its_level_and_shows_the_first_verdict(view):
     assert view.title.text() == "A test console"
     assert len(view.slot_list.rows) == 3
@@ -95,7 +101,11 @@ def test_keys_move_between_slots_and_choose(qtbot, view):
     with qtbot.waitSignal(view.resultReady, timeout=20000) as blocker:
         qtbot.keyClick(view.slot_list, Qt.Key.Key_3)          # pv_irq_disable → Guest
     assert blocker.args[0].choices["pv_irq_disable"] == "guest"
-    assert view.session.result.stars == 3 and "★★★" in view.stars.text()
+    assert view.session.result.stars == 3
+    assert "1 left" in view.stars.text() and not view.submit_button.isEnabled()
+    qtbot.keyClick(view.slot_list, Qt.Key.Key_Up)
+    qtbot.keyClick(view.slot_list, Qt.Key.Key_2)              # io → Hypervisor, its default
+    assert "★★★" in view.stars.text() and view.submit_button.isEnabled()
 
 
 def test_a_locked_choice_is_disabled_with_its_reason_shown(qtbot, view):
@@ -114,7 +124,22 @@ def test_clicking_a_choice_reruns_and_explains(qtbot, view):
         view.slot_list.rows[0].buttons["cpu"].click()
     text = view.explanations.toPlainText()
     assert "add eax, 1" in text and "directly" in text
+    assert "not yet yours" in text                 # the other slots still at their start
+    assert "Why" not in text
+    decide_the_rest(view)
+    text = view.explanations.toPlainText()
     assert "Why" in text and "Quiz cards unlocked" in text
+
+
+def test_nothing_gives_the_answer_away_before_the_first_choice(qtbot, view):
+    assert view.session.result.goal_met            # the starting choices happen to pass …
+    text = view.explanations.toPlainText()
+    assert "Why" not in text and "Quiz cards" not in text and "20 times" not in text
+    assert not view.submit_button.isEnabled()      # … but earn nothing untouched
+    assert not any(b.isChecked() for row in view.slot_list.rows for b in row.buttons.values())
+    assert "3 left" in view.stars.text()
+    view.show_hint()                               # a hint counts as taking part
+    assert "not yet yours" in view.explanations.toPlainText()
 
 
 def test_newest_choice_wins_when_changes_come_quickly(qtbot, view):
@@ -159,6 +184,7 @@ def test_timeline_and_compare_follow_the_assignment(qtbot, view):
 
 
 def test_submit_emits_the_result_and_closing_cancels_the_runs(qtbot, view):
+    decide_the_rest(view)
     with qtbot.waitSignal(view.submitted, timeout=2000) as blocker:
         view.submit_button.click()
     assert blocker.args[0] is view.session.result
@@ -175,6 +201,9 @@ def test_the_lab_page_opens_a_shipped_level_and_records_an_attempt(qtbot, sessio
     page.show_level(level_id)
     lab = page.view
     qtbot.waitUntil(lambda: lab.session.result is not None, timeout=30000)
+    lab.submit()                                   # untouched: nothing to record
+    assert not session.store.best_results(session.profile_id)
+    decide_the_rest(lab)
     with qtbot.waitSignal(session.progress_changed, timeout=5000):
         lab.submit()
     assert session.store.best_results(session.profile_id)
@@ -211,3 +240,31 @@ def test_the_current_slot_scrolls_into_view_on_a_small_screen(qtbot, view):
     assert area.verticalScrollBar().value() > 0
     assert top >= 0 and top + last.height() <= area.viewport().height()
     assert [row.property("current") for row in view.slot_list.rows] == ["false", "false", "true"]
+
+
+def test_a_clear_is_celebrated_and_leads_to_the_next_level(qtbot, session):
+    page = LabPage(session)
+    qtbot.addWidget(page)
+    first, second = [lv.id for lv in session.content.level_list][:2]
+    page.show_level(first)
+    lab = page.view
+    qtbot.waitUntil(lambda: lab.session.result is not None, timeout=30000)
+    assert lab.cleared.isHidden()
+    # the level's best legal assignment, chosen slot by slot as a learner would
+    from virtquest.game.solver import solve
+    best = solve(lab.session.level).assignment
+    for label, choice in best.items():
+        if lab.session.choices[label] != choice:
+            with qtbot.waitSignal(lab.resultReady, timeout=30000):
+                lab.choose(label, choice)
+        else:
+            lab.choose(label, choice)
+    assert lab.session.result.stars >= 1
+    lab.submit()
+    text = lab.cleared_text.text()
+    assert not lab.cleared.isHidden()
+    assert "Level cleared!" in text and "XP" in text and "Unlocked" in text
+    assert lab.next_button.isVisibleTo(lab) and lab.next_button.property("level") == second
+    lab.next_button.click()
+    assert page.view.session.level.id == second
+    qtbot.waitUntil(lambda: page.view.session.result is not None, timeout=30000)

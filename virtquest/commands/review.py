@@ -10,16 +10,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import virtquest
 from virtquest.commands.progress import emit, open_store_for_cli
 from virtquest.emu.errors import VirtQuestError
+from virtquest.emu.resources import QUIZZES
 from virtquest.game.review import forecast, review_queue
 from virtquest.game.streak import current_streak
 from virtquest.game.xp import level_for
 from virtquest.progress.clock import local_now
 from virtquest.progress.store import Store
 
-QUIZ_DIR = Path(virtquest.__file__).resolve().parent.parent / "levels" / "quizzes"
+QUIZ_DIR = QUIZZES
 FORECAST_DAYS = 14
 TEXT_WIDTH = 72
 

@@ -19,13 +19,13 @@ import yaml
 from fsrs import State
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-import virtquest
 from virtquest.emu.errors import VirtQuestError
+from virtquest.emu.resources import ASSETS
 from virtquest.game.streak import current_streak
 from virtquest.progress.clock import local_now, require_aware
 from virtquest.progress.store import Store
 
-ACHIEVEMENTS_PATH = Path(virtquest.__file__).resolve().parent.parent / "assets" / "achievements.yaml"
+ACHIEVEMENTS_PATH = ASSETS / "achievements.yaml"
 MASTERED_INTERVAL = timedelta(days=21)  # a card reviewed three weeks apart is in long-term memory
 
 Metric = Literal[

@@ -57,9 +57,15 @@ class LabSession:
         self._bank = bank
         self.assembled = assemble_level(level)
         self.slots = self._slot_views()
-        self.choices = default_assignment(level) | {
-            k: v for k, v in (choices or {}).items()
-            if k in self.choices_allowed() and self.slot(k).allowed(v)}
+        given = {k: v for k, v in (choices or {}).items()
+                 if k in self.choices_allowed() and self.slot(k).allowed(v)}
+        self.choices = default_assignment(level) | given
+        # What the learner has decided: choices given back (an earlier attempt), choices made
+        # here, and slots with one legal choice. The others run at the level's default until
+        # then, earn nothing (no submitting) and show no lesson.
+        self.forced = {s.label for s in self.slots
+                       if sum(s.allowed(c) for c in CHOICES) == 1}
+        self.decided: set[str] = set(given) | self.forced
         self.current = 0
         self.hints_shown = 0
         self.par: float | None = None
@@ -89,13 +95,25 @@ class LabSession:
         return self.slots[self.current]
 
     def choose(self, label: str, choice: str) -> bool:
-        """Set one slot's choice; False (nothing changes) when it is locked or already set."""
+        """Set one slot's choice; False (nothing to run again) when it is locked or already set.
+        A legal choice always counts as decided, even the default one."""
         if choice not in CHOICES or not self.slot(label).allowed(choice):
             return False
+        self.decided.add(label)
         if self.choices.get(label) == choice:
             return False
         self.choices[label] = choice
         return True
+
+    @property
+    def undecided(self) -> list[str]:
+        """Slots still at the level's default, in order."""
+        return [s.label for s in self.slots if s.label not in self.decided]
+
+    @property
+    def engaged(self) -> bool:
+        """The learner has chosen something or asked for a hint: the lesson may show."""
+        return bool(self.decided - self.forced) or self.hints_shown > 0
 
     def choose_current(self, choice: str) -> bool:
         return self.choose(self.current_slot.label, choice)

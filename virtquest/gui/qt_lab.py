@@ -30,6 +30,7 @@ from virtquest.gui.qt_debugger import DebuggerPage
 from virtquest.gui.qt_editor import CodeEditor, InstructionLegend, is_dark
 from virtquest.gui.qt_lab_slots import SlotList, SlotRow
 from virtquest.gui.qt_timeline import TracePage
+from virtquest.gui.theme import set_role
 from virtquest.gui.workers import Worker
 from virtquest.hv.mode import ModeRun
 
@@ -43,6 +44,7 @@ class LabView(QWidget):
 
     resultReady = Signal(object)       # LabResult, after every change
     submitted = Signal(object)         # LabResult, when the learner submits it
+    next_requested = Signal(str)       # a level id: "Next level ▶" after a clear
     quizRequested = Signal(list)       # question ids the level unlocked
 
     def __init__(self, session: LabSession, *, language: str = "en",
@@ -129,7 +131,7 @@ class LabView(QWidget):
 
     def _slot_row(self, slot: SlotView) -> SlotRow:
         row = SlotRow(slot, self.language)
-        row.set_choice(self.session.choices[slot.label])
+        row.set_choice(self.session.choices[slot.label], slot.label in self.session.decided)
         row.chosen.connect(self._row_chosen)
         return row
 
@@ -162,7 +164,63 @@ class LabView(QWidget):
             layout.addWidget(widget)
         layout.addLayout(row)
         layout.addWidget(self.hints)
+        layout.addWidget(self._cleared_box())
         return box
+
+    def _cleared_box(self) -> QFrame:
+        """What a submitted attempt earned: stars, XP, a new level, achievements, what opened,
+        and the way on. Hidden until the learner submits."""
+        self.cleared = QFrame()
+        self.cleared.setProperty("role", "feedback")
+        layout = QVBoxLayout(self.cleared)
+        self.cleared_text = QLabel()
+        self.cleared_text.setTextFormat(Qt.TextFormat.RichText)
+        self.cleared_text.setWordWrap(True)
+        self.next_button = QPushButton()
+        self.next_button.setProperty("role", "primary")
+        self.next_button.clicked.connect(
+            lambda: self.next_requested.emit(self.next_button.property("level")))
+        layout.addWidget(self.cleared_text)
+        layout.addWidget(self.next_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.cleared.setVisible(False)
+        return self.cleared
+
+    def show_cleared(self, result: LabResult, effects, opened: list[str],
+                     next_level: tuple[str, str] | None) -> None:
+        """Celebrate a submitted attempt. `effects`: the XP, level and achievements it earned
+        (game.xp.ActivityEffects); `opened`: titles of the levels it unlocked; `next_level`:
+        (id, title) of the level to play next, if any."""
+        lines = []
+        if result.stars:
+            lines.append("<b>" + "★" * result.stars + "☆" * (3 - result.stars) + "  "
+                         + html.escape(self.tr("Level cleared!")) + "</b>")
+        else:
+            lines.append("<b>" + html.escape(self.tr(
+                "Attempt saved — the goal is not met yet, so no stars.")) + "</b>")
+        if effects.xp_gained:
+            lines.append(html.escape(fill(self.tr("+%1 XP"), effects.xp_gained)))
+        if effects.leveled_up:
+            lines.append("<b>" + html.escape(fill(self.tr("Level up! You are now level %1."),
+                                                  effects.level_after)) + "</b>")
+        for achievement in effects.new_achievements:
+            lines.append("◆ " + html.escape(fill(self.tr("Achievement: %1"),
+                                                  pick(achievement.title, self.language))))
+        if opened:
+            lines.append(html.escape(fill(self.tr("Unlocked: %1"), ", ".join(
+                f"“{title}”" for title in opened))))
+        self.cleared_text.setText("<br>".join(lines))
+        self.next_button.setVisible(next_level is not None)
+        if next_level is not None:
+            self.next_button.setProperty("level", next_level[0])
+            self.next_button.setText(fill(self.tr("Next level: %1 ▶"), next_level[1]))
+        set_role(self.cleared, "verdict", "right" if result.stars else "wrong")
+        self.cleared.setVisible(True)
+        self.cleared.adjustSize()
+        self.choice_area.widget().adjustSize()
+        self.choice_area.ensureWidgetVisible(
+            self.next_button if next_level is not None else self.cleared_text, 0, 8)
+        if next_level is not None:
+            self.next_button.setFocus()
 
     def _tabs(self) -> QTabWidget:
         self.tabs = QTabWidget()
@@ -230,10 +288,13 @@ class LabView(QWidget):
     def choose(self, label: str, choice: str) -> bool:
         """Set a slot's choice (False when locked); re-run when it changed."""
         row = self.slot_list.rows[self.session.slot(label).index]
+        was_decided = label in self.session.decided
         changed = self.session.choose(label, choice)
-        row.set_choice(self.session.choices[label])
+        row.set_choice(self.session.choices[label], label in self.session.decided)
         if changed:
             self.rerun()
+        elif not was_decided and label in self.session.decided:
+            self._show_result(self.session.result)     # the default, now chosen: no new run
         return changed
 
     def _row_chosen(self, label: str, choice: str) -> None:
@@ -266,6 +327,7 @@ class LabView(QWidget):
     # -- running -----------------------------------------------------------------------------
     def rerun(self) -> None:
         """Play the level under the current choices, on the worker (older runs are dropped)."""
+        self.cleared.setVisible(False)
         session, choices = self.session, self.session.snapshot()
         self.worker.submit(lambda cancel: session.evaluate(choices, cancel.is_set),
                            on_success=self._on_result, on_failure=self._on_failure)
@@ -285,7 +347,8 @@ class LabView(QWidget):
     def _show_busy(self, busy: bool) -> None:
         if busy:
             self.status.setText(self.tr("Running the guest under your choices…"))
-        self.submit_button.setEnabled(not busy and self.session.result is not None)
+        self.submit_button.setEnabled(not busy and self.session.result is not None
+                                      and not self.session.undecided)
 
     def wait(self, timeout_ms: int = 30_000) -> bool:
         """Block until the workers are idle (scripts and tests)."""
@@ -305,11 +368,17 @@ class LabView(QWidget):
             self.par.setText("")
             self.submit_button.setEnabled(False)
             return
-        self.status.setText(self.tr("Verdict for your choices:"))
+        undecided = self.session.undecided
+        self.status.setText(self.tr("Verdict for your choices:") if self.session.engaged else
+                            self.tr("A first run at the level's starting choices — who should "
+                                    "handle each instruction? Choose below."))
         self.verdicts.setText("<br>".join(self._verdict_line(run) for run in result.runs))
-        self.stars.setText(self._stars_text(result))
-        self.par.setText(self._par_text(result))
-        self.submit_button.setEnabled(not self.worker.busy)
+        self.stars.setText(self._stars_text(result) if not undecided else "☆☆☆  " + fill(
+            self.tr("Choose a handler for every slot to earn stars (%1 left)."), len(undecided)))
+        self.par.setText(self._par_text(result) if not undecided else "")
+        self.submit_button.setEnabled(not self.worker.busy and not undecided)
+        self.submit_button.setToolTip(self.tr("Choose a handler for every slot first")
+                                      if undecided else "")
         self.explanations.setHtml(self._explanations_html(result))
         native = ModeRun("native", result.assessment.native, 1.0, True, True)
         self.compare.set_runs([native, *result.runs])
@@ -343,10 +412,18 @@ class LabView(QWidget):
         return ""
 
     def _explanations_html(self, result: LabResult) -> str:
+        if not self.session.engaged:      # nothing that gives the answer away before a choice
+            return "<p>" + html.escape(self.tr(
+                "Choose who handles each marked instruction: the CPU, the hypervisor or the "
+                "(modified) guest. The guest runs again after every choice, and what each "
+                "choice did appears here. The lesson and the quiz cards follow once every "
+                "slot is your choice and the goal is met.")) + "</p>"
         parts = []
         for outcome in result.slots:
             slot = self.session.slot(outcome.label)
             choice = SlotRow.choice_name(self.slot_list.rows[slot.index], outcome.choice)
+            if outcome.label not in self.session.decided:
+                choice += " " + html.escape(self.tr("(the starting choice — not yet yours)"))
             parts.append(f"<h4>{slot.index + 1}. {html.escape(outcome.label)} — "
                          f"<code>{html.escape(outcome.site.instruction)}</code> → {choice}</h4>")
             for note in outcome.notes:
@@ -356,7 +433,7 @@ class LabView(QWidget):
                              f"{text}{warn}</p>")
             if outcome.explain:
                 parts.append(f"<p>{html.escape(pick(outcome.explain, self.language))}</p>")
-        if result.goal_met and result.stars:
+        if result.goal_met and result.stars and not self.session.undecided:
             why = self.tr("Why")
             parts.append(f"<h3>{why}</h3>"
                          f"<p>{html.escape(pick(self.session.level.explain, self.language))}</p>")
@@ -381,6 +458,7 @@ class LabView(QWidget):
     def show_hint(self) -> None:
         self.session.next_hint()
         self._show_hints()
+        self._show_result(self.session.result)
 
     def _show_hints(self) -> None:
         shown = self.session.hints
@@ -393,7 +471,8 @@ class LabView(QWidget):
         self.hints.setVisible(bool(shown))
 
     def submit(self) -> None:
-        if self.session.result is not None and not self.worker.busy:
+        if (self.session.result is not None and not self.worker.busy
+                and not self.session.undecided):
             self.submitted.emit(self.session.result)
 
     def show_address(self, address: int) -> None:
@@ -460,6 +539,7 @@ class LabPage(QWidget):
         bank = self.learner.content.bank if self.learner.content else None
         self.view = LabView(LabSession(level, bank=bank), language=current_language())
         self.view.submitted.connect(self._record)
+        self.view.next_requested.connect(self.show_level)
         self.view.quizRequested.connect(self.quiz_requested)
         self.stack.addWidget(self.view)
         self.stack.setCurrentWidget(self.view)
@@ -479,9 +559,21 @@ class LabPage(QWidget):
 
     def _record(self, result: LabResult) -> None:
         store, profile = self.learner.store, self.learner.profile_id
+        before = self.learner.chapter_map()
         schedule_mistakes(store, profile, result, bank=self.learner.content.bank)
-        record_play(store, profile, result)
+        outcome = record_play(store, profile, result)
+        after = self.learner.chapter_map()
         self.learner.notify_progress()
+        if self.view is None:
+            return
+        language = current_language()
+        opened = [pick(cell.title, language) for cell in after.cells()
+                  if cell.unlocked and not (before.cell(cell.id) or cell).unlocked]
+        nxt = after.next_to_play()
+        if nxt is not None and nxt.id == result.level_id:
+            nxt = None                       # not cleared yet: no "next", try again
+        self.view.show_cleared(result, outcome.effects, opened,
+                               (nxt.id, pick(nxt.title, language)) if nxt else None)
 
     def retranslate(self) -> None:
         self.empty.setText(self.tr("Choose a level on the chapter map to open it here."))

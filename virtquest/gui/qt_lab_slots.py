@@ -107,8 +107,15 @@ class SlotRow(QFrame):
         button.setAccessibleName(fill(self.tr("%1 (chosen)"), name) if button.isChecked()
                                  else name)
 
-    def set_choice(self, choice: str) -> None:
-        self.buttons[choice].setChecked(True)
+    def set_choice(self, choice: str, decided: bool = True) -> None:
+        """Check the chosen button; a slot the learner has not decided shows none checked."""
+        if decided:
+            self.buttons[choice].setChecked(True)
+            return
+        self.group.setExclusive(False)
+        for button in self.buttons.values():
+            button.setChecked(False)
+        self.group.setExclusive(True)
 
     def set_current(self, current: bool) -> None:
         _set_property(self, "current", "true" if current else "false")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 from collections.abc import Callable
@@ -52,7 +53,9 @@ class _Task(QRunnable):
                 job.result = self.fn(job.cancel)
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the UI
             job.error = exc
-        self.relay.ended.emit(job.id)
+        # Its worker may be gone (a shutdown that timed out): then nobody waits for this job.
+        with contextlib.suppress(RuntimeError):
+            self.relay.ended.emit(job.id)
 
 
 class Worker(QObject):
