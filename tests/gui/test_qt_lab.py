@@ -268,3 +268,31 @@ def test_a_clear_is_celebrated_and_leads_to_the_next_level(qtbot, session):
     lab.next_button.click()
     assert page.view.session.level.id == second
     qtbot.waitUntil(lambda: page.view.session.result is not None, timeout=30000)
+
+
+def test_the_lab_fits_a_small_screen_at_200_percent_text(qtbot, store, content):
+    from virtquest.gui.app import build_window
+    from virtquest.gui.i18n import install_language
+
+    window = build_window(store, content, overrides={"font_scale": 2.0, "language": "ko"},
+                          hangul_font="NanumGothic", remember=False)
+    qtbot.addWidget(window)
+    try:
+        window.open_level("ch3-popf")
+        window.resize(1024, 700)
+        window.show()
+        lab = window.views["lab"].view
+        qtbot.waitUntil(lambda: lab.session.result is not None, timeout=30000)
+        hint = window.minimumSizeHint()
+        assert hint.width() <= 1024 and hint.height() <= 700      # the window need not grow
+        assert window.height() <= 700
+        bottom = lab.tabs.mapTo(window, lab.tabs.rect().bottomLeft()).y()
+        assert bottom <= window.height()          # the tabs are on screen, not scrolled away
+        choices = lab.choice_area
+        assert choices.widget().width() <= choices.viewport().width()  # nothing cut sideways
+        assert choices.height() >= 150                                # more than one line
+    finally:
+        window.close()
+        window.appearance.session.overrides.clear()
+        window.appearance.apply()
+        install_language("en")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -36,6 +36,21 @@ from virtquest.hv.mode import ModeRun
 
 RIGHT, WRONG = "✔", "✘"
 VERDICT_COLOURS = {"right": ("#1f7a3a", "#5fcf80"), "wrong": ("#c0392b", "#ff7b6b")}
+
+
+class _ChoiceArea(QScrollArea):
+    """The choices scroll up and down only: the area is never narrower than its widest row
+    (the three choices side by side, at any text size); the program beside it scrolls
+    sideways instead."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        hint = super().minimumSizeHint()
+        inner = self.widget()
+        if inner is None:
+            return hint
+        width = (inner.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+                 + 2 * self.frameWidth())
+        return QSize(max(hint.width(), width), hint.height())
 
 
 class LabView(QWidget):
@@ -73,6 +88,7 @@ class LabView(QWidget):
         top.addWidget(self._choice_column())
         top.setStretchFactor(0, 3)
         top.setStretchFactor(1, 2)
+        top.setSizes([550, 450])            # relative: the choices' text wraps, the code not
         main = QSplitter(Qt.Orientation.Vertical)
         main.addWidget(top)
         main.addWidget(self._tabs())
@@ -121,13 +137,20 @@ class LabView(QWidget):
         self.keys_hint.setProperty("role", "muted")
         layout.addWidget(self.keys_hint)
         layout.addStretch(1)
-        area = QScrollArea()
+        area = _ChoiceArea()
         area.setWidgetResizable(True)
         area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         area.setFrameShape(QFrame.Shape.NoFrame)
         area.setWidget(column)
         self.choice_area = area
         return area
+
+    def _scroll_choices_to(self, widget: QWidget) -> None:
+        """Scroll the choices up or down (never sideways) until `widget` is in view."""
+        column = self.choice_area.widget()
+        top = widget.mapTo(column, widget.rect().topLeft()).y()
+        half = widget.height() // 2
+        self.choice_area.ensureVisible(0, top + half, 0, half + 8)
 
     def _slot_row(self, slot: SlotView) -> SlotRow:
         row = SlotRow(slot, self.language)
@@ -217,8 +240,8 @@ class LabView(QWidget):
         self.cleared.setVisible(True)
         self.cleared.adjustSize()
         self.choice_area.widget().adjustSize()
-        self.choice_area.ensureWidgetVisible(
-            self.next_button if next_level is not None else self.cleared_text, 0, 8)
+        self._scroll_choices_to(self.next_button if next_level is not None
+                                else self.cleared_text)
         if next_level is not None:
             self.next_button.setFocus()
 
@@ -237,8 +260,15 @@ class LabView(QWidget):
         self.compare = CompareChart(language=self.language)
         self.debug_page = DebuggerPage(
             modes, lambda mode: session.stepper(mode, session.snapshot()), language=self.language)
-        for page in (self.explanations, self.trace_page, self.compare, self.debug_page):
-            self.tabs.addTab(page, "")
+        self.tabs.addTab(self.explanations, "")
+        for page in (self.trace_page, self.compare, self.debug_page):
+            # In a scroll area: a page's own minimum height (the timeline's at 200% text) must
+            # not push the program and the choices off a small screen.
+            area = QScrollArea()
+            area.setWidgetResizable(True)
+            area.setFrameShape(QFrame.Shape.NoFrame)
+            area.setWidget(page)
+            self.tabs.addTab(area, "")
         return self.tabs
 
     def _shortcuts(self) -> None:
@@ -281,6 +311,8 @@ class LabView(QWidget):
     def move(self, delta: int) -> None:
         self.session.move(delta)
         self._show_current()
+        # the current slot scrolls into view (up or down, never sideways)
+        self._scroll_choices_to(self.slot_list.rows[self.session.current])
 
     def choose_current(self, choice: str) -> bool:
         return self.choose(self.session.current_slot.label, choice)
@@ -306,8 +338,6 @@ class LabView(QWidget):
         current = self.session.current
         for index, row in enumerate(self.slot_list.rows):
             row.set_current(index == current)
-        if self.slot_list.rows:       # the current slot scrolls into view (keyboard or click)
-            self.choice_area.ensureWidgetVisible(self.slot_list.rows[current], 0, 8)
         slot = self.session.current_slot
         editor = self.program_view if slot.where == "program" else self.kernel_view
         for view in (self.program_view, self.kernel_view):
