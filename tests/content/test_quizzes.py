@@ -68,6 +68,41 @@ def test_text_and_explanation_in_both_languages(bank):
         assert len(q.explanation.en) >= 200 and len(q.explanation.ko) >= 100, q.id
 
 
+def option_letter_pattern(letters: str) -> re.Pattern[str]:
+    """Ways an explanation can name an option by its letter: "c는", "b처럼", "(c)", "b)",
+    "option b", "choice c", "d is wrong", "b holds too"."""
+    letter = f"[{letters}]"
+    bare = rf"(?<![\w.'’/#-]){letter}"
+    return re.compile(
+        rf"{bare}\s*(?:는|은|가|이|처럼|와|과|의|를|을|도|만|\))"
+        rf"|{bare}\s+(?:is|are|holds|describes|reverses)\b"
+        rf"|\({letter}\)"
+        rf"|(?i:\b(?:options?|choices?|보기|선택지)\s*\(?{letter}\b)")
+
+
+def test_option_letter_pattern_catches_each_form():
+    pattern = option_letter_pattern("abcdefg")
+    for text in ("그래서 c는 틀리다", "b처럼 생각하기 쉽다", "쓰기 추적(b)이나", "b도 맞다", "a) 틀림",
+                 "so d is wrong", "b holds too", "(choice b)", "Option c describes", "보기 b는"):
+        assert pattern.search(text), text
+    for text in ("e.g. ARM", "e1000 에뮬레이션", "cr3 쓰기", "a trap is natural", "the IF bit",
+                 "ring 0에서", "x86의 popf는", "VMware Tools(vmxnet3)", "(#GP)"):
+        assert not pattern.search(text), text
+
+
+def test_explanations_name_options_by_content_not_by_letter(bank):
+    # Choices are shuffled and numbered on screen, and matching targets are lettered in shuffled
+    # order: a letter from the file names nothing the learner can see.
+    keys = {key for q in bank.questions for key in getattr(q, "choices", {}) if len(key) == 1}
+    targets = max((len(q.right) for q in bank.questions if q.kind == "matching"), default=0)
+    letters = "".join(sorted(keys | set("abcdefghijklmnopqrstuvwxyz"[:targets])))
+    pattern = option_letter_pattern(letters)
+    found = [f"{q.id} ({language}): {match.group(0)!r}" for q in bank.questions
+             for language in ("ko", "en")
+             for match in pattern.finditer(getattr(q.explanation, language))]
+    assert found == []
+
+
 def test_no_two_questions_alike(bank):
     for language in ("ko", "en"):
         texts = [getattr(q.text, language) for q in bank.questions]
