@@ -381,195 +381,243 @@
 <context>
     <name>LabPage</name>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="532"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="568"/>
         <source>No level “%1” is loaded.</source>
         <translation>“%1” 레벨을 찾을 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="575"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="629"/>
         <source>Choose a level on the chapter map to open it here.</source>
         <translation>챕터 지도에서 레벨을 고르면 여기에서 열립니다.</translation>
     </message>
 </context>
 <context>
+    <name>LabTour</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_tour.py" line="78"/>
+        <source>This is a slot: one marked instruction of the guest program. The lab runs the guest for real, and you decide who handles each marked instruction.</source>
+        <translation>이것이 자리(슬롯)입니다. 게스트 프로그램에서 표시해 둔 명령 하나예요. 실험실은 게스트를 실제로 실행하고, 표시된 명령마다 누가 처리할지는 여러분이 정합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_tour.py" line="81"/>
+        <source>Three handlers: 1 the CPU runs it directly, 2 the hypervisor traps and emulates it, 3 a modified guest kernel does something else instead (a hypercall). Try one now: click it or press 1, 2 or 3.</source>
+        <translation>처리 주체는 셋입니다. 1 CPU가 직접 실행하거나, 2 하이퍼바이저가 트랩으로 받아 에뮬레이션하거나, 3 수정된 게스트 커널이 다른 방법(하이퍼콜)으로 대신합니다. 지금 하나 골라 보세요. 클릭하거나 1, 2, 3을 누르면 됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_tour.py" line="86"/>
+        <source>After every choice the guest runs again under each mode of the level. The verdict says whether it still behaves as on real hardware (equivalent), whether it stayed inside its box (contained), and what it cost (overhead).</source>
+        <translation>고를 때마다 레벨의 각 모드에서 게스트를 다시 실행합니다. 판정은 실제 하드웨어에서와 똑같이 동작하는지(동등성), 자기 영역을 벗어나지 않았는지(격리), 그리고 비용이 얼마나 들었는지(오버헤드)를 알려 줍니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_tour.py" line="90"/>
+        <source>Here is where every cycle went: what each choice did, a timeline of traps and exits, the modes side by side, and a debugger to step through the run.</source>
+        <translation>여기서 사이클이 어디에 쓰였는지 볼 수 있습니다. 각 선택이 한 일, 트랩과 exit의 타임라인, 모드별 비교, 실행을 한 단계씩 따라가는 디버거가 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_tour.py" line="93"/>
+        <source>When every slot is your choice, submit: stars for staying equivalent and contained at a low overhead. Hints are there when you are stuck. Enjoy!</source>
+        <translation>모든 자리를 직접 골랐다면 제출하세요. 동등성과 격리를 지키면서 오버헤드가 낮을수록 별을 많이 받습니다. 막히면 힌트를 보세요. 즐겁게 실험해 보세요!</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_tour.py" line="126"/>
+        <source>Lab tour · %1 of %2</source>
+        <translation>실험실 둘러보기 · %1 / %2</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_tour.py" line="129"/>
+        <source>Skip the tour (Esc)</source>
+        <translation>둘러보기 건너뛰기 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_tour.py" line="130"/>
+        <source>Start playing</source>
+        <translation>시작하기</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_tour.py" line="130"/>
+        <source>Next ▶</source>
+        <translation>다음 ▶</translation>
+    </message>
+</context>
+<context>
     <name>LabView</name>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="196"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="220"/>
         <source>Level cleared!</source>
         <translation>레벨 클리어!</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="199"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="223"/>
         <source>Attempt saved — the goal is not met yet, so no stars.</source>
         <translation>시도를 저장했습니다. 아직 목표를 달성하지 못해 별은 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="201"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="225"/>
         <source>+%1 XP</source>
         <translation>+%1 XP</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="203"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="227"/>
         <source>Level up! You are now level %1.</source>
         <translation>레벨 업! 이제 레벨 %1입니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="206"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="230"/>
         <source>Achievement: %1</source>
         <translation>업적 달성: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="209"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="233"/>
         <source>Unlocked: %1</source>
         <translation>새로 열림: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="215"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="239"/>
         <source>Next level: %1 ▶</source>
         <translation>다음 레벨: %1 ▶</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="251"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="286"/>
         <source>Who handles each instruction?</source>
         <translation>각 명령은 누가 처리할까요?</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="252"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="287"/>
         <source>In the mini-OS (the guest kernel&apos;s PV sites):</source>
         <translation>mini-OS 안 (게스트 커널의 반가상화 지점):</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="253"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="288"/>
         <source>Keys: ↑ ↓ choose a slot · 1 CPU · 2 Hypervisor · 3 Guest (a modified guest kernel)</source>
         <translation>키: ↑ ↓ 슬롯 고르기 · 1 CPU · 2 하이퍼바이저 · 3 게스트 (고친 게스트 커널)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="255"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="290"/>
         <source>Submit</source>
         <translation>제출</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="256"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="291"/>
         <source>What happened</source>
         <translation>일어난 일</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="256"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="291"/>
         <source>Timeline</source>
         <translation>타임라인</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="257"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="292"/>
         <source>Compare modes</source>
         <translation>모드 비교</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="257"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="292"/>
         <source>Debugger</source>
         <translation>디버거</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="341"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="376"/>
         <source>The run failed: %1</source>
         <translation>실행하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="345"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="380"/>
         <source>Running the guest under your choices…</source>
         <translation>선택한 대로 게스트를 실행하는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="368"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="403"/>
         <source>Verdict for your choices:</source>
         <translation>내 선택의 판정:</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="369"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="404"/>
         <source>A first run at the level&apos;s starting choices — who should handle each instruction? Choose below.</source>
         <translation>레벨의 처음 선택으로 한 번 실행해 본 결과입니다. 각 명령은 누가 처리해야 할까요? 아래에서 골라 보세요.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="373"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="408"/>
         <source>Choose a handler for every slot to earn stars (%1 left).</source>
         <translation>모든 자리에 처리 주체를 골라야 별을 받을 수 있습니다 (%1개 남음).</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="376"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="411"/>
         <source>Choose a handler for every slot first</source>
         <translation>먼저 모든 자리에 처리 주체를 고르세요</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="388"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="423"/>
         <source>equivalent</source>
         <translation>동등성</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="388"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="423"/>
         <source>contained</source>
         <translation>격리</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="392"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="427"/>
         <source>overhead ×%1</source>
         <translation>오버헤드 ×%1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="397"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="432"/>
         <source>Goal not met: the guest must stay equivalent and contained.</source>
         <translation>목표 미달성: 게스트의 동등성과 격리가 모두 지켜져야 합니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="403"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="438"/>
         <source>Par (the best legal assignment): ×%1 — yours: ×%2</source>
         <translation>기준 (규칙 안에서 최선의 배정): ×%1 — 내 결과: ×%2</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="406"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="441"/>
         <source>★★★ at ×%1 or less, ★★ at ×%2 — yours: ×%3</source>
         <translation>×%1 이하면 ★★★, ×%2 이하면 ★★ — 내 결과: ×%3</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="413"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="448"/>
         <source>Choose who handles each marked instruction: the CPU, the hypervisor or the (modified) guest. The guest runs again after every choice, and what each choice did appears here. The lesson and the quiz cards follow once every slot is your choice and the goal is met.</source>
         <translation>표시된 명령마다 누가 처리할지 고르세요. CPU, 하이퍼바이저, (수정된) 게스트 중 하나입니다. 고를 때마다 게스트를 다시 실행하고, 각 선택이 무슨 일을 했는지 여기에 보여 줍니다. 모든 자리를 직접 고르고 목표를 달성하면 해설과 퀴즈 카드가 나타납니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="422"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="457"/>
         <source>(the starting choice — not yet yours)</source>
         <translation>(처음 주어진 선택이며 아직 직접 고르지 않음)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="433"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="468"/>
         <source>Why</source>
         <translation>왜 그럴까요</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="440"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="475"/>
         <source>equivalence broken</source>
         <translation>동등성 깨짐</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="441"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="476"/>
         <source>containment broken</source>
         <translation>격리 깨짐</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="449"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="484"/>
         <source>Quiz cards unlocked</source>
         <translation>새로 열린 퀴즈 카드</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="449"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="484"/>
         <source>Practise these cards now</source>
         <translation>지금 이 카드로 연습하기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="462"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="497"/>
         <source>Hint (%1 left)</source>
         <translation>힌트 (%1개 남음)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="465"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="500"/>
         <source>Hint %1: %2</source>
         <translation>힌트 %1: %2</translation>
     </message>

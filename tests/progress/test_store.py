@@ -171,11 +171,13 @@ def test_cards_xp_days_and_achievements_round_trip(store):
 def test_settings_have_defaults_are_validated_and_per_profile(store):
     first = store.current_profile_id()
     second = store.create_profile("other")
-    assert store.settings(first) == {"language": "system", "theme": "system", "font_scale": 1.0}
+    assert store.settings(first) == {"language": "system", "theme": "system", "font_scale": 1.0,
+                                     "lab_tour": "new"}
     store.set_setting(first, "language", "ko")
     store.set_setting(first, "theme", "dark")
     store.set_setting(first, "font_scale", 2)
-    assert store.settings(first) == {"language": "ko", "theme": "dark", "font_scale": 2.0}
+    assert store.settings(first) == {"language": "ko", "theme": "dark", "font_scale": 2.0,
+                                     "lab_tour": "new"}
     assert store.get_setting(second, "language") == "system"
     for key, value in (("language", "fr"), ("theme", 3), ("font_scale", 10), ("volume", 1),
                        ("font_scale", True)):

@@ -30,6 +30,7 @@ from virtquest.gui.qt_debugger import DebuggerPage
 from virtquest.gui.qt_editor import CodeEditor, InstructionLegend, is_dark
 from virtquest.gui.qt_lab_slots import SlotList, SlotRow
 from virtquest.gui.qt_timeline import TracePage
+from virtquest.gui.qt_tour import LabTour
 from virtquest.gui.theme import set_role
 from virtquest.gui.workers import Worker
 from virtquest.hv.mode import ModeRun
@@ -550,6 +551,7 @@ class LabPage(QWidget):
         super().__init__(parent)
         self.learner = learner
         self.view: LabView | None = None
+        self.tour: LabTour | None = None
         self.stack = QStackedWidget()
         self.empty = QLabel()
         self.empty.setWordWrap(True)
@@ -574,6 +576,24 @@ class LabPage(QWidget):
         self.stack.addWidget(self.view)
         self.stack.setCurrentWidget(self.view)
         self.view.setFocus()
+        if self.learner.setting("lab_tour") == "new":
+            self.start_tour()
+
+    def start_tour(self) -> LabTour | None:
+        """The first-run guide over the open level (None when no level is open). Seen to the
+        end or skipped, it is not shown again unless replayed from Settings."""
+        if self.view is None:
+            return None
+        tour = LabTour(self.view)
+        tour.finished.connect(lambda _seen: self._tour_done())
+        self.tour = tour
+        tour.start()
+        return tour
+
+    def _tour_done(self) -> None:
+        self.tour = None
+        if "lab_tour" not in self.learner.overrides:
+            self.learner.store.set_setting(self.learner.profile_id, "lab_tour", "done")
 
     def shutdown(self) -> None:
         """Cancel the open level's runs and end their threads (the main window is closing)."""

@@ -28,6 +28,7 @@ def render(view: str, out: str | Path, *, level: str | None = None,
     app = make_app()
     overrides = {k: v for k, v in (("language", lang), ("theme", theme),
                                    ("font_scale", scale)) if v is not None}
+    overrides["lab_tour"] = "done"      # a picture of the lab, not of its first-run guide
     with open_store() as store:
         window = build_window(store, load_content(), overrides=overrides, remember=False)
         try:

@@ -143,6 +143,7 @@ class ExportedSettings(_Model):
     theme: Literal[SETTINGS["theme"].choices] | None = None
     font_scale: Annotated[float, BeforeValidator(_as_number), Field(
         ge=SETTINGS["font_scale"].minimum, le=SETTINGS["font_scale"].maximum)] | None = None
+    lab_tour: Literal[SETTINGS["lab_tour"].choices] | None = None
 
 
 class ExportedAttempt(_Model):

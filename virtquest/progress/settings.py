@@ -35,6 +35,8 @@ SETTINGS: dict[str, SettingSpec] = {
     "language": SettingSpec(default="system", choices=("system", "ko", "en")),
     "theme": SettingSpec(default="system", choices=("system", "light", "dark")),
     "font_scale": SettingSpec(default=1.0, minimum=0.75, maximum=3.0),
+    # The lab's first-run guide: shown when a level opens while "new"; Settings can replay it.
+    "lab_tour": SettingSpec(default="new", choices=("new", "done")),
 }
 
 
