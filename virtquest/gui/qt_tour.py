@@ -20,7 +20,7 @@ class TourStep:
     """One step: what it points at (a widget of the lab, found when the step shows), what it
     says, and — for a step the learner does — the signal that completes it."""
 
-    target: Callable[[], QWidget | None]
+    target: Callable[[], QWidget | list[QWidget] | None]
     text: Callable[[], str]
     done_when: Callable[[], object] | None = None     # a Qt signal: the step is done by doing
 
@@ -69,9 +69,9 @@ class LabTour(QWidget):
             rows = lab.slot_list.rows
             return rows[0] if rows else None
 
-        def first_choices() -> QWidget | None:
+        def first_choices() -> list[QWidget] | None:
             rows = lab.slot_list.rows
-            return rows[0].buttons["cpu"].parentWidget() if rows else None
+            return list(rows[0].buttons.values()) if rows else None
 
         return [
             TourStep(first_row, lambda: self.tr(
@@ -145,11 +145,15 @@ class LabTour(QWidget):
     # -- where things go -------------------------------------------------------------------
     def target_rect(self) -> QRect:
         """The current step's target in this layer's coordinates (empty when not shown)."""
-        target = self.steps[self.index].target()
-        if target is None or not target.isVisible():
+        found = self.steps[self.index].target()
+        widgets = found if isinstance(found, list) else [found]
+        rect = QRect()
+        for widget in widgets:
+            if widget is not None and widget.isVisible():
+                rect |= QRect(widget.mapTo(self.lab, widget.rect().topLeft()), widget.size())
+        if not rect.isValid():
             return QRect()
-        top_left = target.mapTo(self.lab, target.rect().topLeft())
-        return QRect(top_left, target.size()).adjusted(-6, -6, 6, 6) & self.rect()
+        return rect.adjusted(-6, -6, 6, 6) & self.rect()
 
     def _place(self) -> None:
         self.setGeometry(self.lab.rect())
