@@ -3,6 +3,10 @@
 Each subcommand lives in virtquest/commands/NAME.py with `register(subparsers)`; its handler gets the
 parsed arguments and returns an exit status. Errors of the project's types become one line on
 stderr and exit status 2 — never a traceback.
+
+`--content DIR` (repeatable, before the command) adds an instructor's folder of levels and
+quizzes for this run, to every command and to the app; VIRTQUEST_CONTENT does the same from the
+environment (virtquest/content/folders.py).
 """
 
 from __future__ import annotations
@@ -34,6 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Learn how a hypervisor runs a guest OS. Without a command, starts the app.",
     )
     parser.add_argument("--version", action="version", version=f"virtquest {__version__}")
+    parser.add_argument("--content", action="append", default=[], metavar="DIR",
+                        help="also read levels and quizzes from this folder (level files at "
+                             "its top, quiz files in DIR/quizzes/); repeatable, and added to "
+                             "the folders of $VIRTQUEST_CONTENT (see docs/levels.md)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     for name in COMMANDS:
         try:
@@ -46,12 +54,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-
-
 def main(argv: list[str] | None = None) -> int:
+    from virtquest.content.folders import custom_folders, set_command_line_folders
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous = set_command_line_folders(args.content)
     try:
+        custom_folders()  # a missing folder is one line before anything runs
         if args.command is None:
             from virtquest.commands.app import start_app
 
@@ -70,3 +80,5 @@ def main(argv: list[str] | None = None) -> int:
     except UnicodeDecodeError as exc:
         print(f"virtquest: {exc}", file=sys.stderr)
         return 2
+    finally:
+        set_command_line_folders(previous)

@@ -1,7 +1,9 @@
-"""ContentError: a problem in a content file (level, quiz, profile), named by file, line and field."""
+"""ContentError: a problem in a content file (level, quiz, profile), named by file, line and field;
+IdClashError: one id in two content folders."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from os import PathLike
 
 from virtquest.emu.errors import VirtQuestError
@@ -28,3 +30,22 @@ class ContentError(VirtQuestError):
 
     def __repr__(self) -> str:
         return f"ContentError({self.path!r}, {self.line!r}, {self.field!r}, {self.message!r})"
+
+
+class IdClashError(ContentError):
+    """A level or question id defined in two content folders (the built-in one and a custom one,
+    or two custom ones). Names both files, the one that came first being `first`: a custom
+    folder never shadows content silently, so loading all the content raises this.
+    """
+
+    def __init__(self, path: str | PathLike[str], line: int | None, field: str, message: str,
+                 *, first: str | PathLike[str]):
+        self.first = str(first)
+        super().__init__(path, line, field, message)
+
+
+def raise_first_clash(errors: Iterable[ContentError]) -> None:
+    """Raise the first IdClashError among `errors`, if there is one."""
+    for error in errors:
+        if isinstance(error, IdClashError):
+            raise error

@@ -2,7 +2,8 @@
 on its own — its fields, its program, its slots, quizzes and hardware — with file, line and field.
 
 A broken level never stops the others: `load_levels()` returns the good ones and a ContentError
-for every problem it found.
+for every problem it found. Besides the built-in `levels/`, it reads every custom content folder
+(folders.py); a level id found in two folders is an IdClashError naming both files.
 """
 
 from __future__ import annotations
@@ -26,9 +27,17 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from virtquest.content.errors import ContentError
+from virtquest.content.errors import ContentError, IdClashError, raise_first_clash
+from virtquest.content.folders import ContentFolder, content_folders
 from virtquest.content.profiles import load_profile, profile_names
-from virtquest.content.quizzes import Concept, Prose, QuestionId, QuizBank, load_quiz_bank
+from virtquest.content.quizzes import (
+    Concept,
+    Prose,
+    QuestionId,
+    QuizBank,
+    load_quiz_bank,
+    load_quiz_folders,
+)
 from virtquest.content.yamlload import (
     LineMap,
     Loc,
@@ -58,7 +67,8 @@ LevelId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
                                            max_length=60)]
 Symbol = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=60)]
 ProfileName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*$", max_length=40)]
-# A program is a path under assets/ ("programs/levels/x.s") or the source itself (several lines).
+# A program is a path ("programs/levels/x.s": in the level file's folder, else under assets/) or
+# the source itself (several lines).
 _PROGRAM_PATH = re.compile(r"^[A-Za-z0-9_./-]+\.s$")
 ENTRY_LABELS = ("_start", "main", "kernel_main")
 
@@ -133,7 +143,8 @@ class Level(_Strict):
     brief: Prose
     explain: Prose
     hints: list[Prose] = Field(default_factory=list, max_length=10)
-    program: str = Field(min_length=1, max_length=40_000)
+    program: str = Field(min_length=1, max_length=40_000, description="a .s file (found in the "
+                         "level file's folder, else under assets/) or the source itself")
     defines: dict[Symbol, int] = Field(default_factory=dict)
     slots: list[Slot] = Field(min_length=1, max_length=MAX_SLOTS)
     modes: list[ModeId] = Field(min_length=1, max_length=4)
@@ -144,6 +155,8 @@ class Level(_Strict):
 
     _source: str | None = PrivateAttr(default=None)
     _path: str | None = PrivateAttr(default=None)
+    _id_line: int | None = PrivateAttr(default=None)
+    _program_file: str | None = PrivateAttr(default=None)
 
     @field_validator("id")
     @classmethod
@@ -179,22 +192,36 @@ class Level(_Strict):
 
     @property
     def program_file(self) -> str:
-        """How errors and the app name the program: its assets path, or the level's file."""
-        if self.program_is_file:
-            return f"assets/{self.program.strip()}"
-        return self._path or f"levels/{self.id}.yaml"
+        """How errors and the app name the program: its file (`assets/…` for a shipped one),
+        or the level's file when the source is written in it."""
+        if not self.program_is_file:
+            return self._path or f"levels/{self.id}.yaml"
+        if self._program_file is None:
+            name = self.program.strip()
+            try:
+                path = program_path(name, self.folder)
+            except ProgramPathError:
+                return f"assets/{name}"
+            local = self.folder is not None and not _inside(path, ASSETS)
+            self._program_file = str(self.folder / name) if local else f"assets/{name}"
+        return self._program_file
 
     @property
     def source(self) -> str:
-        """The program's text (read once, from assets/ when `program` is a path)."""
+        """The program's text (read once, from its file when `program` is a path)."""
         if self._source is None:
-            self._source = read_source(program_path(self.program)) if self.program_is_file \
-                else self.program
+            self._source = read_source(program_path(self.program, self.folder)) \
+                if self.program_is_file else self.program
         return self._source
 
     @property
     def path(self) -> str | None:
         return self._path
+
+    @property
+    def folder(self) -> Path | None:
+        """The folder of the level's file (None for a level not read from a file)."""
+        return Path(self._path).parent if self._path else None
 
     @property
     def slot_labels(self) -> list[str]:
@@ -218,12 +245,26 @@ class ProgramPathError(VirtQuestError):
     pass
 
 
-def program_path(program: str) -> Path:
-    """The file a level's `program` names, which must stay inside assets/."""
-    path = (ASSETS / program.strip()).resolve()
-    if ASSETS.resolve() not in path.parents:
-        raise ProgramPathError(f"{program}: a level's program must be a file under assets/")
+def program_path(program: str, folder: Path | None = None) -> Path:
+    """The file a level's `program` names: relative to `folder` (the level file's folder) when it
+    is there, else under assets/ (the shipped programs). Either way it must stay inside."""
+    name = program.strip()
+    if folder is not None:
+        local = (folder / name).resolve()
+        if _inside(local, folder) and local.is_file():
+            return local
+    path = (ASSETS / name).resolve()
+    if not _inside(path, ASSETS):
+        where = "in the level file's folder or " if folder is not None else ""
+        raise ProgramPathError(f"{program}: a level's program must be a file {where}"
+                               "under assets/")
+    if folder is not None and not path.exists():
+        raise ProgramPathError(f"{name}: no such program in {folder} nor under assets/")
     return path
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return folder.resolve() in path.resolve().parents
 
 
 # --- assembled programs ----------------------------------------------------------------------
@@ -295,26 +336,57 @@ class LevelSet:
         return [level.id for level in self.levels]
 
 
-def load_levels(directory: str | Path = DEFAULT_LEVEL_DIR, *,
+def load_levels(directory: str | Path | None = None, *,
                 paths: list[Path] | None = None, bank: QuizBank | None = None) -> LevelSet:
-    """Load `directory/*.yaml` (or just `paths`). Never raises for bad content: see `.errors`."""
-    if paths is None:
+    """Load `directory/*.yaml`, or just `paths`; with neither, the built-in levels and those of
+    every custom content folder (folders.py). Never raises for bad content (see `.errors`),
+    except that loading every folder raises IdClashError for an id defined in two of them."""
+    if paths is not None:
+        return _load_groups([list(paths)], [None], bank)
+    if directory is not None:
         directory = Path(directory)
         if not directory.is_dir():
             return LevelSet(errors=(ContentError(directory, None, "", "no such level directory"),))
-        paths = sorted(directory.glob("*.yaml"))
-    bank = bank if bank is not None else load_quiz_bank()
-    levels: list[Level] = []
+        return _load_groups([sorted(directory.glob("*.yaml"))], [None], bank)
+    levels = load_level_folders(content_folders(), bank if bank is not None else load_quiz_bank())
+    raise_first_clash(levels.errors)
+    return levels
+
+
+def load_level_folders(folders: tuple[ContentFolder, ...] | list[ContentFolder],
+                       bank: QuizBank | None = None) -> LevelSet:
+    """The levels of each folder in turn, checked against `bank` (default: the quizzes of the
+    same folders). A level id that an earlier folder defined is an IdClashError in `.errors`
+    naming both files, and the level is left out; nothing raises."""
+    bank = bank if bank is not None else load_quiz_folders(folders)
+    groups: list[list[Path]] = []
     errors: list[ContentError] = []
-    for path in paths:
-        level, problems = load_level_file(path, bank)
-        errors.extend(problems)
-        if level is not None:
-            levels.append(level)
-    levels, clashes = _without_clashes(levels)
+    for folder in folders:
+        if not folder.levels.is_dir():
+            errors.append(ContentError(folder.levels, None, "", "no such level directory"))
+            groups.append([])
+        else:
+            groups.append(sorted(folder.levels.glob("*.yaml")))
+    loaded = _load_groups(groups, list(folders), bank)
+    return LevelSet(loaded.levels, tuple(errors) + loaded.errors)
+
+
+def _load_groups(groups: list[list[Path]], folders: list[ContentFolder | None],
+                 bank: QuizBank | None) -> LevelSet:
+    """Load each group of files (one group per folder), drop clashes, sort by chapter."""
+    bank = bank if bank is not None else load_quiz_bank()
+    levels: list[tuple[Level, int]] = []
+    errors: list[ContentError] = []
+    for number, paths in enumerate(groups):
+        for path in paths:
+            level, problems = load_level_file(path, bank)
+            errors.extend(problems)
+            if level is not None:
+                levels.append((level, number))
+    kept, clashes = _without_clashes(levels, folders)
     errors.extend(clashes)
-    levels.sort(key=lambda lv: (lv.chapter, lv.order, lv.id))
-    return LevelSet(tuple(levels), tuple(errors))
+    kept.sort(key=lambda lv: (lv.chapter, lv.order, lv.id))
+    return LevelSet(tuple(kept), tuple(errors))
 
 
 def load_level_file(path: str | Path, bank: QuizBank | None = None
@@ -330,6 +402,7 @@ def load_level_file(path: str | Path, bank: QuizBank | None = None
     except ValidationError as exc:
         return None, validation_to_content_errors(path, exc, linemap, document=LEVEL_DOCUMENT)
     level._path = str(path)
+    level._id_line = line_of(linemap, ("id",))
     errors = LevelChecker(level, path, linemap,
                           bank if bank is not None else load_quiz_bank()).check()
     return (None if errors else level), errors
@@ -343,23 +416,40 @@ def level_schema() -> dict[str, Any]:
     return schema
 
 
-def _without_clashes(levels: list[Level]) -> tuple[list[Level], list[ContentError]]:
-    """Two files may not share an id, nor a place (chapter, order) on the map."""
+def _without_clashes(levels: list[tuple[Level, int]], folders: list[ContentFolder | None]
+                     ) -> tuple[list[Level], list[ContentError]]:
+    """Two files may not share an id, nor a place (chapter, order) on the map. Each level comes
+    with the number of its folder: an id repeated in another folder is an IdClashError."""
     kept: list[Level] = []
     errors: list[ContentError] = []
-    ids: dict[str, Level] = {}
+    ids: dict[str, tuple[Level, int]] = {}
     places: dict[tuple[int, int], Level] = {}
-    for level in levels:
-        first = ids.get(level.id) or places.get((level.chapter, level.order))
+    for level, number in levels:
+        same_id = ids.get(level.id)
+        if same_id is not None and same_id[1] != number:
+            first, owner = same_id[0], folders[same_id[1]]
+            builtin = " (built-in)" if owner is not None and owner.builtin else ""
+            errors.append(IdClashError(
+                level.path or level.id, level._id_line, "id",
+                f"level id {level.id!r} is already used by {_where(first)}{builtin}; give the "
+                "level an id of its own", first=first.path or first.id))
+            continue
+        first = same_id[0] if same_id is not None else places.get((level.chapter, level.order))
         if first is not None:
             what = (f"id {level.id!r}" if first.id == level.id
                     else f"chapter {level.chapter}, order {level.order}")
             errors.append(ContentError(level.path or level.id, None, "id" if first.id == level.id
                                        else "order", f"{what} is already used by {first.path}"))
             continue
-        ids[level.id] = places[(level.chapter, level.order)] = level
+        ids[level.id] = (level, number)
+        places[(level.chapter, level.order)] = level
         kept.append(level)
     return kept, errors
+
+
+def _where(level: Level) -> str:
+    path = level.path or level.id
+    return path if level._id_line is None else f"{path}:{level._id_line}"
 
 
 def did_you_mean(word: str, known: list[str]) -> str:

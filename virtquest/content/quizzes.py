@@ -1,7 +1,8 @@
 """Concept quiz questions (SPEC §8): pydantic models for the six kinds and the quiz bank loader.
 
 A quiz file `levels/quizzes/TOPIC.yaml` holds `schema_version: 1` and `questions: [...]`; a broken
-file or question is reported as a ContentError and never stops the others from loading.
+file or question is reported as a ContentError and never stops the others from loading. Custom
+content folders (folders.py) add their own `quizzes/` to the built-in bank.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from virtquest.content.errors import ContentError
+from virtquest.content.errors import ContentError, IdClashError, raise_first_clash
+from virtquest.content.folders import ContentFolder, content_folders
 from virtquest.content.yamlload import LineMap, line_of, load_yaml, validation_to_content_errors
 from virtquest.emu.resources import QUIZZES
 
@@ -297,6 +299,7 @@ class QuizBank:
     questions: tuple[Question, ...] = ()
     errors: tuple[ContentError, ...] = ()
     _by_id: dict[str, Question] = field(default_factory=dict, repr=False, compare=False)
+    files: dict[str, Path] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._by_id.update({question.id: question for question in self.questions})
@@ -307,6 +310,10 @@ class QuizBank:
     def get(self, question_id: str) -> Question | None:
         return self._by_id.get(question_id)
 
+    def file_of(self, question_id: str) -> Path:
+        """The file a question was read from (KeyError for an id the bank does not hold)."""
+        return self.files[question_id]
+
     def by_topic(self, topic: str | None) -> tuple[Question, ...]:
         """Questions of one topic; all of them when `topic` is None."""
         return tuple(q for q in self.questions if topic is None or q.topic == topic)
@@ -315,23 +322,55 @@ class QuizBank:
         return tuple(q for q in self.questions if q.concept == concept)
 
 
-def load_quiz_bank(directory: str | Path = DEFAULT_QUIZ_DIR) -> QuizBank:
-    """Load every `*.yaml` file of `directory`. Never raises for bad content: see `.errors`."""
-    directory = Path(directory)
-    if not directory.is_dir():
-        return QuizBank(errors=(ContentError(directory, None, "", "no such quiz directory"),))
+def load_quiz_bank(directory: str | Path | None = None) -> QuizBank:
+    """Load every `*.yaml` file of `directory`; without one, the built-in quizzes and those of
+    every custom content folder (folders.py). Never raises for bad content (see `.errors`),
+    except that a question id defined in two content folders raises IdClashError."""
+    if directory is not None:
+        return _load_directories([(Path(directory), None)])
+    bank = load_quiz_folders(content_folders())
+    raise_first_clash(bank.errors)
+    return bank
+
+
+def load_quiz_folders(folders: Iterable[ContentFolder]) -> QuizBank:
+    """The questions of each folder's quizzes/ in turn (a custom folder may have none). An id
+    that an earlier folder defined is an IdClashError in `.errors` naming both files, and the
+    question is left out; nothing raises."""
+    return _load_directories([(folder.quizzes, folder) for folder in folders])
+
+
+def _load_directories(directories: list[tuple[Path, ContentFolder | None]]) -> QuizBank:
     questions: list[Question] = []
     errors: list[ContentError] = []
-    seen: dict[str, str] = {}  # question id → where it was first defined
-    for path in sorted(directory.glob("*.yaml")):
-        for question, where, id_line in _load_file(path, errors):
-            if question.id in seen:
-                errors.append(ContentError(path, id_line, f"{where}.id",
-                                           f"duplicate id {question.id!r} (first in {seen[question.id]})"))
-                continue
-            seen[question.id] = f"{path.name}:{id_line}"
-            questions.append(question)
-    return QuizBank(tuple(questions), tuple(errors))
+    files: dict[str, Path] = {}
+    seen: dict[str, tuple[Path, int | None, int]] = {}  # id → file, line of its id, directory
+    for number, (directory, folder) in enumerate(directories):
+        if not directory.is_dir():
+            if folder is None or folder.builtin:
+                errors.append(ContentError(directory, None, "", "no such quiz directory"))
+            continue
+        for path in sorted(directory.glob("*.yaml")):
+            for question, where, id_line in _load_file(path, errors):
+                first = seen.get(question.id)
+                if first is None:
+                    seen[question.id] = (path, id_line, number)
+                    questions.append(question)
+                    files[question.id] = path
+                    continue
+                first_path, first_line, first_number = first
+                if first_number == number:
+                    errors.append(ContentError(path, id_line, f"{where}.id",
+                                               f"duplicate id {question.id!r} (first in "
+                                               f"{first_path.name}:{first_line})"))
+                    continue
+                owner = directories[first_number][1]
+                builtin = " (built-in)" if owner is not None and owner.builtin else ""
+                errors.append(IdClashError(
+                    path, id_line, f"{where}.id",
+                    f"question id {question.id!r} is already used by {first_path}:{first_line}"
+                    f"{builtin}; give the question an id of its own", first=first_path))
+    return QuizBank(tuple(questions), tuple(errors), files=files)
 
 
 def _load_file(path: Path, errors: list[ContentError]) -> list[tuple[Question, str, int | None]]:

@@ -43,13 +43,16 @@ class Content:
 
 
 def load_content() -> Content:
-    """Read the quiz bank and the levels (no store, no Qt: safe on a worker thread)."""
+    """Read the quiz bank and the levels, built-in and from custom content folders (no store,
+    no Qt: safe on a worker thread). A content folder that is missing, or that repeats an id,
+    leaves that part unloaded and is reported among the errors."""
     from virtquest.content.quizzes import load_quiz_bank
 
-    bank = load_quiz_bank()
-    errors = [str(error) for error in bank.errors]
-    levels = None
+    errors: list[str] = []
+    bank = levels = None
     try:
+        bank = load_quiz_bank()
+        errors += [str(error) for error in bank.errors]
         from virtquest.content.levels import load_levels
 
         levels = load_levels(bank=bank)
