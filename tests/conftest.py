@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The shipped content only: a developer's own content folders must not change what tests see.
+os.environ.pop("VIRTQUEST_CONTENT", None)
 
 import pytest  # noqa: E402
 

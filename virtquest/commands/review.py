@@ -12,14 +12,12 @@ from typing import Any
 
 from virtquest.commands.progress import emit, open_store_for_cli
 from virtquest.emu.errors import VirtQuestError
-from virtquest.emu.resources import QUIZZES
 from virtquest.game.review import forecast, review_queue
 from virtquest.game.streak import current_streak
 from virtquest.game.xp import level_for
 from virtquest.progress.clock import local_now
 from virtquest.progress.store import Store
 
-QUIZ_DIR = QUIZZES
 FORECAST_DAYS = 14
 TEXT_WIDTH = 72
 
@@ -40,8 +38,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=_review)
 
 
-def load_questions(directory: Path = QUIZ_DIR) -> dict[str, QuestionInfo] | None:
-    """Question id → topic and text from the quiz bank, or None when there is no bank to read."""
+def load_questions(directory: Path | None = None) -> dict[str, QuestionInfo] | None:
+    """Question id → topic and text from the quiz bank (the built-in questions and those of
+    every custom content folder, unless `directory` is given), or None when there is none."""
     try:
         from virtquest.content.quizzes import load_quiz_bank
     except ModuleNotFoundError as exc:
