@@ -25,9 +25,9 @@
 <context>
     <name>ClassifyInput</name>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="472"/>
-        <source>Put each item in one category: Tab moves between rows, the arrow keys between categories. Then press Enter.</source>
-        <translation>각 항목을 알맞은 분류 하나에 넣으세요. Tab 키로 다음 줄로, 화살표 키로 분류 사이를 옮겨 다닐 수 있습니다. 다 고르면 Enter를 누르세요.</translation>
+        <location filename="../../virtquest/gui/qt_question.py" line="630"/>
+        <source>Press a category&apos;s number (1–%1) to put the item marked ▸ in it; the next item follows. ↑/↓ move between items. Then press Enter.</source>
+        <translation>분류의 번호(1–%1)를 누르면 ▸ 표시가 붙은 항목이 그 분류에 들어가고 다음 항목으로 넘어갑니다. ↑/↓ 키로 항목 사이를 옮길 수 있습니다. 다 고르면 Enter를 누르세요.</translation>
     </message>
 </context>
 <context>
@@ -676,19 +676,19 @@
 <context>
     <name>MatchingInput</name>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="365"/>
+        <location filename="../../virtquest/gui/qt_question.py" line="455"/>
         <source>Choose...</source>
         <translation>선택…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="393"/>
+        <location filename="../../virtquest/gui/qt_question.py" line="489"/>
         <source>right answer: %1</source>
         <translation>정답: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="399"/>
-        <source>Choose the matching entry for each row (Tab moves to the next one; type a letter to pick). Then press Enter.</source>
-        <translation>줄마다 짝이 되는 항목을 고르세요 (Tab 키로 다음 줄로 가고, 글자를 입력하면 바로 고릅니다). 다 고르면 Enter를 누르세요.</translation>
+        <location filename="../../virtquest/gui/qt_question.py" line="493"/>
+        <source>Type the letter of each row&apos;s match (a, b, c…): the next row follows. Or choose from each drop-down. Then press Enter.</source>
+        <translation>줄마다 짝이 되는 항목의 글자(a, b, c…)를 누르면 다음 줄로 넘어갑니다. 목록에서 직접 골라도 됩니다. 다 고르면 Enter를 누르세요.</translation>
     </message>
 </context>
 <context>
@@ -703,7 +703,7 @@
 <context>
     <name>MultipleInput</name>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="171"/>
+        <location filename="../../virtquest/gui/qt_question.py" line="183"/>
         <source>Pick every right answer (keys 1–9 toggle), then press Enter.</source>
         <translation>옳은 답을 모두 고른 뒤 (숫자 키 1–9로 켜고 끕니다) Enter를 누르세요.</translation>
     </message>
@@ -711,17 +711,17 @@
 <context>
     <name>OrderingInput</name>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="267"/>
+        <location filename="../../virtquest/gui/qt_question.py" line="323"/>
         <source>Move up</source>
         <translation>위로</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="268"/>
+        <location filename="../../virtquest/gui/qt_question.py" line="324"/>
         <source>Move down</source>
         <translation>아래로</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="319"/>
+        <location filename="../../virtquest/gui/qt_question.py" line="380"/>
         <source>Put the steps in order: drag them, or select one and press Alt+↑ / Alt+↓. Then press Enter.</source>
         <translation>단계를 순서대로 놓으세요. 끌어서 옮기거나, 하나를 고르고 Alt+↑ / Alt+↓를 누르면 됩니다. 다 맞추면 Enter를 누르세요.</translation>
     </message>
@@ -870,52 +870,77 @@
 <context>
     <name>QtQuiz</name>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="321"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="378"/>
         <source>Loading questions...</source>
         <translation>문제를 불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="322"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="379"/>
         <source>No quiz questions could be loaded.</source>
         <translation>퀴즈 문제를 불러오지 못했습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="374"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="445"/>
+        <source>You ended the quiz before answering a question.</source>
+        <translation>한 문제도 풀기 전에 퀴즈를 끝냈습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="447"/>
         <source>You answered %1 of %2 right and earned %3 XP.</source>
         <translation>%2문제 중 %1문제를 맞혔고 %3 XP를 얻었습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="378"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="450"/>
+        <source>You ended the quiz after %1 of %2 questions.</source>
+        <translation>%2문제 중 %1문제까지 풀고 퀴즈를 끝냈습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="453"/>
+        <source>Questions to look at again</source>
+        <translation>다시 볼 문제</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="455"/>
+        <source>Review the missed questions (%1)</source>
+        <translation>틀린 문제 다시 풀기 (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="476"/>
+        <source>Right answer:</source>
+        <translation>정답:</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="486"/>
         <source>Concept quiz</source>
         <translation>개념 퀴즈</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="380"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="488"/>
         <source>Questions of six kinds on hypervisors, trap and emulate, binary translation, paravirtualization and hardware assist. After each answer you see why it is right — and why the tempting wrong answer is wrong. Every answer also schedules the question for spaced review.</source>
         <translation>하이퍼바이저, 트랩과 에뮬레이션, 이진 변환, 반가상화, 하드웨어 지원 가상화에 관한 여섯 가지 유형의 문제입니다. 답할 때마다 왜 그것이 정답인지, 그리고 그럴듯한 오답은 왜 틀렸는지 해설이 나옵니다. 푼 문제는 간격 반복 복습 일정에도 올라갑니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="384"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="492"/>
         <source>&amp;Topic:</source>
         <translation>주제(&amp;T):</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="385"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="493"/>
         <source>&amp;Questions:</source>
         <translation>문제 수(&amp;Q):</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="386"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="494"/>
         <source>Start quiz</source>
         <translation>퀴즈 시작</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="387"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="495"/>
         <source>Quiz finished</source>
         <translation>퀴즈 끝</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="388"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="496"/>
         <source>New quiz</source>
         <translation>새 퀴즈</translation>
     </message>
@@ -923,67 +948,67 @@
 <context>
     <name>QtReview</name>
     <message>
-        <location filename="../../virtquest/gui/qt_review.py" line="116"/>
+        <location filename="../../virtquest/gui/qt_review.py" line="121"/>
         <source>new</source>
         <translation>새 문제</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_review.py" line="118"/>
+        <location filename="../../virtquest/gui/qt_review.py" line="123"/>
         <source>lab mistake: %1</source>
         <translation>실험실 실수: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_review.py" line="120"/>
+        <location filename="../../virtquest/gui/qt_review.py" line="125"/>
         <source>due</source>
         <translation>복습 차례</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_review.py" line="126"/>
+        <location filename="../../virtquest/gui/qt_review.py" line="131"/>
         <source>Review</source>
         <translation>복습</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_review.py" line="127"/>
+        <location filename="../../virtquest/gui/qt_review.py" line="132"/>
         <source>Question</source>
         <translation>문제</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_review.py" line="127"/>
+        <location filename="../../virtquest/gui/qt_review.py" line="132"/>
         <source>Topic</source>
         <translation>주제</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_review.py" line="127"/>
+        <location filename="../../virtquest/gui/qt_review.py" line="132"/>
         <source>Why now</source>
         <translation>지금 나오는 이유</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_review.py" line="128"/>
+        <location filename="../../virtquest/gui/qt_review.py" line="133"/>
         <source>Start review (%1)</source>
         <translation>복습 시작 (%1)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_review.py" line="132"/>
+        <location filename="../../virtquest/gui/qt_review.py" line="137"/>
         <source>Spaced review brings a question back just before you would forget it: a wrong answer comes back soon, a right one later and later. A mistake in the lab makes the questions on that idea due at once.</source>
         <translation>간격 반복 복습은 잊어버리기 직전에 문제를 다시 보여 줍니다. 틀린 문제는 곧 다시 나오고, 맞힌 문제는 점점 더 긴 간격을 두고 나옵니다. 실험실에서 실수하면 그 개념의 문제가 바로 복습 목록에 오릅니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_review.py" line="140"/>
+        <location filename="../../virtquest/gui/qt_review.py" line="145"/>
         <source>Loading questions...</source>
         <translation>문제를 불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_review.py" line="145"/>
+        <location filename="../../virtquest/gui/qt_review.py" line="150"/>
         <source>%1 due now, %2 new today.</source>
         <translation>지금 복습할 문제 %1개, 오늘의 새 문제 %2개.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_review.py" line="151"/>
+        <location filename="../../virtquest/gui/qt_review.py" line="156"/>
         <source>Nothing to review. Take a quiz to add questions.</source>
         <translation>복습할 문제가 없습니다. 퀴즈를 풀면 문제가 추가됩니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_review.py" line="155"/>
+        <location filename="../../virtquest/gui/qt_review.py" line="160"/>
         <source>All done for now. Next review: %1 (%2 questions).</source>
         <translation>지금은 다 했습니다. 다음 복습: %1 (%2문제).</translation>
     </message>
@@ -1177,42 +1202,57 @@
 <context>
     <name>QuestionRunner</name>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="196"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="217"/>
         <source>Correct!</source>
         <translation>정답입니다!</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="199"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="220"/>
         <source>Not quite — %1% right.</source>
         <translation>아쉽습니다 — %1%만 맞았습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="201"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="222"/>
         <source>Not quite.</source>
         <translation>틀렸습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="208"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="229"/>
         <source>+%1 XP</source>
         <translation>+%1 XP</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="212"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="233"/>
         <source>Question %1 of %2 · %3 · %4</source>
         <translation>%2문제 중 %1번째 · %3 · %4</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="217"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="238"/>
         <source>Check answer</source>
         <translation>정답 확인</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="219"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="239"/>
+        <source>End review</source>
+        <translation>복습 끝내기</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="239"/>
+        <source>End quiz</source>
+        <translation>퀴즈 끝내기</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="240"/>
+        <source>Stop here and see what you answered (Esc)</source>
+        <translation>여기서 멈추고 지금까지 푼 결과를 봅니다 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="242"/>
         <source>Finish</source>
         <translation>끝내기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="219"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="242"/>
         <source>Next question</source>
         <translation>다음 문제</translation>
     </message>
@@ -1220,62 +1260,65 @@
 <context>
     <name>Quiz</name>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="34"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="35"/>
         <source>Single choice</source>
         <translation>단일 선택</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="35"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="36"/>
         <source>Multiple choice</source>
         <translation>복수 선택</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="36"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="37"/>
         <source>True or false</source>
         <translation>참/거짓</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="37"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="38"/>
         <source>Ordering</source>
         <translation>순서 맞추기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="38"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="39"/>
         <source>Matching</source>
         <translation>짝 맞추기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="39"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="40"/>
         <source>Classify</source>
         <translation>분류하기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="48"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="49"/>
         <source>All topics</source>
         <translation>모든 주제</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="233"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="256"/>
         <source>The right order:</source>
         <translation>올바른 순서:</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="235"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="258"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="274"/>
         <source>True</source>
         <translation>참</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="235"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="258"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="274"/>
         <source>False</source>
         <translation>거짓</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="236"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="259"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="275"/>
         <source>The statement is %1.</source>
         <translation>이 문장은 %1입니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="238"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="261"/>
         <source>The right matches are marked in each row.</source>
         <translation>줄마다 올바른 짝을 표시해 두었습니다.</translation>
     </message>
@@ -1506,7 +1549,7 @@
 <context>
     <name>SingleInput</name>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="157"/>
+        <location filename="../../virtquest/gui/qt_question.py" line="169"/>
         <source>Pick one answer (keys 1–9), then press Enter.</source>
         <translation>답을 하나 고른 뒤 (숫자 키 1–9) Enter를 누르세요.</translation>
     </message>
@@ -1763,17 +1806,17 @@
 <context>
     <name>TrueFalseInput</name>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="191"/>
+        <location filename="../../virtquest/gui/qt_question.py" line="203"/>
         <source>&amp;True  (T)</source>
         <translation>참(&amp;T)  (T / O)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="192"/>
+        <location filename="../../virtquest/gui/qt_question.py" line="204"/>
         <source>&amp;False  (F)</source>
         <translation>거짓(&amp;F)  (F / X)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="223"/>
+        <location filename="../../virtquest/gui/qt_question.py" line="238"/>
         <source>True or false? Press T or F, then Enter.</source>
         <translation>참일까요, 거짓일까요? T(또는 O)나 F(또는 X)를 누른 뒤 Enter를 누르세요.</translation>
     </message>

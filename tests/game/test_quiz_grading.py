@@ -203,3 +203,25 @@ def test_a_session_without_seed_still_records_one_to_replay():
     session = start_session(ALL, count=3)
     replay = start_session(ALL, count=3, seed=session.seed)
     assert session.presentations == replay.presentations
+
+
+def test_a_new_session_does_not_open_with_the_questions_just_answered():
+    ids = [q.id for q in ALL]
+    for seed in range(40):
+        # Enough others: the ones just answered are left out altogether.
+        session = start_session(ALL, count=3, seed=seed, recent=ids[:3])
+        assert {p.question.id for p in session.presentations} == set(ids[3:])
+        # Every question asked again: the one answered last is never first, and the ones
+        # answered longest ago are kept when some must go.
+        session = start_session(ALL, count=len(ALL), seed=seed, recent=[ids[0]])
+        assert session.presentations[0].question.id != ids[0]
+        assert len(session.presentations) == len(ALL)
+        session = start_session(ALL, count=2, seed=seed, recent=list(reversed(ids)))
+        assert [p.question.id for p in session.presentations][0] == ids[0]
+        assert {p.question.id for p in session.presentations} == set(ids[:2])
+
+
+def test_recent_questions_keep_a_session_reproducible():
+    recent = [ALL[0].id]
+    first = start_session(ALL, count=4, seed=3, recent=recent)
+    assert first.presentations == start_session(ALL, count=4, seed=3, recent=recent).presentations

@@ -116,6 +116,23 @@ def test_queue_is_due_cards_most_overdue_first_then_new_in_course_order(store, p
     assert queue == ["late", "later", "n1", "n2", "n3"]
 
 
+def test_every_wrong_answer_of_a_quiz_is_in_the_queue_at_once(store, pid):
+    # A quiz answered over a few minutes: FSRS would hold each wrong card back for its first
+    # learning step (a new card) or relearning step (a card already learnt), so a queue read
+    # at the end listed only the mistakes made more than that long ago.
+    learnt = answer_question(store, pid, "q.learnt", True, now=NOW - timedelta(days=9))
+    answer_question(store, pid, "q.learnt", True, now=learnt.next_due)
+    quiz = ["q.new1", "q.ok1", "q.learnt", "q.ok2", "q.new2"]
+    for minute, question in enumerate(quiz):
+        answer_question(store, pid, question, not question.startswith(("q.new", "q.learnt")),
+                        now=NOW + timedelta(minutes=minute))
+    end = NOW + timedelta(minutes=len(quiz) - 1, seconds=20)  # just after the last answer
+    queue = review_queue(store, pid, quiz, now=end, new_per_day=0)
+    assert set(queue) == {"q.new1", "q.learnt", "q.new2"}
+    answer_question(store, pid, "q.new1", True, now=end)  # set right: FSRS's schedule again
+    assert set(review_queue(store, pid, quiz, now=end, new_per_day=0)) == {"q.learnt", "q.new2"}
+
+
 def test_cards_of_questions_no_longer_in_the_bank_are_left_out(store, pid):
     answer_question(store, pid, "removed", False, now=NOW - timedelta(days=1))
     assert review_queue(store, pid, ["kept"], now=NOW) == ["kept"]

@@ -238,8 +238,13 @@ class QuizSession:
 
 
 def start_session(questions: Sequence[Question], *, count: int = 10, topic: str | None = None,
-                  seed: int | None = None) -> QuizSession:
-    """Pick up to `count` questions (of `topic`, if given) in a seeded random order."""
+                  seed: int | None = None, recent: Sequence[str] = ()) -> QuizSession:
+    """Pick up to `count` questions (of `topic`, if given) in a seeded random order.
+
+    `recent` holds ids of questions just answered, the latest first: they are picked only when
+    the others run out (those answered longest ago first), and a quiz never opens with one of
+    them while another question is in it.
+    """
     if count < 1:
         raise QuizError("a quiz needs at least one question")
     pool = [q for q in questions if topic is None or q.topic == topic]
@@ -247,5 +252,25 @@ def start_session(questions: Sequence[Question], *, count: int = 10, topic: str 
         raise QuizError(f"no questions for topic {topic!r}" if topic else "no questions to ask")
     if seed is None:
         seed = random.SystemRandom().randrange(2**32)
-    picked = random.Random(seed).sample(pool, min(count, len(pool)))
+    rng = random.Random(seed)
+    size = min(count, len(pool))
+    if not recent:
+        picked = rng.sample(pool, size)
+    else:
+        picked = _pick_avoiding(pool, size, list(dict.fromkeys(recent)), rng)
     return QuizSession(tuple(present(question, seed) for question in picked), seed)
+
+
+def _pick_avoiding(pool: list[Question], size: int, recent: list[str],
+                   rng: random.Random) -> list[Question]:
+    # Staleness: a question not answered lately beats every recent one; among recent ones, the
+    # one answered longest ago is the stalest (recent[0] is the very last answer).
+    stale = {question_id: -index for index, question_id in enumerate(recent)}
+    fresh = [q for q in pool if q.id not in stale]
+    picked = rng.sample(fresh, min(size, len(fresh)))
+    seen = sorted((q for q in pool if q.id in stale), key=lambda q: stale[q.id])
+    picked += seen[:size - len(picked)]
+    rng.shuffle(picked)
+    first = min(range(len(picked)), key=lambda i: stale.get(picked[i].id, -len(recent) - 1))
+    picked[0], picked[first] = picked[first], picked[0]
+    return picked

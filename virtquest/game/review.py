@@ -103,17 +103,27 @@ def review_queue(
 ) -> list[str]:
     """Due cards, most overdue first, then new questions up to today's remaining new-card limit.
 
-    New questions keep the caller's order (the course order); cards of questions the bank no
-    longer has are left out.
+    A card whose last answer was wrong is due at once: FSRS holds it back for its first
+    (re)learning step, a minute or ten, and a queue read right after a quiz would miss the
+    mistakes of its last minutes. New questions keep the caller's order (the course order);
+    cards of questions the bank no longer has are left out.
     """
     moment = require_aware(now or local_now())
     known = list(dict.fromkeys(known_question_ids))
     cards = {record.question_id: record for record in store.cards(profile_id)}
-    due = sorted((cards[q] for q in known if q in cards and cards[q].due <= to_utc(moment)),
+    missed = last_answered_wrong(store, profile_id)
+    due = sorted((cards[q] for q in known if q in cards
+                  and (cards[q].due <= to_utc(moment) or q in missed)),
                  key=lambda record: (record.due, record.question_id))
     room = max(0, new_per_day - introduced_today(store, profile_id, moment))
     fresh = [q for q in known if q not in cards][:room]
     return [record.question_id for record in due] + fresh
+
+
+def last_answered_wrong(store: Store, profile_id: int) -> set[str]:
+    """The questions whose latest answer was wrong (until a right answer follows)."""
+    latest = {answer.question_id: answer.correct for answer in store.quiz_answers(profile_id)}
+    return {question_id for question_id, correct in latest.items() if not correct}
 
 
 def introduced_today(store: Store, profile_id: int, now: datetime) -> int:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QSpinBox,
     QStackedWidget,
     QVBoxLayout,
@@ -51,18 +52,21 @@ def topic_name(topic: str | None) -> str:
 
 
 class QuestionRunner(QWidget):
-    """Plays `presentations` one after another: check, see the explanation, go on."""
+    """Plays `presentations` one after another: check, see the explanation, go on. The end
+    button (or Esc) stops early; `results` holds every answer given, graded."""
 
     finished = Signal(int, int, int)  # answered, correct, XP gained
     answered = Signal(object)  # the AnswerOutcome of each recorded answer
 
     def __init__(self, session: LearnerSession, presentations: Sequence[Presentation],
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, *, review: bool = False):
         super().__init__(parent)
         self.session = session
         self.presentations = list(presentations)
+        self.review = review  # names the end button "End review" rather than "End quiz"
         self.index = 0
         self.correct = self.xp = 0
+        self.results: list[tuple[Presentation, Grade]] = []
         self.grade: Grade | None = None
         self.input: AnswerInput | None = None
         self._shown_at = time.monotonic()
@@ -77,6 +81,12 @@ class QuestionRunner(QWidget):
         body.setSpacing(12)
         self.where = QLabel()
         self.where.setProperty("role", "muted")
+        self.end_button = QPushButton()
+        self.end_button.clicked.connect(self.end)
+        top = QHBoxLayout()
+        top.addWidget(self.where, 1)
+        top.addWidget(self.end_button, 0, Qt.AlignmentFlag.AlignTop)
+        body.addLayout(top)
         self.text = wrapped(role="big")
         self.how = wrapped(role="muted")
         self.slot = QVBoxLayout()
@@ -92,7 +102,7 @@ class QuestionRunner(QWidget):
         for widget in (self.verdict, self.expected, self.explanation, self.gain):
             box.addWidget(widget)
         self.feedback.hide()
-        for widget in (self.where, self.text, self.how):
+        for widget in (self.text, self.how):
             body.addWidget(widget)
         body.addLayout(self.slot)
         self.check = primary()
@@ -112,6 +122,9 @@ class QuestionRunner(QWidget):
         # Enter from anywhere in the question (inputs leave it to us) checks, then moves on.
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.enter()
+            return
+        if event.key() == Qt.Key.Key_Escape:
+            self.end()
             return
         super().keyPressEvent(event)
 
@@ -133,10 +146,9 @@ class QuestionRunner(QWidget):
         self.retranslate()
         self._update_buttons()
         self.scroll.verticalScrollBar().setValue(0)
-        self.input.setFocus()
-        first = self.input.focusNextChild
-        if self.isVisible():
-            first()
+        # The "Next question" button had the keyboard and is hidden now: hand it to the new
+        # question, so its keys (1–9, T/F, letters) work at once.
+        self.input.focus_first()
 
     def _update_buttons(self) -> None:
         answered = self.grade is not None
@@ -163,6 +175,7 @@ class QuestionRunner(QWidget):
                                       seconds=round(time.monotonic() - self._shown_at, 1))
         self.correct += int(self.grade.correct)
         self.xp += outcome.xp_gained
+        self.results.append((self.current, self.grade))
         self.input.show_result(self.grade)
         self._show_feedback(outcome.xp_gained)
         self._update_buttons()
@@ -173,10 +186,18 @@ class QuestionRunner(QWidget):
         if self.grade is None:
             return
         if self.index + 1 >= len(self.presentations):
-            self.finished.emit(self.index + 1, self.correct, self.xp)
+            self.end()
             return
         self.index += 1
         self._show_question()
+
+    def end(self) -> None:
+        """Stop here (the last question done, or the learner leaves): what was answered counts."""
+        self.finished.emit(len(self.results), self.correct, self.xp)
+
+    @property
+    def missed(self) -> list[Presentation]:
+        return [presentation for presentation, grade in self.results if not grade.correct]
 
     # --- text ----------------------------------------------------------------------------
     def _show_feedback(self, xp: int) -> None:
@@ -215,6 +236,8 @@ class QuestionRunner(QWidget):
         self.text.setText(pick(question.text))
         self.how.setText(self.input.hint() if self.input else "")
         self.check.setText(self.tr("Check answer"))
+        self.end_button.setText(self.tr("End review") if self.review else self.tr("End quiz"))
+        self.end_button.setToolTip(self.tr("Stop here and see what you answered (Esc)"))
         last = self.index + 1 >= len(self.presentations)
         self.next.setText(self.tr("Finish") if last else self.tr("Next question"))
         self._feedback_text()
@@ -239,13 +262,34 @@ def expected_text(presentation: Presentation, grade: Grade) -> str:
     return ""
 
 
+def right_answer_text(question) -> str:
+    """The right answer in words, whatever the kind (the end page's list of missed questions)."""
+    kind = question.kind
+    if kind == "single":
+        return pick(question.choices[question.answer])
+    if kind == "multiple":
+        return "\n".join(f"• {pick(question.choices[key])}" for key in question.choices
+                         if key in question.answer)
+    if kind == "true-false":
+        word = translate("Quiz", "True") if question.answer else translate("Quiz", "False")
+        return fill(translate("Quiz", "The statement is %1."), word.lower())
+    if kind == "ordering":
+        return "\n".join(f"{i + 1}. {pick(step)}" for i, step in enumerate(question.steps))
+    sources, targets = ((question.left, question.right) if kind == "matching"
+                        else (question.items, question.categories))
+    return "\n".join(f"{pick(sources[source])} → {pick(targets[target])}"
+                     for source, target in question.answer.items())
+
+
 class QtQuiz(QWidget):
-    """Start a quiz (topic, length), play it, see the score."""
+    """Start a quiz (topic, length), play it, see the score and the questions missed."""
 
     def __init__(self, session: LearnerSession, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
         self.runner: QuestionRunner | None = None
+        self._last = (0, 0, 0, 0)  # answered, correct, XP, questions in the quiz
+        self.missed: list = []  # the questions answered wrong in the quiz just ended
         self.stack = QStackedWidget()
         self.start_page = self._build_start()
         self.end_page = self._build_end()
@@ -292,14 +336,27 @@ class QtQuiz(QWidget):
         page = QWidget()
         body = QVBoxLayout(page)
         body.setContentsMargins(32, 24, 32, 24)
+        body.setSpacing(12)
         self.score_title = QLabel()
         self.score_title.setProperty("role", "title")
         self.score = wrapped(role="big")
+        self.review_missed = primary()
+        self.review_missed.clicked.connect(self.start_missed)
         self.again = primary()
         self.again.clicked.connect(self.show_start)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.review_missed)
+        buttons.addWidget(self.again)
+        buttons.addStretch(1)
+        self.missed_title = QLabel()
+        self.missed_title.setProperty("role", "heading")
+        self.missed_box = QVBoxLayout()
+        self.missed_box.setSpacing(10)
         body.addWidget(self.score_title)
         body.addWidget(self.score)
-        body.addWidget(self.again, 0, Qt.AlignmentFlag.AlignLeft)
+        body.addLayout(buttons)
+        body.addWidget(self.missed_title)
+        body.addLayout(self.missed_box)
         body.addStretch(1)
         return scrolling(page, columns=110)
 
@@ -321,6 +378,12 @@ class QtQuiz(QWidget):
             self.tr("Loading questions...") if not self.session.loaded
             else self.tr("No quiz questions could be loaded.")))
 
+    def _recent(self, count: int) -> list[str]:
+        """Up to `count` questions answered last, the latest first (a new quiz avoids them)."""
+        answers = self.session.store.quiz_answers(self.session.profile_id)
+        latest = dict.fromkeys(answer.question_id for answer in reversed(answers))
+        return list(latest)[:count]
+
     def start(self, topic: str | None = None, count: int | None = None,
               seed: int | None = None) -> QuestionRunner | None:
         """Begin a quiz (the start page's choices unless given)."""
@@ -328,36 +391,43 @@ class QtQuiz(QWidget):
         if not questions:
             return None
         topic = topic if topic is not None else self.topic.currentData()
-        quiz = start_session(questions, count=count or self.count.value(), topic=topic, seed=seed)
-        self._drop_runner()
-        self.runner = QuestionRunner(self.session, quiz.presentations)
-        self.runner.finished.connect(self._finished)
-        self.stack.addWidget(self.runner)
-        self.stack.setCurrentWidget(self.runner)
-        self.runner.input.setFocus()
-        return self.runner
+        count = count or self.count.value()
+        quiz = start_session(questions, count=count, topic=topic, seed=seed,
+                             recent=self._recent(count))
+        return self._play(quiz.presentations)
 
     def start_questions(self, question_ids: list[str]) -> QuestionRunner | None:
-        """A quiz of exactly these questions (the cards a lab level unlocked)."""
+        """A quiz of exactly these questions (the cards a lab level unlocked, the ones missed)."""
         questions = self.session.content.questions if self.session.content else ()
         wanted = [q for q in questions if q.id in set(question_ids)]
         if not wanted:
             return None
-        quiz = start_session(wanted, count=len(wanted), topic=None, seed=None)
+        quiz = start_session(wanted, count=len(wanted), topic=None, seed=None,
+                             recent=self._recent(len(wanted)))
+        return self._play(quiz.presentations)
+
+    def start_missed(self) -> QuestionRunner | None:
+        """Go over the questions the quiz just ended got wrong, once more."""
+        return self.start_questions([question.id for question in self.missed])
+
+    def _play(self, presentations) -> QuestionRunner:
         self._drop_runner()
-        self.runner = QuestionRunner(self.session, quiz.presentations)
+        self.runner = QuestionRunner(self.session, presentations)
         self.runner.finished.connect(self._finished)
         self.stack.addWidget(self.runner)
         self.stack.setCurrentWidget(self.runner)
-        self.runner.input.setFocus()
+        self.runner.input.focus_first()
         return self.runner
 
     def _finished(self, answered: int, correct: int, xp: int) -> None:
-        self._last = (answered, correct, xp)
+        runner = self.runner
+        total = len(runner.presentations) if runner is not None else answered
+        self.missed = [p.question for p in runner.missed] if runner is not None else []
+        self._last = (answered, correct, xp, total)
         self._score_text()
         self.stack.setCurrentWidget(self.end_page)
         self._drop_runner()
-        self.again.setFocus()
+        (self.review_missed if self.missed else self.again).setFocus()
 
     def _drop_runner(self) -> None:
         if self.runner is not None:
@@ -370,9 +440,47 @@ class QtQuiz(QWidget):
         self.start_button.setFocus()
 
     def _score_text(self) -> None:
-        answered, correct, xp = getattr(self, "_last", (0, 0, 0))
-        self.score.setText(fill(self.tr("You answered %1 of %2 right and earned %3 XP."),
-                                correct, answered, xp))
+        answered, correct, xp, total = self._last
+        if answered == 0:
+            text = self.tr("You ended the quiz before answering a question.")
+        else:
+            text = fill(self.tr("You answered %1 of %2 right and earned %3 XP."),
+                        correct, answered, xp)
+            if answered < total:
+                text += " " + fill(self.tr("You ended the quiz after %1 of %2 questions."),
+                                   answered, total)
+        self.score.setText(text)
+        self.missed_title.setText(self.tr("Questions to look at again"))
+        self.missed_title.setVisible(bool(self.missed))
+        self.review_missed.setText(fill(self.tr("Review the missed questions (%1)"),
+                                        len(self.missed)))
+        self.review_missed.setVisible(bool(self.missed))
+        self._list_missed()
+
+    def _list_missed(self) -> None:
+        while self.missed_box.count():
+            widget = self.missed_box.takeAt(0).widget()
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
+        for number, question in enumerate(self.missed, start=1):
+            card = QFrame()
+            card.setProperty("role", "card")
+            box = QVBoxLayout(card)
+            box.setContentsMargins(16, 12, 16, 12)
+            text = wrapped(f"{number}. {pick(question.text)}")
+            text.setTextFormat(Qt.TextFormat.PlainText)
+            font = text.font()
+            font.setBold(True)
+            text.setFont(font)
+            heading = wrapped(self.tr("Right answer:"), role="muted")
+            answer = wrapped(right_answer_text(question))
+            answer.setTextFormat(Qt.TextFormat.PlainText)
+            explanation = wrapped(pick(question.explanation))
+            explanation.setTextFormat(Qt.TextFormat.PlainText)
+            for widget in (text, heading, answer, explanation):
+                box.addWidget(widget)
+            self.missed_box.addWidget(card)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Concept quiz"))

@@ -49,6 +49,11 @@ class QtReview(QWidget):
         if self.runner is None:  # the queue stays put while the learner works through it
             self.refresh()
 
+    def showEvent(self, event) -> None:  # noqa: N802
+        # Cards fall due while the learner is elsewhere: the list is read again on every visit.
+        self._changed()
+        super().showEvent(event)
+
     def _build_list(self) -> QWidget:
         page = QWidget()
         body = QVBoxLayout(page)
@@ -85,11 +90,11 @@ class QtReview(QWidget):
         presentations = [present(q, random.randrange(2**32)) for q in self._questions()]
         if not presentations:
             return None
-        self.runner = QuestionRunner(self.session, presentations)
+        self.runner = QuestionRunner(self.session, presentations, review=True)
         self.runner.finished.connect(self._finished)
         self.stack.addWidget(self.runner)
         self.stack.setCurrentWidget(self.runner)
-        self.runner.input.setFocus()
+        self.runner.input.focus_first()
         return self.runner
 
     def _questions(self) -> list:
