@@ -27,6 +27,7 @@ $(STAMP): pyproject.toml
 lint: $(STAMP)
 	$(BIN)/ruff check virtquest tests
 	$(BIN)/lint-imports
+	$(BIN)/vulture
 
 bench: $(STAMP)
 	$(BIN)/virtquest bench

@@ -29,3 +29,10 @@ def test_ruff_clean():
         cwd=ROOT, capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_no_dead_code():
+    """vulture, with the settings and whitelist of pyproject.toml's [tool.vulture]."""
+    result = subprocess.run([sys.executable, "-m", "vulture"], cwd=ROOT, capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

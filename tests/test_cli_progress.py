@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -18,7 +17,6 @@ from virtquest.progress.paths import database_path
 from virtquest.progress.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
-HAS_QUIZ_BANK = importlib.util.find_spec("virtquest.content.quizzes") is not None
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -100,14 +98,10 @@ def test_review_json_lists_due_cards_and_a_forecast(capsys):
         assert [d["id"] for d in document["due"]] == ["made.up-question"]
 
 
-@pytest.mark.skipif(not HAS_QUIZ_BANK, reason="the quiz bank module is not there yet")
 def test_review_shows_question_texts_from_the_quiz_bank(capsys):
     from virtquest.content.quizzes import load_quiz_bank
 
-    bank = load_quiz_bank(ROOT / "levels" / "quizzes")
-    if not bank.questions:
-        pytest.skip("the quiz bank has no questions yet")
-    first = bank.questions[0]
+    first = load_quiz_bank(ROOT / "levels" / "quizzes").questions[0]
     with open_store() as store:
         answer_question(store, store.current_profile_id(), first.id, False,
                         now=local_now() - timedelta(days=1))
@@ -120,13 +114,20 @@ def test_review_shows_question_texts_from_the_quiz_bank(capsys):
     assert all(entry["text"] for entry in document["new"])
 
 
-def test_review_degrades_to_ids_without_the_quiz_bank_module(capsys, monkeypatch):
-    monkeypatch.setitem(sys.modules, "virtquest.content.quizzes", None)  # as if not written
+def test_review_degrades_to_ids_when_the_quiz_bank_does_not_load(capsys, monkeypatch):
+    import virtquest.content.quizzes as quizzes
+    from virtquest.emu.errors import VirtQuestError
+
+    def broken(*_args, **_kwargs):
+        raise VirtQuestError("the quiz files cannot be read")
+
+    monkeypatch.setattr(quizzes, "load_quiz_bank", broken)
     with open_store() as store:
         answer_question(store, store.current_profile_id(), "some.question", False,
                         now=local_now() - timedelta(days=1))
-    status, out, _ = run(capsys, "review", "--json")
+    status, out, err = run(capsys, "review", "--json")
     document = json.loads(out)
+    assert "quiz bank not loaded: the quiz files cannot be read" in err
     assert status == 0 and document["quiz_bank"] is False and document["new"] == []
     assert document["due"] == [{"id": "some.question", "topic": None, "text": None,
                                 "due": document["due"][0]["due"], "flagged_by": None}]

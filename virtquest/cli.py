@@ -44,13 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "the folders of $VIRTQUEST_CONTENT (see docs/levels.md)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"virtquest.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"virtquest.commands.{name}":
-                raise
-            continue  # not built yet
-        module.register(sub)
+        importlib.import_module(f"virtquest.commands.{name}").register(sub)
     return parser
 
 

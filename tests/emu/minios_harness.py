@@ -9,7 +9,6 @@ from virtquest.emu.machine import RunResult
 
 PROFILE = load_profile("modern")
 USER_BASE = 0x00400000
-TRAMPOLINE = 0x0FFFF000
 
 # Helpers every test program may call: `print` writes the zero-terminated string at ebx.
 PRINT = """

@@ -71,7 +71,7 @@ def test_shadow_paging_hides_page_faults_and_traces_page_table_writes():
 
 def test_guest_page_fault_is_reflected_with_cr2():
     src = bare(PAGING_ON + "  mov eax, [0x00800010]\n  mov eax, 1")
-    native, nm = run_machine(src)
+    native, _ = run_machine(src)
     result, machine = run_under("trap-emulate", src)
     assert result.registers["edi"] == native.registers["edi"] == 14
     assert machine.vmm.vcpu.cr2 == 0x00800010

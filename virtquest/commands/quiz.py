@@ -125,10 +125,9 @@ def run_quiz(args: argparse.Namespace) -> int:
     out = sys.stderr if args.json else sys.stdout
     recorder = ProgressRecorder.open(sys.stderr)
     try:
-        play(session, lang, sys.stdin, out, recorder.record if recorder else None, args.topic)
+        play(session, lang, sys.stdin, out, recorder.record, args.topic)
     finally:
-        if recorder:
-            recorder.close()
+        recorder.close()
     if args.json:
         print(json.dumps(_result_json(session, lang), ensure_ascii=False, indent=2))
     return 0
@@ -456,17 +455,12 @@ class ProgressRecorder:
         self.store, self.profile_id, self.answer_question = store, profile_id, answer_question
 
     @classmethod
-    def open(cls, err: TextIO) -> ProgressRecorder | None:
-        try:
-            from virtquest.game.review import answer_question
-            from virtquest.progress.store import open_store
-        except ModuleNotFoundError as exc:
-            if not (exc.name or "").startswith("virtquest."):
-                raise
-            print("virtquest: warning: progress is not available; answers are not saved", file=err)
-            return None
+    def open(cls, err: TextIO) -> ProgressRecorder:
+        from virtquest.game.review import answer_question
+        from virtquest.progress.store import open_store
+
         store = open_store()
-        for warning in getattr(store, "warnings", ()):
+        for warning in store.warnings:
             print(f"virtquest: warning: {warning}", file=err)
         try:
             return cls(store, store.current_profile_id(), answer_question)

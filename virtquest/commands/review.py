@@ -41,19 +41,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def load_questions(directory: Path | None = None) -> dict[str, QuestionInfo] | None:
     """Question id → topic and text from the quiz bank (the built-in questions and those of
     every custom content folder, unless `directory` is given), or None when there is none."""
-    try:
-        from virtquest.content.quizzes import load_quiz_bank
-    except ModuleNotFoundError as exc:
-        if exc.name != "virtquest.content.quizzes":
-            raise
-        return None  # no quiz content module: the command still works, with ids only
+    from virtquest.content.quizzes import load_quiz_bank
+
     try:
         bank = load_quiz_bank(directory)
     except VirtQuestError as exc:
         print(f"virtquest: warning: quiz bank not loaded: {exc}", file=sys.stderr)
         return None
-    return {q.id: QuestionInfo(getattr(q, "topic", None),
-                               {"ko": q.text.ko, "en": q.text.en}) for q in bank.questions}
+    return {q.id: QuestionInfo(q.topic, {"ko": q.text.ko, "en": q.text.en})
+            for q in bank.questions}
 
 
 def _review(args: argparse.Namespace) -> int:

@@ -361,9 +361,6 @@ class CPU(Actions):
         self.cycles += self.profile["exception_entry" if software or vector >= 32
                                     else "fault_entry"]
 
-    def interrupt_pending(self) -> bool:
-        return 0 <= self.timer.next_fire <= self.cycles - self.hidden
-
     def interrupts_enabled(self) -> bool:
         """Whether a due interrupt is taken now: IF, or a hypervisor's virtual IF."""
         return self.hv.interrupts_enabled()

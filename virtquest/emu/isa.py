@@ -292,9 +292,7 @@ assert len(ROWS) < 256, "opcodes are one byte"
 BY_MNEMONIC: dict[str, list[Row]] = {}
 for _row in ROWS:
     BY_MNEMONIC.setdefault(_row.mnemonic, []).append(_row)
-MNEMONICS = frozenset(BY_MNEMONIC)
 COST_KEYS = frozenset(row.cost_key for row in ROWS)
-CONDITIONAL_JUMPS = frozenset(_JCC) | {"loop"}
 
 
 def find_row(mnemonic: str, operands: tuple[Operand, ...]) -> Row | None:

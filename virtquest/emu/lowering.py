@@ -1,6 +1,6 @@
 """Lowering: one row's definition (semantics.py) turned into the parts code is written from —
 statements with placeholders for what a binding fills in (codegen.py) — and what the definition
-needs (CPU services, operands it reads, the effective address).
+needs (CPU services, the effective address).
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ class _Lowering:
         self.kinds = {"a": row.operands[0] if row.operands else None,
                       "b": row.operands[1] if len(row.operands) > 1 else None}
         self.services: set[str] = set()
-        self.reads: set[str] = set()
         self.uses_ea = False
         self.loads = 0
         self.temps: set[str] = set()
@@ -53,8 +52,7 @@ class _Lowering:
         for k, part in enumerate(parts):
             if isinstance(part, Flow) and k != len(parts) - 1:
                 raise DefinitionError(f"{self.row.syntax}: control flow must come last")
-        return Definition(self.row, parts, frozenset(self.services), frozenset(self.reads),
-                          self.uses_ea)
+        return Definition(self.row, parts, frozenset(self.services), self.uses_ea)
 
     # -- names -------------------------------------------------------------------------------
     def _name(self, name: str) -> str:
@@ -79,7 +77,6 @@ class _Lowering:
         kind = self.kinds[name]
         if kind is None:
             raise DefinitionError(f"{self.row.syntax}: it has no operand '{name}'")
-        self.reads.add(name.upper())
         if kind is Operand.MEM:
             return f"{{M{name.upper()}}}"
         if kind is Operand.CR:

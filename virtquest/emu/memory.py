@@ -58,11 +58,6 @@ class PhysicalMemory:
         first = ppn << (PAGE_SHIFT - CHUNK_SHIFT)
         self.code_chunks.difference_update(range(first, first + (PAGE_SIZE >> CHUNK_SHIFT)))
 
-    def unwatch_all(self) -> None:
-        self.code_pages.clear()
-        self.code_chunks.clear()
-        self.whole_pages.clear()
-
     def touches_code(self, paddr: int, last: int) -> bool:
         """Whether a write of bytes paddr..last (on one page) must be reported: it lands on
         watched code, or on a page watched whole."""

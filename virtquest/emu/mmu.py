@@ -37,12 +37,6 @@ class TlbEntry:
         self.user = user            # U in both levels
         self.dirty = dirty          # the walk set D (a write may hit without walking again)
 
-    def allows(self, write: bool, user: bool, write_protect: bool) -> bool:
-        """Whether an access may use this entry without a walk."""
-        if user and not self.user:
-            return False
-        return not write or self.dirty and (self.writable or not (user or write_protect))
-
     def __eq__(self, other: object) -> bool:
         return isinstance(other, TlbEntry) and (self.frame, self.writable, self.user,
                                                  self.dirty) == (other.frame, other.writable,
@@ -92,7 +86,8 @@ class MMU:
         if not self.enabled:
             return vaddr if self.second_stage is None else self._nested_only(vaddr)
         entry = self.tlb.get(vaddr >> PAGE_SHIFT)
-        # a hit: TlbEntry.allows, written out (this is the hottest test of the machine)
+        # A hit may be used without a walk when a user access finds U set, and a write finds D
+        # set and W set (or a supervisor write with cr0.WP clear): the hottest test of the machine.
         if entry is not None and (entry.user or not user) and (
             not write or entry.dirty and (entry.writable or not (user or self.write_protect))
         ):

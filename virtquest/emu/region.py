@@ -132,7 +132,6 @@ class RegionGenerator(Generator):
                 addrs.append((node.start + INSTRUCTION_SIZE * j) & M32)
                 costs.append(costs_of(ins))
                 self.node_of.append(n)
-        self.region_live = None
         super().__init__(instructions, addrs, costs, loops=False)
         self.bulk = None
         self.inline = self.inline or len({node.start >> PAGE_SHIFT for node in nodes}) > 1

@@ -149,7 +149,6 @@ SERVICES = frozenset({"software_interrupt", "interrupt_return", "halt", "port_in
                       "read_cr", "write_cr", "invlpg", "read_msr", "write_msr", "cpuid"})
 # Services after which a new basic block starts (control went somewhere else, or may have).
 SERVICES_ENDING_BLOCKS = frozenset({"software_interrupt", "interrupt_return", "halt"})
-MEMORY = ("load32", "store32", "push", "pop")
 
 
 # -- the parts a definition lowers into ---------------------------------------------------------
@@ -209,7 +208,6 @@ class Definition:
     row: Row
     parts: list
     services: frozenset[str]
-    operand_reads: frozenset[str]      # "A", "B": operand values it reads
     uses_ea: bool
 
     @property

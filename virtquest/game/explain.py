@@ -20,8 +20,6 @@ from virtquest.emu.resources import ASSETS
 from virtquest.hv.mode import ModeRun
 
 MATRIX_PATH = ASSETS / "choice-matrix.yaml"
-CLASSES = ("innocuous", "privileged", "sensitive", "virtualization")
-SOFTWARE_MODES = ("trap-emulate", "binary-translation", "paravirt")
 IO_MNEMONICS = ("in", "out")
 DESCRIPTOR_TABLE_STORES = ("sgdt", "sidt")   # the sensitive forms VT-x can exit on
 

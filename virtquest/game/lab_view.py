@@ -39,13 +39,6 @@ class Excerpt:
     text: str
     line_numbers: list[int]
 
-    def row_of(self, kernel_line: int) -> int | None:
-        """The 1-based row of the excerpt that shows this line of the mini-OS, if any."""
-        try:
-            return self.line_numbers.index(kernel_line) + 1
-        except ValueError:
-            return None
-
 
 class LabSession:
     """A level in play. Qt-free; the lab view owns one and follows it."""

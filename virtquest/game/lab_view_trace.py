@@ -15,7 +15,6 @@ from virtquest.emu.messages import Message, message
 from virtquest.hv.runner import load_for_mode
 
 GUEST, HYPERVISOR, CPU = 0, 1, 2
-LANES = (GUEST, HYPERVISOR, CPU)
 TRACE_BUDGET = 20_000_000
 ENTRY_LABELS = ("kernel_main", "main", "_start")
 

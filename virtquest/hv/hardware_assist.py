@@ -50,7 +50,6 @@ class VMCS:
     cr3_load_exiting: bool = True
     invlpg_exiting: bool = True
     page_fault_exiting: bool = True
-    descriptor_table_exiting: bool = False
     tpr_shadow: bool = True       # cr8 reads and writes stay in the guest
     reads: int = 0
     writes: int = 0

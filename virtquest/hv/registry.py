@@ -21,11 +21,6 @@ class UnknownMode(VirtQuestError):
     pass
 
 
-def register(mode_class: type[Mode]) -> type[Mode]:
-    _MODES[mode_class.id] = mode_class
-    return mode_class
-
-
 def mode_ids() -> list[str]:
     return list(_MODES)
 

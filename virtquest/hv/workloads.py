@@ -22,7 +22,6 @@ XORSHIFT_SEED = 2463534242
 @dataclass(frozen=True)
 class Workload:
     name: str                                   # assets/programs/bench/NAME.s
-    shape: str                                  # what kind of code it is
     quick: Mapping[str, int]
     short: Mapping[str, int]
     full: Mapping[str, int]
@@ -105,26 +104,28 @@ def list_walk_sum(NODES: int, STRIDE: int, ROUNDS: int) -> int:  # noqa: N803
 
 
 WORKLOADS: tuple[Workload, ...] = (
-    Workload("compute", "xorshift loop closed by loop", {"N": 200}, {"N": 20_000},
-             {"N": 200_000}, xorshift_sum),
-    Workload("count_cmp", "the same loop closed by inc, cmp, jl", {"N": 200}, {"N": 20_000},
-             {"N": 200_000}, xorshift_sum),
-    Workload("count_dec", "the same loop closed by dec, jnz", {"N": 200}, {"N": 20_000},
-             {"N": 200_000}, xorshift_sum),
-    Workload("primes", "trial division: div, imul, short inner loop", {"N": 300}, {"N": 3_000},
-             {"N": 30_000}, count_primes_by_division),
-    Workload("sieve", "sieve over mapped pages: byte loads and stores", {"N": 500},
-             {"N": 10_000}, {"N": 100_000}, count_primes_by_sieve),
-    Workload("sort", "bubble sort: word loads and stores, unsigned compares", {"N": 30},
-             {"N": 150}, {"N": 480}, sorted_checksum),
-    Workload("fib", "recursive Fibonacci: call, ret, push, pop", {"N": 10}, {"N": 17},
-             {"N": 22}, fibonacci),
-    Workload("memsum", "sum of words over pages", {"PAGES": 2, "ROUNDS": 2},
-             {"PAGES": 16, "ROUNDS": 4}, {"PAGES": 16, "ROUNDS": 40}, page_sum),
-    Workload("strings", "string copy and reverse: byte pointers", {"LENGTH": 50, "ROUNDS": 2},
-             {"LENGTH": 1000, "ROUNDS": 6}, {"LENGTH": 1000, "ROUNDS": 60},
-             reversed_string_checksum),
-    Workload("list", "linked-list walk: pointer chasing", {"NODES": 50, "STRIDE": 7, "ROUNDS": 2},
+    # xorshift loop closed by loop
+    Workload("compute", {"N": 200}, {"N": 20_000}, {"N": 200_000}, xorshift_sum),
+    # the same loop closed by inc, cmp, jl
+    Workload("count_cmp", {"N": 200}, {"N": 20_000}, {"N": 200_000}, xorshift_sum),
+    # the same loop closed by dec, jnz
+    Workload("count_dec", {"N": 200}, {"N": 20_000}, {"N": 200_000}, xorshift_sum),
+    # trial division: div, imul, short inner loop
+    Workload("primes", {"N": 300}, {"N": 3_000}, {"N": 30_000}, count_primes_by_division),
+    # sieve over mapped pages: byte loads and stores
+    Workload("sieve", {"N": 500}, {"N": 10_000}, {"N": 100_000}, count_primes_by_sieve),
+    # bubble sort: word loads and stores, unsigned compares
+    Workload("sort", {"N": 30}, {"N": 150}, {"N": 480}, sorted_checksum),
+    # recursive Fibonacci: call, ret, push, pop
+    Workload("fib", {"N": 10}, {"N": 17}, {"N": 22}, fibonacci),
+    # sum of words over pages
+    Workload("memsum", {"PAGES": 2, "ROUNDS": 2}, {"PAGES": 16, "ROUNDS": 4},
+             {"PAGES": 16, "ROUNDS": 40}, page_sum),
+    # string copy and reverse: byte pointers
+    Workload("strings", {"LENGTH": 50, "ROUNDS": 2}, {"LENGTH": 1000, "ROUNDS": 6},
+             {"LENGTH": 1000, "ROUNDS": 60}, reversed_string_checksum),
+    # linked-list walk: pointer chasing
+    Workload("list", {"NODES": 50, "STRIDE": 7, "ROUNDS": 2},
              {"NODES": 2000, "STRIDE": 617, "ROUNDS": 4},
              {"NODES": 2000, "STRIDE": 617, "ROUNDS": 40}, list_walk_sum),
 )
