@@ -1,4 +1,5 @@
-"""The layers of STYLE.md hold: import-linter's contracts pass, and the core never imports Qt."""
+"""The layers of docs/design.md hold: import-linter's contracts pass and the core never imports
+Qt; ruff and vulture find nothing; no file points to a design document outside the project."""
 
 import shutil
 import subprocess
@@ -36,3 +37,29 @@ def test_no_dead_code():
     result = subprocess.run([sys.executable, "-m", "vulture"], cwd=ROOT, capture_output=True,
                             text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# Design documents that live outside the repository, which nobody who reads the code can open.
+# Built from pieces, so this file does not name them itself.
+OUTSIDE_DOCUMENTS = ("SPEC" + " §", "SPEC" + ".md", "CURRI" + "CULUM", "STYLE" + ".md",
+                     ".." + "/shared")
+SEARCHED = ("virtquest", "tests", "docs", "README.md", "CONTRIBUTING.md")
+
+
+def test_documents_cited_are_the_projects_own():
+    """Comments, docstrings, tests and docs point to the project's own documents (docs/design.md,
+    docs/curriculum.md, CONTRIBUTING.md), never to a document outside the repository."""
+    found = []
+    for name in SEARCHED:
+        top = ROOT / name
+        files = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file())
+        for path in files:
+            if "__pycache__" in path.parts:
+                continue
+            text = path.read_bytes().decode("utf-8", errors="replace")
+            for number, line in enumerate(text.splitlines(), start=1):
+                found += [f"{path.relative_to(ROOT)}:{number}: {pattern}"
+                          for pattern in OUTSIDE_DOCUMENTS if pattern in line]
+    assert found == []
+    assert (ROOT / "CONTRIBUTING.md").is_file()
+    assert (ROOT / "docs" / "design.md").is_file() and (ROOT / "docs" / "curriculum.md").is_file()

@@ -1,5 +1,5 @@
 """`virtquest levels`, `levels check`, `solve`, `run LEVEL_ID --assign` and `schema`: shapes and
-exit statuses (SPEC §11)."""
+exit statuses (docs/design.md, "The command line")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The `virtquest` command: starts the app, or runs one subcommand (SPEC §11).
+"""The `virtquest` command: starts the app, or runs one subcommand (docs/design.md, "The
+command line").
 
 Each subcommand lives in virtquest/commands/NAME.py with `register(subparsers)`; its handler gets the
 parsed arguments and returns an exit status. Errors of the project's types become one line on
@@ -26,7 +27,8 @@ COMMANDS = (
 
 
 class OneLineParser(argparse.ArgumentParser):
-    """Usage errors as one line on stderr and exit status 2 (SPEC §11), with a pointer to --help."""
+    """Usage errors as one line on stderr and exit status 2, like every other error, with a
+    pointer to --help."""
 
     def error(self, message: str):
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")

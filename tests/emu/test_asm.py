@@ -1,5 +1,5 @@
-"""The assembler: syntax of SPEC §3, symbols and overrides, and errors with line and column
-(each a message id with parameters from the core's catalogue)."""
+"""The assembler: the syntax of docs/isa.md ("Assembly source"), symbols and overrides, and errors
+with line and column (each a message id with parameters from the core's catalogue)."""
 
 import ast
 from pathlib import Path

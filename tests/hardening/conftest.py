@@ -1,6 +1,6 @@
-"""Hypothesis profiles for the hardening tests (SPEC §12): a small fixed set of examples by default,
-so a normal test run stays fast and gives the same result every time, and a long random run on
-demand (docs/security.md says how):
+"""Hypothesis profiles for the hardening tests (docs/security.md): a small fixed set of examples by
+default, so a normal test run stays fast and gives the same result every time, and a long random run
+on demand (docs/security.md says how):
 
     VIRTQUEST_FUZZ=long .venv/bin/python -m pytest tests/hardening
     .venv/bin/python -m pytest tests/hardening --hypothesis-profile=long

@@ -1,8 +1,8 @@
-"""Closing the whole app mid-run (SPEC §12: bad timing never loses data). The real app runs in a
-process of its own (`app_close_driver.py` starts it as `virtquest` does), with progress already
+"""Closing the whole app mid-run (docs/security.md: bad timing never loses data). The real app runs
+in a process of its own (`app_close_driver.py` starts it as `virtquest` does), with progress already
 in its database; its main window is closed while the content loads, or while a lab run and an
-endless sandbox run go on their worker threads. Nothing committed is lost, the database passes
-its integrity check, no thread is left running, and no process is left behind."""
+endless sandbox run go on their worker threads. Nothing committed is lost, the database passes its
+integrity check, no thread is left running, and no process is left behind."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
-"""Hostile content files beyond what tests/content already covers (SPEC §12): YAML tags that try
-to build Python objects in a level file, alias bombs, enormous strings and numbers, a level whose
-program never ends, cost profiles with absurd numbers. Each is a clear error naming file, line and
-field, found quickly and in bounded memory; nothing in it runs; the other content still loads."""
+"""Hostile content files beyond what tests/content already covers (docs/security.md): YAML tags that
+try to build Python objects in a level file, alias bombs, enormous strings and numbers, a level
+whose program never ends, cost profiles with absurd numbers. Each is a clear error naming file, line
+and field, found quickly and in bounded memory; nothing in it runs; the other content still
+loads."""
 
 from __future__ import annotations
 

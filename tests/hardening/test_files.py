@@ -1,7 +1,7 @@
-"""Every command that reads a file, given files that are not what it expects (SPEC §11, §12): an
-empty file, binary data, a huge file, NUL bytes, Latin-1 and UTF-16 text, a missing path and a
-directory. Each gets one clear line naming the file and a non-zero exit status — never a
-traceback, never a hang. Run as a user would: `python -m virtquest` in a real process."""
+"""Every command that reads a file, given files that are not what it expects (docs/security.md, "The
+command line"): an empty file, binary data, a huge file, NUL bytes, Latin-1 and UTF-16 text, a
+missing path and a directory. Each gets one clear line naming the file and a non-zero exit status —
+never a traceback, never a hang. Run as a user would: `python -m virtquest` in a real process."""
 
 from __future__ import annotations
 
@@ -49,7 +49,8 @@ def _first_level_id() -> str:
 
 
 # command: (file extension, arguments with {file}, the expected exit status). `levels check`
-# reports problems as its output and exits 1 (SPEC §11); everything else is bad input: 2.
+# reports problems as its output and exits 1; everything else is bad input: 2 (docs/design.md,
+# "The command line").
 COMMANDS = {
     "run": (".s", ["run", "{file}"], 2),
     "run --profile": (".yaml", ["run", str(HELLO), "--profile", "{file}"], 2),

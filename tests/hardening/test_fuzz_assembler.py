@@ -1,6 +1,6 @@
-"""Random and mutated assembly source (SPEC §12): the assembler either assembles it or raises an
-AssemblyError naming a line and a column inside the text — never another exception, never a hang,
-never memory out of proportion to the program."""
+"""Random and mutated assembly source (docs/security.md): the assembler either assembles it or
+raises an AssemblyError naming a line and a column inside the text — never another exception, never
+a hang, never memory out of proportion to the program."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Random machine images, random bytes as programs and random system calls, under every mode
-(SPEC §12): nothing escapes into the host, every run ends within its cycle budget with one of the
-documented stop reasons, a software VMM never lets guest code run at the real ring 0, and the modes
-agree with native wherever the guest uses no sensitive instruction."""
+(docs/security.md): nothing escapes into the host, every run ends within its cycle budget with one
+of the documented stop reasons, a software VMM never lets guest code run at the real ring 0, and the
+modes agree with native wherever the guest uses no sensitive instruction."""
 
 from __future__ import annotations
 

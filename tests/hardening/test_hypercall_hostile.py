@@ -1,8 +1,9 @@
-"""A guest that calls the hypercall interface with hostile arguments (SPEC §12, docs/modes.md):
-pointers into nothing, huge counts, frames it does not own, page directories outside its RAM, an
-iret to ring 0, a trap table rewritten after the VMM checked it. Each call is refused (-1 in eax,
-the refusal recorded) or its fault is reflected into the guest's own handler; the host never
-crashes, a software VMM never lets guest code run at the real ring 0, and the run stays contained.
+"""A guest that calls the hypercall interface with hostile arguments (docs/security.md,
+docs/modes.md): pointers into nothing, huge counts, frames it does not own, page directories outside
+its RAM, an iret to ring 0, a trap table rewritten after the VMM checked it. Each call is refused
+(-1 in eax, the refusal recorded) or its fault is reflected into the guest's own handler; the host
+never crashes, a software VMM never lets guest code run at the real ring 0, and the run stays
+contained.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
-"""The progress database in states tests/progress does not cover (SPEC §12): truncated in the middle
-of a page, a symlink or a special file where the database should be, a data folder that is a file,
-a database from a newer VirtQuest met on the command line. Damage is kept aside and the learner is
-told; anything that cannot be opened is one clear error; nothing hangs; nothing is lost."""
+"""The progress database in states tests/progress does not cover (docs/security.md): truncated in
+the middle of a page, a symlink or a special file where the database should be, a data folder that
+is a file, a database from a newer VirtQuest met on the command line. Damage is kept aside and the
+learner is told; anything that cannot be opened is one clear error; nothing hangs; nothing is
+lost."""
 
 from __future__ import annotations
 

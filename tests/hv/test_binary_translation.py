@@ -6,7 +6,7 @@ from virtquest.emu.isa import IF
 
 
 class TestBinaryTranslationInstructions(InstructionSemantics):
-    hypercalls_accepted = True   # a modified guest may call the VMM (CURRICULUM: "Guest" choice)
+    hypercalls_accepted = True   # a modified guest may call the VMM (docs/curriculum.md: Guest)
     def run(self, source):
         return run_under("binary-translation", source)[0]
 

@@ -9,7 +9,7 @@ from virtquest.emu.isa import IF
 
 
 class TestTrapEmulateInstructions(InstructionSemantics):
-    hypercalls_accepted = True   # a modified guest may call the VMM (CURRICULUM: "Guest" choice)
+    hypercalls_accepted = True   # a modified guest may call the VMM (docs/curriculum.md: Guest)
     def run(self, source):
         return run_under("trap-emulate", source)[0]
 

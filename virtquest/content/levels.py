@@ -1,5 +1,6 @@
-"""Lab levels (SPEC §7): the pydantic model of a level file and the loader that checks each file
-on its own — its fields, its program, its slots, quizzes and hardware — with file, line and field.
+"""Lab levels (the file format: docs/levels.md): the pydantic model of a level file and the loader
+that checks each file on its own — its fields, its program, its slots, quizzes and hardware — with
+file, line and field.
 
 A broken level never stops the others: `load_levels()` returns the good ones and a ContentError
 for every problem it found. Besides the built-in `levels/`, it reads every custom content folder

@@ -1,4 +1,4 @@
-"""Concept quiz questions (SPEC §8): pydantic models for the six kinds and the quiz bank loader.
+"""Concept quiz questions (docs/quizzes.md): pydantic models for the six kinds and the bank loader.
 
 A quiz file `levels/quizzes/TOPIC.yaml` holds `schema_version: 1` and `questions: [...]`; a broken
 file or question is reported as a ContentError and never stops the others from loading. Custom
@@ -38,7 +38,8 @@ SCHEMA_VERSION = 1
 QUIZ_DOCUMENT = "a quiz file: schema_version and a list of questions"
 DEFAULT_QUIZ_DIR = QUIZZES
 
-# The blueprint of CURRICULUM.md: topic id → (Korean title, English title, minimum questions).
+# The quiz blueprint (docs/curriculum.md, "Quiz topics"): topic id → (Korean title, English title,
+# minimum questions).
 TOPICS: dict[str, tuple[str, str, int]] = {
     "hypervisor-types": ("하이퍼바이저 유형", "Hypervisor types", 6),
     "full-virtualization": ("전가상화", "Full virtualization", 12),

@@ -1,4 +1,5 @@
-"""The VQ32 assembler (SPEC §3 syntax): two passes over the source, reading the instruction table.
+"""The VQ32 assembler (syntax: docs/isa.md, "Assembly source"): two passes over the source,
+reading the instruction table.
 
 Pass 1 lays out every statement and defines labels and `.equ` symbols; pass 2 evaluates operands
 and emits bytes. Every error is an AssemblyError naming file, line and column and saying what was

@@ -1,4 +1,4 @@
-"""The boot loader: turns a program's source into a machine ready to run it (SPEC §4).
+"""The boot loader: turns a program's source into a machine ready to run it (docs/minios.md).
 
 A source with `_start:` runs bare metal. A source with `main:` and/or `kernel_main:` is assembled
 for USER_BASE and booted on the mini-OS (assets/guest/minios.s): the loader copies the kernel and

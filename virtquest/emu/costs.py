@@ -1,4 +1,5 @@
-"""Cost profiles: cycles per instruction class and per mechanism, each with its source (SPEC §6).
+"""Cost profiles: cycles per instruction class and per mechanism, each with its source
+(docs/design.md, "Cost profiles").
 
 The YAML files live in assets/profiles/ and are parsed by the content layer; this module holds the
 validated, plain-Python form the machine charges from, and the list of keys every profile needs.
@@ -21,7 +22,7 @@ MACHINE_KEYS = frozenset({
     "port_legacy",       # one access to the slow legacy port 0x80
     "port_other",        # an access to a port with no device
 })
-# Mechanisms of virtualization that tools rely on by name (SPEC §6).
+# Mechanisms of virtualization that tools rely on by name (the modes charge them; docs/modes.md).
 VIRTUALIZATION_KEYS = frozenset({
     "vm_entry", "vm_exit",                  # hardware-assisted: one VM entry / one VM exit
     "vmm_trap",       # a software VMM: a fault from the deprivileged guest into the VMM and back
@@ -43,7 +44,7 @@ VIRTUALIZATION_KEYS = frozenset({
 })
 REQUIRED_KEYS = frozenset(COST_KEYS) | MACHINE_KEYS | VIRTUALIZATION_KEYS
 
-# Breakdown categories of a run (SPEC §5), in display order.
+# Breakdown categories of a run (docs/design.md, "What a run reports"), in display order.
 CATEGORIES = ("guest", "trap", "emulation", "translation", "hypercall", "page_walk", "device",
               "idle")
 

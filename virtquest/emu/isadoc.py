@@ -103,6 +103,36 @@ smaller elsewhere. These differences are VQ32's, never x86's, and the lessons do
   either.
 - `sti` has no one-instruction interrupt shadow.
 
+## Assembly source
+
+The assembler (`virtquest/emu/asm.py`) reads one statement a line; `;` starts a comment (outside
+quotes). A line may begin with labels (`name:`, several allowed, or a label alone); names are
+letters, digits, `_`, `.` and `$`, not starting with a digit. Then a mnemonic and its operands,
+separated by commas, in the forms listed below:
+
+- a register (`eax` … `edi`), a control register (`cr0`, `cr2`, `cr3`, `cr8`), `cs`, or `cl`
+  (the shift count);
+- an immediate, a port or a branch target: any expression;
+- a memory operand: `[reg]`, `[reg+expr]`, `[reg-expr]` or `[expr]` (an absolute address).
+
+Expressions are integers (decimal, `0x` hex, `'c'` characters with `\\n \\t \\r \\0` escapes),
+symbols, parentheses and, loosest first: comparisons `== != < > <= >=` (1 or 0), `|`, `^`, `&`,
+`<< >>`, `+ -`, `* / %`, unary `- ~ +`. An instruction's operands may name labels defined later.
+
+| directive | what it does |
+|---|---|
+| `.equ NAME, expr` | defines a constant; a define given from outside (`-D NAME=VALUE`, a level's `defines`) wins over it |
+| `.word expr, …` / `.byte expr, …` | 32-bit little-endian words / bytes |
+| `.ascii "text"` / `.asciz "text"` | a string's UTF-8 bytes (`.asciz`: and a zero byte); escapes `\\n \\t \\r \\0 \\\\ \\" \\'` and `\\xHH` |
+| `.zero N` | N zero bytes |
+| `.align N` | zero bytes up to a multiple of N (a power of two, at most 65536) |
+| `.org ADDR` | zero bytes up to ADDR (never backwards) |
+| `.if expr` … `.else` … `.endif` | assembles one branch (at most 64 nested): how a program offers a level's modified `GUEST_label` form and the mini-OS its `PV` build |
+
+A value the layout needs (`.equ`, `.if`, `.zero`, `.align`, `.org`) may use only symbols defined
+above it. Every mistake is an error naming the file, the line and the column, and what was
+expected there.
+
 ## Instructions
 
 Each form's meaning is written once, as its *definition* beside its row in

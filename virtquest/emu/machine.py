@@ -36,7 +36,8 @@ class Stop(NamedTuple):
 
 @dataclass
 class RunResult:
-    """What one run produced: the numbers SPEC §5 reports, and how it ended."""
+    """What one run produced: the numbers every run reports (docs/design.md, "What a run
+    reports"), and how it ended."""
 
     cycles: int
     instructions: int

@@ -1,5 +1,6 @@
-"""The assignment game (SPEC §7): which choices are legal for a slot and why the others are locked,
-one play of a level under its modes, the verdicts, the overhead, the stars, and the mistakes.
+"""The assignment game: which choices are legal for a slot and why the others are locked (the
+choice matrix, docs/curriculum.md), one play of a level under its modes, the verdicts, the
+overhead, the stars, and the mistakes (docs/design.md, "A lab run, from click to verdict").
 
 Runs are deterministic, so each (level, mode, choices) is run once and kept (see `RunCache`); the
 solver relies on this too.

@@ -1,5 +1,5 @@
 """Runs one guest program under one or more modes — with a learner's per-site choices — and judges
-each run against the native one (SPEC §5, §7)."""
+each run against the native one (docs/design.md, "What a run reports")."""
 
 from __future__ import annotations
 

@@ -12,7 +12,8 @@ from typing import Any
 from virtquest.progress.clock import parse_utc
 from virtquest.progress.errors import ProgressError
 
-# Mode ids are a contract (SPEC §5); choices are the three answers of a lab slot (SPEC §7).
+# Mode ids are a contract that level files, stored attempts and exports name (docs/design.md, "What
+# a run reports"); choices are the three answers of a lab slot (docs/curriculum.md).
 MODE_IDS = ("native", "trap-emulate", "binary-translation", "paravirt", "hardware-assist")
 CHOICES = ("cpu", "hypervisor", "guest")
 # How a quiz answer met its review card: first sight, on or after its due time, or before it.

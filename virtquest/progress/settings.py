@@ -29,8 +29,8 @@ class SettingSpec:
         return float(value)
 
 
-# "system" follows the computer (locale, colour scheme) until the learner picks; SPEC §10 asks
-# for readable text at 200%, so the range reaches past it.
+# "system" follows the computer (locale, colour scheme) until the learner picks; every view must
+# stay readable with text at 200%, so the range reaches past it.
 SETTINGS: dict[str, SettingSpec] = {
     "language": SettingSpec(default="system", choices=("system", "ko", "en")),
     "theme": SettingSpec(default="system", choices=("system", "light", "dark")),
