@@ -4,7 +4,7 @@
 <context>
     <name>Banner</name>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="177"/>
+        <location filename="../../virtquest/gui/main_window.py" line="240"/>
         <source>Close</source>
         <translation>닫기</translation>
     </message>
@@ -33,22 +33,22 @@
 <context>
     <name>CodeEditor</name>
     <message>
-        <location filename="../../virtquest/gui/qt_editor.py" line="390"/>
+        <location filename="../../virtquest/gui/qt_editor.py" line="396"/>
         <source>innocuous</source>
         <translation>무해한 명령</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_editor.py" line="390"/>
+        <location filename="../../virtquest/gui/qt_editor.py" line="396"/>
         <source>privileged</source>
         <translation>특권 명령</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_editor.py" line="391"/>
+        <location filename="../../virtquest/gui/qt_editor.py" line="397"/>
         <source>sensitive but unprivileged (an x86 hole)</source>
         <translation>민감하지만 특권이 아닌 명령 (x86의 구멍)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_editor.py" line="392"/>
+        <location filename="../../virtquest/gui/qt_editor.py" line="398"/>
         <source>virtualization</source>
         <translation>가상화 명령</translation>
     </message>
@@ -56,17 +56,17 @@
 <context>
     <name>ComingSoon</name>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="106"/>
+        <location filename="../../virtquest/gui/main_window.py" line="117"/>
         <source>%1 — coming soon</source>
         <translation>%1 — 준비 중</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="108"/>
+        <location filename="../../virtquest/gui/main_window.py" line="119"/>
         <source>This part of VirtQuest is still being built. Meanwhile, the chapter map, the quizzes, the review queue and your progress are ready.</source>
         <translation>VirtQuest의 이 부분은 아직 만드는 중입니다. 그동안 챕터 지도, 퀴즈, 복습, 진행 상황은 바로 쓸 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="110"/>
+        <location filename="../../virtquest/gui/main_window.py" line="121"/>
         <source>You chose the level “%1”; it will open here.</source>
         <translation>“%1” 레벨을 골랐습니다. 이곳에서 열릴 예정입니다.</translation>
     </message>
@@ -75,78 +75,78 @@
     <name>CompareChart</name>
     <message>
         <location filename="../../virtquest/gui/qt_compare.py" line="50"/>
-        <location filename="../../virtquest/gui/qt_compare.py" line="158"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="170"/>
         <source>Run the program to compare the modes.</source>
         <translation>프로그램을 실행하면 모드별로 비교할 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="64"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="70"/>
         <source>guest, direct on the CPU</source>
         <translation>게스트 (CPU에서 직접 실행)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="65"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="71"/>
         <source>trap / VM exit and entry</source>
         <translation>트랩 / VM exit와 VM entry</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="66"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="72"/>
         <source>emulation in the hypervisor</source>
         <translation>하이퍼바이저의 에뮬레이션</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="67"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="73"/>
         <source>binary translation</source>
         <translation>이진 변환</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="68"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="74"/>
         <source>hypercalls</source>
         <translation>하이퍼콜</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="69"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="75"/>
         <source>page walks</source>
         <translation>페이지 워크</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="70"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="76"/>
         <source>device access</source>
         <translation>장치 접근</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="71"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="77"/>
         <source>idle (waiting for the timer)</source>
         <translation>유휴 (타이머 대기)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="76"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="82"/>
         <source>Native</source>
         <translation>네이티브</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="76"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="82"/>
         <source>Trap &amp; emulate</source>
         <translation>트랩 &amp; 에뮬레이션</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="77"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="83"/>
         <source>Binary translation</source>
         <translation>이진 변환</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="78"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="84"/>
         <source>Paravirtualization</source>
         <translation>반가상화</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="79"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="85"/>
         <source>Hardware-assisted</source>
         <translation>하드웨어 지원 가상화</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="112"/>
-        <location filename="../../virtquest/gui/qt_compare.py" line="132"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="124"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="144"/>
         <source>cycles</source>
         <translation>사이클</translation>
     </message>
@@ -154,175 +154,175 @@
 <context>
     <name>DebuggerView</name>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="108"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="309"/>
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="108"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="309"/>
         <source>Back to the first instruction (Ctrl+R)</source>
         <translation>첫 명령으로 돌아가기 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="109"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="310"/>
         <source>◀ Step back</source>
         <translation>◀ 되돌리기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="109"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="310"/>
         <source>Undo one step by replaying the run (F9)</source>
         <translation>실행을 다시 재생해 한 단계 되돌리기 (F9)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="110"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="311"/>
         <source>Step ▶</source>
         <translation>단계 실행 ▶</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="110"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="311"/>
         <source>Execute one instruction (F10)</source>
         <translation>명령 하나 실행 (F10)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="111"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="312"/>
         <source>Run</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="111"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="312"/>
         <source>Run until the guest stops or you pause (F5)</source>
         <translation>게스트가 멈추거나 일시 정지할 때까지 실행 (F5)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="112"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="313"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="112"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="313"/>
         <source>Stop running here (F6)</source>
         <translation>여기서 멈추기 (F6)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="113"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="314"/>
         <source>Run to the program</source>
         <translation>프로그램까지 실행</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="114"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="315"/>
         <source>Run through the mini-OS boot to the program&apos;s first instruction</source>
         <translation>mini-OS 부팅을 지나 프로그램의 첫 명령까지 실행</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="118"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="319"/>
         <source>Program</source>
         <translation>프로그램</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="123"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="324"/>
         <source>Virtual CPU (what the guest kernel believes)</source>
         <translation>가상 CPU (게스트 커널이 믿는 상태)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="124"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="325"/>
         <source>VMCS exit controls (VT-x)</source>
         <translation>VMCS exit 제어 (VT-x)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="121"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="322"/>
         <source>CPU registers</source>
         <translation>CPU 레지스터</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="122"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="323"/>
         <source>Bold: changed by the last step or run</source>
         <translation>굵게 표시: 방금 단계 실행이나 실행으로 바뀐 값</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="325"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="524"/>
         <source>%1 cycles
 %2 instructions · %3 steps</source>
         <translation>%1 사이클
 명령 %2개 · %3단계</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="125"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="326"/>
         <source>Page tables</source>
         <translation>페이지 테이블</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="127"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="328"/>
         <source>virtual</source>
         <translation>가상 주소</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="127"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="328"/>
         <source>physical</source>
         <translation>물리 주소</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="128"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="329"/>
         <source>Console output so far</source>
         <translation>지금까지의 콘솔 출력</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="220"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="419"/>
         <source>Mode: %1</source>
         <translation>모드: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="120"/>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="226"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="321"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="425"/>
         <source>mini-OS</source>
         <translation>mini-OS</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="242"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="441"/>
         <source>Replaying…</source>
         <translation>다시 재생하는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="248"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="447"/>
         <source>Running…</source>
         <translation>실행하는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="255"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="454"/>
         <source>Booting the mini-OS…</source>
         <translation>mini-OS를 부팅하는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="274"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="473"/>
         <source>The run failed: %1</source>
         <translation>실행하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="317"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="516"/>
         <source>Stopped after %1 steps: %2</source>
         <translation>%1단계 후 멈췄습니다: %2</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="319"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="518"/>
         <source>Step %1 · next instruction at %2</source>
         <translation>%1단계 · 다음 명령 주소 %2</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="331"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="530"/>
         <source>CPL %1 (%2) on the real CPU</source>
         <translation>실제 CPU에서 CPL %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="333"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="532"/>
         <source>the guest believes it is at CPL %1</source>
         <translation>게스트는 자신이 CPL %1에 있다고 믿습니다</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="367"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="566"/>
         <source>The guest&apos;s page tables (its cr3)</source>
         <translation>게스트의 페이지 테이블 (게스트의 cr3)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="369"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="568"/>
         <source>Shadow page table (what the MMU really walks)</source>
         <translation>섀도 페이지 테이블 (MMU가 실제로 따라가는 표)</translation>
     </message>
@@ -330,27 +330,27 @@
 <context>
     <name>Header</name>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="142"/>
+        <location filename="../../virtquest/gui/main_window.py" line="205"/>
         <source>Learner: %1</source>
         <translation>학습자: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="143"/>
+        <location filename="../../virtquest/gui/main_window.py" line="206"/>
         <source>Level %1 · %2 XP</source>
         <translation>레벨 %1 · %2 XP</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="146"/>
+        <location filename="../../virtquest/gui/main_window.py" line="209"/>
         <source>%1 / %2 XP to the next level</source>
         <translation>다음 레벨까지 %1 / %2 XP</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="149"/>
+        <location filename="../../virtquest/gui/main_window.py" line="212"/>
         <source>Streak: %1 days</source>
         <translation>연속 학습: %1일</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="150"/>
+        <location filename="../../virtquest/gui/main_window.py" line="213"/>
         <source>Streak: 1 day</source>
         <translation>연속 학습: 1일</translation>
     </message>
@@ -358,22 +358,22 @@
 <context>
     <name>InstructionLegend</name>
     <message>
-        <location filename="../../virtquest/gui/qt_editor.py" line="441"/>
+        <location filename="../../virtquest/gui/qt_editor.py" line="447"/>
         <source>privileged</source>
         <translation>특권 명령</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_editor.py" line="442"/>
+        <location filename="../../virtquest/gui/qt_editor.py" line="448"/>
         <source>sensitive (x86 hole)</source>
         <translation>민감한 명령 (x86의 구멍)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_editor.py" line="443"/>
+        <location filename="../../virtquest/gui/qt_editor.py" line="449"/>
         <source>innocuous</source>
         <translation>무해한 명령</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_editor.py" line="444"/>
+        <location filename="../../virtquest/gui/qt_editor.py" line="450"/>
         <source>virtualization</source>
         <translation>가상화 명령</translation>
     </message>
@@ -638,37 +638,37 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="50"/>
+        <location filename="../../virtquest/gui/main_window.py" line="61"/>
         <source>Chapter map</source>
         <translation>챕터 지도</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="52"/>
+        <location filename="../../virtquest/gui/main_window.py" line="63"/>
         <source>Lab</source>
         <translation>실험실</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="53"/>
+        <location filename="../../virtquest/gui/main_window.py" line="64"/>
         <source>Quiz</source>
         <translation>퀴즈</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="54"/>
+        <location filename="../../virtquest/gui/main_window.py" line="65"/>
         <source>Review</source>
         <translation>복습</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="56"/>
+        <location filename="../../virtquest/gui/main_window.py" line="67"/>
         <source>Sandbox</source>
         <translation>샌드박스</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="57"/>
+        <location filename="../../virtquest/gui/main_window.py" line="68"/>
         <source>Progress</source>
         <translation>진행 상황</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="59"/>
+        <location filename="../../virtquest/gui/main_window.py" line="70"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
@@ -782,87 +782,87 @@
 <context>
     <name>QtProgress</name>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="214"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="234"/>
         <source>Progress</source>
         <translation>진행 상황</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="224"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="244"/>
         <source>Level %1</source>
         <translation>레벨 %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="225"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="245"/>
         <source>%1 / %2 XP to level %3</source>
         <translation>레벨 %3까지 %1 / %2 XP</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="229"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="249"/>
         <source>%1 XP</source>
         <translation>%1 XP</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="230"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="250"/>
         <source>earned in total</source>
         <translation>지금까지 얻은 경험치</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="231"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="251"/>
         <source>%1-day streak</source>
         <translation>%1일 연속 학습</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="233"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="253"/>
         <source>You studied today.</source>
         <translation>오늘도 공부했습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="234"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="254"/>
         <source>Answer one question today to keep it.</source>
         <translation>오늘 한 문제만 풀어도 이어집니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="236"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="256"/>
         <source>stars in the lab</source>
         <translation>실험실에서 얻은 별</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="243"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="263"/>
         <source>Stars per chapter</source>
         <translation>장별 별</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="244"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="264"/>
         <source>earned</source>
         <translation>얻은 별</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="244"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="264"/>
         <source>possible</source>
         <translation>얻을 수 있는 별</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="246"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="266"/>
         <source>Reviews due, next 14 days</source>
         <translation>앞으로 14일의 복습 일정</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="246"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="266"/>
         <source>due</source>
         <translation>복습할 문제</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="248"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="268"/>
         <source>XP over time</source>
         <translation>경험치 추이</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="261"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="282"/>
         <source>Achievements</source>
         <translation>업적</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="265"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="286"/>
         <source>Achievements (%1 of %2)</source>
         <translation>업적 (%2개 중 %1개)</translation>
     </message>
@@ -1326,222 +1326,232 @@
 <context>
     <name>SandboxView</name>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="190"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="234"/>
         <source>Open…</source>
         <translation>열기…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="191"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="235"/>
         <source>Open a .s file (Ctrl+O); the arrow lists examples</source>
         <translation>.s 파일 열기 (Ctrl+O). 화살표를 누르면 예제 목록이 나옵니다</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="192"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="236"/>
         <source>Save</source>
         <translation>저장</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="193"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="237"/>
         <source>Save the program as a .s file (Ctrl+S)</source>
         <translation>프로그램을 .s 파일로 저장 (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="194"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="238"/>
         <source>&amp;Profile:</source>
         <translation>CPU 프로필(&amp;P):</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="195"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="239"/>
         <source>&amp;Budget:</source>
         <translation>사이클 한도(&amp;B):</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="196"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="240"/>
         <source>Cycles each mode may run before it is stopped (an endless loop stops here)</source>
         <translation>모드마다 이만큼의 사이클을 쓰면 실행을 멈춥니다 (무한 루프도 여기서 멈춥니다)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="198"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="242"/>
         <source>Run under every mode</source>
         <translation>모든 모드로 실행</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="199"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="243"/>
         <source>Ctrl+Enter</source>
         <translation>Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="200"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="244"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="201"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="245"/>
         <source>Stop the run (Esc)</source>
         <translation>실행 멈추기 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="202"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="246"/>
         <source>Program</source>
         <translation>프로그램</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="203"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="247"/>
         <source>mini-OS source (read-only)</source>
         <translation>mini-OS 소스 (읽기 전용)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="204"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="248"/>
         <source>Results</source>
         <translation>결과</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="204"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="248"/>
         <source>Compare modes</source>
         <translation>모드 비교</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="205"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="249"/>
         <source>Timeline</source>
         <translation>타임라인</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="205"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="249"/>
         <source>Debugger</source>
         <translation>디버거</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="208"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="252"/>
         <source>Mode</source>
         <translation>모드</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="208"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="252"/>
         <source>Overhead</source>
         <translation>오버헤드</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="208"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="252"/>
         <source>Equivalent</source>
         <translation>동등성</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="208"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="252"/>
         <source>Contained</source>
         <translation>격리</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="209"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="253"/>
         <source>Ended</source>
         <translation>종료 이유</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="209"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="253"/>
         <source>Cycles</source>
         <translation>사이클</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="209"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="253"/>
         <source>Exit code</source>
         <translation>종료 코드</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="210"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="255"/>
         <source>Console output of the selected mode:</source>
         <translation>선택한 모드의 콘솔 출력:</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="212"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="259"/>
         <source>Write a program with main:, kernel_main: or _start:, then run it under every mode.</source>
         <translation>main:, kernel_main:, _start: 중 하나로 시작하는 프로그램을 작성한 뒤 모든 모드로 실행해 보세요.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="234"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="281"/>
         <source>finished</source>
         <translation>정상 종료</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="234"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="281"/>
         <source>halted</source>
         <translation>정지 (hlt)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="235"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="282"/>
         <source>cycle budget spent</source>
         <translation>사이클 한도 소진</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="235"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="282"/>
         <source>cancelled</source>
         <translation>취소됨</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="236"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="283"/>
         <source>triple fault</source>
         <translation>트리플 폴트</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="240"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="287"/>
         <source>Open a program</source>
         <translation>프로그램 열기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="242"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="289"/>
         <source>VQ32 assembly (*.s);;All files (*)</source>
         <translation>VQ32 어셈블리 (*.s);;모든 파일 (*)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="256"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="303"/>
         <source>Opened %1.</source>
         <translation>%1 파일을 열었습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="261"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="308"/>
         <source>Save the program</source>
         <translation>프로그램 저장</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="263"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="310"/>
         <source>VQ32 assembly (*.s)</source>
         <translation>VQ32 어셈블리 (*.s)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="274"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="321"/>
         <source>Could not save: %1</source>
         <translation>저장하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="276"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="323"/>
         <source>Saved %1.</source>
         <translation>%1에 저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="295"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="342"/>
         <source>Running under every mode…</source>
         <translation>모든 모드로 실행하는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="316"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="363"/>
         <source>Cancelled: the run stopped where it was.</source>
         <translation>취소했습니다: 실행이 그 자리에서 멈췄습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="329"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="376"/>
         <source>Unexpected error: %1</source>
         <translation>예상하지 못한 오류: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="359"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="408"/>
         <source>Done on %1: native ran %2 cycles (%3).</source>
         <translation>%1 프로필에서 완료: 네이티브 실행은 %2 사이클 (%3).</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="377"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="431"/>
+        <source>Why ×%1 for binary translation? %2% of its cycles went to translating code: %3 instructions, each translated the first time it ran, in a run of only %4 instructions.</source>
+        <translation>이진 변환이 왜 ×%1일까요? 사이클의 %2%가 코드를 번역하는 데 들었습니다. 명령 %3개를 처음 실행될 때 한 번씩 번역했는데, 이번 실행 전체가 실행한 명령은 %4개뿐입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="436"/>
+        <source>Binary translation pays once to translate code the first time it runs; a short program cannot amortize that, so the ratio looks large — try a longer-running program (a loop that runs many times).</source>
+        <translation>이진 변환은 처음 만나는 코드를 번역하는 비용을 한 번 치릅니다. 짧은 프로그램에서는 그 비용이 나뉘지 않아 배수가 커 보입니다 — 반복이 많은 프로그램(여러 번 도는 반복문)에서 다시 재 보세요.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="455"/>
         <source>containment broken: %1</source>
         <translation>격리 깨짐: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="379"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="457"/>
         <source>x86 hole: %1</source>
         <translation>x86의 구멍: %1</translation>
     </message>

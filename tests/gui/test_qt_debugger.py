@@ -124,3 +124,36 @@ def test_the_debugger_page_rebuilds_its_guest_when_shown_after_a_change(qtbot):
     sources.append("_start:\n    mov eax, 1\n    mov ebx\n")
     page.invalidate()
     assert "dbg.s:3:5" in page.message.text() and page.holder.currentWidget() is page.message
+
+
+def test_registers_and_tables_follow_the_text_size(qtbot):
+    from tests.gui.test_qt_editor import set_text_size
+    from virtquest.gui.fonts import point_size
+
+    set_text_size(1.0)
+    view = make_view(qtbot, BARE)
+    view.show()
+    widgets = (view.registers, view.pages, view.console, view.program_view)
+    qtbot.waitUntil(lambda: all(w.font().pointSizeF() == point_size(1.0) for w in widgets))
+    rows = view.pages.minimumHeight()
+    try:
+        set_text_size(2.0)
+        qtbot.waitUntil(lambda: all(w.font().pointSizeF() == point_size(2.0) for w in widgets))
+        assert view.pages.minimumHeight() > rows
+    finally:
+        set_text_size(1.0)
+
+
+def test_code_and_registers_go_one_above_the_other_when_narrow(qtbot):
+    """Side by side while both are readable; stacked (not wider) when the view is narrow."""
+    from PySide6.QtCore import Qt
+
+    view = make_view(qtbot, BARE)
+    view.show()
+    wide = view.splitter.side_by_side_width() + 40
+    view.resize(wide, 600)
+    qtbot.waitUntil(lambda: view.splitter.orientation() == Qt.Orientation.Horizontal)
+    view.resize(view.splitter.side_by_side_width() // 2 + 40, 600)
+    qtbot.waitUntil(lambda: view.splitter.orientation() == Qt.Orientation.Vertical)
+    assert view.minimumSizeHint().width() < view.splitter.side_by_side_width()
+    assert view.width() < view.splitter.side_by_side_width()

@@ -102,3 +102,37 @@ def test_legend_names_every_class(qtbot):
     qtbot.addWidget(legend)
     for word in ("privileged", "sensitive", "innocuous", "virtualization"):
         assert word in legend.label.text()
+
+
+def set_text_size(scale: float) -> None:
+    """As the app applies the text-size setting: the app font, then the theme's stylesheet."""
+    from PySide6.QtWidgets import QApplication
+
+    from virtquest.gui.fonts import apply_font
+    from virtquest.gui.theme import apply_theme, current_theme
+
+    app = QApplication.instance()
+    apply_font(app, None, scale)
+    apply_theme(app, current_theme(), scale)
+
+
+def test_code_follows_the_text_size(qtbot):
+    """The code font is the monospace family at the size of the app's text: it grows with the
+    text-size setting, and so does the line-number gutter."""
+    from virtquest.gui.fonts import monospace_family, point_size
+
+    set_text_size(1.0)
+    editor = CodeEditor(SOURCE)
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitUntil(lambda: editor.font().pointSizeF() == point_size(1.0))
+    gutter = editor.gutter_width()
+    try:
+        set_text_size(2.0)
+        qtbot.waitUntil(lambda: editor.font().pointSizeF() == point_size(2.0))
+        assert editor.font().family() == monospace_family()
+        assert editor.gutter_width() > gutter
+        assert editor.viewportMargins().left() == editor.gutter_width()
+    finally:
+        set_text_size(1.0)
+    qtbot.waitUntil(lambda: editor.font().pointSizeF() == point_size(1.0))

@@ -97,3 +97,61 @@ def test_the_mini_os_source_is_there_to_read(qtbot):
     view.source_tabs.setCurrentIndex(1)
     assert view.kernel_view is not None and view.kernel_view.isReadOnly()
     assert "pv_iret:" in view.kernel_view.toPlainText()
+
+
+LOOP = """\
+_start:
+    mov ecx, 200000
+again:
+    add eax, 1
+    dec ecx
+    jne again
+    mov eax, 0
+    out 0xF4, eax
+"""
+
+
+def test_a_large_binary_translation_ratio_on_a_short_program_is_explained(qtbot):
+    """Hello world: translating its (boot) code once is most of binary translation's cycles,
+    so its ratio is large; the result says why, in the run's own numbers."""
+    from virtquest.gui.qt_sandbox import translation_cost
+
+    view = make(qtbot)
+    with qtbot.waitSignal(view.runFinished, timeout=60000) as blocker:
+        view.run()
+    report = blocker.args[0]
+    cost = translation_cost(report)
+    run = report.run("binary-translation")
+    assert cost is not None and cost.overhead == run.overhead
+    assert cost.share == run.result.breakdown["translation"] / run.result.cycles
+    note = view.note.text()
+    assert not view.note.isHidden()
+    assert f"×{run.overhead:.2f}" in note and f"{round(cost.share * 100)}%" in note
+    assert f"{run.result.instructions:,}" in note
+    assert "cannot amortize" in note and "longer-running program" in note
+    assert view.compare.note.text() == note
+
+
+def test_a_long_loop_amortizes_translation_and_needs_no_explanation(qtbot):
+    from virtquest.gui.qt_sandbox import translation_cost
+
+    view = make(qtbot, source=LOOP)
+    with qtbot.waitSignal(view.runFinished, timeout=60000) as blocker:
+        view.run()
+    assert translation_cost(blocker.args[0]) is None
+    assert view.note.isHidden() and view.note.text() == ""
+    assert view.compare.note.isHidden()
+
+
+def test_the_explanation_speaks_korean(qtbot):
+    from virtquest.gui.i18n import install_language
+
+    view = make(qtbot)
+    with qtbot.waitSignal(view.runFinished, timeout=60000):
+        view.run()
+    install_language("ko")
+    try:
+        assert "이진 변환" in view.note.text() and "amortize" not in view.note.text()
+    finally:
+        install_language("en")
+    assert "amortize" in view.note.text()

@@ -135,3 +135,23 @@ def test_without_a_hangul_font_korean_cannot_be_chosen(qtbot, store, content):
     assert view.font_warning.isVisibleTo(view)
     assert "sudo apt-get install fonts-nanum" in view.font_warning.text()
     assert "sudo apt-get install fonts-nanum" in win.banner.text.text()
+
+
+def test_code_in_the_sandbox_and_its_debugger_follows_the_text_size(qtbot, store, content):
+    from virtquest.gui.qt_sandbox import DEBUG_TAB
+
+    win = window(qtbot, store, content)
+    sandbox = win.show_view("sandbox")
+    sandbox.tabs.setCurrentIndex(DEBUG_TAB)
+    debugger = sandbox.debug_page.debugger
+    small = sandbox.editor.font().pointSizeF()
+    view = win.show_view("settings")
+    view.scale.setValue(200)
+    try:
+        text = QApplication.font().pointSizeF()
+        qtbot.waitUntil(lambda: sandbox.editor.font().pointSizeF() == text)
+        assert text == 2 * small
+        qtbot.waitUntil(lambda: debugger.registers.font().pointSizeF() == text)
+        assert sandbox.console.font().pointSizeF() == text
+    finally:
+        view.scale.setValue(100)

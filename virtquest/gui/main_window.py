@@ -12,8 +12,16 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QSettings, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QKeySequence, QShortcut
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QEvent,
+    QSettings,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFontMetrics, QGuiApplication, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -24,7 +32,10 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressBar,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QStackedWidget,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -116,8 +127,61 @@ class ComingSoon(QWidget):
         super().changeEvent(event)
 
 
+DEFAULT_SIZE = QSize(1280, 800)
+
+
+def available_size(widget: QWidget | None = None) -> QSize:
+    """The room the screen of `widget` (or the primary screen) leaves for windows."""
+    screen = widget.screen() if widget is not None else None
+    screen = screen or QGuiApplication.primaryScreen()
+    return screen.availableGeometry().size() if screen is not None else DEFAULT_SIZE
+
+
+class ElidedLabel(QLabel):
+    """One line that ends in "…" when the room is short (a long learner name must not widen the
+    header); the whole text is in its tooltip then. `text()` is always the whole text."""
+
+    MIN_CHARACTERS = 6
+
+    def __init__(self, text: str = "", parent: QWidget | None = None):
+        super().__init__(text, parent)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        metrics = self.fontMetrics()
+        width = min(metrics.horizontalAdvance(self.text()),
+                    metrics.averageCharWidth() * self.MIN_CHARACTERS)
+        return QSize(width, super().minimumSizeHint().height())
+
+    def shown_text(self) -> str:
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight,
+                                             self.contentsRect().width())
+
+    def paintEvent(self, _event) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(self.contentsRect(), int(self.alignment()), self.shown_text())
+        painter.end()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.setToolTip(self.text() if self.shown_text() != self.text() else "")
+
+
+class XpBar(QProgressBar):
+    """The XP bar: eight "M"s wide when there is room, as narrow as three when there is not."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(self.fontMetrics().horizontalAdvance("M") * 8, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(self.fontMetrics().horizontalAdvance("M") * 3,
+                     super().minimumSizeHint().height())
+
+
 class Header(QFrame):
-    """Always visible: the product, the learner's name, level and XP, and the streak."""
+    """Always visible: the product, the learner's name, level and XP, and the streak. However
+    large the text, it fits a small screen: the name shortens and the bar narrows first."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -127,11 +191,10 @@ class Header(QFrame):
         layout.setSpacing(18)
         self.product = QLabel("VirtQuest")
         self.product.setProperty("role", "heading")
-        self.profile = QLabel()
+        self.profile = ElidedLabel()
         self.level = QLabel()
-        self.bar = QProgressBar()
+        self.bar = XpBar()
         self.bar.setTextVisible(False)
-        self.bar.setFixedWidth(self.fontMetrics().horizontalAdvance("M") * 8)
         self.streak = QLabel()
         layout.addWidget(self.product)
         layout.addStretch(1)
@@ -177,6 +240,68 @@ class Banner(QFrame):
         self.close_button.setText(self.tr("Close"))
 
 
+class ViewStack(QStackedWidget):
+    """The views, one at a time, asking only for the room the shown one needs (a plain stack
+    asks for the most any of its pages ever needed, so one wide view would widen all)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.currentChanged.connect(self._changed)
+
+    def _changed(self, _index: int) -> None:
+        self.updateGeometry()
+        area = self.parentWidget().parentWidget() if self.parentWidget() else None
+        if isinstance(area, ViewArea):
+            area.fit_view()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        current = self.currentWidget()
+        return current.sizeHint() if current is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        current = self.currentWidget()
+        if current is None:
+            return super().minimumSizeHint()
+        return current.minimumSizeHint().expandedTo(current.minimumSize())
+
+
+class ViewArea(QScrollArea):
+    """Where the views are shown. A view fills the area (it scrolls or folds its own panes);
+    should one still need more room than there is, it scrolls here instead of making the window
+    larger than the screen. (Not `widgetResizable`: that would give a view its preferred height
+    for the width, and a view that wraps text would then scroll as a whole.)"""
+
+    def __init__(self, stack: QStackedWidget, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)     # not a stop of its own for Tab
+        self.setWidget(stack)
+        stack.setObjectName("page")         # transparent, as other scrolled pages
+        stack.installEventFilter(self)
+        self.viewport().installEventFilter(self)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        """Room for the scroll bars only; the view itself can scroll."""
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return QSize(bar * 4, bar * 4)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        kind = event.type()
+        if kind == QEvent.Type.LayoutRequest or (kind == QEvent.Type.Resize
+                                                  and watched is self.viewport()):
+            self.fit_view()
+        return super().eventFilter(watched, event)
+
+    def fit_view(self) -> None:
+        """The view as large as the area, and no smaller than it can be."""
+        view = self.widget()
+        if view is None:
+            return
+        size = self.viewport().size().expandedTo(view.minimumSizeHint())
+        if view.size() != size:
+            view.resize(size)
+
+
 class MainWindow(QMainWindow):
     """The sidebar, the header, the banner and the stack of views (built on first visit)."""
 
@@ -192,7 +317,8 @@ class MainWindow(QMainWindow):
         self.banner = Banner()
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
-        self.stack = QStackedWidget()
+        self.stack = ViewStack()
+        self.area = ViewArea(self.stack)
         for spec in VIEWS:
             item = QListWidgetItem()
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
@@ -205,7 +331,8 @@ class MainWindow(QMainWindow):
         session.settings_changed.connect(self._fit)
         self.retranslate()
         self.refresh_header()
-        self.resize(1280, 800)
+        room = available_size(self)
+        self.resize(DEFAULT_SIZE.boundedTo(room))
         self.show_view(self._remembered_view() if remember else "map")
         QCoreApplication.instance().aboutToQuit.connect(self.shutdown)
 
@@ -215,7 +342,7 @@ class MainWindow(QMainWindow):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         row.addWidget(self.sidebar)
-        row.addWidget(self.stack, 1)
+        row.addWidget(self.area, 1)
         column = QVBoxLayout(body)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
@@ -298,15 +425,21 @@ class MainWindow(QMainWindow):
         self.refresh_header()
 
     def _fit(self, _key: str = "") -> None:
-        """Widths that follow the text size (set after the app font changed)."""
+        """Widths that follow the text size (set after the app font or language changed); a
+        window the change left larger than its screen is brought back onto it."""
         self.sidebar.setFixedWidth(self._sidebar_width())
-        self.header.bar.setFixedWidth(QFontMetrics(QApplication.font()).horizontalAdvance("M") * 8)
+        self.header.bar.updateGeometry()
+        room = available_size(self)
+        if self.width() > room.width() or self.height() > room.height():
+            self.resize(self.size().boundedTo(room))
 
     def _sidebar_width(self) -> int:
+        """The widest name, the item's padding and margins (theme.py: 12 + 6 px a side) and a
+        little air that grows with the text."""
         metrics = QFontMetrics(QApplication.font())
         widest = max(metrics.horizontalAdvance(self.sidebar.item(r).text())
                      for r in range(self.sidebar.count()))
-        return widest + metrics.averageCharWidth() * 8
+        return widest + 2 * (12 + 6) + metrics.averageCharWidth() * 3
 
     def changeEvent(self, event) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:

@@ -57,6 +57,12 @@ class CompareChart(QWidget):
         self.legend.setWordWrap(True)
         self.legend.setContentsMargins(8, 4, 8, 4)
         layout.addWidget(self.legend)
+        self.note = QLabel()                    # why a ratio is large (the sandbox words it)
+        self.note.setWordWrap(True)
+        self.note.setContentsMargins(8, 0, 8, 4)
+        self.note.setProperty("role", "muted")
+        self.note.hide()
+        layout.addWidget(self.note)
         self.set_runs(runs or [])
 
     def category_label(self, key: str) -> str:
@@ -79,6 +85,11 @@ class CompareChart(QWidget):
                  "hardware-assist": self.tr("Hardware-assisted")}
         return names.get(mode, mode)
 
+    def set_note(self, text: str) -> None:
+        """A sentence under the chart ("" hides it)."""
+        self.note.setText(text)
+        self.note.setVisible(bool(text) and bool(self.runs))
+
     def mode_label(self, run: ModeRun) -> str:
         return f"{self.short_mode_name(run.mode)} ×{run.overhead:.2f}"
 
@@ -92,6 +103,7 @@ class CompareChart(QWidget):
         self.empty.setVisible(not self.runs)
         self.view.setVisible(bool(self.runs))
         self.legend.setVisible(bool(self.runs))
+        self.note.setVisible(bool(self.runs) and bool(self.note.text()))
         if self.runs:
             self._build()
 

@@ -51,12 +51,12 @@ def token_colour(kind: str, palette: QPalette) -> QColor:
     return QColor(dark if is_dark(palette) else light)
 
 
-def code_font(base: QFont) -> QFont:
-    """The monospace font at the size of the surrounding text (so it follows the font scale)."""
-    font = QFont(monospace_family())
+def code_font(_base: QFont | None = None) -> QFont:
+    """The monospace family and nothing else: a widget given this font keeps inheriting the
+    size of the surrounding text, so code grows and shrinks with the text-size setting."""
+    font = QFont()
+    font.setFamilies([monospace_family()])
     font.setStyleHint(QFont.StyleHint.Monospace)
-    size = base.pointSizeF()
-    font.setPointSizeF(size if size > 0 else 10.0)
     return font
 
 
@@ -141,7 +141,7 @@ class CodeEditor(QPlainTextEdit):
         super().__init__(parent)
         self.language = language
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.setFont(code_font(self.font()))
+        self.setFont(code_font())
         self._numbers: list[int] | None = None
         self._slots: dict[int, str] = {}
         self._focus_line: int | None = None
@@ -370,7 +370,13 @@ class CodeEditor(QPlainTextEdit):
         if event.type() == QEvent.Type.PaletteChange:
             self.highlighter.set_palette(self.palette())
             self._refresh_selections()
-        return super().event(event)
+        handled = super().event(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "_gutter"):
+            self._update_margins()                      # the text size changed: so does the gutter
+            area = self.contentsRect()
+            self._gutter.setGeometry(QRect(area.left(), area.top(), self.gutter_width(),
+                                           area.height()))
+        return handled
 
     def tooltip_at(self, pos) -> str:
         cursor = self.cursorForPosition(pos)

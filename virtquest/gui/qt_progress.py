@@ -17,7 +17,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QDateTime, QEvent, QMargins, Qt
-from PySide6.QtGui import QFont, QPainter
+from PySide6.QtGui import QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -38,31 +38,49 @@ FORECAST_DAYS = 14
 CHART_LINES = 17  # a chart is this many text lines tall, so it grows with the font scale
 
 
-def day_label(day, first: bool) -> str:
-    """Day of the month; the first bar (and each 1st) also says the month."""
-    return f"{day.month}/{day.day}" if first or day.day == 1 else str(day.day)
+def day_label(day) -> str:
+    """The day of the month: short enough for fourteen bars side by side at any text size
+    (the axis title says the months: `days_span`)."""
+    return str(day.day)
 
 
-def style_chart(chart: QChart, font: QFont) -> None:
+def days_span(days: list) -> str:
+    """The first and last day as month/day ("5/30 – 6/12")."""
+    if not days:
+        return ""
+    first, last = days[0].day, days[-1].day
+    return f"{first.month}/{first.day} – {last.month}/{last.day}"
+
+
+def palette_theme(widget: QWidget) -> str:
+    """The theme a widget is drawn in, from its palette (light or dark)."""
+    return "dark" if widget.palette().color(QPalette.ColorRole.Base).lightness() < 128 \
+        else "light"
+
+
+def style_chart(chart: QChart, font: QFont, theme: str | None = None) -> None:
     """Colours from the theme and the app's font (which draws Hangul) for every text."""
-    chart.setBackgroundBrush(colour("base"))
+    chart.setBackgroundBrush(colour("base", theme))
     chart.setBackgroundRoundness(8)
     chart.setMargins(QMargins(6, 6, 6, 6))
     title_font = QFont(font)
     title_font.setBold(True)
     chart.setTitleFont(title_font)
-    chart.setTitleBrush(colour("text"))
+    chart.setTitleBrush(colour("text", theme))
     chart.legend().setFont(font)
-    chart.legend().setLabelColor(colour("text"))
+    chart.legend().setLabelColor(colour("text", theme))
     for axis in chart.axes():
         axis.setLabelsFont(font)
-        axis.setLabelsColor(colour("muted"))
-        axis.setGridLineColor(colour("border"))
-        axis.setLinePenColor(colour("border"))
+        axis.setLabelsColor(colour("muted", theme))
+        axis.setTitleFont(font)
+        axis.setTitleBrush(colour("muted", theme))
+        axis.setGridLineColor(colour("border", theme))
+        axis.setLinePenColor(colour("border", theme))
 
 
-def chart_view(chart: QChart, font: QFont, lines: int = CHART_LINES) -> QChartView:
-    style_chart(chart, font)
+def chart_view(chart: QChart, font: QFont, lines: int = CHART_LINES,
+               theme: str | None = None) -> QChartView:
+    style_chart(chart, font, theme)
     view = QChartView(chart)
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
     view.setMinimumHeight(view.fontMetrics().height() * lines)
@@ -70,10 +88,11 @@ def chart_view(chart: QChart, font: QFont, lines: int = CHART_LINES) -> QChartVi
     return view
 
 
-def stars_chart(model: ChapterMap, title: str, earned: str, possible: str) -> QChart:
+def stars_chart(model: ChapterMap, title: str, earned: str, possible: str,
+                theme: str | None = None) -> QChart:
     got, room = QBarSet(earned), QBarSet(possible)
-    got.setColor(colour("star"))
-    room.setColor(colour("chart_b"))
+    got.setColor(colour("star", theme))
+    room.setColor(colour("chart_b", theme))
     categories = []
     for chapter in model.chapters:
         got.append(chapter.stars)
@@ -86,15 +105,16 @@ def stars_chart(model: ChapterMap, title: str, earned: str, possible: str) -> QC
                                                               model.chapters), default=3)))
 
 
-def forecast_chart(days: list, title: str, label: str) -> QChart:
+def forecast_chart(days: list, title: str, label: str, theme: str | None = None) -> QChart:
     bars = QBarSet(label)
-    bars.setColor(colour("chart_a"))
+    bars.setColor(colour("chart_a", theme))
     for day in days:
         bars.append(day.due)
     series = QBarSeries()
     series.append(bars)
-    chart = _bar_chart(series, [day_label(d.day, i == 0) for i, d in enumerate(days)], title,
+    chart = _bar_chart(series, [day_label(d.day) for d in days], title,
                        max(4, max((d.due for d in days), default=0)))
+    chart.axes(Qt.Orientation.Horizontal)[0].setTitleText(days_span(days))
     chart.legend().hide()
     return chart
 
@@ -117,7 +137,7 @@ def _bar_chart(series: QBarSeries, categories: list[str], title: str, top: int) 
     return chart
 
 
-def xp_chart(events: list, title: str, now: datetime) -> QChart:
+def xp_chart(events: list, title: str, now: datetime, theme: str | None = None) -> QChart:
     """Total XP at the end of each day with activity, starting from zero the day before."""
     totals: dict = {}
     running = 0
@@ -130,7 +150,7 @@ def xp_chart(events: list, title: str, now: datetime) -> QChart:
         points.append((now.date(), running))
     series = QLineSeries()
     series.setPointsVisible(True)
-    series.setColor(colour("accent"))
+    series.setColor(colour("accent", theme))
     for day, total in points:
         series.append(QDateTime(day, datetime.min.time()).toMSecsSinceEpoch(), total)
     chart = QChart()
@@ -239,17 +259,18 @@ class QtProgress(QWidget):
         for view in self.charts:
             self.chart_grid.removeWidget(view)
             view.deleteLater()
-        font = self.font()
+        font, theme = self.font(), palette_theme(self)
         stars = stars_chart(self.session.chapter_map(), self.tr("Stars per chapter"),
-                            self.tr("earned"), self.tr("possible"))
+                            self.tr("earned"), self.tr("possible"), theme)
         forecast = forecast_chart(self.session.forecast(FORECAST_DAYS, now),
-                                  self.tr("Reviews due, next 14 days"), self.tr("due"))
+                                  self.tr("Reviews due, next 14 days"), self.tr("due"), theme)
         xp = xp_chart(self.session.store.xp_events(self.session.profile_id),
-                      self.tr("XP over time"), now)
-        self.charts = [chart_view(chart, font) for chart in (stars, forecast, xp)]
+                      self.tr("XP over time"), now, theme)
+        self.charts = [chart_view(chart, font, theme=theme) for chart in (stars, forecast, xp)]
+        # Fourteen days need the whole width to be read; stars and XP share a row.
         self.chart_grid.addWidget(self.charts[0], 0, 0)
-        self.chart_grid.addWidget(self.charts[1], 0, 1)
-        self.chart_grid.addWidget(self.charts[2], 1, 0, 1, 2)
+        self.chart_grid.addWidget(self.charts[2], 0, 1)
+        self.chart_grid.addWidget(self.charts[1], 1, 0, 1, 2)
 
     def _achievements(self, now: datetime) -> None:
         from virtquest.game.achievements import AchievementsError, achievement_progress
@@ -286,9 +307,10 @@ class QtProgress(QWidget):
         self.achievements.addWidget(status, row, 2, Qt.AlignmentFlag.AlignTop)
 
     def changeEvent(self, event) -> None:  # noqa: N802
-        if event.type() in (QEvent.Type.LanguageChange, QEvent.Type.PaletteChange,
-                            QEvent.Type.FontChange):
+        if event.type() in (QEvent.Type.LanguageChange, QEvent.Type.FontChange):
             self.refresh()
+        elif event.type() == QEvent.Type.PaletteChange:
+            self._charts(datetime.now().astimezone())      # the new theme's colours at once
         super().changeEvent(event)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, Qt, Signal
@@ -14,7 +15,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QPushButton,
-    QSplitter,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -41,14 +41,49 @@ from virtquest.game.sandbox_debugger import Stepper
 from virtquest.gui.i18n import current_language, fill
 from virtquest.gui.messages import message_text
 from virtquest.gui.qt_compare import CompareChart
-from virtquest.gui.qt_debugger import DebuggerPage
+from virtquest.gui.qt_debugger import (
+    AdaptiveSplitter,
+    DebuggerPage,
+    FitArea,
+    FlowLayout,
+    shrinkable,
+)
 from virtquest.gui.qt_editor import CodeEditor, InstructionLegend, code_font
 from virtquest.gui.qt_timeline import TracePage
+from virtquest.gui.widgets import wrapped
 from virtquest.gui.workers import Worker
 from virtquest.hv.mode import ModeRun
 from virtquest.hv.registry import mode_ids
 
 RESULT_TAB, COMPARE_TAB, TIMELINE_TAB, DEBUG_TAB = range(4)
+PROGRAM_COLUMNS = 28     # the program beside the results only when it gets this many characters
+RESULT_COLUMNS = 28      # … and the results this many
+LARGE_OVERHEAD = 3.0     # binary translation's ratio is explained from this many times native …
+TRANSLATION_SHARE = 0.5  # … when translating took at least this share of its cycles
+
+
+@dataclass(frozen=True)
+class TranslationCost:
+    """Why binary translation's ratio is large on this run, in the run's own numbers."""
+
+    overhead: float
+    share: float          # of the run's cycles spent translating (0…1)
+    translated: int       # instructions translated (each once, the first time it ran)
+    executed: int         # instructions the whole run executed
+
+
+def translation_cost(report: SandboxReport) -> TranslationCost | None:
+    """The numbers behind a large binary-translation ratio that translating dominates: a run
+    too short to amortize translating its code. None when there is nothing to explain."""
+    run = report.run("binary-translation")
+    if run is None or run.overhead < LARGE_OVERHEAD or run.result.cycles <= 0:
+        return None
+    result = run.result
+    share = result.breakdown.get("translation", 0) / result.cycles
+    if share < TRANSLATION_SHARE:
+        return None
+    return TranslationCost(run.overhead, share, result.events.get("instructions_translated", 0),
+                           result.instructions)
 
 
 class SandboxView(QWidget):
@@ -84,7 +119,8 @@ class SandboxView(QWidget):
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.status)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        # The program beside the results; above them when the two do not fit side by side.
+        self.splitter = splitter = AdaptiveSplitter((PROGRAM_COLUMNS, RESULT_COLUMNS))
         splitter.addWidget(self._source_tabs())
         splitter.addWidget(self._result_tabs())
         splitter.setStretchFactor(0, 1)
@@ -92,8 +128,10 @@ class SandboxView(QWidget):
         splitter.setSizes([500, 500])          # half each, whatever the table would like
         layout.addWidget(splitter, 1)
 
-    def _toolbar(self) -> QHBoxLayout:
-        bar = QHBoxLayout()
+    def _toolbar(self) -> FlowLayout:
+        """Run first, then files, then the run's settings; the row wraps when it is too narrow
+        (large text, a narrow window) instead of widening the window."""
+        bar = FlowLayout()
         self.open_button = QToolButton()
         self.open_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.open_button.clicked.connect(self.choose_file)
@@ -105,11 +143,11 @@ class SandboxView(QWidget):
         self.save_button = QPushButton()
         self.save_button.clicked.connect(self.save)
         self.profile_label, self.budget_label = QLabel(), QLabel()
-        self.profile = QComboBox()
+        self.profile = shrinkable(QComboBox(), 8)
         self.profile.addItems(self.session.profiles())
         self.profile.setCurrentText(self.session.profile)
         self.profile_label.setBuddy(self.profile)
-        self.budget = QComboBox()
+        self.budget = shrinkable(QComboBox(), 10)
         for cycles in BUDGETS:
             self.budget.addItem(f"{cycles:,}", cycles)
         self.budget.setCurrentIndex(BUDGETS.index(self.session.budget))
@@ -119,12 +157,10 @@ class SandboxView(QWidget):
         self.run_button.clicked.connect(self.run)
         self.cancel_button = QPushButton()
         self.cancel_button.clicked.connect(self.cancel)
-        for widget in (self.open_button, self.save_button, self.profile_label, self.profile,
-                       self.budget_label, self.budget):
+        for widget in (self.run_button, self.cancel_button, self.open_button, self.save_button,
+                       _pair(self.profile_label, self.profile),
+                       _pair(self.budget_label, self.budget)):
             bar.addWidget(widget)
-        bar.addStretch(1)
-        bar.addWidget(self.run_button)
-        bar.addWidget(self.cancel_button)
         return bar
 
     def _shortcuts(self) -> None:
@@ -149,21 +185,25 @@ class SandboxView(QWidget):
         return self.source_tabs
 
     def _result_tabs(self) -> QWidget:
+        """Each page in a FitArea: a page that needs more room than the pane has (the timeline
+        at 200% text, the table with its explanation) scrolls inside its tab instead of
+        pushing the program aside or widening the window."""
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._results_page(), "")
+        self.tabs.addTab(FitArea(self._results_page()), "")
         self.compare = CompareChart(language=self.language)
-        self.tabs.addTab(self.compare, "")
+        self.tabs.addTab(FitArea(self.compare), "")
         modes = mode_ids()
         self.trace_page = TracePage(modes, self._trace_job, language=self.language,
                                     default="trap-emulate")
+        shrinkable(self.trace_page.mode)
         self.trace_page.instructionActivated.connect(self.show_address)
         self.trace_page.failed.connect(self.show_error)
         self.timeline = self.trace_page.timeline
         self.debug_page = DebuggerPage(modes, self._stepper, language=self.language,
                                        default="trap-emulate")
         self.debug_page.failed.connect(self.show_error)
-        self.tabs.addTab(self.trace_page, "")
-        self.tabs.addTab(self.debug_page, "")
+        self.tabs.addTab(FitArea(self.trace_page), "")
+        self.tabs.addTab(FitArea(self.debug_page), "")
         return self.tabs
 
     def _results_page(self) -> QWidget:
@@ -176,11 +216,15 @@ class SandboxView(QWidget):
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.itemSelectionChanged.connect(self._show_console)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.note = wrapped(role="muted")      # why a ratio is large, when the numbers say so
+        self.note.hide()
         self.console_label = QLabel()
+        self.console_label.setWordWrap(True)
         self.console = QPlainTextEdit()
         self.console.setReadOnly(True)
-        self.console.setFont(code_font(self.font()))
+        self.console.setFont(code_font())
         column.addWidget(self.table, 2)
+        column.addWidget(self.note)
         column.addWidget(self.console_label)
         column.addWidget(self.console, 1)
         return page
@@ -207,7 +251,10 @@ class SandboxView(QWidget):
         self.table.setHorizontalHeaderLabels([
             self.tr("Mode"), self.tr("Overhead"), self.tr("Equivalent"), self.tr("Contained"),
             self.tr("Ended"), self.tr("Cycles"), self.tr("Exit code")])
+        self.table.resizeColumnsToContents()            # every heading readable in any language
         self.console_label.setText(self.tr("Console output of the selected mode:"))
+        if self.session.report is not None:
+            self._show_note(self.session.report)
         if self.status.text() in ("", self._prompt):
             self._prompt = self.tr("Write a program with main:, kernel_main: or _start:, "
                                    "then run it under every mode.")
@@ -353,12 +400,43 @@ class SandboxView(QWidget):
                                           | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
+        self._fit_table()
         self.table.selectRow(0)
         self.compare.set_runs(report.runs)
+        self._show_note(report)
         native = report.native.result
         self.status.setText(fill(self.tr("Done on %1: native ran %2 cycles (%3)."),
                                  report.profile, f"{native.cycles:,}",
                                  self.stop_name(native.stop)))
+
+    def _fit_table(self) -> None:
+        """Every mode's row stays in view; the explanation and the console scroll below."""
+        table = self.table
+        table.resizeRowsToContents()
+        bar = table.horizontalScrollBar().sizeHint().height()
+        table.setMinimumHeight(table.horizontalHeader().sizeHint().height()
+                               + table.verticalHeader().length() + bar
+                               + 2 * table.frameWidth())
+
+    def _show_note(self, report: SandboxReport) -> None:
+        note = self.translation_note(translation_cost(report))
+        self.note.setText(note)
+        self.note.setVisible(bool(note))
+        self.compare.set_note(note)
+
+    def translation_note(self, cost: TranslationCost | None) -> str:
+        """Binary translation's large ratio explained from the run's numbers ("" when small)."""
+        if cost is None:
+            return ""
+        numbers = fill(self.tr("Why ×%1 for binary translation? %2% of its cycles went to "
+                               "translating code: %3 instructions, each translated the first "
+                               "time it ran, in a run of only %4 instructions."),
+                       f"{cost.overhead:.2f}", round(cost.share * 100),
+                       f"{cost.translated:,}", f"{cost.executed:,}")
+        why = self.tr("Binary translation pays once to translate code the first time it runs; "
+                      "a short program cannot amortize that, so the ratio looks large — try a "
+                      "longer-running program (a loop that runs many times).")
+        return f"{numbers} {why}"
 
     def _cells(self, run: ModeRun) -> list[str]:
         result = run.result
@@ -423,12 +501,24 @@ class SandboxView(QWidget):
         super().closeEvent(event)
 
     def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.FontChange and self.table.rowCount():
+            self._fit_table()
         if event.type() == QEvent.Type.LanguageChange:
             if self.follow_app_language:
                 self.set_language(current_language())
             else:
                 self.retranslate()
         super().changeEvent(event)
+
+
+def _pair(label: QLabel, field: QWidget) -> QWidget:
+    """A label and its field, kept on one line of a wrapping toolbar."""
+    pair = QWidget()
+    row = QHBoxLayout(pair)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(label)
+    row.addWidget(field)
+    return pair
 
 
 def create_view(learner) -> SandboxView:

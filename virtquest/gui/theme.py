@@ -120,9 +120,9 @@ def apply_theme(app: QApplication, theme: str, scale: float) -> None:
     """Fusion style, the theme's palette and stylesheet (heading sizes follow the font scale)."""
     if app.style().name().lower() != "fusion":
         app.setStyle("Fusion")
+    app.setProperty("vq_theme", theme)   # first: views repaint on PaletteChange with colour()
     app.setPalette(palette(theme))
     app.setStyleSheet(stylesheet(theme, scale))
-    app.setProperty("vq_theme", theme)
 
 
 def current_theme() -> str:
