@@ -1052,149 +1052,159 @@
         <translation>새 프로필로 가져오기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="208"/>
+        <location filename="../../virtquest/gui/qt_settings.py" line="141"/>
+        <source>The lab tour starts again when you next open a level.</source>
+        <translation>다음에 레벨을 열면 실험실 둘러보기가 다시 시작됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="216"/>
         <source>Now learning as “%1”.</source>
         <translation>이제 “%1” 프로필로 학습합니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="213"/>
+        <location filename="../../virtquest/gui/qt_settings.py" line="221"/>
         <source>Type a name for the new profile first.</source>
         <translation>먼저 새 프로필의 이름을 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="218"/>
+        <location filename="../../virtquest/gui/qt_settings.py" line="226"/>
         <source>Could not create the profile: %1</source>
         <translation>프로필을 만들지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="221"/>
+        <location filename="../../virtquest/gui/qt_settings.py" line="229"/>
         <source>Created the profile “%1” and switched to it.</source>
         <translation>“%1” 프로필을 만들고 전환했습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="231"/>
+        <location filename="../../virtquest/gui/qt_settings.py" line="239"/>
         <source>Export failed: %1</source>
         <translation>내보내지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="233"/>
+        <location filename="../../virtquest/gui/qt_settings.py" line="241"/>
         <source>Saved “%1” to %2 (%3 answers, %4 lab attempts).</source>
         <translation>“%1”을(를) %2에 저장했습니다 (답 %3개, 실험실 시도 %4회).</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="243"/>
+        <location filename="../../virtquest/gui/qt_settings.py" line="251"/>
         <source>Import failed: %1</source>
         <translation>가져오지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="258"/>
+        <location filename="../../virtquest/gui/qt_settings.py" line="266"/>
         <source>Imported the profile “%1” (%2 answers, %3 lab attempts).</source>
         <translation>“%1” 프로필을 가져왔습니다 (답 %2개, 실험실 시도 %3회).</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="273"/>
+        <location filename="../../virtquest/gui/qt_settings.py" line="281"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="274"/>
+        <location filename="../../virtquest/gui/qt_settings.py" line="282"/>
         <source>Language</source>
         <translation>언어</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="275"/>
+        <location filename="../../virtquest/gui/qt_settings.py" line="283"/>
         <source>&amp;Language:</source>
         <translation>언어(&amp;L):</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="277"/>
+        <location filename="../../virtquest/gui/qt_settings.py" line="285"/>
         <source>Same as the computer (%1)</source>
         <translation>컴퓨터 설정을 따름 (%1)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="281"/>
+        <location filename="../../virtquest/gui/qt_settings.py" line="289"/>
         <source>No font on this computer can show Korean, so VirtQuest stays in English. Install one and restart VirtQuest:
 %1</source>
         <translation>이 컴퓨터에는 한글을 표시할 수 있는 글꼴이 없어서 VirtQuest를 영어로 표시합니다. 글꼴을 설치한 뒤 VirtQuest를 다시 시작하세요:
 %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="283"/>
+        <location filename="../../virtquest/gui/qt_settings.py" line="291"/>
         <source>Appearance</source>
         <translation>화면</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="284"/>
+        <location filename="../../virtquest/gui/qt_settings.py" line="292"/>
         <source>&amp;Theme:</source>
         <translation>테마(&amp;T):</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="285"/>
+        <location filename="../../virtquest/gui/qt_settings.py" line="293"/>
         <source>Same as the computer</source>
         <translation>컴퓨터 설정을 따름</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="285"/>
+        <location filename="../../virtquest/gui/qt_settings.py" line="293"/>
         <source>Light</source>
         <translation>밝게</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="286"/>
+        <location filename="../../virtquest/gui/qt_settings.py" line="294"/>
         <source>Dark</source>
         <translation>어둡게</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="288"/>
+        <location filename="../../virtquest/gui/qt_settings.py" line="296"/>
         <source>Text &amp;size:</source>
         <translation>글자 크기(&amp;S):</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="289"/>
+        <location filename="../../virtquest/gui/qt_settings.py" line="297"/>
+        <source>Replay the lab tour</source>
+        <translation>실험실 둘러보기 다시 보기</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_settings.py" line="298"/>
         <source>Learner profile</source>
         <translation>학습자 프로필</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="290"/>
+        <location filename="../../virtquest/gui/qt_settings.py" line="299"/>
         <source>&amp;Profile:</source>
         <translation>프로필(&amp;P):</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="291"/>
+        <location filename="../../virtquest/gui/qt_settings.py" line="300"/>
         <source>&amp;New profile:</source>
         <translation>새 프로필(&amp;N):</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="292"/>
+        <location filename="../../virtquest/gui/qt_settings.py" line="301"/>
         <source>e.g. your name or student number</source>
         <translation>예: 이름이나 학번</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="293"/>
+        <location filename="../../virtquest/gui/qt_settings.py" line="302"/>
         <source>Create</source>
         <translation>만들기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="295"/>
+        <location filename="../../virtquest/gui/qt_settings.py" line="304"/>
         <source>Each profile keeps its own stars, answers, review schedule and settings — several students can share one computer.</source>
         <translation>프로필마다 별, 답, 복습 일정, 설정을 따로 보관하므로 여러 학생이 한 컴퓨터를 함께 쓸 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="297"/>
+        <location filename="../../virtquest/gui/qt_settings.py" line="306"/>
         <source>Move progress</source>
         <translation>진행 상황 옮기기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="299"/>
+        <location filename="../../virtquest/gui/qt_settings.py" line="308"/>
         <source>Save the current profile as a JSON file to take it to another computer or hand it to your instructor; import such a file to add its profile here.</source>
         <translation>현재 프로필을 JSON 파일로 저장해 다른 컴퓨터로 옮기거나 강사에게 제출할 수 있습니다. 그런 파일을 가져오면 그 프로필이 여기에 추가됩니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="301"/>
+        <location filename="../../virtquest/gui/qt_settings.py" line="310"/>
         <source>&amp;Export...</source>
         <translation>내보내기(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_settings.py" line="302"/>
+        <location filename="../../virtquest/gui/qt_settings.py" line="311"/>
         <source>&amp;Import...</source>
         <translation>가져오기(&amp;I)…</translation>
     </message>

@@ -53,3 +53,15 @@ def test_the_tour_can_be_replayed(qtbot, session):
     assert tour is not None and tour.isVisible()
     tour.skip_button.click()
     assert page.tour is None
+
+
+def test_settings_replays_the_tour_at_the_next_level(qtbot, session):
+    from virtquest.gui.qt_settings import QtSettings
+
+    session.store.set_setting(session.profile_id, "lab_tour", "done")
+    settings = QtSettings(session)
+    qtbot.addWidget(settings)
+    settings.tour_button.click()
+    assert "tour" in settings.status.text()
+    page = open_page(qtbot, session)
+    assert page.tour is not None and page.tour.isVisible()

@@ -130,7 +130,15 @@ class QtSettings(QWidget):
         self.scale_label.setBuddy(self.scale)
         form.addRow(self.theme_label, self.theme)
         form.addRow(self.scale_label, row)
+        self.tour_button = QPushButton()
+        self.tour_button.clicked.connect(self.replay_tour)
+        form.addRow(self.tour_button)
         return self.appearance_box
+
+    def replay_tour(self) -> None:
+        """Show the lab's first-run guide again, the next time a level opens."""
+        self.session.store.set_setting(self.session.profile_id, "lab_tour", "new")
+        self.say(self.tr("The lab tour starts again when you next open a level."))
 
     def _profile_box(self) -> QGroupBox:
         self.profile_box = QGroupBox()
@@ -286,6 +294,7 @@ class QtSettings(QWidget):
                                       self.tr("Dark"))):
             self.theme.setItemText(index, text)
         self.scale_label.setText(self.tr("Text &size:"))
+        self.tour_button.setText(self.tr("Replay the lab tour"))
         self.profile_box.setTitle(self.tr("Learner profile"))
         self.profile_label.setText(self.tr("&Profile:"))
         self.new_label.setText(self.tr("&New profile:"))
