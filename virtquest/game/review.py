@@ -11,7 +11,6 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from fsrs import Card, Rating, Scheduler
 
@@ -171,10 +170,3 @@ def forecast(
     return [ForecastDay(day, count) for day, count in counts.items()]
 
 
-def card_summary(store: Store, profile_id: int, question_id: str) -> dict[str, Any] | None:
-    """A card's due time, state and the concept that flagged it (for `virtquest review`)."""
-    record = store.get_card(profile_id, question_id)
-    if record is None:
-        return None
-    return {"due": record.due.isoformat(),
-            "state": record.card.get("state"), "flagged_by": record.flagged_by}

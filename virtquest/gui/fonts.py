@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-INSTALL_HINT = "sudo apt-get install fonts-nanum   (or: fonts-noto-cjk)"
 INSTALL_COMMAND = "sudo apt-get install fonts-nanum"
 BASE_POINT_SIZE = 10.0
 MIN_SCALE, MAX_SCALE = 1.0, 2.0  # what the settings view offers: 100–200 %

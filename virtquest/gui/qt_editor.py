@@ -184,10 +184,6 @@ class CodeEditor(QPlainTextEdit):
             return number if 0 < number <= self.blockCount() else None
         return self._numbers.index(number) + 1 if number in self._numbers else None
 
-    def line_text(self, row: int) -> str:
-        block = self.document().findBlockByNumber(row - 1)
-        return block.text() if block.isValid() else ""
-
     # -- markers ---------------------------------------------------------------------------
     def set_slot_lines(self, slots: dict[int, str]) -> None:
         """Rows that hold a slot, each with its short badge ("1", "2", …)."""

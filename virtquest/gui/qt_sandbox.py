@@ -55,7 +55,7 @@ from virtquest.gui.workers import Worker
 from virtquest.hv.mode import ModeRun
 from virtquest.hv.registry import mode_ids
 
-RESULT_TAB, COMPARE_TAB, TIMELINE_TAB, DEBUG_TAB = range(4)
+TIMELINE_TAB, DEBUG_TAB = 2, 3    # the tabs after the results and the comparison
 PROGRAM_COLUMNS = 28     # the program beside the results only when it gets this many characters
 RESULT_COLUMNS = 28      # … and the results this many
 LARGE_OVERHEAD = 3.0     # binary translation's ratio is explained from this many times native …
