@@ -113,3 +113,18 @@ def test_levels_check_without_solve_does_not_run_the_solver(capsys, tmp_path):
                            encoding="utf-8")
     status, out, _ = run_cli(capsys, "levels", "check", str(unreachable))
     assert status == 0 and "1 level(s): no problems" in out
+
+
+def test_a_reader_that_stops_early_gets_no_error_message(tmp_path):
+    """`virtquest … | head`: the closed pipe ends the command quietly (no "Broken pipe")."""
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-c", "import sys\nfrom virtquest.cli import main\n"
+         "for _ in range(20):\n    main(['quiz', '--list', '--json'])\n"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    process.stdout.read(100)
+    process.stdout.close()
+    _, err = process.communicate(timeout=120)
+    assert err == b""

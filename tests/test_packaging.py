@@ -59,3 +59,28 @@ def test_shipped_files_are_found_only_through_resources():
         if "__file__" in text or ".parent.parent" in text or "parents[" in text:
             offenders.append(str(module.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_a_package_in_a_zip_reads_its_data(tmp_path):
+    """Imported from a zip (a wheel on sys.path, a zipapp), the package has no folders to read:
+    its data comes out of the zip into a cache folder, and the app sees all of it."""
+    import json
+    import os
+    import subprocess
+    import sys
+    import zipfile
+
+    archive = tmp_path / "virtquest.zip"
+    with zipfile.ZipFile(archive, "w") as packed:
+        for file in (ROOT / "virtquest").rglob("*.py"):
+            packed.write(file, file.relative_to(ROOT).as_posix())
+        for name, root in MAPPED.items():
+            inside = name.replace(".", "/")
+            for file in (p for p in root.rglob("*") if p.is_file()):
+                packed.write(file, f"{inside}/{file.relative_to(root).as_posix()}")
+    env = dict(os.environ, PYTHONPATH=str(archive), TMPDIR=str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    out = subprocess.run([sys.executable, "-m", "virtquest", "levels", "--json"], env=env,
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120, check=True)
+    assert len(json.loads(out.stdout)) == len(list(resources.LEVELS.glob("*.yaml")))
+    assert list((tmp_path / "tmp").glob("virtquest-*/assets/guest/minios.s"))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from virtquest import __version__
@@ -69,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("virtquest: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`… | head`): nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except OSError as exc:   # a file no command checked first: its name and why, no errno
         where = f"{exc.filename}: " if exc.filename is not None else ""
         print(f"virtquest: {where}{exc.strerror or exc}", file=sys.stderr)
