@@ -118,8 +118,9 @@ QScrollArea > QWidget > QWidget#page {{ background: transparent; }}
 
 def apply_theme(app: QApplication, theme: str, scale: float) -> None:
     """Fusion style, the theme's palette and stylesheet (heading sizes follow the font scale)."""
-    if app.style().name().lower() != "fusion":
-        app.setStyle("Fusion")
+    if not app.property("vq_fusion"):   # once: with a stylesheet set, style() is a wrapper
+        app.setStyle("Fusion")           # whose name is not "fusion", and setStyle costs
+        app.setProperty("vq_fusion", True)   # a restyle of every widget
     app.setProperty("vq_theme", theme)   # first: views repaint on PaletteChange with colour()
     app.setPalette(palette(theme))
     app.setStyleSheet(stylesheet(theme, scale))
