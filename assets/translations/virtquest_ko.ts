@@ -324,7 +324,7 @@
     <message>
         <location filename="../../virtquest/gui/qt_debugger.py" line="568"/>
         <source>Shadow page table (what the MMU really walks)</source>
-        <translation>섀도 페이지 테이블 (MMU가 실제로 따라가는 표)</translation>
+        <translation>섀도 페이지 테이블 (MMU가 실제로 따라가는 테이블)</translation>
     </message>
 </context>
 <context>
@@ -365,7 +365,7 @@
     <message>
         <location filename="../../virtquest/gui/qt_editor.py" line="448"/>
         <source>sensitive (x86 hole)</source>
-        <translation>민감한 명령 (x86의 구멍)</translation>
+        <translation>민감 명령 (x86의 구멍)</translation>
     </message>
     <message>
         <location filename="../../virtquest/gui/qt_editor.py" line="449"/>
@@ -1604,7 +1604,7 @@
     <message>
         <location filename="../../virtquest/gui/qt_lab_slots.py" line="73"/>
         <source>sensitive</source>
-        <translation>민감한 명령</translation>
+        <translation>민감 명령</translation>
     </message>
     <message>
         <location filename="../../virtquest/gui/qt_lab_slots.py" line="74"/>

@@ -280,6 +280,6 @@ def test_the_sandbox_marks_a_bad_line_in_korean(qtbot):
         view.editor.setPlainText("main:\n    movv eax, 1\n    ret\n")
         view.run()
         view.wait()
-        assert "2:" in view.status.text() and "명령어" in view.status.text()
+        assert "2:" in view.status.text() and "명령이나 지시어" in view.status.text()
     finally:
         install_language("en")

@@ -31,7 +31,7 @@ CHAPTERS: tuple[ChapterInfo, ...] = (
                 {"ko": "트랩 → VM exit → 에뮬레이션 → VM entry, 그리고 그 비용",
                  "en": "Trap → VM exit → emulate → VM entry, and its price"}),
     ChapterInfo(3, {"ko": "x86의 구멍", "en": "The x86 holes"},
-                {"ko": "트랩되지 않는 민감한 명령이 동등성을 조용히 깨뜨린다 (Popek & Goldberg)",
+                {"ko": "트랩되지 않는 민감 명령이 동등성을 조용히 깨뜨린다 (Popek & Goldberg)",
                  "en": "Sensitive but unprivileged instructions silently break equivalence"}),
     ChapterInfo(4, {"ko": "이진 변환", "en": "Binary translation"},
                 {"ko": "한 번 번역하고 캐시에서 실행하기, 번역 비용의 분산",

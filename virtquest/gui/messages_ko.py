@@ -11,7 +11,7 @@ KO: dict[str, str] = {
     # the assembler and its expressions
     "asm.nul-byte": "텍스트가 아닌 NUL 바이트가 들어 있습니다",
     "asm.program-too-big": "프로그램은 시작 주소에서 {mib} MiB 안에 들어가야 합니다",
-    "asm.unknown-statement": "여기에는 명령어나 지시어가 와야 합니다. 찾은 것: '{word}'",
+    "asm.unknown-statement": "여기에는 명령이나 지시어가 와야 합니다. 찾은 것: '{word}'",
     "asm.symbol-redefined": "이미 정의된 심볼입니다: '{name}'",
     "asm.empty-operand": "',' 앞에 피연산자가 있어야 합니다",
     "asm.unclosed-quote": "닫는 {quote} 기호가 빠졌습니다",
@@ -35,8 +35,8 @@ KO: dict[str, str] = {
     "asm.org-backwards": ".org 주소는 {current:#x} 이상이어야 합니다 (지금: {target:#x})",
     "asm.org-too-far": "주소는 시작 주소에서 {mib} MiB 안쪽이어야 합니다",
     "asm.value-too-wide": "{bits}비트에 들어가는 값이어야 합니다 (지금: {value})",
-    "asm.operands-mismatch": "이 명령어는 {forms} 형태로 써야 합니다 (지금: {mnemonic} {operands})",
-    "asm.operands-missing": "이 명령어는 {forms} 형태로 써야 합니다 (지금: 피연산자 없는 "
+    "asm.operands-mismatch": "이 명령은 {forms} 형태로 써야 합니다 (지금: {mnemonic} {operands})",
+    "asm.operands-missing": "이 명령은 {forms} 형태로 써야 합니다 (지금: 피연산자 없는 "
                             "{mnemonic})",
     "asm.control-register": "제어 레지스터(cr0, cr2, cr3, cr8)가 와야 합니다",
     "asm.memory-unclosed": "메모리 피연산자를 닫는 ']'가 빠졌습니다",
@@ -107,7 +107,7 @@ KO: dict[str, str] = {
     "trace.reflect": "하이퍼바이저가 벡터 {vector}번을 게스트의 IDT로 반사해 게스트 핸들러에 "
                      "넘겼습니다",
     "trace.emulate": "하이퍼바이저가 {instruction} 명령을 에뮬레이션했습니다",
-    "trace.translate": "주소 {address:#x}부터 명령어 {count}개를 이진 변환했습니다",
+    "trace.translate": "주소 {address:#x}부터 명령 {count}개를 이진 변환했습니다",
     "trace.inline": "변환된 코드가 {instruction} 명령을 인라인으로 에뮬레이션했습니다",
     "trace.callout": "변환된 코드가 {instruction} 명령을 처리하려고 하이퍼바이저를 "
                      "호출했습니다 (콜아웃)",
