@@ -23,8 +23,8 @@ def test_a_particle_follows_how_the_word_is_read(word, notation, expected):
 
 
 def test_whole_messages_lose_every_notation():
-    text = "“뜨거운 루프와 출력 한 줄”을(를) 클리어하면 “링 1에서 거부된 cli”이(가) 열립니다"
-    assert resolve_particles(text) == ("“뜨거운 루프와 출력 한 줄”을 클리어하면 "
+    text = "“핫 루프와 출력 한 줄”을(를) 클리어하면 “링 1에서 거부된 cli”이(가) 열립니다"
+    assert resolve_particles(text) == ("“핫 루프와 출력 한 줄”을 클리어하면 "
                                        "“링 1에서 거부된 cli”가 열립니다")
     assert resolve_particles("IF=0(으)로 되돌리려") == "IF=0으로 되돌리려"
     assert resolve_particles("“시스템 콜 폭풍”을(를) 저장") == "“시스템 콜 폭풍”을 저장"
