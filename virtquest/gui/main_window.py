@@ -32,10 +32,8 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QStackedWidget,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -43,7 +41,7 @@ from PySide6.QtWidgets import (
 from virtquest import __version__
 from virtquest.gui.i18n import fill
 from virtquest.gui.models import LearnerSession
-from virtquest.gui.widgets import wrapped
+from virtquest.gui.widgets import FitArea, wrapped
 from virtquest.progress.paths import data_dir
 
 
@@ -252,7 +250,7 @@ class ViewStack(QStackedWidget):
         self.updateGeometry()
         area = self.parentWidget().parentWidget() if self.parentWidget() else None
         if isinstance(area, ViewArea):
-            area.fit_view()
+            area.fit()
 
     def sizeHint(self) -> QSize:  # noqa: N802
         current = self.currentWidget()
@@ -265,35 +263,19 @@ class ViewStack(QStackedWidget):
         return current.minimumSizeHint().expandedTo(current.minimumSize())
 
 
-class ViewArea(QScrollArea):
+class ViewArea(FitArea):
     """Where the views are shown. A view fills the area (it scrolls or folds its own panes);
     should one still need more room than there is, it scrolls here instead of making the window
-    larger than the screen. (Not `widgetResizable`: that would give a view its preferred height
-    for the width, and a view that wraps text would then scroll as a whole.)"""
+    larger than the screen."""
 
     def __init__(self, stack: QStackedWidget, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setFrameShape(QFrame.Shape.NoFrame)
+        super().__init__(stack, parent)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)     # not a stop of its own for Tab
-        self.setWidget(stack)
         stack.setObjectName("page")         # transparent, as other scrolled pages
-        stack.installEventFilter(self)
-        self.viewport().installEventFilter(self)
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
-        """Room for the scroll bars only; the view itself can scroll."""
-        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-        return QSize(bar * 4, bar * 4)
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802
-        kind = event.type()
-        if kind == QEvent.Type.LayoutRequest or (kind == QEvent.Type.Resize
-                                                  and watched is self.viewport()):
-            self.fit_view()
-        return super().eventFilter(watched, event)
-
-    def fit_view(self) -> None:
-        """The view as large as the area, and no smaller than it can be."""
+    def fit(self) -> None:
+        """A view folds or scrolls its own panes, so only its minimum size counts here (not
+        its height for the width, which a view of wrapped text would always exceed)."""
         view = self.widget()
         if view is None:
             return

@@ -18,7 +18,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -28,7 +27,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
-    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -184,54 +182,6 @@ class AdaptiveSplitter(QSplitter):
             self.setOrientation(wanted)
             self.setSizes([1] * self.count())       # share the space evenly again
             self.updateGeometry()
-
-
-class FitArea(QScrollArea):
-    """A page that fills the area and scrolls only when the area is smaller than the page can
-    be: narrower than its minimum width, or shorter than its minimum height at this width
-    (wrapped text counted). Its own minimum is small, so the page never widens the window.
-    (`widgetResizable` would give the page its preferred height, and it would always scroll.)"""
-
-    def __init__(self, page: QWidget, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setWidget(page)
-        page.installEventFilter(self)
-        self.viewport().installEventFilter(self)
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
-        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-        return QSize(bar * 4, bar * 4)
-
-    def sizeHint(self) -> QSize:  # noqa: N802
-        page = self.widget()
-        return page.sizeHint() if page is not None else super().sizeHint()
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802
-        kind = event.type()
-        if kind == QEvent.Type.LayoutRequest or (kind == QEvent.Type.Resize
-                                                  and watched is self.viewport()):
-            self.fit()
-        return super().eventFilter(watched, event)
-
-    def fit(self) -> None:
-        page = self.widget()
-        if page is None:
-            return
-        room = self.viewport().size()
-        width = max(room.width(), page.minimumSizeHint().width(), page.minimumWidth())
-        height = max(room.height(), minimum_height(page, width))
-        if page.size() != QSize(width, height):
-            page.resize(width, height)
-
-
-def minimum_height(widget: QWidget, width: int) -> int:
-    """The least height `widget` can have at `width`, wrapped text included."""
-    height = max(widget.minimumSizeHint().height(), widget.minimumHeight())
-    layout = widget.layout()
-    if layout is not None and layout.hasHeightForWidth():
-        height = max(height, layout.totalMinimumHeightForWidth(width))
-    return height
 
 
 def shrinkable(combo: QComboBox, characters: int = 12) -> QComboBox:

@@ -32,6 +32,7 @@ from virtquest.gui.qt_lab_slots import SlotList, SlotRow
 from virtquest.gui.qt_timeline import TracePage
 from virtquest.gui.qt_tour import LabTour
 from virtquest.gui.theme import set_role
+from virtquest.gui.widgets import FitArea
 from virtquest.gui.workers import Worker
 from virtquest.hv.mode import ModeRun
 
@@ -263,13 +264,9 @@ class LabView(QWidget):
             modes, lambda mode: session.stepper(mode, session.snapshot()), language=self.language)
         self.tabs.addTab(self.explanations, "")
         for page in (self.trace_page, self.compare, self.debug_page):
-            # In a scroll area: a page's own minimum height (the timeline's at 200% text) must
-            # not push the program and the choices off a small screen.
-            area = QScrollArea()
-            area.setWidgetResizable(True)
-            area.setFrameShape(QFrame.Shape.NoFrame)
-            area.setWidget(page)
-            self.tabs.addTab(area, "")
+            # A page's own minimum height (the timeline's at 200% text) must not push the
+            # program and the choices off a small screen: it scrolls inside its tab instead.
+            self.tabs.addTab(FitArea(page), "")
         return self.tabs
 
     def _shortcuts(self) -> None:

@@ -44,13 +44,12 @@ from virtquest.gui.qt_compare import CompareChart
 from virtquest.gui.qt_debugger import (
     AdaptiveSplitter,
     DebuggerPage,
-    FitArea,
     FlowLayout,
     shrinkable,
 )
 from virtquest.gui.qt_editor import CodeEditor, InstructionLegend, code_font
 from virtquest.gui.qt_timeline import TracePage
-from virtquest.gui.widgets import wrapped
+from virtquest.gui.widgets import FitArea, wrapped
 from virtquest.gui.workers import Worker
 from virtquest.hv.mode import ModeRun
 from virtquest.hv.registry import mode_ids

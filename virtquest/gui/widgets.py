@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStyle,
+    QWidget,
+)
 
 
 def wrapped(text: str = "", role: str | None = None) -> QLabel:
@@ -48,6 +57,54 @@ def scrolling(widget: QWidget, columns: int | None = None) -> QScrollArea:
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setWidget(widget)
     return area
+
+
+class FitArea(QScrollArea):
+    """A page that fills the area and scrolls only when the area is smaller than the page can
+    be: narrower than its minimum width, or shorter than its minimum height at this width
+    (wrapped text counted). Its own minimum is small, so the page never widens the window.
+    (`widgetResizable` would give the page its preferred height, and it would always scroll.)"""
+
+    def __init__(self, page: QWidget, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidget(page)
+        page.installEventFilter(self)
+        self.viewport().installEventFilter(self)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return QSize(bar * 4, bar * 4)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        page = self.widget()
+        return page.sizeHint() if page is not None else super().sizeHint()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        kind = event.type()
+        if kind == QEvent.Type.LayoutRequest or (kind == QEvent.Type.Resize
+                                                  and watched is self.viewport()):
+            self.fit()
+        return super().eventFilter(watched, event)
+
+    def fit(self) -> None:
+        page = self.widget()
+        if page is None:
+            return
+        room = self.viewport().size()
+        width = max(room.width(), page.minimumSizeHint().width(), page.minimumWidth())
+        height = max(room.height(), minimum_height(page, width))
+        if page.size() != QSize(width, height):
+            page.resize(width, height)
+
+
+def minimum_height(widget: QWidget, width: int) -> int:
+    """The least height `widget` can have at `width`, wrapped text included."""
+    height = max(widget.minimumSizeHint().height(), widget.minimumHeight())
+    layout = widget.layout()
+    if layout is not None and layout.hasHeightForWidth():
+        height = max(height, layout.totalMinimumHeightForWidth(width))
+    return height
 
 
 def primary(text: str = "") -> QPushButton:
