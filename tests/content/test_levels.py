@@ -80,6 +80,9 @@ MUTATIONS = {   # name: (file text, text on the line expected, field, words of t
                               "hardware.ept", "no EPT"),
     "assembly error": (GOOD.replace("add eax, ecx", "add eax, ecx, edx"), "program:",
                        "program", "level.yaml"),
+    "slot in the library": (GOOD.replace("      hlt\n", '      hlt\n  .include "console.s"\n')
+                            .replace("label: hot", "label: pd_divide"), "label: pd_divide",
+                            "slots[0].label", "in the library file console.s"),
 }
 
 

@@ -83,3 +83,41 @@ def test_addresses_labels_and_exit_boxes_come_from_the_parameters():
     assert handler.message.id == "trace.exit_handler" and handler.message.params == {"reason": "io"}
     assert str(events[0].message) == "VM exit, reason: io"
     assert (events[2].source, events[2].target) == (HYPERVISOR, GUEST)
+
+
+LIBRARY_PROGRAM = """\
+_start:
+    mov esp, 0x80000
+    mov esi, text
+    call puts              ; from the library
+    hlt
+
+.include "console.s"
+text: .asciz "ok"
+"""
+INCLUDE_LINE = 7
+
+
+def test_a_library_routine_is_shown_at_the_include_line_with_its_own_file_and_line():
+    """The timeline and the debugger point at the `.include` line the learner can see, and say
+    which line of which library file the instruction is."""
+    from virtquest.emu.source import library
+    from virtquest.game.sandbox_debugger import Stepper
+
+    timeline = traced_run(LIBRARY_PROGRAM, "trap-emulate", file="t.s", profile=load_profile())
+    assert timeline.result.console == "ok"
+    outs = [e for e in timeline.events if e.kind == "trap" and e.params.get("vector") == VEC_GP]
+    source = timeline.source_line(outs[0].address)               # `out` inside puts
+    assert (source.where, source.line) == ("program", INCLUDE_LINE)
+    console = library()["console.s"].split("\n")
+    assert source.library == "console.s"
+    assert console[source.library_line - 1].strip() == "out 0xE9, eax"
+    assert source.text == f"out 0xE9, eax — lib/console.s:{source.library_line}"
+    assert timeline.source_line(timeline.program.symbols["_start"]).library == ""
+
+    stepper = Stepper(LIBRARY_PROGRAM, "native", file="t.s", profile=load_profile())
+    lines = []
+    while not stepper.stopped:
+        lines.append(stepper.source_line(stepper.state().eip).line)
+        stepper.step()
+    assert lines[:4] == [2, 3, 4, INCLUDE_LINE] and lines[-1] == 5     # into puts, back, hlt

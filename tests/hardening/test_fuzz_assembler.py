@@ -17,10 +17,12 @@ from virtquest.emu.asm import MAX_IF_NESTING, assemble
 from virtquest.emu.errors import AssemblyError
 from virtquest.emu.messages import EN
 from virtquest.emu.resources import GUEST, PROGRAMS
+from virtquest.emu.source import LIBRARY_PREFIX, library
 
 FILE = "fuzz.s"
 SHIPPED = [p.read_text(encoding="utf-8") for p in sorted(PROGRAMS.glob("*/*.s"))]
 SHIPPED.append((GUEST / "minios.s").read_text(encoding="utf-8"))
+SHIPPED.extend(library().values())
 # Pieces the assembler gives meaning to, so random text reaches deep into it.
 TOKENS = [
     "mov", "movb", "add", "imul", "div", "push", "pop", "jmp", "call", "ret", "loop", "int",
@@ -29,6 +31,7 @@ TOKENS = [
     " ", "\t", "\n", "\r\n", "\r", '"', "'", "\\", "\\x4", "'a'", "'\\n'", "0x", "0xFFFFFFFF",
     "4294967296", "18446744073709551616", "-1", "0", "7", "label", "main", "_start", ".equ",
     ".word", ".byte", ".ascii", ".asciz", ".zero", ".align", ".org", ".if", ".else", ".endif",
+    ".include", '"console.s"', '"print.s"', "puts", "print_dec",
     "é", "한", "\u2028", "\x7f", "$", ".",
 ]
 
@@ -38,8 +41,9 @@ def check(source: str):
     try:
         return assemble(source, file=FILE)
     except AssemblyError as err:
+        if err.file != FILE:        # a mistake inside a file of the library the source included
+            source = library()[err.file.removeprefix(LIBRARY_PREFIX)]
         lines = source.replace("\r\n", "\n").split("\n")
-        assert err.file == FILE
         assert 1 <= err.line <= len(lines), (err.line, len(lines), str(err))
         assert 1 <= err.column <= len(lines[err.line - 1]) + 1, (str(err), lines[err.line - 1])
         assert str(err).startswith(f"{FILE}:{err.line}:{err.column}: ")

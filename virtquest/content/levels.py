@@ -539,3 +539,8 @@ class LevelChecker:
             elif owner.symbols[slot.label] not in set(owner.code):
                 self.error(("slots", index, "label"), f"label {slot.label!r} is not on an "
                            "instruction (a slot's label must sit on the instruction it is about)")
+            elif owner.symbols[slot.label] in owner.origins:
+                library = owner.origins[owner.symbols[slot.label]][0]
+                self.error(("slots", index, "label"), f"label {slot.label!r} is in the library "
+                           f"file {library}, which the lab does not show: put the slot's "
+                           "instruction in the program")

@@ -1,14 +1,17 @@
 """The VQ32 assembler (syntax: docs/isa.md, "Assembly source"): two passes over the source,
 reading the instruction table.
 
-Pass 1 lays out every statement and defines labels and `.equ` symbols; pass 2 evaluates operands
-and emits bytes. Every error is an AssemblyError naming file, line and column and saying what was
-expected, as a Message (ids `asm.*` here, `expr.*` from the expressions).
+Pass 1 lays out every statement and defines labels and `.equ` symbols, reading the files that
+`.include` names (from the library shipped with the mini-OS, `source.library()`) where they
+stand; pass 2 evaluates operands and emits bytes. Every error is an AssemblyError naming file,
+line and column — the included file and its line when the mistake is in one — and saying what
+was expected, as a Message (ids `asm.*` here, `expr.*` from the expressions).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from virtquest.emu.encoding import Instruction, encode
@@ -25,11 +28,14 @@ from virtquest.emu.isa import (
     find_row,
 )
 from virtquest.emu.messages import Message, message
+from virtquest.emu.source import LIBRARY_PREFIX, library
 
 MAX_IMAGE = 64 * 1024 * 1024
 MAX_IF_NESTING = 64
+MAX_INCLUDE_DEPTH = 8
 _LABEL = re.compile(r"\s*([A-Za-z_.$][\w.$]*)\s*:")
 _NAME = re.compile(r"[A-Za-z_.$][\w.$]*\Z")
+_INCLUDE_NAME = re.compile(r"[A-Za-z0-9_][\w.-]*\Z")    # a name in the library, never a path
 _ESCAPES = {"n": 10, "t": 9, "r": 13, "0": 0, "\\": 92, '"': 34, "'": 39}
 
 
@@ -40,11 +46,15 @@ class Program:
     origin: int
     image: bytes
     symbols: dict[str, int]
-    lines: dict[int, int] = field(default_factory=dict)     # address -> source line (instructions)
+    # address -> line of `source` (instructions); an included one maps to its `.include` line
+    lines: dict[int, int] = field(default_factory=dict)
     code: list[int] = field(default_factory=list)           # addresses of instructions, in order
     file: str = "<source>"
     source: str = ""
     labels: frozenset[str] = frozenset()
+    # address -> (library file, its line) for the instructions that came from an `.include`
+    origins: dict[int, tuple[str, int]] = field(default_factory=dict)
+    included: dict[str, str] = field(default_factory=dict)  # library file -> its text
 
     @property
     def end(self) -> int:
@@ -62,9 +72,29 @@ class Program:
         return out
 
 
+@dataclass(frozen=True)
+class _Line:
+    """Where one line read during layout comes from."""
+
+    file: str                  # "" for the program's own source, else the library file's name
+    number: int                # its line in that file
+    top: int                   # its line in the program's own source (the `.include` line)
+
+
+@dataclass
+class _Reading:
+    """One file being read: its lines, the includes that led to it, the .if's open before it."""
+
+    name: str
+    lines: Iterator[tuple[int, str]]
+    chain: tuple[str, ...]     # library files from the program's source down to this one
+    conds: int
+    top: int = 0
+
+
 @dataclass
 class _Stmt:
-    line: int
+    line: int                  # an index into _Assembler.read (file and line of the statement)
     col: int
     kind: str            # "ins" | "data"
     addr: int
@@ -73,41 +103,80 @@ class _Stmt:
 
 
 class _Assembler:
-    def __init__(self, source: str, file: str, origin: int, defines: dict[str, int]):
-        self.file, self.origin = file, origin
-        self.lines = source.split("\n")
+    def __init__(self, source: str, file: str, origin: int, defines: dict[str, int],
+                 files: Mapping[str, str]):
+        self.file, self.origin, self.source = file, origin, source
+        self.files = files
         self.overrides = dict(defines)
         self.symbols: dict[str, int] = dict(defines)
         self.labels: set[str] = set()
         self.stmts: list[_Stmt] = []
+        self.read: list[_Line] = []         # every line read, in order (statements point here)
+        self.included: dict[str, str] = {}
+        self.include_request: tuple[str, int, int] | None = None
 
     # -- errors --------------------------------------------------------------------------------
-    def error(self, line: int, col: int, detail: Message) -> AssemblyError:
-        return AssemblyError(self.file, line, col, detail)
+    def error(self, at: int, col: int, detail: Message) -> AssemblyError:
+        """An error at the line read `at`-th: in the program's file, or in an included one."""
+        where = self.read[at] if 0 <= at < len(self.read) else _Line("", at, at)
+        file = f"{LIBRARY_PREFIX}{where.file}" if where.file else self.file
+        return AssemblyError(file, where.number, col, detail)
 
     # -- pass 1 --------------------------------------------------------------------------------
     def layout(self) -> None:
         pc = self.origin
-        conds: list[list] = []  # [enclosing_active, taken, in_else, line] per open .if
-        for number, raw in enumerate(self.lines, start=1):
+        conds: list[list] = []  # [enclosing_active, taken, in_else, at] per open .if
+        reading = [_Reading("", enumerate(self.source.split("\n"), start=1), (), 0)]
+        while reading:
+            current = reading[-1]
+            number, raw = next(current.lines, (0, None))
+            if raw is None:
+                reading.pop()
+                if len(conds) > current.conds:     # a file closes the .if's it opens
+                    raise self.error(conds[-1][3], 1, message("asm.if-unclosed"))
+                continue
+            at = len(self.read)
+            self.read.append(_Line(current.name, number, current.top if current.name else number))
             text = self._strip(raw)
             head = text.split(None, 1)[0].lower() if text.strip() else ""
             if head in (".if", ".else", ".endif"):
-                self._conditional(head, text, number, conds)
+                self._conditional(head, text, at, conds, current.conds)
                 continue
             if not self._active(conds) or not text.strip():
                 continue
-            pc = self._layout_line(text, number, pc)
+            pc = self._layout_line(text, at, pc)
             if pc - self.origin > MAX_IMAGE:   # many .zero lines must not exhaust the host's memory
-                raise self.error(number, 1, message("asm.program-too-big", mib=MAX_IMAGE >> 20))
-        if conds:
-            raise self.error(conds[-1][3], 1, message("asm.if-unclosed"))
+                raise self.error(at, 1, message("asm.program-too-big", mib=MAX_IMAGE >> 20))
+            if self.include_request is not None:
+                opened = self._open_include(current, conds)
+                if opened is not None:
+                    reading.append(opened)
+
+    def _open_include(self, current: _Reading, conds: list) -> _Reading | None:
+        """The file an `.include` names, to read next (None: already included once)."""
+        name, at, col = self.include_request
+        self.include_request = None
+        if name in current.chain:
+            cycle = " → ".join((*current.chain[current.chain.index(name):], name))
+            raise self.error(at, col, message("asm.include-cycle", cycle=cycle))
+        if len(current.chain) >= MAX_INCLUDE_DEPTH:
+            raise self.error(at, col, message("asm.include-too-deep", limit=MAX_INCLUDE_DEPTH))
+        if name in self.included:
+            return None
+        text = self.files.get(name) if _INCLUDE_NAME.match(name) else None
+        if text is None:
+            raise self.error(at, col, message("asm.include-unknown", name=name,
+                                              names=", ".join(sorted(self.files))))
+        self.included[name] = text
+        top = current.top if current.name else self.read[at].number
+        return _Reading(name, enumerate(text.replace("\r\n", "\n").split("\n"), start=1),
+                        (*current.chain, name), len(conds), top)
 
     @staticmethod
     def _active(conds) -> bool:
         return all(c[0] and (c[1] != c[2]) for c in conds)
 
-    def _conditional(self, head: str, text: str, number: int, conds: list) -> None:
+    def _conditional(self, head: str, text: str, number: int, conds: list, outer: int) -> None:
         col = text.lower().index(head) + 1
         if head == ".if":
             if len(conds) >= MAX_IF_NESTING:   # each line checks every open .if
@@ -118,7 +187,7 @@ class _Assembler:
                 raise self.error(number, col, message("asm.if-without-condition"))
             taken = bool(self._const(expr, number, col + 3)) if enclosing else False
             conds.append([enclosing, taken, False, number])
-        elif not conds:
+        elif len(conds) <= outer:      # none open, or only the including file's
             raise self.error(number, col, message("asm.if-unmatched", directive=head))
         elif head == ".else":
             if conds[-1][2]:
@@ -237,6 +306,12 @@ class _Assembler:
                 raise self.error(line, col, message("asm.org-too-far", mib=MAX_IMAGE >> 20))
             self.stmts.append(_Stmt(line, col, "bytes", pc, op, [("00" * (target - pc), 0)]))
             return target
+        if op == ".include":
+            if len(args) != 1:
+                raise self.error(line, col, message("asm.include-syntax"))
+            name = self._string(args[0], line).decode("utf-8", "replace")
+            self.include_request = (name, line, args[0][1])
+            return pc
         raise self.error(line, col, message("asm.unknown-directive", directive=op))
 
     def _equ(self, args, line, col, pc) -> int:
@@ -288,16 +363,19 @@ class _Assembler:
     def emit(self) -> Program:
         end = max((s.addr + self._size(s) for s in self.stmts), default=self.origin)
         image = bytearray(end - self.origin)
-        lines, code = {}, []
+        lines, code, origins = {}, [], {}
         for stmt in self.stmts:
             data = self._emit_stmt(stmt)
             off = stmt.addr - self.origin
             image[off:off + len(data)] = data
             if stmt.kind == "ins":
-                lines[stmt.addr] = stmt.line
+                where = self.read[stmt.line]
+                lines[stmt.addr] = where.top
+                if where.file:
+                    origins[stmt.addr] = (where.file, where.number)
                 code.append(stmt.addr)
         return Program(self.origin, bytes(image), dict(self.symbols), lines, code, self.file,
-                       "\n".join(self.lines), frozenset(self.labels))
+                       self.source, frozenset(self.labels), origins, dict(self.included))
 
     @staticmethod
     def _size(stmt: _Stmt) -> int:
@@ -391,12 +469,15 @@ def assemble(
     file: str = "<source>",
     origin: int = 0,
     defines: dict[str, int] | None = None,
+    files: Mapping[str, str] | None = None,
 ) -> Program:
-    """Assemble VQ32 source into a Program. Raises AssemblyError with file, line and column."""
+    """Assemble VQ32 source into a Program. Raises AssemblyError with file, line and column.
+    `.include "NAME"` reads NAME from `files` (default: the library shipped with the mini-OS)."""
     if "\0" in source:
         line = source[: source.index("\0")].count("\n") + 1
         raise AssemblyError(file, line, 1, message("asm.nul-byte"))
-    asm = _Assembler(source.replace("\r\n", "\n"), file, origin, defines or {})
+    asm = _Assembler(source.replace("\r\n", "\n"), file, origin, defines or {},
+                     library() if files is None else files)
     asm.layout()
     return asm.emit()
 

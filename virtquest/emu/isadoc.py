@@ -128,6 +128,7 @@ symbols, parentheses and, loosest first: comparisons `== != < > <= >=` (1 or 0),
 | `.align N` | zero bytes up to a multiple of N (a power of two, at most 65536) |
 | `.org ADDR` | zero bytes up to ADDR (never backwards) |
 | `.if expr` … `.else` … `.endif` | assembles one branch (at most 64 nested): how a program offers a level's modified `GUEST_label` form and the mini-OS its `PV` build |
+| `.include "NAME"` | assembles a file of the library shipped with the mini-OS (`assets/guest/lib`, [minios.md](minios.md#the-library)) where it stands: `console.s` prints from kernel mode, `print.s` from a user program. A file included again is skipped; at most 8 nested; an error inside names the file (`lib/NAME`) and its line |
 
 A value the layout needs (`.equ`, `.if`, `.zero`, `.align`, `.org`) may use only symbols defined
 above it. Every mistake is an error naming the file, the line and the column, and what was

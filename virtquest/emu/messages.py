@@ -30,7 +30,11 @@ EN: dict[str, str] = {
     "asm.if-second-else": "expected .endif, found a second .else",
     "asm.if-unclosed": "expected .endif to close this .if",
     "asm.unknown-directive": "expected a directive (.equ .word .byte .ascii .asciz .zero .align "
-                             ".org .if .else .endif), found '{directive}'",
+                             ".org .if .else .endif .include), found '{directive}'",
+    "asm.include-syntax": 'expected .include "NAME", NAME a file of the library',
+    "asm.include-unknown": "expected a file of the library ({names}), found '{name}'",
+    "asm.include-cycle": "expected files that do not include each other in a circle: {cycle}",
+    "asm.include-too-deep": "expected at most {limit} nested .include",
     "asm.equ-syntax": "expected .equ NAME, expression",
     "asm.data-without-values": "expected at least one value after {directive}",
     "asm.string-expected": 'expected one "string" after {directive}',

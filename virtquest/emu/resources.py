@@ -57,6 +57,7 @@ def _copy(folder: Traversable, target: Path) -> None:
 
 ASSETS = _shipped("assets")
 GUEST = ASSETS / "guest"
+LIBRARY = GUEST / "lib"          # what a program may `.include`
 PROGRAMS = ASSETS / "programs"
 PROFILES = ASSETS / "profiles"
 LEVELS = _shipped("levels")

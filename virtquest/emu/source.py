@@ -1,12 +1,17 @@
-"""Reading a program's source from a file, with a clear error for anything that is not one."""
+"""Reading a program's source from a file, with a clear error for anything that is not one; and
+the library of routines shipped with the mini-OS that a program may `.include`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from pathlib import Path
 
 from virtquest.emu.errors import VirtQuestError
+from virtquest.emu.resources import LIBRARY
 
 MAX_SOURCE_BYTES = 1 << 20
+LIBRARY_PREFIX = "lib/"          # how an error names a library file ("lib/console.s")
 
 
 class SourceError(VirtQuestError):
@@ -31,3 +36,31 @@ def read_source(path: str | Path) -> str:
     except UnicodeDecodeError as exc:
         raise SourceError(f"{p}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
     return text.removeprefix("\ufeff")
+
+
+class Library(Mapping[str, str]):
+    """The `.s` files of a folder by name (`console.s` → its text), each read once."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._names = tuple(sorted(p.name for p in folder.glob("*.s"))) if folder.is_dir() else ()
+        self._texts: dict[str, str] = {}
+
+    def __getitem__(self, name: str) -> str:
+        if name not in self._names:
+            raise KeyError(name)
+        if name not in self._texts:
+            self._texts[name] = read_source(self.folder / name)
+        return self._texts[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+@lru_cache(maxsize=1)
+def library() -> Library:
+    """The library shipped with the mini-OS (assets/guest/lib): docs/minios.md, "The library"."""
+    return Library(LIBRARY)

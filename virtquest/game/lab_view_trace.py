@@ -12,6 +12,7 @@ from virtquest.emu.cpu import TraceEntry
 from virtquest.emu.isa import INSTRUCTION_SIZE, M32, VEC_SYSCALL
 from virtquest.emu.machine import RunResult
 from virtquest.emu.messages import Message, message
+from virtquest.emu.source import LIBRARY_PREFIX
 from virtquest.hv.runner import load_for_mode
 
 GUEST, HYPERVISOR, CPU = 0, 1, 2
@@ -76,11 +77,15 @@ class TimelineEvent:
 
 @dataclass(frozen=True)
 class SourceLine:
-    """Where an address comes from: the program or the mini-OS, its line, and the text."""
+    """Where an address comes from: the program or the mini-OS, its line, and the text. An
+    instruction of an included library file is at its `.include` line of the program; `library`
+    and `library_line` say which file and line, and `text` ends with them."""
 
     where: str            # "program" | "kernel"
     line: int
     text: str
+    library: str = ""     # the included file ("console.s"), or "" for the program's own lines
+    library_line: int = 0
 
 
 @dataclass
@@ -102,9 +107,15 @@ class Timeline:
 
     def source_line(self, address: int) -> SourceLine | None:
         for where, program in (("program", self.program), ("kernel", self.kernel)):
-            if program is not None and address in program.lines:
-                line = program.lines[address]
-                return SourceLine(where, line, _line_text(program.source, line))
+            if program is None or address not in program.lines:
+                continue
+            line = program.lines[address]
+            if address in program.origins:
+                library, number = program.origins[address]
+                text = _line_text(program.included[library], number)
+                return SourceLine(where, line, f"{text} — {LIBRARY_PREFIX}{library}:{number}",
+                                  library, number)
+            return SourceLine(where, line, _line_text(program.source, line))
         return None
 
     def first_at(self, address: int) -> TimelineEvent | None:

@@ -22,7 +22,11 @@ KO: dict[str, str] = {
     "asm.if-second-else": ".else가 두 번 나왔습니다. .endif로 닫아야 합니다",
     "asm.if-unclosed": "이 .if를 닫는 .endif가 없습니다",
     "asm.unknown-directive": "알 수 없는 지시어입니다: '{directive}' (쓸 수 있는 것: .equ .word "
-                             ".byte .ascii .asciz .zero .align .org .if .else .endif)",
+                             ".byte .ascii .asciz .zero .align .org .if .else .endif .include)",
+    "asm.include-syntax": '.include "이름" 형태로 써야 합니다 (이름은 라이브러리 파일)',
+    "asm.include-unknown": "라이브러리에 없는 파일입니다: '{name}' (있는 것: {names})",
+    "asm.include-cycle": "파일들이 서로를 빙 돌아 포함합니다: {cycle}",
+    "asm.include-too-deep": ".include는 {limit}단계까지만 겹쳐 쓸 수 있습니다",
     "asm.equ-syntax": ".equ 이름, 식 형태로 써야 합니다",
     "asm.data-without-values": "{directive} 뒤에 값이 하나 이상 있어야 합니다",
     "asm.string-expected": '{directive} 뒤에는 "문자열" 하나가 와야 합니다',

@@ -40,15 +40,8 @@ paging_said:
     pop eax
     out 0xF4, eax               ; power off: the exit code is 42
 
-puts:                           ; the zero-terminated string at esi, to port 0xE9
-    movb eax, [esi]
-    test eax, eax
-    je puts_done
-    out 0xE9, eax
-    inc esi
-    jmp puts
-puts_done:
-    ret
+; the library's console routines: puts prints the string at esi to port 0xE9
+.include "console.s"
 
 s_hello:  .asciz "bare metal: CPL "
 s_paging: .asciz ", paging "

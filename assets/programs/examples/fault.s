@@ -15,7 +15,6 @@
 ;   main: process 2 ended with code 142
 ; Exit code: 0
 
-.equ SYS_WRITE, 3
 .equ SYS_YIELD, 5
 .equ SYS_SPAWN, 8
 .equ SYS_WAIT, 9
@@ -58,53 +57,9 @@ crasher:
     call print
     ret
 
-; --- helpers -------------------------------------------------------------------------
-print:                          ; write the zero-terminated string at ebx
-    push eax
-    push ecx
-    mov ecx, ebx
-print_len:
-    movb eax, [ecx]
-    test eax, eax
-    je print_go
-    inc ecx
-    jmp print_len
-print_go:
-    sub ecx, ebx
-    mov eax, SYS_WRITE
-    int 0x80
-    pop ecx
-    pop eax
-    ret
-
-print_num:                      ; eax (unsigned) in decimal
-    push eax
-    push ebx
-    push ecx
-    push edx
-    push esi
-    xor esi, esi
-pn_divide:
-    mov ecx, 10
-    xor edx, edx                ; div divides edx:eax
-    div ecx
-    push edx
-    inc esi
-    test eax, eax
-    jne pn_divide
-pn_print:
-    pop ebx
-    add ebx, '0'
-    mov eax, 2                  ; putc
-    int 0x80
-    dec esi
-    jne pn_print
-    pop esi
-    pop edx
-    pop ecx
-    pop ebx
-    pop eax
-    ret
+; --- the library's printing routines: print (the string at ebx), newline, print_num
+; (the number in eax) and print_result (all three); every register is kept
+.include "print.s"
 
 s_started:  .asciz "main: started process 2; it will read unmapped memory\n"
 s_step:     .asciz "main: step N\n"

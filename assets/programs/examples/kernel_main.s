@@ -17,20 +17,20 @@
 
 kernel_main:
     mov esi, s_kernel
-    call kputs
+    call puts
     mov eax, cs                 ; the low two bits of cs are the CPL
     and eax, 3
     add eax, '0'
     out 0xE9, eax               ; privileged: fine at CPL 0
     mov esi, s_paging
-    call kputs
+    call puts
     mov eax, cr0                ; privileged too
     mov esi, s_on
     test eax, 0x80000000        ; cr0.PG
     jne paging_said
     mov esi, s_off
 paging_said:
-    call kputs
+    call puts
     mov eax, SYS_GETPID         ; a system call from kernel mode works as well
     int 0x80
     add eax, '0'
@@ -39,16 +39,9 @@ paging_said:
     out 0xE9, eax
     ret
 
-; write the zero-terminated string at esi straight to the console port (kernel mode only)
-kputs:
-    movb eax, [esi]
-    test eax, eax
-    je kputs_done
-    out 0xE9, eax
-    inc esi
-    jmp kputs
-kputs_done:
-    ret
+; the library's console routines: puts writes the string at esi straight to the console
+; port (kernel mode only)
+.include "console.s"
 
 main:
     mov eax, cs

@@ -139,77 +139,9 @@ child:
     mov eax, 7                  ; returning from the entry point exits: code 7
     ret
 
-; --- helpers -------------------------------------------------------------------------
-print_result:                   ; print the string at ebx, then eax as a number, then \n
-    call print
-    call print_num
-    jmp newline
-
-print:                          ; write the zero-terminated string at ebx
-    push eax
-    push ecx
-    mov ecx, ebx
-print_len:
-    movb eax, [ecx]
-    test eax, eax
-    je print_go
-    inc ecx
-    jmp print_len
-print_go:
-    sub ecx, ebx
-    mov eax, SYS_WRITE
-    int 0x80
-    pop ecx
-    pop eax
-    ret
-
-newline:
-    push eax
-    push ebx
-    mov eax, SYS_PUTC
-    mov ebx, 10
-    int 0x80
-    pop ebx
-    pop eax
-    ret
-
-print_num:                      ; eax as a signed decimal number
-    push eax
-    push ebx
-    push ecx
-    push edx
-    push esi
-    test eax, eax
-    jge pn_digits
-    push eax
-    mov eax, SYS_PUTC
-    mov ebx, '-'
-    int 0x80
-    pop eax
-    neg eax
-pn_digits:
-    xor esi, esi
-pn_divide:
-    mov ecx, 10
-    xor edx, edx                ; div divides edx:eax
-    div ecx                     ; eax = eax / 10, edx = the last digit
-    push edx
-    inc esi
-    test eax, eax
-    jne pn_divide
-pn_print:
-    pop ebx
-    add ebx, '0'
-    mov eax, SYS_PUTC
-    int 0x80
-    dec esi
-    jne pn_print
-    pop esi
-    pop edx
-    pop ecx
-    pop ebx
-    pop eax
-    ret
+; --- the library's printing routines: print (the string at ebx), newline, print_num
+; (the number in eax) and print_result (all three); every register is kept
+.include "print.s"
 
 s_null:    .asciz "null() = "
 s_putc:    .asciz "putc('*'): "

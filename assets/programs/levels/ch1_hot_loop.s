@@ -32,23 +32,7 @@ number:
     xor eax, eax
     out 0xF4, eax               ; power off, exit code 0
 
-; eax = a number: print it in decimal (digits come out last-first: push, then pop)
-print_dec:
-    xor esi, esi
-pd_divide:
-    mov ecx, 10
-    xor edx, edx
-    div ecx
-    push edx
-    inc esi
-    test eax, eax
-    jne pd_divide
-pd_print:
-    pop eax
-    add eax, '0'
-    out 0xE9, eax
-    dec esi
-    jne pd_print
-    ret
+; the library's console routines: puts prints the string at esi, print_dec the number in eax
+.include "console.s"
 
 msg: .asciz "sum "

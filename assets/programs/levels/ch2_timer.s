@@ -49,37 +49,8 @@ back:
     iret                        ; slot `back`: sensitive; under trap & emulate it traps anyway
                                 ; (the frame returns to ring 0, more privileged than ring 1)
 
-puts:
-    movb eax, [esi]
-    test eax, eax
-    je puts_done
-    out 0xE9, eax
-    inc esi
-    jmp puts
-puts_done:
-    ret
-
-print_dec:
-    push esi
-    push ecx
-    xor esi, esi
-pd_divide:
-    mov ecx, 10
-    xor edx, edx
-    div ecx
-    push edx
-    inc esi
-    test eax, eax
-    jne pd_divide
-pd_print:
-    pop eax
-    add eax, '0'
-    out 0xE9, eax
-    dec esi
-    jne pd_print
-    pop ecx
-    pop esi
-    ret
+; the library's console routines: puts prints the string at esi, print_dec the number in eax
+.include "console.s"
 
 ; Data on its own page: a write to a page of code would make a binary translator
 ; drop that page's translations (as it must for self-modifying code).

@@ -35,15 +35,8 @@ not_kernel:
     mov eax, 2
     out 0xF4, eax               ; power off, exit code 2
 
-puts:
-    movb eax, [esi]
-    test eax, eax
-    je puts_done
-    out 0xE9, eax
-    inc esi
-    jmp puts
-puts_done:
-    ret
+; the library's console routines: puts prints the string at esi, print_dec the number in eax
+.include "console.s"
 
 s_ok:    .asciz "kernel mode: ok\n"
 s_off:   .asciz "interrupts off, "

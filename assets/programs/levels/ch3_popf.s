@@ -76,15 +76,8 @@ timer_handler:
     add esp, 4
     iret
 
-puts:
-    movb eax, [esi]
-    test eax, eax
-    je puts_done
-    out 0xE9, eax
-    inc esi
-    jmp puts
-puts_done:
-    ret
+; the library's console routines: puts prints the string at esi, print_dec the number in eax
+.include "console.s"
 
 ; Data on its own page: a write to a page of code would make a binary translator
 ; drop that page's translations (as it must for self-modifying code).

@@ -29,32 +29,7 @@ hot:
     xor eax, eax
     out 0xF4, eax               ; power off, exit code 0
 
-puts:
-    movb eax, [esi]
-    test eax, eax
-    je puts_done
-    out 0xE9, eax
-    inc esi
-    jmp puts
-puts_done:
-    ret
-
-print_dec:
-    xor esi, esi
-pd_divide:
-    mov ecx, 10
-    xor edx, edx
-    div ecx
-    push edx
-    inc esi
-    test eax, eax
-    jne pd_divide
-pd_print:
-    pop eax
-    add eax, '0'
-    out 0xE9, eax
-    dec esi
-    jne pd_print
-    ret
+; the library's console routines: puts prints the string at esi, print_dec the number in eax
+.include "console.s"
 
 s_sum: .asciz "sum "
