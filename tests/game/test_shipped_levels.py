@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from virtquest.content.levels import load_levels
-from virtquest.game.lab import assess, check_level, safe_assignment, slot_rules
+from virtquest.game.assessment import assess
+from virtquest.game.checks import check_level
+from virtquest.game.rules import safe_assignment, slot_rules
 from virtquest.game.solver import solve
 
 LEVELS = load_levels().levels

@@ -5,7 +5,9 @@ from __future__ import annotations
 import itertools
 
 from virtquest.content.levels import load_levels
-from virtquest.game.lab import RunCache, assess, slot_rules
+from virtquest.game.assessment import assess
+from virtquest.game.rules import slot_rules
+from virtquest.game.runs import RunCache
 from virtquest.game.solver import legal_space, solve
 
 LEVELS = load_levels()

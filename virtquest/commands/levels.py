@@ -158,13 +158,13 @@ def _check_folder(directory: Path, folders) -> tuple[list, list, int]:
 
 def _level_problems(levels, solve: bool) -> list:
     """What only running a level finds (and, with `solve`, what only the solver finds)."""
-    from virtquest.game.lab import check_level
+    from virtquest.game.checks import check_level
 
     errors = []
     for level in levels:
         errors += check_level(level)
         if solve:
-            from virtquest.game.solver import check_solvable
+            from virtquest.game.checks import check_solvable
 
             errors += check_solvable(level)
     return errors

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 
 from virtquest.content.levels import CHOICES, Level, assemble_level
 from virtquest.content.quizzes import Prose, QuizBank, load_quiz_bank
-from virtquest.game.lab import LabResult, RunCache, default_assignment, play, slot_rules
+from virtquest.game.lab import LabResult, play
 from virtquest.game.lab_view_trace import Timeline, traced_run
+from virtquest.game.rules import default_assignment, slot_rules
+from virtquest.game.runs import RunCache
 from virtquest.game.sandbox_debugger import Stepper
 
 EXCERPT_MAX_LINES = 30

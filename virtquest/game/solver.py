@@ -1,6 +1,6 @@
 """The exhaustive solver: every legal assignment of a level (at most 3^10), each judged by running
 it, gives par — the lowest overhead that meets the level's goal. Exact, and fast because runs are
-deterministic and kept (lab.RunCache), illegal choices are never tried, and an assignment stops
+deterministic and kept (runs.RunCache), illegal choices are never tried, and an assignment stops
 being run as soon as one mode misses the goal or is already slower than the best so far.
 """
 
@@ -11,20 +11,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from virtquest.content.errors import ContentError
 from virtquest.content.levels import Level
-from virtquest.content.yamlload import line_of, load_yaml
-from virtquest.emu.errors import VirtQuestError
-from virtquest.game.lab import (
-    CACHE,
-    RunCache,
-    assess,
-    level_key,
-    safe_assignment,
-    slot_rules,
-    stars_for,
-)
-from virtquest.hv.mode import ModeRun
+from virtquest.game.assessment import meets_goal, stars_for
+from virtquest.game.rules import level_key, slot_rules
+from virtquest.game.runs import CACHE, RunCache
 
 
 @dataclass(frozen=True)
@@ -100,7 +90,7 @@ class _Search:
         worst, met = 0.0, True
         for mode in self.modes:
             run = self.cache.mode_run(self.level, mode, choices, cancel=self.cancel)
-            if not self._meets_goal(run):
+            if not meets_goal(self.level.goal, (run,)):
                 met = False
                 if self.prune:
                     return Entry(choices, None, False)
@@ -111,10 +101,6 @@ class _Search:
         if met:
             self._consider(worst, choices)
         return Entry(choices, worst, met)
-
-    def _meets_goal(self, run: ModeRun) -> bool:
-        goal = self.level.goal
-        return (run.equivalent or not goal.equivalent) and (run.contained or not goal.contained)
 
     def _slowest_first(self, mode: str) -> None:
         """The mode that cut this one short is likely to cut the next: try it first."""
@@ -139,31 +125,3 @@ class _Search:
         return Solution(self.level.id, choices, overhead, True, True, stars, legal, self.table,
                         seconds)
 
-
-def check_solvable(level: Level, *, cache: RunCache = CACHE) -> list[ContentError]:
-    """A shipped level must be solvable to three stars, and the correct-first assignment
-    (hypervisor wherever allowed) must keep the guest equivalent and contained."""
-    path = level.path or f"levels/{level.id}.yaml"
-    try:
-        _, linemap = load_yaml(path)
-    except ContentError:
-        linemap = {}
-    errors = []
-    try:
-        safe = assess(level, safe_assignment(level), cache=cache)
-        solution = solve(level, cache=cache)
-    except VirtQuestError as exc:   # e.g. a program that never ends: this level's problem only
-        return [ContentError(path, line_of(linemap, ("program",)), "program", str(exc))]
-    if not (safe.equivalent and safe.contained):
-        errors.append(ContentError(path, line_of(linemap, ("slots",)), "slots",
-                                   f"the hypervisor-first assignment {safe.choices} is not "
-                                   "equivalent and contained"))
-    if solution.assignment is None:
-        errors.append(ContentError(path, line_of(linemap, ("goal",)), "goal",
-                                   "no legal assignment meets the goal"))
-    elif solution.stars < 3:
-        errors.append(ContentError(path, line_of(linemap, ("goal", "stars")), "goal.stars",
-                                   f"the best legal assignment {solution.assignment} has "
-                                   f"overhead {solution.overhead:.3f}x: only "
-                                   f"{solution.stars} stars"))
-    return errors

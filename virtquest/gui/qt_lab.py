@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from virtquest.content.levels import CHOICES
-from virtquest.game.lab import LabResult, record_play, schedule_mistakes
+from virtquest.game.lab import LabResult
 from virtquest.game.lab_view import LabSession, SlotView
+from virtquest.game.record import record_play, schedule_mistakes
 from virtquest.game.sandbox import mode_title
 from virtquest.gui.i18n import current_language, fill, pick
 from virtquest.gui.qt_compare import CompareChart
