@@ -59,7 +59,7 @@ def test_compiled_code_runs_while_a_masked_timer_interrupt_waits(mode, monkeypat
     real_step = CPU.step
     monkeypatch.setattr(CPU, "step", lambda cpu: (steps.append(1), real_step(cpu))[1])
     fast, machine = run(source, mode, True, {"N": 200_000})
-    waiting = machine.timer.next_fire
+    waiting = machine.apic.next_fire
     assert 0 <= waiting < machine.cpu.guest_clock - 500_000, "the timer was due long ago"
     assert len(steps) < fast.instructions // 20, "most of it ran as compiled code"
     slow, _ = run(source, mode, False, {"N": 200_000})

@@ -103,6 +103,9 @@ class Hardware(_Strict):
                              "then not allowed); default: as the profile")
     ept: bool | None = Field(default=None, description="false turns EPT off on a profile "
                              "that has it (shadow paging under VT-x); default: as the profile")
+    apicv: bool | None = Field(default=None, description="false turns APIC virtualization "
+                               "(posted interrupts, EOI without exit) off on a profile that has "
+                               "it; default: as the profile")
 
 
 class GuestSpec(_Strict):
@@ -137,7 +140,7 @@ class Level(_Strict):
     """One level file (levels/*.yaml)."""
 
     schema_version: Literal[1]
-    chapter: int = Field(ge=1, le=9)   # before id: the id's chapter prefix is checked against it
+    chapter: int = Field(ge=1, le=99)   # before id: the id's chapter prefix is checked against it
     order: int = Field(ge=1, le=99)
     id: LevelId
     title: Title
@@ -235,10 +238,12 @@ class Level(_Strict):
         raise KeyError(label)
 
     def cost_profile(self) -> CostProfile:
-        """The level's cost profile, with EPT turned off when the level says so."""
+        """The level's cost profile, with EPT or APICv turned off when the level says so."""
         profile = load_profile(self.hardware.profile)
         if self.hardware.ept is not None and self.hardware.ept != profile.ept:
             profile = dataclasses.replace(profile, ept=self.hardware.ept)
+        if self.hardware.apicv is not None and self.hardware.apicv != profile.apicv:
+            profile = dataclasses.replace(profile, apicv=self.hardware.apicv)
         return profile
 
 
@@ -489,6 +494,9 @@ class LevelChecker:
         if hw.ept and not profile.ept:
             self.error(("hardware", "ept"), f"profile {hw.profile!r} has no EPT; a level can "
                        "turn EPT off, never add it (use nehalem-2009 or modern)")
+        if hw.apicv and not profile.apicv:
+            self.error(("hardware", "apicv"), f"profile {hw.profile!r} has no APIC "
+                       "virtualization; a level can turn it off, never add it (use modern)")
         if hw.vtx and not profile.vtx:
             self.error(("hardware", "vtx"), f"profile {hw.profile!r} has no VT-x")
         if (hw.vtx is False or not profile.vtx) and "hardware-assist" in self.level.modes:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from virtquest.emu.faults import CpuFault, MachineStop
+from virtquest.emu.interrupts import APIC_MSRS
 from virtquest.emu.isa import (
     CR0_PE,
     CR0_PG,
@@ -131,10 +132,10 @@ class Actions:
         stopped: the machine stops (`stop`: the message that says so; a hypervisor says whose
         halt it was)."""
         on = bool(self.eflags & IF) if interrupts_on is None else interrupts_on
-        if self.timer.next_fire < 0 or not on:
+        if self.apic.next_fire < 0 or not on:
             raise MachineStop("halted", message(stop))
-        if self.timer.next_fire > self.guest_clock:
-            self.charge("idle", self.timer.next_fire - self.guest_clock)
+        if self.apic.next_fire > self.guest_clock:
+            self.charge("idle", self.apic.next_fire - self.guest_clock)
 
     # -- devices ------------------------------------------------------------------------------
     def port_in(self, port: int) -> int:
@@ -143,7 +144,7 @@ class Actions:
 
     def port_out(self, port: int, value: int) -> None:
         self._port_cost(port)
-        self.timer.now = self.guest_clock
+        self.apic.now = self.guest_clock
         self.io.write(port, value)
 
     def _port_cost(self, port: int) -> None:
@@ -181,14 +182,29 @@ class Actions:
         exist."""
         if index == MSR_TSC:
             return self.cycles
+        if index in APIC_MSRS:
+            value = self.apic.read_msr(index)
+            if value is None:
+                raise CpuFault(VEC_GP)
+            return value
         if index not in self.msrs:
             raise CpuFault(VEC_GP)
         return self.msrs[index]
 
     def write_msr(self, index: int, value: int) -> None:
+        if index in APIC_MSRS:              # the local APIC's registers (x2APIC mode)
+            self.apic.write_msr(index, value)
+            return
         if index not in WRITABLE_MSRS:
             raise CpuFault(VEC_GP)
         self.msrs[index] = value
+
+    def virtual_tsc(self) -> int:
+        """The time-stamp counter a hypervisor shows when it virtualizes time: what rdtsc would
+        read had the hypervisor's own work (traps, exits, emulation, translation, hypercalls)
+        never happened — the guest's clock, plus the page walks and device waits bare hardware
+        has too."""
+        return self.guest_clock + self.charged["page_walk"] + self.charged["device"]
 
     def cpuid(self) -> None:
         """Leaf 0: the vendor words; leaf 1: the signature and feature bits, with ecx bit 31 set

@@ -19,6 +19,7 @@ MACHINE_KEYS = frozenset({
     "page_walk_ref",     # one memory reference of a page-table walk after a TLB miss
     "port_console",      # one access to the debug console
     "port_timer",        # one access to the timer
+    "port_nic",          # one access to the network card's receive register
     "port_legacy",       # one access to the slow legacy port 0x80
     "port_other",        # an access to a port with no device
 })
@@ -40,6 +41,7 @@ VIRTUALIZATION_KEYS = frozenset({
     "hav_handler",    # the hypervisor's own work to handle one VM exit
     "nonroot_fault",  # extra cost of a fault delivered to the guest inside non-root mode
     "hypercall",      # one hypercall into the paravirtual VMM and back
+    "posted_interrupt",  # APICv: the CPU delivering a posted interrupt inside the guest
     "mmu_update_entry",  # validating one page-table update of a batched mmu_update
 })
 REQUIRED_KEYS = frozenset(COST_KEYS) | MACHINE_KEYS | VIRTUALIZATION_KEYS
@@ -62,6 +64,7 @@ class CostProfile:
     ept: bool = False
     vtx: bool = True
     tlb_entries: int = 64
+    apicv: bool = False    # APIC virtualization: virtual-interrupt delivery, posted interrupts
 
     def __post_init__(self) -> None:
         missing = sorted(REQUIRED_KEYS - set(self.cycles))
@@ -85,9 +88,9 @@ class CostProfile:
         cycles = dict(self.cycles)
         cycles[key] = round(cycles[key] * factor)
         return CostProfile(self.name, self.description, cycles, dict(self.sources), self.ept,
-                           self.vtx, self.tlb_entries)
+                           self.vtx, self.tlb_entries, self.apicv)
 
     def with_costs(self, **changes: int) -> CostProfile:
         cycles = dict(self.cycles) | changes
         return CostProfile(self.name, self.description, cycles, dict(self.sources), self.ept,
-                           self.vtx, self.tlb_entries)
+                           self.vtx, self.tlb_entries, self.apicv)

@@ -16,10 +16,11 @@ from typing import NamedTuple
 from virtquest.emu.actions import Actions
 from virtquest.emu.codegen import step_handlers
 from virtquest.emu.costs import CATEGORIES, CostProfile
-from virtquest.emu.devices import IOBus, Timer
+from virtquest.emu.devices import IOBus
 from virtquest.emu.encoding import Instruction, decode
 from virtquest.emu.faults import CpuFault, MachineStop, _GateDenied
 from virtquest.emu.hypervisor import Hypervisor
+from virtquest.emu.interrupts import InterruptController
 from virtquest.emu.isa import (
     FLAGS_ALWAYS_ONE,
     INSTRUCTION_SIZE,
@@ -29,7 +30,6 @@ from virtquest.emu.isa import (
     ROWS,
     VEC_GP,
     VEC_PF,
-    VEC_TIMER,
     VEC_UD,
     WRITABLE_MSRS,
     IClass,
@@ -123,9 +123,9 @@ class SiteTable(dict):
 class CPU(Actions):
     """One VQ32 processor attached to memory, an MMU and an I/O bus."""
 
-    def __init__(self, memory: PhysicalMemory, mmu: MMU, io: IOBus, timer: Timer,
+    def __init__(self, memory: PhysicalMemory, mmu: MMU, io: IOBus, apic: InterruptController,
                  profile: CostProfile):
-        self.mem, self.mmu, self.io, self.timer = memory, mmu, io, timer
+        self.mem, self.mmu, self.io, self.apic = memory, mmu, io, apic
         self.regs = [0] * 8
         self.eip = 0
         self.eflags = FLAGS_ALWAYS_ONE
@@ -365,10 +365,19 @@ class CPU(Actions):
         """Whether a due interrupt is taken now: IF, or a hypervisor's virtual IF."""
         return self.hv.interrupts_enabled()
 
-    def take_timer_interrupt(self) -> None:
-        self.timer.now = self.cycles - self.hidden
-        self.timer.fire()
-        self.exception(VEC_TIMER, 0, self.eip)
+    def interrupt_deliverable(self) -> bool:
+        """A due interrupt: is it taken now? If not, the hypervisor hears that it waits (a VMM
+        that must see every physical interrupt exits here, and asks for the window)."""
+        if self.hv.interrupts_enabled():
+            return True
+        self.hv.interrupt_waiting()
+        return False
+
+    def take_interrupt(self) -> None:
+        """Deliver the interrupt that is due (the controller picks it) before the next
+        instruction."""
+        self.apic.now = self.cycles - self.hidden
+        self.exception(self.apic.fire(), 0, self.eip)
 
     # -- memory access at the current privilege ---------------------------------------------
     def ea(self, ins: Instruction) -> int:

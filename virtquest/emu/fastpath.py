@@ -166,8 +166,9 @@ class FastPath:
         be unmasked by the innocuous code a block holds — cli, sti, popf and iret end a block — so
         then no interrupt falls inside one, due or not."""
         cpu = self.cpu
-        fire = cpu.timer.next_fire
-        if fire >= 0 and not cpu.hv.mask_in_guest_memory() and not cpu.interrupts_enabled():
+        fire = cpu.apic.next_fire
+        if fire >= 0 and not cpu.hv.mask_in_guest_memory() and not cpu.interrupts_enabled() \
+                and not cpu.hv.sees_masked_interrupts():
             return -1
         return fire
 

@@ -18,6 +18,9 @@ What the CPU asks, and when:
   `block_hit` / `repeated_block` so compiled loops can ask whether the calls would only count.
 - `interrupts_enabled` — whether a due interrupt is taken now (a virtual interrupt flag), and
   `mask_in_guest_memory` — whether a plain store of the guest can change that.
+- `interrupt_waiting` — a due interrupt is not taken now (the guest masked interrupts): a VMM
+  that sees every physical interrupt hears of it here, at the moment it arrives, if
+  `sees_masked_interrupts` is set (compiled code then stops where it falls due).
 - `on_code_written` — a page the hypervisor watches whole (`memory.watch_page`) was written.
 
 And three settings: `present` (cpuid's hypervisor bit), `gate_rings` (whether an IDT gate's ring
@@ -82,6 +85,15 @@ class Hypervisor:
     def interrupts_enabled(self) -> bool:
         """Whether a due interrupt is taken now."""
         return bool(self.cpu.eflags & IF)
+
+    def interrupt_waiting(self) -> None:
+        """A due interrupt waits because interrupts are masked (called at every check while it
+        waits, so a VMM counts an arrival once). Bare hardware just keeps it pending."""
+
+    def sees_masked_interrupts(self) -> bool:
+        """Whether `interrupt_waiting` must be called at the moment a masked interrupt falls due
+        (True while the hypervisor has not yet heard of the one due next)."""
+        return False
 
     def mask_in_guest_memory(self) -> bool:
         """Whether an ordinary store of the guest can change `interrupts_enabled` (a paravirtual

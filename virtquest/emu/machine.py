@@ -13,7 +13,7 @@ from typing import NamedTuple
 from virtquest.emu.asm import Program
 from virtquest.emu.costs import CATEGORIES, CostProfile
 from virtquest.emu.cpu import CPU, MachineStop
-from virtquest.emu.devices import PowerOff, standard_bus
+from virtquest.emu.devices import PORT_NIC, PowerOff, standard_bus
 from virtquest.emu.errors import MachineError
 from virtquest.emu.fastpath import FastPath
 from virtquest.emu.hypervisor import Hypervisor
@@ -72,8 +72,8 @@ class Machine:
             self.mmu = MMU(self.memory, tlb_entries or profile.tlb_entries)
         except ValueError as exc:
             raise MachineError(str(exc)) from None
-        self.bus, self.console, self.timer = standard_bus()
-        self.cpu = CPU(self.memory, self.mmu, self.bus, self.timer, profile)
+        self.bus, self.console, self.timer, self.apic = standard_bus()
+        self.cpu = CPU(self.memory, self.mmu, self.bus, self.apic, profile)
         self.profile = profile
         # Compiled blocks of innocuous code; None runs the reference interpreter alone.
         self.fastpath = FastPath(self.cpu) if fast else None
@@ -123,24 +123,24 @@ class Machine:
 
     def _tick(self) -> None:
         cpu = self.cpu
-        if 0 <= cpu.timer.next_fire <= cpu.cycles - cpu.hidden and cpu.interrupts_enabled():
-            cpu.take_timer_interrupt()
+        if 0 <= cpu.apic.next_fire <= cpu.cycles - cpu.hidden and cpu.interrupt_deliverable():
+            cpu.take_interrupt()
         cpu.step()
 
     def run(self, budget: int = DEFAULT_BUDGET,
             cancel: Callable[[], bool] | None = None) -> RunResult:
         """Run until the guest ends, the budget of cycles is spent, or `cancel()` says so."""
         cpu, limit = self.cpu, self.cpu.cycles + budget
-        fast, timer, step = self.fastpath, self.timer, cpu.step
+        fast, apic, step = self.fastpath, self.apic, cpu.step
         try:
             while not self.stopped:
                 until = min(limit, cpu.cycles + SLICE)
                 for _ in range(CHECK_EVERY):
                     if cpu.cycles >= until:
                         break
-                    if 0 <= timer.next_fire <= cpu.cycles - cpu.hidden and \
-                            cpu.interrupts_enabled():
-                        cpu.take_timer_interrupt()
+                    if 0 <= apic.next_fire <= cpu.cycles - cpu.hidden and \
+                            cpu.interrupt_deliverable():
+                        cpu.take_interrupt()
                         step()
                     elif fast is None or not fast.try_run(until):
                         step()
@@ -170,6 +170,11 @@ class Machine:
         events["tlb_misses"] = self.mmu.walks
         events["page_walk_refs"] = self.mmu.walk_refs
         events["timer_ticks"] = self.timer.ticks
+        nic = self.bus.devices[PORT_NIC]
+        if nic.raised:
+            events["nic_interrupts"] = nic.raised
+        if self.apic.eois:
+            events["eois"] = self.apic.eois
         breakdown = cpu.breakdown()
         return RunResult(
             cycles=cpu.cycles, instructions=cpu.instructions, console=self.console.text(),

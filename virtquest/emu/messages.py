@@ -98,6 +98,8 @@ EN: dict[str, str] = {
     # what broke containment, and what a hypervisor refused
     "containment.real-device": "{instruction}: the guest drove the real device on port "
                                "{port:#x} directly",
+    "containment.real-apic": "{instruction}: the guest wrote MSR {msr:#x} of the real local "
+                             "APIC directly (no APIC virtualization)",
     "refusal.outside-ram": "guest-physical {address:#x} is outside the guest's RAM",
     "refusal.trap-table-wraps": "set_trap_table: trap table at {base:#x} wraps past 4 GiB",
     "refusal.trap-table-unmapped": "set_trap_table: trap table at {base:#x}: {page:#x} is not "

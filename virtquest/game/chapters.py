@@ -1,4 +1,4 @@
-"""The chapter map's model: the nine chapters, their levels with stars and locks, what opens next.
+"""The chapter map's model: the chapters, their levels with stars and locks, what opens next.
 
 Unlocking: a level opens when the one before it has at least one star — inside a chapter the
 previous level, for a chapter's first level the last level of the chapter before. So chapter 1's
@@ -51,6 +51,9 @@ CHAPTERS: tuple[ChapterInfo, ...] = (
     ChapterInfo(9, {"ko": "보스 레벨", "en": "Boss levels"},
                 {"ko": "가장 좋은 기법이 서로 다른 혼합 워크로드",
                  "en": "Mixed workloads where the best technique differs"}),
+    ChapterInfo(11, {"ko": "인터럽트 가상화", "en": "Interrupt virtualization"},
+                {"ko": "인터럽트 주입, 인터럽트 창, EOI exit, 게시된 인터럽트, 게스트가 보는 시간",
+                 "en": "Injection, interrupt windows, EOI exits, posted interrupts, guest time"}),
 )
 
 

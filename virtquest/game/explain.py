@@ -158,6 +158,9 @@ def _evidence(site: SiteFacts, choice: str, run: ModeRun, count: int,
         return "direct", None if run.equivalent else "equivalence", divergence
     violation = _violation_of(site, run)
     if violation is not None:
+        if "msr" in violation.params:
+            values["msr"] = f"{violation.params['msr']:#x}"
+            return "real_apic", "containment", None
         values["port"] = f"{violation.params['port']:#x}"
         return "real_device", "containment", None
     if count == 0:
@@ -171,6 +174,14 @@ def _usual_evidence(site: SiteFacts, choice: str, run: ModeRun, values: dict) ->
                                       or site.mnemonic in IO_MNEMONICS):
         return "exits_anyway" if choice == "cpu" or site.mnemonic not in IO_MNEMONICS \
             else "vm_exit"
+    if site.mnemonic == "rdtsc" and choice == "hypervisor":
+        if mode == "hardware-assist":
+            values["exits"] = events.get("vm_exits", 0)
+            return "vm_exit"
+        if mode == "binary-translation":
+            for key in ("inline", "callouts", "traps"):
+                values[key] = events.get(key, 0)
+            return "translated"
     if iclass == "innocuous" or iclass == "virtualization":
         if choice == "cpu":
             return "direct"
@@ -199,7 +210,7 @@ def _privileged_evidence(choice: str, mode: str) -> str:
 def _violation_of(site: SiteFacts, run: ModeRun) -> Message | None:
     """A containment violation this slot's instruction caused (the VMM names the instruction)."""
     for violation in run.violations:
-        if violation.id == "containment.real-device" and \
+        if violation.id in ("containment.real-device", "containment.real-apic") and \
                 violation.params["instruction"] == site.instruction:
             return violation
     return None

@@ -91,6 +91,8 @@ KO: dict[str, str] = {
     # what broke containment, and what a hypervisor refused
     "containment.real-device": "{instruction}: 게스트가 포트 {port:#x}의 실제 장치를 직접 "
                                "조작했습니다",
+    "containment.real-apic": "{instruction}: 게스트가 실제 로컬 APIC의 MSR {msr:#x}에 직접 "
+                             "썼습니다 (APIC 가상화 없음)",
     "refusal.outside-ram": "게스트 물리 주소 {address:#x}: 게스트 RAM 범위를 벗어났습니다",
     "refusal.trap-table-wraps": "set_trap_table: {base:#x}의 트랩 테이블이 4 GiB 끝을 넘어 "
                                 "처음으로 돌아갑니다",

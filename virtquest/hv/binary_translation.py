@@ -202,6 +202,13 @@ class BinaryTranslationVMM(TrapEmulateVMM):
         else:                           # a learner's callout: the same result, dearer
             self.cpu.perform(ins)
 
+    def _bt_rdtsc(self, ins):
+        """rdtsc emulated in the translation cache: the translator shows virtual time, which
+        hides its own work (translation, callouts) from a guest that times itself. Left to the
+        CPU (copied as is), rdtsc reads the real counter."""
+        tsc = self.cpu.virtual_tsc()
+        self.cpu.regs[0], self.cpu.regs[2] = tsc & M32, tsc >> 32 & M32
+
     def _bt_pushf(self, ins):
         cpu = self.cpu
         cpu.push((cpu.eflags & ~IF) | (IF if self.vif else 0) | FLAGS_ALWAYS_ONE)
@@ -259,4 +266,4 @@ class BinaryTranslationVMM(TrapEmulateVMM):
 TRANSLATE = {"pushf": BinaryTranslationVMM._bt_pushf, "popf": BinaryTranslationVMM._bt_popf,
              "mov r, cs": BinaryTranslationVMM._bt_mov_cs,
              "smsw r": BinaryTranslationVMM._bt_smsw, "sgdt [m]": BinaryTranslationVMM._bt_sgdt,
-             "sidt [m]": BinaryTranslationVMM._bt_sidt}
+             "sidt [m]": BinaryTranslationVMM._bt_sidt, "rdtsc": BinaryTranslationVMM._bt_rdtsc}

@@ -6,6 +6,15 @@ must *exit*: port I/O, HLT, CPUID (always), vmcall, the timer interrupt; and, wi
 invlpg and page faults (shadow paging). Each exit costs a VM exit, the handler's work and its VMCS
 reads and writes, and a VM entry. With EPT there are no paging exits, but every TLB miss walks two
 dimensions: each guest page-table reference is itself translated (Bhargava et al. 2008).
+
+Interrupts: every physical interrupt exits (external-interrupt exiting), and the VMM injects it on
+the next VM entry. One that arrives while the guest has interrupts off cannot be injected: the VMM
+asks for an *interrupt-window* exit, which comes when the guest turns them on, and injects then
+(two exits for one interrupt). The guest's EOI (a write to the x2APIC's EOI MSR) exits too. With
+APIC virtualization (APICv, on hardware whose profile says `apicv`) the CPU itself delivers a
+pending virtual interrupt when the guest turns interrupts on, completes an EOI without an exit,
+and a device's *posted* interrupt reaches the running guest without any exit; the timer's
+interrupt still exits, since the host's own timer raises it.
 """
 
 from __future__ import annotations
@@ -13,8 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from virtquest.emu.cpu import CPU
-from virtquest.emu.devices import PORT_CONSOLE, PORT_TIMER
+from virtquest.emu.devices import PORT_CONSOLE
 from virtquest.emu.encoding import Instruction
+from virtquest.emu.interrupts import APIC_MSRS, MSR_APIC_EOI
 from virtquest.emu.isa import (
     CR0_PE,
     CR0_PG,
@@ -51,13 +61,14 @@ class VMCS:
     invlpg_exiting: bool = True
     page_fault_exiting: bool = True
     tpr_shadow: bool = True       # cr8 reads and writes stay in the guest
+    apicv: bool = False           # virtual-interrupt delivery, EOI virtualization, posted interrupts
     reads: int = 0
     writes: int = 0
 
     @classmethod
-    def for_hardware(cls, ept: bool) -> VMCS:
+    def for_hardware(cls, ept: bool, apicv: bool = False) -> VMCS:
         return cls(ept=ept, cr3_load_exiting=not ept, invlpg_exiting=not ept,
-                   page_fault_exiting=not ept)
+                   page_fault_exiting=not ept, apicv=apicv)
 
 
 class HardwareAssistVMM(HypercallInterface, Mode):
@@ -73,14 +84,19 @@ class HardwareAssistVMM(HypercallInterface, Mode):
         super().__init__(machine, sites)
         cpu = self.cpu
         ept = cpu.profile.ept if ept is None else ept
-        self.vmcs = VMCS.for_hardware(ept)
+        self.vmcs = VMCS.for_hardware(ept, cpu.profile.apicv)
+        # An interrupt that fell due while the guest had interrupts off: whether the VMM has
+        # heard of it (its exit taken, or posted), and whether it waits for the interrupt window.
+        self.arrival_seen = False
+        self.window_open_exit = False
         self.shadow = None if ept else ShadowPaging(cpu, self._hidden_fault)
         if ept:
             cpu.mmu.second_stage = self.nested_translate
         # The forms that exit, by the VMCS's controls; vmcall always exits (a modified guest
         # uses it for hypercalls).
         self.exits = {"in r, imm": HardwareAssistVMM.exit_io, "out imm, r": HardwareAssistVMM.exit_io,
-                      "hlt": HardwareAssistVMM.exit_hlt, "cpuid": HardwareAssistVMM.exit_cpuid}
+                      "hlt": HardwareAssistVMM.exit_hlt, "cpuid": HardwareAssistVMM.exit_cpuid,
+                      "wrmsr": HardwareAssistVMM.exit_wrmsr}
         if self.vmcs.cr3_load_exiting:
             self.exits["mov crN, r"] = HardwareAssistVMM.exit_mov_cr
         if self.vmcs.invlpg_exiting:
@@ -98,8 +114,10 @@ class HardwareAssistVMM(HypercallInterface, Mode):
             ins = cpu.fetch(cpu.eip)
         except Exception:
             return False
-        if ins.row.mnemonic in ALWAYS_EXITING:
-            return False                      # these exit anyway
+        if ins.row.mnemonic in ALWAYS_EXITING or ins.row.mnemonic == "wrmsr":
+            return False                      # these exit anyway (wrmsr: by the MSR bitmap)
+        if ins.row.mnemonic == "rdtsc":
+            return self.exit_rdtsc(ins)
         if ins.row.iclass is IClass.SENSITIVE and ins.row.mnemonic not in ("sgdt", "sidt"):
             return False                      # VT-x cannot be told to exit on it: it just runs,
                                               # correctly, since the guest really is at ring 0
@@ -141,12 +159,44 @@ class HardwareAssistVMM(HypercallInterface, Mode):
         if ins.row.mnemonic == "in":
             self.cpu.regs[ins.a] = self.machine.bus.read(port)
         else:
-            if port == PORT_TIMER:
-                self.machine.timer.now = self.cpu.guest_clock
-            elif port == PORT_CONSOLE:      # the output still has to reach the real console
+            self.machine.apic.now = self.cpu.guest_clock    # a device may start its clock
+            if port == PORT_CONSOLE:      # the output still has to reach the real console
                 self.cpu.charge("device", self.profile["port_console"])
             self.machine.bus.write(port, self.cpu.regs[ins.a])
         self.cpu.retire_emulated(ins)
+        return True
+
+    def exit_wrmsr(self, ins: Instruction) -> bool:
+        """A write to a local-APIC MSR (the MSR bitmap intercepts the x2APIC range; other MSRs
+        are the guest's own). With APICv an EOI completes in the guest without an exit."""
+        cpu = self.cpu
+        index = cpu.regs[1]
+        if index not in APIC_MSRS:
+            return False
+        choice = self.sites.get((cpu.eip - INSTRUCTION_SIZE) & M32)
+        if index == MSR_APIC_EOI and self.vmcs.apicv and choice != "hypervisor":
+            cpu.events["virtual_eois"] += 1
+            return False                  # EOI virtualization: the CPU completes it
+        if choice == "cpu":               # no APIC virtualization: the real APIC is the guest's
+            self.machine.violations.append(message(
+                "containment.real-apic", instruction=ins.text(), msr=index))
+            return False
+        self.charge_exit("apic_eoi" if index == MSR_APIC_EOI else "msr_write")
+        cpu.perform(ins)                  # the VMM's emulated APIC takes the write
+        cpu.retire_emulated(ins)
+        return True
+
+    def exit_rdtsc(self, ins: Instruction) -> bool:
+        """RDTSC exiting (a learner gave rdtsc to the hypervisor): the VMM answers with the
+        guest's virtual time — what the counter would show had the VMM's own work never
+        happened. Without it, rdtsc runs in the guest with TSC offsetting and shows every exit."""
+        cpu = self.cpu
+        self.charge_exit("rdtsc")
+        tsc = cpu.virtual_tsc()
+        cpu.eip = (cpu.eip + INSTRUCTION_SIZE) & M32
+        cpu.regs[0], cpu.regs[2] = tsc & M32, tsc >> 32 & M32
+        cpu.retire_emulated(ins)
+        cpu.block_start = True
         return True
 
     def exit_hlt(self, ins: Instruction) -> bool:
@@ -186,9 +236,8 @@ class HardwareAssistVMM(HypercallInterface, Mode):
     # -- exceptions and interrupts ---------------------------------------------------------
     def on_exception(self, vector: int, error: int, return_eip: int, software: bool) -> bool:
         cpu = self.cpu
-        if vector == VEC_TIMER and not software:
-            self.charge_exit("external_interrupt")
-            cpu.events["injected"] += 1
+        if vector >= 32 and not software:
+            self.deliver_external(vector)
             return False                  # injected on VM entry: delivered through the guest IDT
         if vector == VEC_PF and not software and self.vmcs.page_fault_exiting:
             self.charge_exit("page_fault", reads=4, writes=2)
@@ -199,6 +248,45 @@ class HardwareAssistVMM(HypercallInterface, Mode):
         if vector < 32 and not software:  # a fault the guest takes itself, in non-root mode
             cpu.charge("trap", self.profile["nonroot_fault"])
         return False
+
+    def posted(self, vector: int) -> bool:
+        """A device's interrupt, posted to the running guest (APICv): no exit. The timer's is the
+        host's own interrupt and always exits."""
+        return self.vmcs.apicv and vector != VEC_TIMER
+
+    def interrupt_waiting(self) -> None:
+        """An interrupt fell due while the guest has interrupts off. The physical interrupt exits
+        now; the VMM cannot inject it, so it asks for an interrupt-window exit (with APICv the
+        CPU delivers the pending virtual interrupt itself once the guest allows it)."""
+        if self.arrival_seen or self.mask_in_guest_memory():
+            return
+        self.arrival_seen = True
+        apic = self.machine.apic
+        apic.now = self.cpu.guest_clock
+        vector = apic.pending()
+        if vector is None or self.posted(vector):
+            return
+        self.charge_exit("external_interrupt")
+        self.window_open_exit = not self.vmcs.apicv
+
+    def sees_masked_interrupts(self) -> bool:
+        return not self.arrival_seen and not self.mask_in_guest_memory()
+
+    def deliver_external(self, vector: int) -> None:
+        cpu = self.cpu
+        if self.arrival_seen:
+            if self.window_open_exit:
+                self.charge_exit("interrupt_window")
+        elif self.posted(vector):
+            pass
+        else:
+            self.charge_exit("external_interrupt")
+        if self.posted(vector):
+            cpu.charge("trap", self.profile["posted_interrupt"])
+            cpu.events["posted_interrupts"] += 1
+        else:
+            cpu.events["injected"] += 1
+        self.arrival_seen = self.window_open_exit = False
 
     def _hidden_fault(self) -> None:
         """Shadow paging without EPT: the #PF exits, the VMM fills the shadow, and re-enters."""

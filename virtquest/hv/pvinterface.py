@@ -134,7 +134,7 @@ class HypercallInterface:
         return length                                               # prints every byte
 
     def hc_set_timer(self, period, _b, _c):
-        self.machine.timer.now = self.cpu.guest_clock
+        self.machine.apic.now = self.cpu.guest_clock
         self.machine.bus.write(PORT_TIMER, period)
         return 0
 

@@ -23,8 +23,9 @@ A modified guest may also call it with hypercalls (pvinterface.py).
 from __future__ import annotations
 
 from virtquest.emu.cpu import CpuFault, MachineStop
-from virtquest.emu.devices import PORT_CONSOLE, PORT_TIMER
+from virtquest.emu.devices import PORT_CONSOLE
 from virtquest.emu.encoding import Instruction
+from virtquest.emu.interrupts import APIC_MSRS
 from virtquest.emu.isa import (
     CR0_PE,
     CR0_WP,
@@ -128,11 +129,27 @@ class TrapEmulateVMM(HypercallInterface, Mode):
         one traps and is emulated anyway. Sensitive ones cannot be seen at ring 1 at all."""
         self.entered()
         ins = self.fetch(cpu.eip)
+        if ins is not None and ins.row.mnemonic == "rdtsc":
+            return self.trapped_rdtsc(ins)
         if ins is None or ins.row.iclass is not IClass.INNOCUOUS:
             return False
         self.charge_trap()
         cpu.execute_for_vmm(ins)
         cpu.charge("emulation", self.profile["vmm_emulate"])
+        cpu.events["emulated"] += 1
+        return True
+
+    def trapped_rdtsc(self, ins: Instruction) -> bool:
+        """rdtsc given to the hypervisor: it sets cr4.TSD for the guest, so rdtsc outside ring 0
+        faults, and answers with virtual time (its own work hidden). Otherwise rdtsc is not
+        privileged: at ring 1 it runs and reads the real counter."""
+        cpu = self.cpu
+        self.charge_trap()
+        tsc = cpu.virtual_tsc()
+        cpu.eip = (cpu.eip + INSTRUCTION_SIZE) & M32
+        cpu.regs[0], cpu.regs[2] = tsc & M32, tsc >> 32 & M32
+        cpu.charge("emulation", self.profile["vmm_emulate"])
+        cpu.retire_emulated(ins)
         cpu.events["emulated"] += 1
         return True
 
@@ -299,9 +316,8 @@ class TrapEmulateVMM(HypercallInterface, Mode):
 
     def virtual_out(self, port: int, value: int) -> None:
         self.cpu.charge("emulation", self.profile["virtual_io"])
-        if port == PORT_TIMER:
-            self.machine.timer.now = self.cpu.guest_clock
-        elif port == PORT_CONSOLE:          # the output still has to reach the real console
+        self.machine.apic.now = self.cpu.guest_clock    # a device may start its clock now
+        if port == PORT_CONSOLE:          # the output still has to reach the real console
             self.cpu.charge("device", self.profile["port_console"])
         self.machine.bus.write(port, value)
 
@@ -355,6 +371,10 @@ class TrapEmulateVMM(HypercallInterface, Mode):
         cpu, index = self.cpu, self.cpu.regs[1]
         if index == MSR_TSC:
             value = cpu.cycles
+        elif index in APIC_MSRS:          # the VMM's emulated local APIC
+            value = self.machine.apic.read_msr(index)
+            if value is None:
+                raise CpuFault(VEC_GP)
         elif index in self.vcpu.msrs:
             value = self.vcpu.msrs[index]
         else:
@@ -363,6 +383,9 @@ class TrapEmulateVMM(HypercallInterface, Mode):
 
     def emulate_wrmsr(self, ins: Instruction) -> None:
         cpu, index = self.cpu, self.cpu.regs[1]
+        if index in APIC_MSRS:            # an EOI or the APIC's enable: the emulated APIC
+            self.machine.apic.write_msr(index, cpu.regs[0] | (cpu.regs[2] << 32))
+            return
         if index not in WRITABLE_MSRS:
             raise CpuFault(VEC_GP)
         self.vcpu.msrs[index] = cpu.regs[0] | (cpu.regs[2] << 32)
