@@ -80,9 +80,17 @@ profile) caches translations; `invlpg` drops one entry and a cr3 load drops them
 cycles of the guest's clock, 0 stops it; raises vector 32 while IF = 1 — the guest's clock counts
 the native cost of the guest's instructions and idle time, leaving out page walks, device latency
 and a hypervisor's own work, so a virtualized guest is interrupted at the same
-points as on bare hardware, while `rdtsc` shows real cycles); port 0x80 a slow legacy port; port 0xF4 power
-off (the value written is the exit code). `hlt` waits for the timer, and with IF = 0 or no timer it
-stops the machine (a bare-metal program's exit code is then `eax`).
+points as on bare hardware, while `rdtsc` shows real cycles); port 0x50 a network card's receive
+side (writing P > 0 makes a packet arrive every P cycles of the guest's clock, each raising vector
+33; 0 stops them; reading gives the packets so far); port 0x80 a slow legacy port; port 0xF4 power
+off (the value written is the exit code). `hlt` waits for the next interrupt, and with IF = 0 or
+nothing to wait for it stops the machine (a bare-metal program's exit code is then `eax`).
+
+**Local APIC.** Interrupts pass through a local APIC programmed, as in x86's x2APIC mode, with
+`wrmsr`: MSR 0x80F is the spurious-interrupt vector register (bit 8 turns the APIC on), MSR 0x80B
+the EOI register (write only; `rdmsr` of it is #GP). While the APIC is off, each interrupt is
+acknowledged as it is delivered. Once it is on, a delivered vector stays in service and nothing
+else is delivered until the handler writes the EOI.
 
 ## Where VQ32 differs from x86
 
@@ -102,6 +110,10 @@ smaller elsewhere. These differences are VQ32's, never x86's, and the lessons do
   sets it by the formula in its definition (or leaves it unchanged); programs should not rely on
   either.
 - `sti` has no one-instruction interrupt shadow.
+- The local APIC has only the SVR and EOI registers, keeps one vector in service at a time and
+  delivers the earliest due interrupt first (x86's APIC has sixteen priority classes, nests a
+  higher class over a lower one, and has a TPR, a timer and IPIs); the timer on port 0x40 and the
+  network card on port 0x50 stand for a PC's PIT and a PCI device's MSI.
 
 ## Assembly source
 
