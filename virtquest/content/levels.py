@@ -106,6 +106,10 @@ class Hardware(_Strict):
     apicv: bool | None = Field(default=None, description="false turns APIC virtualization "
                                "(posted interrupts, EOI without exit) off on a profile that has "
                                "it; default: as the profile")
+    assigned_nic: bool = Field(default=False, description="true assigns the network card to "
+                               "the guest under hardware-assist (passthrough: its registers "
+                               "without exits, its DMA through an IOMMU the hypervisor must set "
+                               "up)")
 
 
 class GuestSpec(_Strict):
@@ -244,6 +248,8 @@ class Level(_Strict):
             profile = dataclasses.replace(profile, ept=self.hardware.ept)
         if self.hardware.apicv is not None and self.hardware.apicv != profile.apicv:
             profile = dataclasses.replace(profile, apicv=self.hardware.apicv)
+        if self.hardware.assigned_nic:
+            profile = dataclasses.replace(profile, assigned_nic=True)
         return profile
 
 

@@ -19,7 +19,9 @@ MACHINE_KEYS = frozenset({
     "page_walk_ref",     # one memory reference of a page-table walk after a TLB miss
     "port_console",      # one access to the debug console
     "port_timer",        # one access to the timer
-    "port_nic",          # one access to the network card's receive register
+    "port_nic",          # one access to a register of the network card
+    "nic_packet",        # the network card reading one packet by DMA and sending it
+    "iommu_walk",        # an IOTLB miss: the IOMMU walks its table for one DMA page
     "port_legacy",       # one access to the slow legacy port 0x80
     "port_other",        # an access to a port with no device
 })
@@ -42,6 +44,8 @@ VIRTUALIZATION_KEYS = frozenset({
     "nonroot_fault",  # extra cost of a fault delivered to the guest inside non-root mode
     "hypercall",      # one hypercall into the paravirtual VMM and back
     "posted_interrupt",  # APICv: the CPU delivering a posted interrupt inside the guest
+    "virtio_request",    # the hypervisor's virtio back end handling one descriptor
+    "nic_model",         # one register access to an emulated network card, in its device model
     "mmu_update_entry",  # validating one page-table update of a batched mmu_update
 })
 REQUIRED_KEYS = frozenset(COST_KEYS) | MACHINE_KEYS | VIRTUALIZATION_KEYS
@@ -65,6 +69,7 @@ class CostProfile:
     vtx: bool = True
     tlb_entries: int = 64
     apicv: bool = False    # APIC virtualization: virtual-interrupt delivery, posted interrupts
+    assigned_nic: bool = False   # the network card is assigned to the guest (VT-d passthrough)
 
     def __post_init__(self) -> None:
         missing = sorted(REQUIRED_KEYS - set(self.cycles))
@@ -88,9 +93,9 @@ class CostProfile:
         cycles = dict(self.cycles)
         cycles[key] = round(cycles[key] * factor)
         return CostProfile(self.name, self.description, cycles, dict(self.sources), self.ept,
-                           self.vtx, self.tlb_entries, self.apicv)
+                           self.vtx, self.tlb_entries, self.apicv, self.assigned_nic)
 
     def with_costs(self, **changes: int) -> CostProfile:
         cycles = dict(self.cycles) | changes
         return CostProfile(self.name, self.description, cycles, dict(self.sources), self.ept,
-                           self.vtx, self.tlb_entries, self.apicv)
+                           self.vtx, self.tlb_entries, self.apicv, self.assigned_nic)

@@ -1,5 +1,5 @@
-"""Devices on the I/O bus: debug console 0xE9, timer 0x40, network card 0x50, slow legacy port
-0x80, power-off 0xF4.
+"""Devices on the I/O bus: debug console 0xE9, timer 0x40, slow legacy port 0x80, power-off 0xF4
+(the network card, ports 0x50-0x5F, is in nic.py).
 
 Each device names the cost key of one access; the bus logs who touched what, which is how a run
 knows whether the guest ever reached a real device ("contained").
@@ -13,8 +13,6 @@ from virtquest.emu.interrupts import InterruptController, Source
 from virtquest.emu.isa import M32
 
 PORT_CONSOLE, PORT_TIMER, PORT_LEGACY, PORT_POWER = 0xE9, 0x40, 0x80, 0xF4
-PORT_NIC = 0x50
-VEC_NIC = 33
 
 
 class PowerOff(Exception):
@@ -27,7 +25,8 @@ class PowerOff(Exception):
 
 class Device:
     name = "device"
-    cost_key = "port_other"
+    cost_key = "port_other"      # one access to the real device
+    model_key = "virtual_io"     # one access emulated by a hypervisor's model of the device
 
     def read(self, port: int) -> int:
         return M32
@@ -83,34 +82,6 @@ class Timer(Source, Device):
         """One tick was delivered: schedule the next one (ticks missed while masked coalesce)."""
         self.raised += 1
         self.due = now + self.period if self.period else -1
-
-
-class NetworkCard(Source, Device):
-    """Port 0x50: a network card's receive side. Writing P > 0 starts packets arriving every P
-    cycles of the guest's clock, each raising vector 33; 0 stops them. Reading gives the number
-    of packets that have arrived. (Its rings and DMA are not modelled: a packet here is its
-    interrupt.)"""
-
-    name, cost_key = "network card", "port_nic"
-    vector = VEC_NIC
-
-    def __init__(self) -> None:
-        Source.__init__(self)
-        self.interval = 0
-
-    def write(self, port: int, value: int) -> None:
-        self.interval = value & M32
-        self.due = self.controller.now + self.interval if self.interval else -1
-        self.changed()
-
-    def read(self, port: int) -> int:
-        return self.raised & M32
-
-    def fired(self, now: int) -> None:
-        """Packets keep their own pace, whenever the guest takes their interrupts: the next one
-        is due an interval after this one was (at once, if the guest is that far behind)."""
-        self.raised += 1
-        self.due = self.due + self.interval if self.interval else -1
 
 
 class LegacyPort(Device):
@@ -174,15 +145,13 @@ class IOBus:
 
 
 def standard_bus() -> tuple[IOBus, Console, Timer, InterruptController]:
-    """The PC-like bus every machine starts with, and the interrupt controller its timer and
-    network card raise their interrupts at."""
-    console, timer, nic, apic = Console(), Timer(), NetworkCard(), InterruptController()
+    """The PC-like bus every machine starts with, and the interrupt controller its timer raises
+    its interrupts at."""
+    console, timer, apic = Console(), Timer(), InterruptController()
     apic.add(timer)
-    apic.add(nic)
     bus = IOBus()
     bus.attach(PORT_CONSOLE, console)
     bus.attach(PORT_TIMER, timer)
-    bus.attach(PORT_NIC, nic)
     bus.attach(PORT_LEGACY, LegacyPort())
     bus.attach(PORT_POWER, PowerControl())
     return bus, console, timer, apic

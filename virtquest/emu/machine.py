@@ -13,7 +13,7 @@ from typing import NamedTuple
 from virtquest.emu.asm import Program
 from virtquest.emu.costs import CATEGORIES, CostProfile
 from virtquest.emu.cpu import CPU, MachineStop
-from virtquest.emu.devices import PORT_NIC, PowerOff, standard_bus
+from virtquest.emu.devices import PowerOff, standard_bus
 from virtquest.emu.errors import MachineError
 from virtquest.emu.fastpath import FastPath
 from virtquest.emu.hypervisor import Hypervisor
@@ -21,6 +21,7 @@ from virtquest.emu.isa import REGISTERS
 from virtquest.emu.memory import PhysicalMemory
 from virtquest.emu.messages import Message, message
 from virtquest.emu.mmu import MMU
+from virtquest.emu.nic import NIC_PORTS, NetworkCard
 
 DEFAULT_BUDGET = 50_000_000   # cycles
 CHECK_EVERY = 256             # steps (or runs of compiled blocks) between cancel checks
@@ -74,6 +75,10 @@ class Machine:
             raise MachineError(str(exc)) from None
         self.bus, self.console, self.timer, self.apic = standard_bus()
         self.cpu = CPU(self.memory, self.mmu, self.bus, self.apic, profile)
+        self.nic = NetworkCard(self.memory, self._device_time)
+        self.apic.add(self.nic)
+        for port in NIC_PORTS:
+            self.bus.attach(port, self.nic)
         self.profile = profile
         # Compiled blocks of innocuous code; None runs the reference interpreter alone.
         self.fastpath = FastPath(self.cpu) if fast else None
@@ -85,6 +90,11 @@ class Machine:
         self.refusals: list[str] = []
         self.divergences: list[dict] = []   # where a sensitive instruction showed real state
         self.vmm: Hypervisor | None = None   # what runs beneath the guest, once attached
+
+    def _device_time(self, key: str, count: int) -> None:
+        """A device's own work (a DMA transfer, an IOMMU walk): time the guest waits for, on its
+        real cycles only."""
+        self.cpu.charge("device", count * self.profile[key])
 
     def attach(self, hypervisor: Hypervisor) -> None:
         """Put a hypervisor (a mode) beneath the guest, before its first instruction."""
@@ -170,9 +180,7 @@ class Machine:
         events["tlb_misses"] = self.mmu.walks
         events["page_walk_refs"] = self.mmu.walk_refs
         events["timer_ticks"] = self.timer.ticks
-        nic = self.bus.devices[PORT_NIC]
-        if nic.raised:
-            events["nic_interrupts"] = nic.raised
+        events.update(self.nic.stats())
         if self.apic.eois:
             events["eois"] = self.apic.eois
         breakdown = cpu.breakdown()

@@ -100,6 +100,10 @@ EN: dict[str, str] = {
                                "{port:#x} directly",
     "containment.real-apic": "{instruction}: the guest wrote MSR {msr:#x} of the real local "
                              "APIC directly (no APIC virtualization)",
+    "containment.dma-host-memory": "the network card, assigned to the guest with no IOMMU, "
+                                   "read {length} bytes of host memory at {address:#x} by DMA",
+    "refusal.dma-fault": "the IOMMU refused a DMA to guest-physical {address:#x}: no mapping "
+                         "(a DMA remapping fault, reported)",
     "refusal.outside-ram": "guest-physical {address:#x} is outside the guest's RAM",
     "refusal.trap-table-wraps": "set_trap_table: trap table at {base:#x} wraps past 4 GiB",
     "refusal.trap-table-unmapped": "set_trap_table: trap table at {base:#x}: {page:#x} is not "

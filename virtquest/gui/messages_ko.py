@@ -93,6 +93,10 @@ KO: dict[str, str] = {
                                "조작했습니다",
     "containment.real-apic": "{instruction}: 게스트가 실제 로컬 APIC의 MSR {msr:#x}에 직접 "
                              "썼습니다 (APIC 가상화 없음)",
+    "containment.dma-host-memory": "IOMMU 없이 게스트에 할당된 네트워크 카드가 DMA로 호스트 "
+                                   "메모리 {address:#x}에서 {length}바이트를 읽었습니다",
+    "refusal.dma-fault": "IOMMU가 게스트 물리 주소 {address:#x}로 가는 DMA를 막았습니다: "
+                         "매핑이 없습니다 (DMA 리매핑 폴트, 보고됨)",
     "refusal.outside-ram": "게스트 물리 주소 {address:#x}: 게스트 RAM 범위를 벗어났습니다",
     "refusal.trap-table-wraps": "set_trap_table: {base:#x}의 트랩 테이블이 4 GiB 끝을 넘어 "
                                 "처음으로 돌아갑니다",

@@ -41,6 +41,14 @@ from virtquest.emu.isa import (
 from virtquest.emu.machine import Machine
 from virtquest.emu.messages import message
 from virtquest.emu.mmu import PF_PRESENT, PF_USER, PF_WRITE
+from virtquest.emu.nic import (
+    CTRL_BUS_MASTER,
+    NIC_PORTS,
+    PORT_CTRL,
+    TX_PORTS,
+    Iommu,
+    UnremappedDMA,
+)
 from virtquest.hv.mode import Mode
 from virtquest.hv.pvinterface import VMCALL, HypercallError, HypercallInterface
 from virtquest.hv.shadow import ShadowPaging
@@ -104,6 +112,13 @@ class HardwareAssistVMM(HypercallInterface, Mode):
         self.intercepts = frozenset(row.opcode for row in ROWS if row.syntax in self.exits) | {
             VMCALL}
         self.shared_info: int | None = None
+        if cpu.profile.assigned_nic:
+            # The card is the guest's (VT-d passthrough): its registers are mapped into the guest
+            # and need no exit; its DMA reaches memory unremapped until the hypervisor, seeing
+            # the guest turn bus mastering on (PCI config space, always intercepted), maps the
+            # guest's RAM in the IOMMU for it.
+            self.vmcs.passthrough_ports |= set(TX_PORTS)
+            machine.nic.dma = UnremappedDMA(machine.memory, machine.violations)
         for address, choice in self.sites.items():
             if choice == "hypervisor":
                 cpu.sites[address] = self.on_site
@@ -149,13 +164,16 @@ class HardwareAssistVMM(HypercallInterface, Mode):
     def exit_io(self, ins: Instruction) -> bool:
         port = ins.imm & 0xFFFF
         site = (self.cpu.eip - INSTRUCTION_SIZE) & M32
+        choice = self.sites.get(site)
+        if self.profile.assigned_nic and port in NIC_PORTS:
+            return self.assigned_io(ins, port, choice)
         if (not self.vmcs.io_exiting or port in self.vmcs.passthrough_ports
-                or self.sites.get(site) == "cpu"):
+                or choice == "cpu"):
             self.machine.violations.append(message(
                 "containment.real-device", instruction=ins.text(), port=port))
             return False
         self.charge_exit("io", reads=4, writes=1)
-        self.cpu.charge("emulation", self.profile["virtual_io"])
+        self.cpu.charge("emulation", self.profile[self.machine.bus.device(port).model_key])
         if ins.row.mnemonic == "in":
             self.cpu.regs[ins.a] = self.machine.bus.read(port)
         else:
@@ -197,6 +215,33 @@ class HardwareAssistVMM(HypercallInterface, Mode):
         cpu.regs[0], cpu.regs[2] = tsc & M32, tsc >> 32 & M32
         cpu.retire_emulated(ins)
         cpu.block_start = True
+        return True
+
+    def assigned_io(self, ins: Instruction, port: int, choice: str | None) -> bool:
+        """An access to the assigned network card. Its registers are the guest's: they run
+        without an exit unless a learner makes them exit. Its config space (CTRL) exits, and
+        the hypervisor sets the IOMMU up before bus mastering goes on — unless the write is
+        left to the CPU, and the card's DMA then goes out unremapped."""
+        cpu, machine = self.cpu, self.machine
+        if port == PORT_CTRL:
+            if choice == "cpu":
+                return False
+            self.charge_exit("pci_config")
+            if self.cpu.regs[ins.a] & CTRL_BUS_MASTER and not isinstance(machine.nic.dma, Iommu):
+                machine.nic.dma = Iommu(machine.memory, machine.refusals,
+                                        lambda n: cpu.charge("device", n * self.profile["iommu_walk"]),
+                                        cpu.events)
+        elif choice != "hypervisor":
+            return False                  # passthrough: the guest drives the card itself
+        else:
+            self.charge_exit("io", reads=4, writes=1)
+            cpu.charge("emulation", self.profile[machine.bus.device(port).model_key])
+        machine.apic.now = cpu.guest_clock
+        if ins.row.mnemonic == "in":
+            cpu.regs[ins.a] = machine.bus.read(port)
+        else:
+            machine.bus.write(port, cpu.regs[ins.a])
+        cpu.retire_emulated(ins)
         return True
 
     def exit_hlt(self, ins: Instruction) -> bool:

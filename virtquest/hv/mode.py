@@ -9,6 +9,7 @@ from typing import ClassVar
 from virtquest.emu.hypervisor import Hypervisor
 from virtquest.emu.machine import Machine, RunResult
 from virtquest.emu.messages import Message
+from virtquest.hv.virtio import VirtioNet
 
 
 class Mode(Hypervisor):
@@ -30,6 +31,8 @@ class Mode(Hypervisor):
     def __init__(self, machine: Machine, sites: dict[int, str] | None = None):
         self.machine, self.cpu, self.profile = machine, machine.cpu, machine.cpu.profile
         self.sites = dict(sites or {})
+        if self.id != "native":             # every hypervisor offers a virtio network device
+            self.virtio = VirtioNet(machine)
 
 
 @dataclass

@@ -311,11 +311,11 @@ class TrapEmulateVMM(HypercallInterface, Mode):
 
     def virtual_in(self, port: int) -> int:
         """The guest's device access, served by the VMM's virtual device model."""
-        self.cpu.charge("emulation", self.profile["virtual_io"])
+        self.cpu.charge("emulation", self.profile[self.machine.bus.device(port).model_key])
         return self.machine.bus.read(port)
 
     def virtual_out(self, port: int, value: int) -> None:
-        self.cpu.charge("emulation", self.profile["virtual_io"])
+        self.cpu.charge("emulation", self.profile[self.machine.bus.device(port).model_key])
         self.machine.apic.now = self.cpu.guest_clock    # a device may start its clock now
         if port == PORT_CONSOLE:          # the output still has to reach the real console
             self.cpu.charge("device", self.profile["port_console"])
