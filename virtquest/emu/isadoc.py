@@ -80,9 +80,11 @@ profile) caches translations; `invlpg` drops one entry and a cr3 load drops them
 cycles of the guest's clock, 0 stops it; raises vector 32 while IF = 1 — the guest's clock counts
 the native cost of the guest's instructions and idle time, leaving out page walks, device latency
 and a hypervisor's own work, so a virtualized guest is interrupted at the same
-points as on bare hardware, while `rdtsc` shows real cycles); port 0x50 a network card's receive
-side (writing P > 0 makes a packet arrive every P cycles of the guest's clock, each raising vector
-33; 0 stops them; reading gives the packets so far); port 0x80 a slow legacy port; port 0xF4 power
+points as on bare hardware, while `rdtsc` shows real cycles); ports 0x50–0x5F a network card
+(port 0x50: writing P > 0 makes a packet arrive every P cycles of the guest's clock, each raising
+vector 33, 0 stops them; 0x58 address, 0x59 length, 0x5A go: send a packet read from memory by
+DMA; 0x5B status of the last send, 0 sent, 1 failed; 0x5C a checksum of every byte sent; 0x5F
+bit 0 bus mastering, without which the card may not use DMA); port 0x80 a slow legacy port; port 0xF4 power
 off (the value written is the exit code). `hlt` waits for the next interrupt, and with IF = 0 or
 nothing to wait for it stops the machine (a bare-metal program's exit code is then `eax`).
 
