@@ -1,5 +1,6 @@
 """Korean text uses one term per concept (docs/glossary.md): no variant the glossary bans appears in
-the levels, quizzes, choice matrix, achievements, chapter titles, GUI messages or Qt catalogue."""
+the levels, quizzes, choice matrix, achievements, chapter titles, GUI messages, Qt catalogue or
+the Korean comments of the shipped programs."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
+
+from virtquest.game.comments import translations
 
 ROOT = Path(__file__).resolve().parents[2]
 HANGUL = re.compile("[가-힣]")
@@ -75,6 +78,9 @@ def korean_texts() -> Iterator[tuple[str, str]]:
     ts = ROOT / "assets" / "translations" / "virtquest_ko.ts"
     for text in _ts_strings(ts):
         yield ts.relative_to(ROOT).as_posix(), text
+    for path in sorted((ROOT / "assets" / "programs").glob("*/*.s")):   # the `;ko:` comments
+        for _, _, korean in translations(path.read_text(encoding="utf-8")):
+            yield path.relative_to(ROOT).as_posix(), korean
 
 
 def banned_hits() -> list[str]:
@@ -98,5 +104,6 @@ def test_the_scan_sees_every_source():
     names = {name for name, _ in korean_texts()}
     for expected in ("levels/ch1-cli.yaml", "levels/quizzes/memory.yaml", "assets/choice-matrix.yaml",
                      "assets/achievements.yaml", "virtquest/game/chapters.py", "virtquest/gui/messages_ko.py",
-                     "assets/translations/virtquest_ko.ts"):
+                     "assets/translations/virtquest_ko.ts", "assets/programs/levels/ch3_popf.s",
+                     "assets/programs/examples/syscalls.s"):
         assert expected in names

@@ -180,7 +180,8 @@ def test_timeline_and_compare_follow_the_assignment(qtbot, view):
                 if e.kind == "trap" and e.address == out)
     assert trap.is_arrow
     view.timeline.canvas.select(trap.index)
-    assert view.program_view.selected_row == view.session.slot("io").line
+    program = view.program_view
+    assert program.selected_row == program.row_for(view.session.slot("io").line)
 
 
 def test_submit_emits_the_result_and_closing_cancels_the_runs(qtbot, view):

@@ -216,6 +216,14 @@ ASSEMBLY_MISTAKES = {
     "expr.division-by-zero": "  mov eax, 1/0",
     "expr.shift-out-of-range": "  mov eax, 1 << 99",
     "expr.value-too-wide": "  mov eax, 0xFFFFFFFFFFFFFFFF * 16",
+    "asm.include-syntax": "  .include",
+    "asm.include-unknown": '  .include "nowhere.s"',
+}
+# Mistakes only a library of one's own can make: (source, the library's files).
+INCLUDE_MISTAKES = {
+    "asm.include-cycle": ('  .include "a.s"', {"a.s": '.include "b.s"', "b.s": '.include "a.s"'}),
+    "asm.include-too-deep": ('  .include "f0.s"',
+                             {f"f{i}.s": f'.include "f{i + 1}.s"' for i in range(20)}),
 }
 
 
@@ -229,6 +237,10 @@ def _assembly_errors(monkeypatch) -> dict:
     for expected, source in ASSEMBLY_MISTAKES.items():
         with pytest.raises(AssemblyError) as caught:
             asm.assemble("_start:\n" + source + "\n  hlt\n")
+        errors[expected] = caught.value
+    for expected, (source, files) in INCLUDE_MISTAKES.items():
+        with pytest.raises(AssemblyError) as caught:
+            asm.assemble("_start:\n" + source + "\n  hlt\n", files=files)
         errors[expected] = caught.value
     with pytest.raises(AssemblyError) as caught:
         asm.parse_define("oops")

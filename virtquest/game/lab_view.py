@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from virtquest.content.levels import CHOICES, Level, assemble_level
 from virtquest.content.quizzes import Prose, QuizBank, load_quiz_bank
+from virtquest.game.comments import ShownSource, shown_source
 from virtquest.game.lab import LabResult, play
 from virtquest.game.lab_view_trace import Timeline, traced_run
 from virtquest.game.rules import default_assignment, slot_rules
@@ -170,6 +171,11 @@ class LabSession:
     @property
     def source(self) -> str:
         return self.level.source
+
+    def shown_program(self, language: str) -> ShownSource:
+        """The program with its comments in `language` only (the `;ko:` convention); each row
+        keeps the number of its source line."""
+        return shown_source(self.level.source, language)
 
     def kernel_excerpt(self) -> Excerpt | None:
         """The mini-OS routines that hold the level's kernel slots (None when there are none)."""

@@ -9,6 +9,7 @@ from pathlib import Path
 from virtquest.content.profiles import DEFAULT_PROFILE, load_profile, profile_names
 from virtquest.emu.resources import PROGRAMS
 from virtquest.emu.source import read_source
+from virtquest.game.comments import shown_source
 from virtquest.hv.mode import ModeRun
 from virtquest.hv.registry import mode_class, mode_ids
 from virtquest.hv.runner import run_mode, run_modes
@@ -40,7 +41,7 @@ main:
     mov eax, SYS_WRITE
     mov ebx, text
     mov ecx, text_end - text
-    int 0x80                ; 시스템 호출 write(text, 길이)
+    int 0x80                ; 시스템 콜 write(text, 길이)
     mov eax, 0
     ret
 
@@ -104,6 +105,7 @@ class SandboxSession:
     budget: int = DEFAULT_BUDGET
     modified: bool = False
     report: SandboxReport | None = field(default=None, repr=False)
+    example: Path | None = None      # the shipped example the text came from, if any
 
     @property
     def file(self) -> str:
@@ -113,14 +115,21 @@ class SandboxSession:
         """Read a .s file (SourceError when it cannot be a program)."""
         path = Path(path)
         self.source = read_source(path)
-        self.path, self.modified, self.report = path, False, None
+        self.path, self.modified, self.report, self.example = path, False, None, None
+
+    def open_example(self, path: str | Path, language: str) -> None:
+        """A shipped example, its comments in `language` only (the `;ko:` convention), to be
+        saved as a new file (SourceError when it cannot be a program)."""
+        path = Path(path)
+        self.source = shown_source(read_source(path), language).text
+        self.path, self.modified, self.report, self.example = None, False, None, path
 
     def save(self, path: str | Path | None = None) -> Path:
         target = Path(path) if path is not None else self.path
         if target is None:
             raise ValueError("no file name to save to")
         target.write_text(self.source, encoding="utf-8")
-        self.path, self.modified = target, False
+        self.path, self.modified, self.example = target, False, None
         return target
 
     def edit(self, source: str) -> None:

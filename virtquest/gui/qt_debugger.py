@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from virtquest.emu.boot import kernel_source
 from virtquest.emu.errors import VirtQuestError
 from virtquest.emu.isa import REGISTERS
+from virtquest.game.comments import shown_source
 from virtquest.game.sandbox import mode_title
 from virtquest.game.sandbox_debugger import CpuState, Stepper
 from virtquest.gui.i18n import fill
@@ -352,7 +353,7 @@ class DebuggerView(QWidget):
         self.worker.cancel()
         self.stepper = stepper
         self._previous = None
-        self.program_view.set_text(stepper.guest.program.source)
+        self._show_program()
         self._ensure_kernel_tab()
         self.mode_label.setText(self._mode_text())
         self.refresh()
@@ -364,6 +365,14 @@ class DebuggerView(QWidget):
             if editor is not None:
                 editor.language = language
         self.mode_label.setText(self._mode_text())
+        self._show_program()
+        if not self.worker.busy:
+            self._show_location(self.stepper.state())
+
+    def _show_program(self) -> None:
+        """The program with its comments in the learner's language (rows keep line numbers)."""
+        shown = shown_source(self.stepper.guest.program.source, self.language)
+        self.program_view.set_text(shown.text, shown.line_numbers)
 
     def _mode_text(self) -> str:
         return fill(self.tr("Mode: %1"), mode_title(self.stepper.mode, self.language))
@@ -493,7 +502,7 @@ class DebuggerView(QWidget):
             self.kernel_view.set_execution_line(source.line)
             self.code_tabs.setCurrentWidget(self.kernel_view)
         elif source.where == "program":
-            self.program_view.set_execution_line(source.line)
+            self.program_view.set_execution_line(self.program_view.row_for(source.line))
             self.code_tabs.setCurrentWidget(self.program_view)
 
     def _show_vcpu(self) -> None:

@@ -108,8 +108,8 @@ class LabView(QWidget):
         layout = QVBoxLayout(column)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(InstructionLegend())
-        self.program_view = CodeEditor(self.session.source, language=self.language,
-                                       read_only=True)
+        self.program_view = CodeEditor(language=self.language, read_only=True)
+        self._show_program()
         layout.addWidget(self.program_view, 3)
         excerpt = self.session.kernel_excerpt()
         self.kernel_label = QLabel()
@@ -304,7 +304,14 @@ class LabView(QWidget):
         for editor in (self.program_view, self.kernel_view):
             if editor is not None:
                 editor.language = language
+        self._show_program()
+        self._mark_slot_lines()
         self.render_content()
+
+    def _show_program(self) -> None:
+        """The program with its comments in the learner's language (rows keep line numbers)."""
+        shown = self.session.shown_program(self.language)
+        self.program_view.set_text(shown.text, shown.line_numbers)
 
     # -- choosing ----------------------------------------------------------------------------
     def move(self, delta: int) -> None:
@@ -510,12 +517,10 @@ class LabView(QWidget):
         source = timeline.source_line(address) if timeline is not None else None
         if source is None:
             return
-        if source.where == "program":
-            self.program_view.select_line(source.line)
-        elif self.kernel_view is not None:
-            row = self.kernel_view.row_for(source.line)
-            if row:
-                self.kernel_view.select_line(row)
+        view = self.program_view if source.where == "program" else self.kernel_view
+        row = view.row_for(source.line) if view is not None else None
+        if row:
+            view.select_line(row)
 
     # -- ending ------------------------------------------------------------------------------
     def shutdown(self) -> None:

@@ -272,6 +272,10 @@ class SandboxView(QWidget):
                 and session.source != starter(language):
             self.editor.setPlainText(starter(language))     # untouched: its comments follow
             session.modified = False
+        elif session.example is not None and not session.modified:
+            session.open_example(session.example, language)   # the same: comments follow
+            self.editor.setPlainText(session.source)
+            session.modified = False
         self.retranslate()
         if self.session.report is not None:
             self._show_report(self.session.report)
@@ -290,13 +294,16 @@ class SandboxView(QWidget):
             self.open_file(path)
 
     def open_file(self, path: str | Path, *, example: bool = False) -> bool:
+        """Open a file; an example opens with its comments in the UI's language, as a new
+        file (saving never writes over it)."""
         try:
-            self.session.open(path)
+            if example:
+                self.session.open_example(path, self.language)
+            else:
+                self.session.open(path)
         except VirtQuestError as exc:
             self.status.setText(str(exc))
             return False
-        if example:
-            self.session.path = None           # save an example as a new file, not over it
         self.editor.set_text(self.session.source)
         self.session.modified = False
         self.status.setText(fill(self.tr("Opened %1."), Path(path).name))
