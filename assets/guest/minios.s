@@ -7,7 +7,7 @@
 ;    1. layout      where everything lives in memory (constants you can override)
 ;    2. boot        from reset to the first user instruction
 ;    3. traps       the interrupt table, and the way into and out of the kernel
-;    4. system calls   the eleven services a program asks for with `int 0x80`
+;    4. system calls   the twelve services a program asks for with `int 0x80`
 ;    5. faults      what happens when a program does something it may not
 ;    6. scheduler   the timer, round robin, and the idle loop
 ;    7. processes   creating, copying, ending and waiting for processes
@@ -86,6 +86,7 @@
 .equ GUEST_pv_console_putc, PV
 .equ GUEST_pv_set_timer, PV
 .equ GUEST_pv_iret, PV
+.equ GUEST_pv_net_send, PV
 ; Hypercall numbers (the hypervisor's interface: vmcall, eax = number, ebx/ecx/edx = arguments).
 .equ HC_SET_TRAP_TABLE, 0
 .equ HC_MMU_UPDATE, 1
@@ -97,12 +98,19 @@
 .equ HC_STACK_SWITCH, 7
 .equ HC_INVLPG, 8
 .equ HC_SHARED_INFO, 9
+.equ HC_NET_SETUP, 10
+.equ HC_GRANT_ACCESS, 11
+.equ HC_EVENT_CHANNEL_SEND, 12
 .equ SCHED_BLOCK, 1
 .equ MMU_BATCH, 64                  ; page-table updates sent in one mmu_update at most
 .equ GATE_RING1, 1 << 3             ; IDT flags bits 3-4: the ring a handler runs in
 .equ GATE_TRAP, 1 << 5              ; IDT flags bit 5: a trap gate (entering leaves IF alone)
 .equ SI_MASK, 0                     ; shared_info: byte 0 = event mask (1 = interrupts off)
 .equ SI_CR2, 4                      ;              word 1 = the address of the last page fault
+
+.equ NET_MAX_FRAME, 1514            ; the largest packet send() takes
+.equ NET_AVAIL, 256                 ; the ring: descriptors at 0, available ring, used ring
+.equ NET_USED, 512
 
 .equ PAGE_SIZE,  4096
 .equ PAGE_FRAME, 0xFFFFF000         ; the frame-address bits of an entry or address
@@ -504,7 +512,7 @@ sys_unknown:
 
 syscall_table:
     .word sys_null, sys_exit, sys_putc, sys_write, sys_getpid, sys_yield
-    .word sys_map, sys_unmap, sys_spawn, sys_wait, sys_time
+    .word sys_map, sys_unmap, sys_spawn, sys_wait, sys_time, sys_send
 syscall_table_end:
 .equ NR_SYSCALLS, (syscall_table_end - syscall_table) / 4
 
@@ -540,26 +548,7 @@ sys_putc:
 sys_write:
     test ecx, ecx
     je sys_null                     ; nothing to write: 0
-    mov eax, ebx
-    add eax, ecx
-    jb sys_fail                     ; ptr + len wraps around 4 GiB
-    cmp eax, MAP_LIMIT + 1
-    jae sys_fail                    ; it ends above user space
-    push ebx
-    push ecx
-    dec eax                         ; the buffer covers pages ptr>>12 .. (ptr+len-1)>>12
-    shr eax, 12
-    mov ecx, ebx
-    shr ecx, 12
-    sub eax, ecx
-    inc eax
-    mov ecx, eax
-    and ebx, PAGE_FRAME
-    mov eax, [esi+P_PDIR]
-    mov edx, page_must_be_user
-    call for_each_page
-    pop ecx
-    pop ebx
+    call check_user_buffer
     test eax, eax
     jne sys_fail
     mov edi, ecx                    ; the result: every byte was written
@@ -698,7 +687,64 @@ swt_block:                          ; not yet: sleep until proc_exit wakes us
 sys_time:
     jmp pv_read_tsc
 
+; 11 send(ptr, len): send len bytes (1 to NET_MAX_FRAME) from the caller's memory as one
+; packet through the network card: 0 when it went out, -1 if not.  The bytes are copied
+; into the kernel's one packet buffer first, whose physical address the card can use.
+sys_send:
+    test ecx, ecx
+    je sys_fail
+    cmp ecx, NET_MAX_FRAME + 1
+    jae sys_fail
+    call check_user_buffer
+    test eax, eax
+    jne sys_fail
+    push edi
+    mov edi, net_buffer
+    mov edx, ecx
+ssend_copy:
+    movb eax, [ebx]
+    movb [edi], eax
+    inc ebx
+    inc edi
+    dec edx
+    jne ssend_copy
+    pop edi
+    mov eax, net_buffer
+    mov ebx, ecx
+    call pv_net_send
+    test eax, eax
+    jne sys_fail
+    ret
+
 ; --- helpers for map, unmap and write -------------------------------------------------
+
+; ebx = ptr, ecx = len (not 0): does the buffer lie in the caller's present user pages, below
+; user space's end?  Returns eax = 0 if so, -1 if not (ebx and ecx are kept).
+check_user_buffer:
+    mov eax, ebx
+    add eax, ecx
+    jb cub_no                       ; ptr + len wraps around 4 GiB
+    cmp eax, MAP_LIMIT + 1
+    jae cub_no                      ; it ends above user space
+    push ebx
+    push ecx
+    dec eax                         ; the buffer covers pages ptr>>12 .. (ptr+len-1)>>12
+    shr eax, 12
+    mov ecx, ebx
+    shr ecx, 12
+    sub eax, ecx
+    inc eax
+    mov ecx, eax
+    and ebx, PAGE_FRAME
+    mov eax, [esi+P_PDIR]
+    mov edx, page_must_be_user
+    call for_each_page
+    pop ecx
+    pop ebx
+    ret
+cub_no:
+    mov eax, -1
+    ret
 
 ; ebx = vaddr, ecx = npages: is this a page-aligned, non-empty range of the map area?
 ; Returns eax = 0 if so, -1 if not (ebx and ecx are kept).
@@ -1883,6 +1929,75 @@ pv_set_timer:                       ; eax = timer period in cycles (0 stops it)
 .endif
     ret
 
+; The network driver.  The native driver drives the card's registers: four accesses per
+; packet, each a trap or an exit under a hypervisor that emulates the card.  The paravirtual
+; one is a split driver's front end, as in Xen: it shares a virtio-style ring with the
+; hypervisor's back end (set up once, with the packet buffer's page granted to the back end,
+; which may read no other page), and tells it about a packet with an event-channel hypercall.
+pv_net_send:                        ; eax = buffer (physical), ebx = length -> eax = 0 sent, 1 not
+.if GUEST_pv_net_send
+    push ebx
+    push ecx
+    push edx
+    push eax
+    mov eax, [net_ready]
+    test eax, eax
+    jne pv_net_send_ready
+    mov eax, HC_NET_SETUP           ; the ring, shared with the back end
+    mov ebx, net_ring
+    vmcall
+    mov eax, 1                      ; available-ring flags: no interrupts, the driver looks
+    mov [net_ring + NET_AVAIL], eax
+    mov eax, HC_GRANT_ACCESS        ; the back end may read the packet buffer's page
+    mov ebx, net_buffer
+    vmcall
+    mov eax, 1
+    mov [net_ready], eax
+pv_net_send_ready:
+    pop eax
+    mov [net_ring], eax             ; descriptor 0: the buffer and its length
+    mov ecx, [esp + 8]
+    mov [net_ring + 4], ecx
+    mov eax, [net_ring + NET_AVAIL + 4]
+    mov edx, eax                    ; avail.ring[idx % 16] = descriptor 0
+    and edx, 15
+    shl edx, 2
+    xor ecx, ecx
+    mov [edx + net_ring + NET_AVAIL + 8], ecx
+    inc eax
+    mov [net_ring + NET_AVAIL + 4], eax
+    mov eax, HC_EVENT_CHANNEL_SEND  ; tell the back end
+    vmcall
+    mov eax, [net_ring + NET_USED + 4]
+    dec eax                         ; the length it sent: used.ring[(used.idx - 1) % 16]
+    and eax, 15
+    shl eax, 3
+    mov ecx, [eax + net_ring + NET_USED + 12]
+    xor eax, eax
+    test ecx, ecx
+    jne pv_net_send_done
+    inc eax                         ; 0 bytes sent: it failed
+pv_net_send_done:
+    pop edx
+    pop ecx
+    pop ebx
+.else
+    push eax
+    mov eax, [net_ready]
+    test eax, eax
+    jne pv_net_send_on
+    mov eax, 1                      ; bus mastering on: the card may read memory by DMA
+    out 0x5F, eax
+    mov [net_ready], eax
+pv_net_send_on:
+    pop eax
+    out 0x58, eax                   ; the buffer's address
+    out 0x59, ebx                   ; its length
+    out 0x5A, eax                   ; send
+    in eax, 0x5B                    ; 0: it went out
+.endif
+    ret
+
 pv_power_off:                       ; eax = exit code; the machine stops
     out 0xF4, eax
     ret
@@ -1901,6 +2016,7 @@ cur_proc:         .word 0           ; slot of the running (or last run) process
 mmu_count:        .word 0           ; page-table updates queued for mmu_update
 mmu_lazy:         .word 0           ; 1 while a batch is being collected
 console_char:     .word 0           ; the byte console_io prints
+net_ready:        .word 0           ; 1 once the network driver has set the card (or ring) up
 shared_info:      .word 0, 0        ; shared with the hypervisor: event mask, last fault address
 fault_hook:       .word 0           ; kernel_main's fault handler (0: none), see kernel_entry
 next_pid:         .word 1
@@ -1968,6 +2084,8 @@ user_trampoline:
     int 0x80
 .align 4096
 
+net_ring:     .zero 4096            ; the paravirtual network driver's ring (section 10)
+net_buffer:   .zero 4096            ; the one packet being sent (its physical address is its own)
 kstack:       .zero 4096            ; the kernel stack (traps from user mode start at its top)
 kstack_top:
 kernel_end:

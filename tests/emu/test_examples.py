@@ -65,6 +65,7 @@ EXPECTED: dict[str, tuple[str, int]] = {
         "[minios] process 1 killed: #PF page fault at 0x20000000 (eip 0x00400358)\n", 142),
     "kernel_main.s": ("kernel_main: CPL 0, paging on, getpid() = 1\nmain: CPL 3\n", 0),
     "bare_metal.s": ("bare metal: CPL 0, paging off, 6 * 7 = 42\n", 42),
+    "net.s": ("sent 8 of 8, refused 1\n", 0),
 }
 
 

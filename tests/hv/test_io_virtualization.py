@@ -108,3 +108,31 @@ def test_a_card_without_bus_mastering_cannot_send():
     machine.nic.ctrl = 1
     assert machine.nic.transmit_from(0x100, 64) is True
     assert machine.nic.sent == 1 and machine.nic.wire_sum == 0   # 64 zero bytes
+
+
+NET = PROGRAMS / "examples" / "net.s"
+
+
+def test_the_mini_os_network_driver_sends_the_same_bytes_in_every_mode():
+    runs_ = run_modes(NET.read_text(), mode_ids(), file=str(NET), profile=MODERN)
+    sums = {r.mode: r.result.events["nic_wire_sum"] for r in runs_}
+    assert len(set(sums.values())) == 1, sums
+    for run in runs_:
+        assert run.equivalent and run.contained, run.mode
+        assert run.result.events["nic_packets_sent"] == 8
+
+
+def test_the_paravirtual_kernel_uses_the_split_driver():
+    [run] = run_modes(NET.read_text(), ["paravirt"], file=str(NET), profile=MODERN)
+    events = run.result.events
+    assert events["hypercall.event_channel_send"] == events["virtio_requests"] == 8
+    assert events["hypercall.grant_access"] == 1 and events["hypercall.net_setup"] == 1
+
+
+def test_the_back_end_reads_only_granted_pages():
+    # the paravirtual kernel with its grant taken out: every packet is refused, and said so
+    loaded = load_for_mode(NET.read_text(), "paravirt", file=str(NET), profile=MODERN)
+    loaded.machine.vmm.virtio.grant = lambda frame: None
+    result = loaded.run()
+    assert "sent 0 of 8" in result.console
+    assert {r.id for r in loaded.machine.refusals} == {"refusal.not-granted"}

@@ -104,6 +104,10 @@ EN: dict[str, str] = {
                                    "read {length} bytes of host memory at {address:#x} by DMA",
     "refusal.dma-fault": "the IOMMU refused a DMA to guest-physical {address:#x}: no mapping "
                          "(a DMA remapping fault, reported)",
+    "refusal.net-ring": "net_setup: the ring at {address:#x} is not a page of the guest's RAM",
+    "refusal.grant-frame": "grant_access: {address:#x} is not a page of the guest's RAM",
+    "refusal.not-granted": "the network back end refused a packet at {address:#x}: its page "
+                           "was not granted",
     "refusal.outside-ram": "guest-physical {address:#x} is outside the guest's RAM",
     "refusal.trap-table-wraps": "set_trap_table: trap table at {base:#x} wraps past 4 GiB",
     "refusal.trap-table-unmapped": "set_trap_table: trap table at {base:#x}: {page:#x} is not "

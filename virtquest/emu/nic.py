@@ -191,5 +191,5 @@ class NetworkCard(Source, Device):
     def stats(self) -> dict[str, int]:
         """The card's counts for a run's events (only those that happened)."""
         counts = {"nic_interrupts": self.raised, "nic_packets_sent": self.sent,
-                  "nic_send_errors": self.errors}
+                  "nic_send_errors": self.errors, "nic_wire_sum": self.wire_sum}
         return {key: value for key, value in counts.items() if value}

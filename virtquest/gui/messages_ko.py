@@ -97,6 +97,10 @@ KO: dict[str, str] = {
                                    "메모리 {address:#x}에서 {length}바이트를 읽었습니다",
     "refusal.dma-fault": "IOMMU가 게스트 물리 주소 {address:#x}로 가는 DMA를 막았습니다: "
                          "매핑이 없습니다 (DMA 리매핑 폴트, 보고됨)",
+    "refusal.net-ring": "net_setup: 링 주소 {address:#x}가 게스트 RAM의 페이지가 아닙니다",
+    "refusal.grant-frame": "grant_access: 주소 {address:#x}가 게스트 RAM의 페이지가 아닙니다",
+    "refusal.not-granted": "네트워크 뒷단이 {address:#x}의 패킷을 거부했습니다: 그 페이지는 "
+                           "허가(grant)되지 않았습니다",
     "refusal.outside-ram": "게스트 물리 주소 {address:#x}: 게스트 RAM 범위를 벗어났습니다",
     "refusal.trap-table-wraps": "set_trap_table: {base:#x}의 트랩 테이블이 4 GiB 끝을 넘어 "
                                 "처음으로 돌아갑니다",

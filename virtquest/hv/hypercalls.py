@@ -32,6 +32,12 @@ HYPERCALLS: dict[int, Hypercall] = {h.number: h for h in (
     Hypercall(9, "shared_info", "ebx = address of the shared-info block",
               "byte 0: the guest's event mask (1 = interrupts off); word 1: the hypervisor "
               "leaves the last page-fault address there"),
+    Hypercall(10, "net_setup", "ebx = the network ring (virtqueue layout)",
+              "connect the split network driver's front end to the back end"),
+    Hypercall(11, "grant_access", "ebx = a page-aligned physical address",
+              "let the network back end read that page (a grant)"),
+    Hypercall(12, "event_channel_send", "none",
+              "notify the network back end: new packets in the ring"),
 )}
 
 

@@ -143,6 +143,22 @@ class HypercallInterface:
             self.pv_block()
         return 0
 
+    def hc_net_setup(self, ring, _b, _c):
+        if ring & 0xFFF or ring > self.machine.memory.size - 4096:
+            raise HypercallError(message("refusal.net-ring", address=ring))
+        self.virtio.connect(ring)
+        return 0
+
+    def hc_grant_access(self, frame, _b, _c):
+        if frame & 0xFFF or frame >= self.machine.memory.size:
+            raise HypercallError(message("refusal.grant-frame", address=frame))
+        self.virtio.grant(frame)
+        return 0
+
+    def hc_event_channel_send(self, _a, _b, _c):
+        self.virtio.notified()
+        return 0
+
     def hc_iret(self, _a, _b, _c):
         self.pv_iret()
         return None                                  # eax belongs to the interrupted code
@@ -153,5 +169,7 @@ OPERATIONS = {0: HypercallInterface.hc_set_trap_table, 1: HypercallInterface.hc_
               2: HypercallInterface.hc_new_baseptr, 3: HypercallInterface.hc_console_io,
               4: HypercallInterface.hc_sched_op, 5: HypercallInterface.hc_set_timer,
               6: HypercallInterface.hc_iret, 7: HypercallInterface.hc_stack_switch,
-              8: HypercallInterface.hc_invlpg, 9: HypercallInterface.hc_shared_info}
+              8: HypercallInterface.hc_invlpg, 9: HypercallInterface.hc_shared_info,
+              10: HypercallInterface.hc_net_setup, 11: HypercallInterface.hc_grant_access,
+              12: HypercallInterface.hc_event_channel_send}
 assert set(OPERATIONS) == set(HYPERCALLS)

@@ -23,6 +23,8 @@ from virtquest.emu.devices import Device
 from virtquest.emu.interrupts import Source
 from virtquest.emu.isa import M32
 from virtquest.emu.machine import Machine
+from virtquest.emu.memory import PAGE_SHIFT
+from virtquest.emu.messages import message
 from virtquest.emu.nic import MAX_FRAME, RamDMA
 
 PORT_VIRTIO_QUEUE, PORT_VIRTIO_NOTIFY = 0x5D, 0x5E
@@ -52,6 +54,7 @@ class VirtioNet(Device):
         self.memory = machine.memory
         self.dma = RamDMA(machine.memory)      # the back end knows where the guest's RAM is
         self.queue: int | None = None
+        self.granted: set[int] | None = None     # pages a split driver granted (None: any)
         self.last_avail = 0
         self.used_idx = 0
         self.irq = UsedBufferInterrupt()
@@ -67,8 +70,28 @@ class VirtioNet(Device):
         if port == PORT_VIRTIO_QUEUE:
             self.queue = value & M32
             self.last_avail = self.used_idx = 0
-        elif port == PORT_VIRTIO_NOTIFY and self.queue is not None:
+        elif port == PORT_VIRTIO_NOTIFY:
             self.notified()
+
+    def connect(self, ring: int) -> None:
+        """A split driver's front end (Xen-style, by hypercall): the ring, and from now on the
+        back end reads only pages the guest granted."""
+        self.queue = ring
+        self.last_avail = self.used_idx = 0
+        self.granted = set()
+
+    def grant(self, frame: int) -> None:
+        if self.granted is not None:
+            self.granted.add(frame >> PAGE_SHIFT)
+
+    def _readable(self, address: int, length: int) -> bool:
+        if self.granted is None:
+            return True
+        pages = range(address >> PAGE_SHIFT, (address + length - 1 >> PAGE_SHIFT) + 1)
+        if all(page in self.granted for page in pages):
+            return True
+        self.machine.refusals.append(message("refusal.not-granted", address=address))
+        return False
 
     def _word(self, offset: int) -> int:
         address = self.queue + offset
@@ -83,6 +106,8 @@ class VirtioNet(Device):
 
     def notified(self) -> None:
         """The guest's kick: take every descriptor it made available since the last one."""
+        if self.queue is None:
+            return
         cpu, events = self.machine.cpu, self.machine.cpu.events
         events["virtio_notifications"] += 1
         avail_idx = self._word(AVAIL + 4)
@@ -91,7 +116,8 @@ class VirtioNet(Device):
             slot = self.last_avail % QUEUE_SIZE
             desc = self._word(AVAIL + 8 + 4 * slot) % QUEUE_SIZE
             address, length = self._word(DESC + 16 * desc), self._word(DESC + 16 * desc + 4)
-            data = self.dma.read(address, length) if 0 < length <= MAX_FRAME else None
+            data = self.dma.read(address, length) \
+                if 0 < length <= MAX_FRAME and self._readable(address, length) else None
             sent = 0
             if data is not None:
                 self.machine.nic.put_on_wire(data)
