@@ -1,4 +1,4 @@
-"""The chapter map's model: nine chapters, stars from best results, each level opening after the
+"""The chapter map's model: its chapters, stars from best results, each level opening after the
 one before it has a star (across chapter borders), and what clearing a level would open."""
 
 from __future__ import annotations
