@@ -1,4 +1,4 @@
-"""The chapter map: nine chapters as cards with their levels, stars and locks, what to play next and
+"""The chapter map: the chapters as cards with their levels, stars and locks, what to play next and
 what it unlocks, and the sandbox (always open). Follows the session: it redraws on new progress.
 """
 
