@@ -40,10 +40,49 @@ def test_shipped_programs_are_identical_on_the_fast_path(path):
         assert fm.cpu.eflags == sm.cpu.eflags and fm.memory.data == sm.memory.data
 
 
-def test_the_fast_path_really_runs_compiled_blocks():
+def test_the_fast_path_really_runs_compiled_blocks(monkeypatch):
+    """A hot loop runs as a compiled region: the interpreter steps through almost none of it."""
+    from virtquest.emu.cpu import CPU
+
+    steps = []
+    real_step = CPU.step
+    monkeypatch.setattr(CPU, "step", lambda cpu: (steps.append(1), real_step(cpu))[1])
     source = (PROGRAMS / "bench" / "compute.s").read_text()
-    _, machine = run(source, "native", True, {"N": 5000})
-    assert machine.fastpath.blocks, "hot loops were compiled"
+    result, machine = run(source, "native", True, {"N": 5003})
+    regions = [b for b in machine.fastpath.blocks.values() if b is not None and b.region]
+    assert regions, "the hot loop became a region"
+    assert len(steps) < result.instructions // 50, "almost everything ran compiled"
+
+
+def test_fill_loops_run_as_bulk_fills(monkeypatch):
+    """An unrolled fill loop (as kernels clear pages) is compiled into one bulk write, with the
+    interpreter's bytes, registers, flags and cycles."""
+    from virtquest.emu import bulk
+
+    plans = []
+    real_plan = bulk.plan
+    monkeypatch.setattr(bulk, "plan", lambda ins: (plans.append(real_plan(ins)), plans[-1])[1])
+    stores = "\n".join(f"    mov [ebx+{4 * k}], edx" for k in range(8))
+    source = f"""
+_start:
+    mov ebx, 0x40000
+    mov edx, 0x5A17C0DE
+    mov ecx, 700
+fill:
+{stores}
+    add ebx, 32
+    loop fill
+    mov eax, ebx
+    out 0xF4, eax
+"""
+    results = []
+    for fast in (True, False):
+        machine = Machine(load_profile("modern"), fast=fast)
+        machine.start_bare(assemble(source))
+        results.append((machine.run(), bytes(machine.memory.data[0x40000:0x40000 + 700 * 32])))
+    assert [p for p in plans if p is not None], "the fill loop became a bulk plan"
+    assert results[0] == results[1]
+    assert results[0][1] == bytes.fromhex("DEC0175A") * (700 * 8)
 
 
 @pytest.mark.parametrize("mode", ["trap-emulate", "paravirt"])   # the kernel unmodified

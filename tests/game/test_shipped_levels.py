@@ -50,15 +50,23 @@ def test_level_passes_the_playability_checks(level):
     assert check_level(level) == []
 
 
+# Levels where every assignment meets the goal within 20% of par, and why that is the lesson.
+NO_WRONG_ANSWER = {
+    "ch9-boss-page-tables": "every choice costs about the same; what matters is the mode (shadow "
+                            "paging loses, batched updates and EPT win), shown side by side",
+}
+
+
 def test_levels_teach_with_failure_too(solutions):
-    """Most levels have a tempting assignment that misses the goal or costs far more."""
-    teaching = 0
+    """Every level has a tempting assignment that misses the goal or costs far more, except the
+    ones named above (a new level without one must be added there, with its reason)."""
+    without = set()
     for level in LEVELS:
         table = solutions[level.id].table
         worst = max(e.overhead for e in table if e.overhead is not None)
-        if any(not e.goal_met for e in table) or worst > 1.2 * solutions[level.id].overhead:
-            teaching += 1
-    assert teaching >= len(LEVELS) - 3
+        if not any(not e.goal_met for e in table) and worst <= 1.2 * solutions[level.id].overhead:
+            without.add(level.id)
+    assert without == set(NO_WRONG_ANSWER)
 
 
 def test_chapter_three_needs_the_guest_or_another_mode():
