@@ -54,6 +54,7 @@ TOPICS: dict[str, tuple[str, str, int]] = {
     "papers": ("논문의 결과", "The papers' results", 6),
     "pv-on-hav": ("HAV 위의 반가상화 드라이버", "PV drivers on HAV", 3),
     "interrupts": ("인터럽트 가상화", "Interrupt virtualization", 12),
+    "io": ("입출력 가상화", "I/O virtualization", 12),
 }
 KINDS: dict[str, tuple[str, str]] = {
     "single": ("단일 선택", "Single choice"),
@@ -68,7 +69,7 @@ MIN_PER_KIND = 8
 Topic = Literal[
     "hypervisor-types", "full-virtualization", "trap-emulate", "binary-translation",
     "paravirtualization", "hardware-assist", "popek-goldberg", "x86-holes", "memory",
-    "exit-costs", "papers", "pv-on-hav", "interrupts",
+    "exit-costs", "papers", "pv-on-hav", "interrupts", "io",
 ]
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
