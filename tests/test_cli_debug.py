@@ -8,6 +8,7 @@ import pytest
 
 from virtquest.cli import main
 from virtquest.emu import fastpath
+from virtquest.emu.cache import Cache
 from virtquest.emu.resources import PROGRAMS
 
 
@@ -26,8 +27,7 @@ def test_debug_handlers_of_an_unknown_form_is_one_clear_error(capsys):
 
 
 def test_debug_blocks_shows_what_a_run_compiled(capsys, monkeypatch):
-    monkeypatch.setattr(fastpath, "_CODE_CACHE", {})        # compile afresh in this process
-    monkeypatch.setattr(fastpath, "_TEMPLATES", {})
+    _fresh_code_caches(monkeypatch)         # compile afresh in this process
     path = PROGRAMS / "bench" / "compute.s"
     assert main(["debug", "blocks", str(path), "-D", "N=300", "--limit", "3"]) == 0
     out, _ = capsys.readouterr()
@@ -39,8 +39,7 @@ def test_debug_blocks_shows_what_a_run_compiled(capsys, monkeypatch):
 
 
 def test_blocks_are_written_to_a_folder_when_asked(tmp_path, monkeypatch):
-    monkeypatch.setattr(fastpath, "_CODE_CACHE", {})
-    monkeypatch.setattr(fastpath, "_TEMPLATES", {})
+    _fresh_code_caches(monkeypatch)
     monkeypatch.setenv("VIRTQUEST_DUMP_BLOCKS", str(tmp_path))
     path = PROGRAMS / "bench" / "compute.s"
     assert main(["run", str(path), "-D", "N=300", "--json"]) == 0
@@ -53,3 +52,8 @@ def test_debug_without_what_to_show_is_a_usage_error(args, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(args)
     assert exit_.value.code == 2
+
+
+def _fresh_code_caches(monkeypatch) -> None:
+    monkeypatch.setattr(fastpath, "_CODE_CACHE", Cache(fastpath.CODE_CACHE_LIMIT))
+    monkeypatch.setattr(fastpath, "_TEMPLATES", Cache(fastpath.CODE_CACHE_LIMIT))

@@ -369,6 +369,7 @@ def test_compiled_blocks_hold_only_numbers_and_the_generators_own_words(monkeypa
         region,
         semantics,
     )
+    from virtquest.emu.cache import Cache
     from virtquest.emu.resources import PROGRAMS
 
     sources: list[str] = []
@@ -386,7 +387,7 @@ def test_compiled_blocks_hold_only_numbers_and_the_generators_own_words(monkeypa
         return sources[-1]
 
     monkeypatch.setattr(region.RegionGenerator, "source", recording_region)
-    monkeypatch.setattr(fastpath, "_CODE_CACHE", {})
+    monkeypatch.setattr(fastpath, "_CODE_CACHE", Cache(fastpath.CODE_CACHE_LIMIT))
     programs = [HOSTILE_NAMES] + [p.read_text(encoding="utf-8")
                                   for p in sorted(PROGRAMS.glob("examples/*.s"))]
     for program in programs:

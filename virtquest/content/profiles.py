@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from virtquest.content.errors import ContentError
 from virtquest.content.yamlload import load_yaml, validation_to_content_errors
+from virtquest.emu.cache import cached
 from virtquest.emu.costs import MAX_CYCLES_PER_KEY, REQUIRED_KEYS, CostProfile
 from virtquest.emu.errors import ProfileError
 from virtquest.emu.resources import PROFILES
@@ -67,7 +67,8 @@ def load_profile(name_or_path: str | Path = DEFAULT_PROFILE) -> CostProfile:
     return _load_file(path)
 
 
-@lru_cache(maxsize=16)
+# The shipped profiles (4) and a learner's own: 16 profiles of a few KB.
+@cached(16)
 def _load_cached(path: str) -> CostProfile:
     return _load_file(Path(path))
 

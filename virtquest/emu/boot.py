@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from virtquest.emu.asm import Program, assemble
+from virtquest.emu.cache import cached
 from virtquest.emu.costs import CostProfile
 from virtquest.emu.errors import MachineError
 from virtquest.emu.machine import DEFAULT_BUDGET, Machine, RunResult
@@ -109,7 +110,9 @@ def _kernel_source() -> str:
     return "\n".join((GUEST / name).read_text(encoding="utf-8") for name in KERNEL_FILES)
 
 
-@lru_cache(maxsize=32)
+# One assembled mini-OS per set of defines: the plain one, PV=1 for paravirt, and one per Guest
+# choice on a kernel slot that a level's runs try (a few each); 32 keeps every shipped level's.
+@cached(32)
 def _assemble_kernel(defines: tuple[tuple[str, int], ...]) -> Program:
     return assemble(_kernel_source(), file="assets/guest/minios.s", origin=0,
                     defines=dict(defines))

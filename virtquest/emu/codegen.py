@@ -20,6 +20,7 @@ import ast
 import functools
 from dataclasses import dataclass
 
+from virtquest.emu.cache import cached
 from virtquest.emu.encoding import Instruction
 from virtquest.emu.faults import CpuFault
 from virtquest.emu.isa import INSTRUCTION_SIZE, M32, NO_BASE, ROWS, Operand, Row
@@ -38,7 +39,11 @@ from virtquest.emu.semantics import (
     Store,
 )
 
-CODE_CACHE_SIZE = 16384   # instructions whose code is kept (each a few hundred bytes)
+# Instructions whose code is kept, by instruction and address, for generating blocks (each piece
+# is asked for many times while its blocks are made): a few hundred bytes each, so ~5 MB at most;
+# solving every shipped level needs ~1,400 and the bench as many again. Keyed by the instruction's
+# fields as numbers, which hash far quicker than the instruction itself.
+CODE_CACHE_SIZE = 16384
 
 
 @dataclass
@@ -192,7 +197,8 @@ def _code(d: Definition, binding: _Binding, reg_names: dict[str, int]) -> Code:
                 facts["writes"], d.compilable)
 
 
-@functools.lru_cache(maxsize=CODE_CACHE_SIZE)
+@cached(CODE_CACHE_SIZE, key=lambda ins, address: (ins.row.opcode, ins.a, ins.b, ins.base,
+                                                   ins.imm, address))
 def instruction_code(ins: Instruction, address: int) -> Code:
     """The code of one instruction at `address` in a compiled block (registers in r0…r7, flags
     in ef, its operands as numbers)."""

@@ -14,11 +14,13 @@ changed code. Everything it cannot compile runs in the interpreter.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from virtquest.emu import codegen, memgen
 from virtquest.emu import region as regions
 from virtquest.emu.blockgen import Generator, callout, code_of, ends_block
+from virtquest.emu.cache import Cache
 from virtquest.emu.compiled import BlockContext, CompiledBlock, _Refused
 from virtquest.emu.cpu import CpuFault
 from virtquest.emu.encoding import Instruction, decode
@@ -31,12 +33,22 @@ MAX_PASSES = 20_000
 CHAIN = 64               # blocks run back to back before returning to the machine's loop
 HOT = 4                  # dispatches of a block start before it is compiled
 REGION_HOT = 32          # runs of a compiled block before the region from it is compiled
-_CODE_CACHE: dict[tuple, object] = {}   # (address, bytes, costs) -> compiled code, shared
-CODE_CACHE_LIMIT = 2048     # ~20 KB a compiled block: the caches stay under ~50 MB
 MISSING = object()
 _EMPTY: dict = {}
-# (eip, pa, costs) -> [(the code bytes it was made from, where), the block made]: across machines
-_TEMPLATES: dict[tuple, list] = {}
+# Compiled code, shared by every machine of the process: a block's or a region's function by what
+# it was generated from (the instructions at their addresses, their costs, how it ends). Bound:
+# 2048 functions of ~20 KB each (code object and constants), under ~40 MB; a whole bench run,
+# or solving every shipped level, compiles fewer, so nothing is made twice in either.
+CODE_CACHE_LIMIT = 2048
+_CODE_CACHE: Cache[tuple, Callable] = Cache(CODE_CACHE_LIMIT)
+# What the last machines compiled at a place, for the next one that runs the same code there (each
+# run is a new machine): (eip, pa, costs), or ("region", eip, pa, costs), -> the variants made
+# there, newest last, each ((the code bytes it was made from, where), the block). Bound: 2048
+# places, with the TEMPLATE_VARIANTS newest variants each: programs load at the same addresses,
+# so a place sees several levels' code (6 at most while every shipped level is solved). A
+# template is a few KB of tables; its function is one of _CODE_CACHE's.
+_TEMPLATES: Cache[tuple, tuple] = Cache(CODE_CACHE_LIMIT)
+TEMPLATE_VARIANTS = 8
 
 class FastPath:
     """Finds, compiles and runs blocks for one CPU."""
@@ -288,9 +300,7 @@ class FastPath:
             block.upgrade = ends_block(instructions[-1]) and not callout(instructions[-1]) \
                 and not _self_loop(instructions, eip)
         checks = tuple((p, bytes(mem.data[p:p + n])) for p, n in ranges)
-        if len(_TEMPLATES) >= CODE_CACHE_LIMIT:
-            _TEMPLATES.clear()
-        _TEMPLATES.setdefault(key, []).append((checks, block))
+        _remember(key, checks, block)
         return self._adopt(pa, checks, block, fresh=True)
 
     def _adopt(self, pa: int, checks, made: CompiledBlock | None, fresh: bool = False):
@@ -330,7 +340,7 @@ class FastPath:
             ranges: list = []
             made = self._build_region(eip, pa, ranges)
             checks = tuple((p, bytes(mem.data[p:p + n])) for p, n in ranges)
-            _TEMPLATES.setdefault(key, []).append((checks, made))
+            _remember(key, checks, made)
             if made is not None:
                 made.fallback = None          # the template keeps no machine's block
         if made is None:
@@ -387,13 +397,8 @@ class FastPath:
         gen = regions.RegionGenerator(nodes, lambda ins: cost[ins.row.opcode])
         key = ("region", tuple((n.start, n.frame, tuple(n.ins)) for n in nodes),
                tuple(gen.costs))
-        fn = _CODE_CACHE.get(key)
-        if fn is None:
-            fn = _function(gen.source(), f"<region {eip:#x}>",
-                           list(zip(gen.addrs, gen.ins, strict=True)))
-            if len(_CODE_CACHE) >= CODE_CACHE_LIMIT:
-                _CODE_CACHE.clear()
-            _CODE_CACHE[key] = fn
+        fn = _CODE_CACHE.get_or_make(key, lambda: _function(
+            gen.source(), f"<region {eip:#x}>", list(zip(gen.addrs, gen.ins, strict=True))))
         block = CompiledBlock(fn, eip, gen.addrs, gen.costs, False, gen.ins)
         block.inner = gen.node_inner(0)
         block.region = gen.within()
@@ -405,15 +410,17 @@ class FastPath:
         costs = [self.cpu.cost[i.row.opcode] for i in instructions]
         loops = _self_loop(instructions, eip) and not tail_step
         key = (eip, tuple(instructions), tuple(costs), tail_step, hook_last)
-        fn = _CODE_CACHE.get(key)
-        if fn is None:
-            source = Generator(instructions, addrs, costs, loops, tail_step, hook_last).source()
-            fn = _function(source, f"<block {eip:#x}>",
-                           list(zip(addrs, instructions, strict=True)))
-            if len(_CODE_CACHE) >= CODE_CACHE_LIMIT:
-                _CODE_CACHE.clear()
-            _CODE_CACHE[key] = fn
+        fn = _CODE_CACHE.get_or_make(key, lambda: _function(
+            Generator(instructions, addrs, costs, loops, tail_step, hook_last).source(),
+            f"<block {eip:#x}>", list(zip(addrs, instructions, strict=True))))
         return CompiledBlock(fn, eip, addrs, costs, loops, instructions)
+
+
+def _remember(key: tuple, checks: tuple, made: CompiledBlock | None) -> None:
+    """Keep what was made at `key` for the next machine, with the newest variants made there
+    before it (two threads may add one at once: then one is lost, and made again when needed)."""
+    variants = _TEMPLATES.get(key, ())
+    _TEMPLATES.put(key, (*variants, (checks, made))[-TEMPLATE_VARIANTS:])
 
 
 def _self_loop(instructions: list[Instruction], eip: int) -> bool:

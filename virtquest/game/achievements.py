@@ -11,7 +11,6 @@ import fnmatch
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -19,6 +18,7 @@ import yaml
 from fsrs import State
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from virtquest.emu.cache import cached
 from virtquest.emu.errors import VirtQuestError
 from virtquest.emu.resources import ASSETS
 from virtquest.game.streak import current_streak
@@ -95,7 +95,8 @@ def load_achievements(path: Path = ACHIEVEMENTS_PATH) -> tuple[Achievement, ...]
     return _load_cached(Path(path).resolve())
 
 
-@lru_cache(maxsize=4)
+# The shipped achievements, and a few others a test may load: 4 files of a few KB.
+@cached(4)
 def _load_cached(path: Path) -> tuple[Achievement, ...]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))

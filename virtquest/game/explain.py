@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -15,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from virtquest.content.errors import ContentError
 from virtquest.content.quizzes import Prose
 from virtquest.content.yamlload import load_yaml, validation_to_content_errors
+from virtquest.emu.cache import cached
 from virtquest.emu.messages import Message
 from virtquest.emu.resources import ASSETS
 from virtquest.hv.mode import ModeRun
@@ -52,7 +52,8 @@ class ChoiceMatrixFile(_Strict):
         return by_mode.get(mode) or by_mode["all"]
 
 
-@lru_cache(maxsize=4)
+# The shipped matrix, and a few others a test may load: 4 files of a few KB.
+@cached(4)
 def load_matrix(path: Path = MATRIX_PATH) -> ChoiceMatrixFile:
     """The shipped matrix; a broken file is a ContentError (the lab cannot run without it)."""
     data, linemap = load_yaml(path)

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from virtquest.content.levels import CHOICES, Level, assemble_level, did_you_mean
+from virtquest.emu.cache import Cache
 from virtquest.emu.encoding import decode
 from virtquest.emu.errors import VirtQuestError
 from virtquest.emu.isa import INSTRUCTION_SIZE
@@ -46,15 +47,13 @@ def slot_rules(level: Level) -> dict[str, SlotRules]:
     """Per slot: its instruction and its legal choices (kept per level_key)."""
     key = (level_key(level), tuple(level.modes), level.guest.modifiable,
            tuple(level.slot_labels))
-    rules = _RULES.get(key)
-    if rules is None:
-        rules = _RULES[key] = _build_rules(level)
-        if len(_RULES) > 256:
-            _RULES.pop(next(iter(_RULES)))
-    return rules
+    return _RULES.get_or_make(key, lambda: _build_rules(level))
 
 
-_RULES: dict[tuple, dict[str, SlotRules]] = {}
+# Slot rules by level (as `slot_rules` keys them): a few KB each. Bound: 256, several times the
+# shipped levels and an instructor's own, with room for the versions a level goes through while
+# it is written and checked again.
+_RULES: Cache[tuple, dict[str, SlotRules]] = Cache(256)
 
 
 def _build_rules(level: Level) -> dict[str, SlotRules]:

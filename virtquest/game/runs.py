@@ -6,11 +6,11 @@ click to verdict").
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from virtquest.content.levels import Level
+from virtquest.emu.cache import Cache
 from virtquest.emu.machine import DEFAULT_BUDGET, RunResult
 from virtquest.game.rules import LabError, level_key, slot_rules
 from virtquest.hv.mode import ModeRun
@@ -27,20 +27,22 @@ class NativeReference:
 
 class RunCache:
     """Deterministic runs, kept: the native reference per level, and each mode run by its
-    (level, mode, choices). Bounded, least recently used first out."""
+    (level, mode, choices); safe to share between threads.
+
+    Bounds: 4096 mode runs (a run keeps its result and events, not a trace: under 16 KB each, so
+    under 64 MB however long the app runs), ten times what solving every shipped level in full
+    makes (358 runs), so nothing the app ran is run again; and 256 native references, one per
+    level as `level_key` tells them apart."""
 
     def __init__(self, max_runs: int = 4096):
-        self.native: dict[tuple, NativeReference] = {}
-        self.runs: OrderedDict[tuple, ModeRun] = OrderedDict()
-        self.max_runs = max_runs
-        self.misses = 0
+        self.native: Cache[tuple, NativeReference] = Cache(256)
+        self.runs: Cache[tuple, ModeRun] = Cache(max_runs)
+        self.misses = 0                # runs made (not found kept): a statistic
 
     def native_reference(self, level: Level, budget: int = DEFAULT_BUDGET,
                          cancel: Callable[[], bool] | None = None) -> NativeReference:
-        key = level_key(level)
-        if key not in self.native:
-            self.native[key] = _native_reference(level, budget, cancel)
-        return self.native[key]
+        return self.native.get_or_make(level_key(level),
+                                       lambda: _native_reference(level, budget, cancel))
 
     def mode_run(self, level: Level, mode: str, choices: Mapping[str, str], *,
                  budget: int = DEFAULT_BUDGET,
@@ -48,7 +50,6 @@ class RunCache:
         key = (level_key(level), mode, tuple(sorted(choices.items())))
         run = self.runs.get(key)
         if run is not None:
-            self.runs.move_to_end(key)
             return run
         native = self.native_reference(level, budget, cancel).result
         run = run_modes(level.source, [mode], file=level.program_file,
@@ -56,9 +57,7 @@ class RunCache:
                         choices=dict(choices), budget=budget, cancel=cancel, native=native)[0]
         self.misses += 1
         if run.result.stop != "cancelled":
-            self.runs[key] = run
-            if len(self.runs) > self.max_runs:
-                self.runs.popitem(last=False)
+            self.runs.put(key, run)
         return run
 
 

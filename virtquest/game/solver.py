@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from virtquest.content.levels import Level
+from virtquest.emu.cache import Cache
 from virtquest.game.assessment import meets_goal, stars_for
 from virtquest.game.rules import level_key, slot_rules
 from virtquest.game.runs import CACHE, RunCache
@@ -46,7 +47,10 @@ class Solution:
                 "equivalent": self.equivalent, "contained": self.contained, "stars": self.stars}
 
 
-_SOLVED: dict[tuple, Solution] = {}
+# Solutions by level and goal, for the process-wide RunCache only. A solution keeps its table, one
+# entry per legal assignment (up to 3^10). Bound: 64 levels, more than are shipped, so a solved
+# level is never solved again while the app runs.
+_SOLVED: Cache[tuple, Solution] = Cache(64)
 
 
 def legal_space(level: Level) -> list[list[str]]:
@@ -60,14 +64,14 @@ def solve(level: Level, *, cache: RunCache = CACHE, prune: bool = True,
     goal = level.goal
     key = (level_key(level), tuple(level.modes), tuple(level.slot_labels),
            level.guest.modifiable, goal.equivalent, goal.contained, repr(goal.stars), prune)
-    if key in _SOLVED and cache is CACHE:
-        return _SOLVED[key]
+    if cache is CACHE and (solved := _SOLVED.get(key)) is not None:
+        return solved
     started = time.perf_counter()
     search = _Search(level, cache, prune, cancel)
     search.run()
     solution = search.solution(time.perf_counter() - started)
     if cache is CACHE and not (cancel and cancel()):
-        _SOLVED[key] = solution
+        _SOLVED.put(key, solution)
     return solution
 
 
