@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from virtquest.cli import main
-from virtquest.commands.quiz import LETTERS, choose_language
+from virtquest.commands.quiz import choose_language
 from virtquest.content.quizzes import DEFAULT_QUIZ_DIR, load_quiz_bank
 from virtquest.game.quiz import start_session
+from virtquest.game.typed_answer import LETTERS
 
 ROOT = Path(__file__).resolve().parent.parent
 

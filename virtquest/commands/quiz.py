@@ -1,18 +1,19 @@
-"""`virtquest quiz`: list the concept questions, or play a quiz in the terminal (stdin/stdout)."""
+"""`virtquest quiz`: list the concept questions, or play a quiz in the terminal (stdin/stdout).
+
+The command reads its arguments, shows each question and its feedback, and reads the answers;
+what a typed answer means is `game/typed_answer.py`'s, and recording it `game/record.py`'s.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import re
 import sys
 import time
 import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
-
-from virtquest.emu.errors import VirtQuestError
 
 # The content and game layers (pydantic, YAML) load only when the command runs, so other
 # commands and `virtquest --help` start fast.
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
     from virtquest.game.quiz import Grade, Presentation, QuizSession, Score
 
 LANGS = ("ko", "en")
-LETTERS = "abcdefghijklmnopqrstuvwxyz"
 WIDTH = 78
 QUIT_WORDS = {"q", "quit", "exit", "끝", "종료"}
 
@@ -46,16 +46,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "score": "점수: {correct}/{answered} 정답 (부분 점수 포함 {points}점)",
         "stopped": "{answered}문제에서 멈췄습니다 (전체 {total}문제).",
         "left": "왼쪽", "right_side": "오른쪽", "items": "항목", "categories": "분류",
-        "err_one": "번호를 하나만 입력하세요",
-        "err_numbers": "쉼표로 구분한 번호를 입력하세요",
-        "err_range": "번호는 1부터 {count}까지입니다",
-        "err_repeat": "같은 번호가 두 번 들어 있습니다",
-        "err_all_steps": "{count}개의 번호를 한 번씩 모두 입력하세요",
-        "err_true_false": "o(참) 또는 x(거짓)를 입력하세요",
-        "err_pairs": "1b 2a처럼 번호와 글자를 짝지어 입력하세요",
-        "err_letters": "글자는 a부터 {last}까지입니다",
-        "err_paired_twice": "{number}번을 두 번 짝지었습니다",
-        "err_missing": "다음 번호도 짝지어 주세요: {numbers}",
     },
     "en": {
         "title": "VirtQuest quiz — {count} questions ({topic})",
@@ -77,20 +67,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "score": "Score: {correct}/{answered} correct ({points} points with partial credit)",
         "stopped": "Stopped after {answered} of {total} questions.",
         "left": "Left", "right_side": "Right", "items": "Items", "categories": "Categories",
-        "err_one": "type exactly one number",
-        "err_numbers": "type numbers, separated by commas",
-        "err_range": "numbers go from 1 to {count}",
-        "err_repeat": "a number is repeated",
-        "err_all_steps": "type each of the {count} numbers once",
-        "err_true_false": "type o (true) or x (false)",
-        "err_pairs": "type pairs like 1b 2a",
-        "err_letters": "letters go from a to {last}",
-        "err_paired_twice": "number {number} is paired twice",
-        "err_missing": "pair these numbers too: {numbers}",
     },
 }
-TRUE_WORDS = {"o", "t", "true", "1", "y", "yes", "참", "예", "맞다"}
-FALSE_WORDS = {"x", "f", "false", "2", "n", "no", "거짓", "아니오", "틀리다"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -114,6 +92,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_quiz(args: argparse.Namespace) -> int:
     from virtquest.game.quiz import start_session
+    from virtquest.game.record import AnswerRecorder
 
     lang = choose_language(args.lang)
     _check_topic(args.topic)
@@ -123,7 +102,8 @@ def run_quiz(args: argparse.Namespace) -> int:
         return 0
     session = start_session(questions, count=args.count, topic=args.topic, seed=args.seed)
     out = sys.stderr if args.json else sys.stdout
-    recorder = ProgressRecorder.open(sys.stderr)
+    recorder = AnswerRecorder.open(lambda warning: print(f"virtquest: warning: {warning}",
+                                                         file=sys.stderr))
     try:
         play(session, lang, sys.stdin, out, recorder.record, args.topic)
     finally:
@@ -209,6 +189,8 @@ def play(session: QuizSession, lang: str, stdin: TextIO, out: TextIO,
 
 
 def _read_answer(current: Presentation, say: _Speaker, stdin: TextIO) -> object | None:
+    from virtquest.game.typed_answer import InputError, parse_answer
+
     while True:
         say.prompt("> ")
         line = stdin.readline()
@@ -225,7 +207,7 @@ def _read_answer(current: Presentation, say: _Speaker, stdin: TextIO) -> object 
         try:
             return parse_answer(current, text)
         except InputError as exc:
-            say.line(say.text("retry", error=say.text(exc.key, **exc.values)))
+            say.line(say.text("retry", error=exc.text(say.lang)))
 
 
 def _report_score(session: QuizSession, say: _Speaker) -> Score:
@@ -282,6 +264,8 @@ def render_question(shown: Presentation, lang: str, number: int, total: int) -> 
 
 
 def _option_lines(shown: Presentation, lang: str) -> list[str]:
+    from virtquest.game.typed_answer import LETTERS
+
     messages = MESSAGES[lang]
     if shown.question.kind == "true-false":
         return [f"  o) {messages['true']}   x) {messages['false']}"]
@@ -314,6 +298,8 @@ def render_feedback(shown: Presentation, result: Grade, lang: str) -> str:
 
 def render_expected(shown: Presentation, lang: str) -> str:
     """The right answer in the same numbers and letters the learner saw."""
+    from virtquest.game.typed_answer import LETTERS
+
     question = shown.question
     if question.kind == "true-false":
         return MESSAGES[lang]["true" if question.answer else "false"]
@@ -358,82 +344,7 @@ def _indent(text: str, prefix: str) -> str:
     return "\n".join(prefix + line for line in text.split("\n"))
 
 
-# --- parsing what the learner typed --------------------------------------------------------------
-
-
-class InputError(VirtQuestError):
-    """Typed input that is not an answer; `key` names the message in MESSAGES."""
-
-    def __init__(self, key: str, **values: object):
-        super().__init__(MESSAGES["en"][key].format(**values))
-        self.key, self.values = key, values
-
-
-def parse_answer(shown: Presentation, text: str) -> object:
-    """Turn typed input into an answer in the question's terms; InputError says what is wrong."""
-    kind = shown.question.kind
-    if kind == "true-false":
-        return _parse_true_false(text)
-    if kind in ("matching", "classify"):
-        return _parse_pairs(shown, text)
-    numbers = _parse_numbers(text, len(shown.options))
-    keys = [shown.options[n - 1].key for n in numbers]
-    if kind == "single":
-        if len(keys) != 1:
-            raise InputError("err_one")
-        return keys[0]
-    if kind == "ordering" and len(set(numbers)) != len(shown.options):
-        raise InputError("err_all_steps", count=len(shown.options))
-    return keys
-
-
-def _parse_true_false(text: str) -> bool:
-    word = text.strip().lower()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise InputError("err_true_false")
-
-
-def _parse_numbers(text: str, count: int) -> list[int]:
-    tokens = [token for token in re.split(r"[\s,;]+", text) if token]
-    if not tokens or not all(token.isdigit() for token in tokens):
-        raise InputError("err_numbers")
-    numbers = [int(token) for token in tokens]
-    if any(not 1 <= n <= count for n in numbers):
-        raise InputError("err_range", count=count)
-    if len(set(numbers)) != len(numbers):
-        raise InputError("err_repeat")
-    return numbers
-
-
-_PAIR = re.compile(r"(\d+)\s*[-:=>]*\s*([a-z])")
-
-
-def _parse_pairs(shown: Presentation, text: str) -> dict[str, str]:
-    cleaned = text.lower()
-    pairs = _PAIR.findall(cleaned)
-    if not pairs or _PAIR.sub("", cleaned).strip(" ,;\t"):
-        raise InputError("err_pairs")
-    answer: dict[str, str] = {}
-    for number, letter in pairs:
-        index, target = int(number), LETTERS.find(letter)
-        if not 1 <= index <= len(shown.options):
-            raise InputError("err_range", count=len(shown.options))
-        if not 0 <= target < len(shown.targets):
-            raise InputError("err_letters", last=LETTERS[len(shown.targets) - 1])
-        source = str(shown.options[index - 1].key)
-        if source in answer:
-            raise InputError("err_paired_twice", number=index)
-        answer[source] = str(shown.targets[target].key)
-    missing = [str(i) for i, o in enumerate(shown.options, 1) if str(o.key) not in answer]
-    if missing:
-        raise InputError("err_missing", numbers=", ".join(missing))
-    return answer
-
-
-# --- results and progress ------------------------------------------------------------------------
+# --- results -------------------------------------------------------------------------------------
 
 
 def _result_json(session: QuizSession, lang: str) -> dict[str, Any]:
@@ -446,31 +357,3 @@ def _result_json(session: QuizSession, lang: str) -> dict[str, Any]:
                      "correct": result.correct, "partial": result.partial}
                     for qid, result in session.results],
     }
-
-
-class ProgressRecorder:
-    """Records each answer in the learner's progress (review schedule, XP) as it is given."""
-
-    def __init__(self, store: Any, profile_id: int, answer_question: Callable[..., object]):
-        self.store, self.profile_id, self.answer_question = store, profile_id, answer_question
-
-    @classmethod
-    def open(cls, err: TextIO) -> ProgressRecorder:
-        from virtquest.game.review import answer_question
-        from virtquest.progress.store import open_store
-
-        store = open_store()
-        for warning in store.warnings:
-            print(f"virtquest: warning: {warning}", file=err)
-        try:
-            return cls(store, store.current_profile_id(), answer_question)
-        except VirtQuestError:
-            store.close()
-            raise
-
-    def record(self, question: Question, result: Grade, seconds: float) -> object:
-        return self.answer_question(self.store, self.profile_id, question.id, result.correct,
-                                    answer=result.given, seconds=round(seconds, 3))
-
-    def close(self) -> None:
-        self.store.close()
