@@ -105,15 +105,14 @@ def test_legend_names_every_class(qtbot):
 
 
 def set_text_size(scale: float) -> None:
-    """As the app applies the text-size setting: the app font, then the theme's stylesheet."""
+    """As the app applies the text-size setting (the theme installed first, as at start-up)."""
     from PySide6.QtWidgets import QApplication
 
-    from virtquest.gui.fonts import apply_font
-    from virtquest.gui.theme import apply_theme, current_theme
+    from virtquest.gui.theme import apply_text_size, apply_theme, current_theme
 
     app = QApplication.instance()
-    apply_font(app, None, scale)
-    apply_theme(app, current_theme(), scale)
+    apply_theme(app, current_theme())
+    apply_text_size(app, None, scale)
 
 
 def test_code_follows_the_text_size(qtbot):

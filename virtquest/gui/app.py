@@ -11,11 +11,11 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from virtquest import __version__
-from virtquest.gui.fonts import INSTALL_COMMAND, apply_font, clamp_scale, hangul_font_family
+from virtquest.gui.fonts import INSTALL_COMMAND, clamp_scale, hangul_font_family
 from virtquest.gui.i18n import current_language, install_language, resolve_language
 from virtquest.gui.main_window import MainWindow
 from virtquest.gui.models import LearnerSession
-from virtquest.gui.theme import apply_theme, resolve_theme
+from virtquest.gui.theme import apply_text_size, apply_theme, resolve_theme
 from virtquest.progress.store import Store, open_store
 
 NO_FONT_MESSAGE = ("No font on this computer can show Korean, so VirtQuest is in English. "
@@ -30,7 +30,9 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 
 
 class Appearance(QObject):
-    """Applies the session's language, theme and font scale, now and whenever they change."""
+    """Applies the session's language, theme and font scale, now and whenever they change.
+    Nothing is rebuilt: views retranslate on LanguageChange, and fonts and colours reach every
+    widget from the application (theme.py)."""
 
     def __init__(self, session: LearnerSession):
         super().__init__(session)
@@ -47,10 +49,10 @@ class Appearance(QObject):
             language = resolve_language(self.value("language"), hangul is not None)
             if language != current_language() or key is None:
                 install_language(language)
-        if key in (None, "theme", "font_scale"):
-            scale = clamp_scale(float(self.value("font_scale")))
-            apply_font(app, hangul, scale)
-            apply_theme(app, resolve_theme(self.value("theme")), scale)
+        if key in (None, "font_scale"):
+            apply_text_size(app, hangul, clamp_scale(float(self.value("font_scale"))))
+        if key in (None, "theme"):
+            apply_theme(app, resolve_theme(self.value("theme")))
 
 
 def build_window(store: Store, content=None, *, overrides: dict[str, object] | None = None,

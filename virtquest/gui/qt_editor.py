@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt
@@ -65,43 +66,57 @@ def code_font(_base: QFont | None = None) -> QFont:
 
 class AsmHighlighter(QSyntaxHighlighter):
     """Colours mnemonics by their class in the instruction table; labels, directives, numbers and
-    comments in their own styles. Rebuilt when the palette turns dark or light."""
+    comments in their own styles. Re-coloured when the palette turns dark or light: each line is
+    parsed once (`_spans`), so a new theme only paints the same spans in new colours."""
 
     def __init__(self, document, palette: QPalette):
         super().__init__(document)
+        self.colours: tuple | None = None
         self.set_palette(palette)
 
     def set_palette(self, palette: QPalette) -> None:
+        colours = (is_dark(palette), palette.color(QPalette.ColorRole.PlaceholderText).rgba())
+        if colours == self.colours:
+            return
+        self.colours = colours
         self.formats = {name: _class_format(class_colour(name, palette), name)
                         for name in CLASS_COLOURS}
-        self.comment = QTextCharFormat()
-        self.comment.setForeground(palette.color(QPalette.ColorRole.PlaceholderText))
-        self.comment.setFontItalic(True)
-        self.label = QTextCharFormat()
-        self.label.setFontWeight(QFont.Weight.Bold)
-        self.directive = QTextCharFormat()
-        self.directive.setForeground(token_colour("directive", palette))
-        self.number = QTextCharFormat()
-        self.number.setForeground(token_colour("number", palette))
+        self.formats["comment"] = QTextCharFormat()
+        self.formats["comment"].setForeground(palette.color(QPalette.ColorRole.PlaceholderText))
+        self.formats["comment"].setFontItalic(True)
+        self.formats["label"] = QTextCharFormat()
+        self.formats["label"].setFontWeight(QFont.Weight.Bold)
+        for kind in ("directive", "number"):
+            self.formats[kind] = QTextCharFormat()
+            self.formats[kind].setForeground(token_colour(kind, palette))
         self.rehighlight()
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt's name
-        code, comment_at = split_comment(text)
-        if comment_at < len(text):
-            self.setFormat(comment_at, len(text) - comment_at, self.comment)
-        for match in _NUMBER.finditer(code):
-            self.setFormat(match.start(), match.end() - match.start(), self.number)
-        label = LABEL.match(code)
-        if label:
-            self.setFormat(label.start(1), label.end(1) - label.start(1) + 1, self.label)
-        start = label.end() if label else 0
-        word = WORD.search(code, start)
-        if word and word.group(0).startswith(".") and not code[start:word.start()].strip():
-            self.setFormat(word.start(), len(word.group(0)), self.directive)
-        statement = parse_statement(text)
-        if statement is not None and statement.iclass is not None:
-            self.setFormat(statement.start, len(statement.mnemonic),
-                           self.formats[statement.iclass])
+        for start, length, kind in _spans(text):
+            self.setFormat(start, length, self.formats[kind])
+
+
+@functools.lru_cache(maxsize=4096)
+def _spans(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Where one line of source has a comment, numbers, a label, a directive and a mnemonic:
+    (start, length, kind), kind a key of `AsmHighlighter.formats`, later spans over earlier."""
+    spans = []
+    code, comment_at = split_comment(text)
+    if comment_at < len(text):
+        spans.append((comment_at, len(text) - comment_at, "comment"))
+    for match in _NUMBER.finditer(code):
+        spans.append((match.start(), match.end() - match.start(), "number"))
+    label = LABEL.match(code)
+    if label:
+        spans.append((label.start(1), label.end(1) - label.start(1) + 1, "label"))
+    start = label.end() if label else 0
+    word = WORD.search(code, start)
+    if word and word.group(0).startswith(".") and not code[start:word.start()].strip():
+        spans.append((word.start(), len(word.group(0)), "directive"))
+    statement = parse_statement(text)
+    if statement is not None and statement.iclass is not None:
+        spans.append((statement.start, len(statement.mnemonic), statement.iclass))
+    return tuple(spans)
 
 
 def _class_format(colour: QColor, iclass: str) -> QTextCharFormat:

@@ -1,14 +1,53 @@
-"""Light and dark themes: a QPalette on the Fusion style and a small stylesheet, scaled with the font."""
+"""Light and dark themes and the text size, applied to every widget without rebuilding a view.
+
+The look is Fusion, a QPalette per theme, and one stylesheet that never changes: it holds the
+rules of both themes, each rule matching only widgets whose `vq_theme` property names its theme.
+No font size is in the stylesheet: body text is the application font, and a label with a heading
+role (title, heading, big, stars) gets a font of its own sized from it. Muted text is drawn in the
+palette's placeholder colour and stars in a palette of their own, so most labels need no rule.
+`AppStyle` dresses every widget in its theme, role font and role colour as Qt polishes it, so a
+widget made later (a new quiz question, a level opened) looks right too.
+
+Fonts and palettes set on the application reach every widget as they would without a stylesheet
+(Qt::AA_UseStyleSheetPropagationInWidgetStyles). So a new theme sets the palette and re-polishes
+only the widgets the stylesheet colours; a new text size sets the application font and
+re-polishes only the labels with a role's font and the widgets sized in em. (Replacing the
+application stylesheet instead re-polishes every widget once for each of its ancestors: over a
+second with every view built.) `scripts/appearance_timing.py` measures both.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+import re
 
-from virtquest.gui.fonts import point_size
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QApplication,
+    QCheckBox,
+    QLabel,
+    QListWidget,
+    QProxyStyle,
+    QRadioButton,
+    QSlider,
+    QStyleFactory,
+    QWidget,
+)
+
+from virtquest.gui.fonts import apply_font
 
 THEMES = ("light", "dark")
+THEME_PROPERTY = "vq_theme"
+# A label's role: its size as a multiple of body text and whether it is bold; its text colour.
+ROLE_FONTS: dict[str, tuple[float, bool]] = {
+    "title": (1.6, True), "heading": (1.25, True), "big": (1.1, False), "stars": (1.1, False)}
+ROLE_COLOURS = {"stars": "star"}                                  # one the palette lacks
+ROLE_FOREGROUND = {"muted": QPalette.ColorRole.PlaceholderText}   # one it has
+_FONT_ROLE = "vq_font_role"      # the role whose font a widget was given
+_COLOUR_ROLE = "vq_colour_role"  # the role whose text colour a widget was given
+_current = {"theme": "light"}    # as last applied (asked for each widget polished: kept here)
+SUB_CONTROLLED = (QRadioButton, QCheckBox, QSlider)   # styled in their parts, sized in em
 
 COLORS: dict[str, dict[str, str]] = {
     "light": {
@@ -58,22 +97,17 @@ def palette(theme: str) -> QPalette:
     return pal
 
 
-def stylesheet(theme: str, scale: float) -> str:
-    """The few rules a palette cannot say: headings, cards, the sidebar, verdict colours."""
-    c = COLORS[theme]
-    title, heading, big = point_size(scale, 1.6), point_size(scale, 1.25), point_size(scale, 1.1)
-    indicator = round(point_size(scale) * 1.3)  # check boxes grow with the text
+def _rules(c: dict[str, str]) -> str:
+    """The rules a palette cannot say (cards, the sidebar, verdict colours), in one theme's
+    colours. Lengths that grow with the text are in em (the application font's line height):
+    a check box's indicator is about 1.3 times the body text's point size."""
     return f"""
-QLabel[role="title"] {{ font-size: {title}pt; font-weight: bold; }}
-QLabel[role="heading"] {{ font-size: {heading}pt; font-weight: bold; }}
-QLabel[role="big"] {{ font-size: {big}pt; }}
-QLabel[role="muted"] {{ color: {c['muted']}; }}
-QLabel[role="stars"] {{ color: {c['star']}; font-size: {big}pt; }}
 QLabel[verdict="right"] {{ color: {c['right']}; font-weight: bold; }}
 QLabel[verdict="wrong"] {{ color: {c['wrong']}; font-weight: bold; }}
 QRadioButton[verdict="right"]:disabled {{ color: {c['right']}; font-weight: bold; }}
 QRadioButton[verdict="wrong"]:disabled {{ color: {c['wrong']}; font-weight: bold; }}
-QRadioButton::indicator, QCheckBox::indicator {{ width: {indicator}px; height: {indicator}px; }}
+QRadioButton::indicator {{ width: 0.85em; height: 0.85em; }}
+QCheckBox::indicator {{ width: 0.85em; height: 0.85em; }}
 QFrame[role="card"] {{ background: {c['base']}; border: 1px solid {c['border']};
     border-radius: 8px; }}
 QFrame[role="card"][state="locked"] {{ background: {c['alt']}; }}
@@ -103,33 +137,157 @@ QPushButton[role="primary"] {{ background: {c['accent']}; color: {c['accent_text
     border: none; border-radius: 6px; padding: 6px 16px; font-weight: bold; }}
 QPushButton[role="primary"]:disabled {{ background: {c['border']}; color: {c['lock']}; }}
 QPushButton[role="primary"]:focus {{ border: 2px solid {c['text']}; }}
-QScrollArea {{ border: none; background: transparent; }}
+QScrollArea {{ border: none; }}
 QTreeWidget::item {{ padding: 3px 2px; }}
-QSlider::groove:horizontal {{ height: {indicator // 3}px; background: {c['border']};
-    border-radius: {indicator // 6}px; }}
-QSlider::sub-page:horizontal {{ background: {c['accent']}; border-radius: {indicator // 6}px; }}
-QSlider::handle:horizontal {{ background: {c['accent']}; width: {indicator}px;
-    margin: -{indicator // 3}px 0; border-radius: {indicator // 2}px; }}
+QSlider::groove:horizontal {{ height: 0.26em; background: {c['border']}; border-radius: 0.13em; }}
+QSlider::sub-page:horizontal {{ background: {c['accent']}; border-radius: 0.13em; }}
+QSlider::handle:horizontal {{ background: {c['accent']}; width: 0.85em; margin: -0.26em 0;
+    border-radius: 0.42em; }}
 QProgressBar {{ border: none; background: {c['border']}; border-radius: 4px; max-height: 8px; }}
 QProgressBar::chunk {{ background: {c['accent']}; border-radius: 4px; }}
-QScrollArea > QWidget > QWidget#page {{ background: transparent; }}
 """
 
 
-def apply_theme(app: QApplication, theme: str, scale: float) -> None:
-    """Fusion style, the theme's palette and stylesheet (heading sizes follow the font scale)."""
-    if not app.property("vq_fusion"):   # once: with a stylesheet set, style() is a wrapper
-        app.setStyle("Fusion")           # whose name is not "fusion", and setStyle costs
-        app.setProperty("vq_fusion", True)   # a restyle of every widget
-    app.setProperty("vq_theme", theme)   # first: views repaint on PaletteChange with colour()
+def _for_theme(rules: str, theme: str) -> str:
+    """`rules` matching only widgets of `theme`: the attribute goes on the last part of each
+    selector, before its states and sub-controls (`QPushButton[vq_theme="dark"]:hover`)."""
+    attribute = f'[{THEME_PROPERTY}="{theme}"]'
+
+    def one(selector: str) -> str:
+        head, _, last = selector.strip().rpartition(" ")
+        name, colon, rest = last.partition(":")
+        return f"{head} {name}{attribute}{colon}{rest}".strip()
+
+    def rule(match: re.Match) -> str:
+        return ", ".join(one(s) for s in match.group(1).split(",")) + " {"
+
+    return re.sub(r"^([^{}\n][^{}]*?)\s*\{", rule, rules, flags=re.MULTILINE)
+
+
+def stylesheet() -> str:
+    """The application's one stylesheet: both themes' rules, each for its own theme's widgets."""
+    return "".join(_for_theme(_rules(COLORS[theme]), theme) for theme in THEMES)
+
+
+def role_font(role: str) -> QFont:
+    """The font of a heading role: only its size and weight, so the family still comes from
+    the widget's parent; the size is a multiple of the application font's."""
+    factor, bold = ROLE_FONTS[role]
+    font = QFont()
+    font.setPointSizeF(round(QApplication.font().pointSizeF() * factor, 1))
+    if bold:
+        font.setBold(True)
+    return font
+
+
+def dress(widget: QWidget) -> None:
+    """Give a widget the current theme (for the stylesheet to match), and its role's font and
+    text colour. A role's colour is the widget's own palette, or a palette role as foreground
+    (muted text is the palette's placeholder colour), so no stylesheet rule holds it and a new
+    theme needs no re-polish for it."""
+    theme = current_theme()
+    if widget.property(THEME_PROPERTY) != theme:
+        widget.setProperty(THEME_PROPERTY, theme)
+    role = widget.property("role") if isinstance(widget, QLabel) else None
+    if role in ROLE_FONTS:
+        widget.setFont(role_font(role))
+        widget.setProperty(_FONT_ROLE, role)
+    elif widget.property(_FONT_ROLE):           # it had a role's font, and no longer a role
+        widget.setProperty(_FONT_ROLE, None)
+        widget.setFont(QFont())
+    if role in ROLE_COLOURS or role in ROLE_FOREGROUND:
+        _colour_text(widget, role)
+    elif widget.property(_COLOUR_ROLE):
+        widget.setProperty(_COLOUR_ROLE, None)
+        widget.setPalette(QPalette())
+        widget.setForegroundRole(QPalette.ColorRole.NoRole)
+
+
+def _colour_text(widget: QWidget, role: str) -> None:
+    widget.setProperty(_COLOUR_ROLE, role)
+    if role in ROLE_FOREGROUND:
+        widget.setForegroundRole(ROLE_FOREGROUND[role])
+        return
+    pal = QPalette()
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive,
+                  QPalette.ColorGroup.Disabled):
+        pal.setColor(group, QPalette.ColorRole.WindowText, colour(ROLE_COLOURS[role]))
+    widget.setPalette(pal)
+
+
+class AppStyle(QProxyStyle):
+    """Fusion, and every widget dressed (`dress`) as Qt polishes it: before the stylesheet
+    looks at it, whenever it is shown first or re-polished."""
+
+    def polish(self, target):  # noqa: D102 - QStyle.polish for widgets, palettes and the app
+        if isinstance(target, QWidget):
+            dress(target)
+        return super().polish(target)
+
+
+def restyle(widget: QWidget) -> None:
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+
+
+def install(app: QApplication) -> None:
+    """Once: the style, the stylesheet, and fonts and colours handed down from parent to child
+    as without a stylesheet (so a new font or palette on the application reaches every widget
+    without re-polishing it)."""
+    if app.property("vq_style"):
+        return
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_UseStyleSheetPropagationInWidgetStyles)
+    app.setStyle(AppStyle(QStyleFactory.create("Fusion")))
+    app.setProperty("vq_style", True)
+    app.setStyleSheet(stylesheet())
+
+
+def apply_theme(app: QApplication, theme: str) -> None:
+    """The theme's palette for every widget; those the stylesheet colours are re-polished."""
+    first = not app.property("vq_style")
+    changed = _current["theme"] != theme
+    _current["theme"] = theme            # first: views repaint on PaletteChange with colour()
+    install(app)
+    if not (changed or first):
+        return
     app.setPalette(palette(theme))
-    app.setStyleSheet(stylesheet(theme, scale))
+    # The windows learn of it from posted events: let it reach every widget now.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.ApplicationPaletteChange)
+    for widget in QApplication.allWidgets():     # re-polished, each is dressed in the theme
+        if _themed(widget):
+            restyle(widget)
+        elif widget.property(_COLOUR_ROLE) in ROLE_COLOURS:
+            _colour_text(widget, widget.property(_COLOUR_ROLE))
+
+
+def _themed(widget: QWidget) -> bool:
+    """Whether the stylesheet colours the widget or one of its parts. Scroll areas are styled
+    (no frame) but not coloured; the sidebar, a list, is."""
+    if isinstance(widget, SUB_CONTROLLED + (QListWidget,)):
+        return True
+    return (widget.testAttribute(Qt.WidgetAttribute.WA_StyleSheetTarget)
+            and not isinstance(widget, QAbstractScrollArea))
+
+
+def apply_text_size(app: QApplication, family: str | None, scale: float) -> None:
+    """The application font at `scale` (Qt hands it down to every widget), then the widgets
+    whose size is not the body text's: headings, and parts sized in em."""
+    before = QFont(app.font())
+    if apply_font(app, family, scale) == before:
+        return
+    # The windows learn of the new font from posted events: let it reach every widget now.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.ApplicationFontChange)
+    for widget in QApplication.allWidgets():
+        if widget.property(_FONT_ROLE) or isinstance(widget, SUB_CONTROLLED):
+            restyle(widget)
+        elif isinstance(widget, QLabel) and not widget.text():
+            # A label never given text ignores a new font: it would keep the old size's height.
+            QCoreApplication.sendEvent(widget, QEvent(QEvent.Type.StyleChange))
 
 
 def current_theme() -> str:
-    app = QApplication.instance()
-    value = app.property("vq_theme") if app is not None else None
-    return value if value in THEMES else "light"
+    return _current["theme"]
 
 
 def colour(name: str, theme: str | None = None) -> QColor:
@@ -139,6 +297,4 @@ def colour(name: str, theme: str | None = None) -> QColor:
 def set_role(widget, name: str, value: str | None) -> None:
     """Set a styling property (role, verdict, state) and let the stylesheet see the change."""
     widget.setProperty(name, value)
-    style = widget.style()
-    style.unpolish(widget)
-    style.polish(widget)
+    restyle(widget)
