@@ -198,6 +198,7 @@ class QtProgress(QWidget):
         super().__init__(parent)
         self.session = session
         self.charts: list[QChartView] = []
+        self._stale = False      # a setting changed while hidden: redrawn when shown
         page = QWidget()
         self.body = QVBoxLayout(page)
         self.body.setContentsMargins(28, 20, 28, 20)
@@ -307,11 +308,25 @@ class QtProgress(QWidget):
         self.achievements.addWidget(status, row, 2, Qt.AlignmentFlag.AlignTop)
 
     def changeEvent(self, event) -> None:  # noqa: N802
+        # Redrawn at once when shown (the new theme's colours, the new text size); a hidden
+        # view waits until it is shown, so a change of setting does not pay for it.
         if event.type() in (QEvent.Type.LanguageChange, QEvent.Type.FontChange):
-            self.refresh()
+            self._redraw(self.refresh)
         elif event.type() == QEvent.Type.PaletteChange:
-            self._charts(datetime.now().astimezone())      # the new theme's colours at once
+            self._redraw(lambda: self._charts(datetime.now().astimezone()))
         super().changeEvent(event)
+
+    def _redraw(self, redraw) -> None:
+        if self.isVisible():
+            redraw()
+        else:
+            self._stale = True
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        if self._stale:
+            self._stale = False
+            self.refresh()
+        super().showEvent(event)
 
 
 def _clear(layout) -> None:
