@@ -109,10 +109,20 @@ class LevelRow(QFrame):
         if cell.unlocked:
             self.setToolTip(fill(self.tr("%1 of 3 stars"), cell.stars))
             return
-        size = self.fontMetrics().height()
-        self.lock.setPixmap(lock_icon(size, colour("lock")).pixmap(QSize(size, size)))
+        self._draw_lock()
         self.setToolTip(fill(self.tr("Locked: clear “%1” first"),
                              titles.get(cell.locked_by or "", "")))
+
+    def _draw_lock(self) -> None:
+        """The lock, a line of text high, in the theme's colour."""
+        size = self.fontMetrics().height()
+        self.lock.setPixmap(lock_icon(size, colour("lock")).pixmap(QSize(size, size)))
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if not self.cell.unlocked and event.type() in (QEvent.Type.FontChange,
+                                                       QEvent.Type.PaletteChange):
+            self._draw_lock()          # a new text size or theme
+        super().changeEvent(event)
 
 
 class ChapterCard(QFrame):
