@@ -308,9 +308,11 @@ class QtProgress(QWidget):
         self.achievements.addWidget(status, row, 2, Qt.AlignmentFlag.AlignTop)
 
     def changeEvent(self, event) -> None:  # noqa: N802
-        # Redrawn at once when shown (the new theme's colours, the new text size); a hidden
-        # view waits until it is shown, so a change of setting does not pay for it.
-        if event.type() in (QEvent.Type.LanguageChange, QEvent.Type.FontChange):
+        # Words at once; the charts' new text size and colours at once when shown, else when
+        # next shown (a hidden view does not make a text-size or theme change slower).
+        if event.type() == QEvent.Type.LanguageChange:
+            self.refresh()
+        elif event.type() == QEvent.Type.FontChange:
             self._redraw(self.refresh)
         elif event.type() == QEvent.Type.PaletteChange:
             self._redraw(lambda: self._charts(datetime.now().astimezone()))

@@ -46,7 +46,7 @@ ROLE_COLOURS = {"stars": "star"}                                  # one the pale
 ROLE_FOREGROUND = {"muted": QPalette.ColorRole.PlaceholderText}   # one it has
 _FONT_ROLE = "vq_font_role"      # the role whose font a widget was given
 _COLOUR_ROLE = "vq_colour_role"  # the role whose text colour a widget was given
-_current = {"theme": "light"}    # as last applied (asked for each widget polished: kept here)
+_current: dict = {"theme": "light"}   # as last applied (asked at every polish: kept here)
 SUB_CONTROLLED = (QRadioButton, QCheckBox, QSlider)   # styled in their parts, sized in em
 
 COLORS: dict[str, dict[str, str]] = {
@@ -238,7 +238,8 @@ def install(app: QApplication) -> None:
     if app.property("vq_style"):
         return
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_UseStyleSheetPropagationInWidgetStyles)
-    app.setStyle(AppStyle(QStyleFactory.create("Fusion")))
+    _current["style"] = AppStyle(QStyleFactory.create("Fusion"))   # kept: its polish is Python
+    app.setStyle(_current["style"])
     app.setProperty("vq_style", True)
     app.setStyleSheet(stylesheet())
 
