@@ -151,7 +151,9 @@ def test_a_theme_switch_recolours_every_view(window, qtbot):
         for label in found:
             assert label.palette().color(label.foregroundRole()).name() == dark[name], (
                 role, label.text())
-    # Code: the instruction classes in their dark-theme colours.
+    # Code: the instruction classes in their dark-theme colours (the lab shown again).
+    window.show_view("lab")
+    settle(qtbot)
     lab = window.views["lab"].view
     pal = lab.program_view.palette()
     assert lab.program_view.highlighter.formats["privileged"].foreground().color() == \

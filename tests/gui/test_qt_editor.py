@@ -52,11 +52,16 @@ def test_highlighter_colours_privileged_sensitive_and_innocuous_differently(qtbo
 def test_dark_palette_uses_the_dark_variants(qtbot):
     editor = CodeEditor(SOURCE)
     qtbot.addWidget(editor)
+    editor.show()
     dark = QPalette(editor.palette())
     dark.setColor(QPalette.ColorRole.Base, dark.color(QPalette.ColorRole.Base).darker(800))
     light_colour = _mnemonic_colour(editor, 3)
     editor.setPalette(dark)
     assert _mnemonic_colour(editor, 3) != light_colour
+    editor.hide()                             # hidden, it is recoloured when shown again
+    editor.setPalette(QPalette())             # back to the light palette it inherits
+    editor.show()
+    assert _mnemonic_colour(editor, 3) == light_colour
 
 
 def test_error_marker_sits_at_its_line_and_column(qtbot):

@@ -324,8 +324,15 @@ class CodeEditor(QPlainTextEdit):
         self._keep_marked_line_in_view()
 
     def showEvent(self, event) -> None:  # noqa: N802
+        self._recolour()
         super().showEvent(event)
         self._keep_marked_line_in_view()
+
+    def _recolour(self) -> None:
+        """The highlighting and the marked lines in the palette's colours (nothing to do when
+        they are already)."""
+        self.highlighter.set_palette(self.palette())
+        self._refresh_selections()
 
     def _keep_marked_line_in_view(self) -> None:
         """A line marked while the editor was hidden or tiny is scrolled to once it is shown."""
@@ -378,9 +385,8 @@ class CodeEditor(QPlainTextEdit):
             else:
                 QToolTip.hideText()
             return True
-        if event.type() == QEvent.Type.PaletteChange:
-            self.highlighter.set_palette(self.palette())
-            self._refresh_selections()
+        if event.type() == QEvent.Type.PaletteChange and self.isVisible():
+            self._recolour()               # a hidden editor is recoloured when next shown
         handled = super().event(event)
         if event.type() == QEvent.Type.FontChange and hasattr(self, "_gutter"):
             self._update_margins()                      # the text size changed: so does the gutter

@@ -115,8 +115,10 @@ class LevelRow(QFrame):
 
     def _draw_lock(self) -> None:
         """The lock, a line of text high, in the theme's colour."""
-        size = self.fontMetrics().height()
-        self.lock.setPixmap(lock_icon(size, colour("lock")).pixmap(QSize(size, size)))
+        size, tint = self.fontMetrics().height(), colour("lock")
+        if self.lock.property("drawn") != (size, tint.name()):
+            self.lock.setProperty("drawn", (size, tint.name()))
+            self.lock.setPixmap(lock_icon(size, tint).pixmap(QSize(size, size)))
 
     def changeEvent(self, event) -> None:  # noqa: N802
         if not self.cell.unlocked and event.type() in (QEvent.Type.FontChange,
