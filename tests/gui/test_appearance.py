@@ -165,6 +165,8 @@ def test_a_theme_switch_recolours_every_view(window, qtbot):
     settle(qtbot)
     assert all(c.chart().backgroundBrush().color() == colour("base", "dark")
                for c in progress.charts)
+    stars, _forecast, xp = progress.charts         # redrawn, they still share their row evenly
+    assert abs(stars.width() - xp.width()) <= 1, (stars.width(), xp.width())
     # Buttons of a question asked after the switch are dark too.
     quiz = window.show_view("quiz")
     quiz.start(seed=8)

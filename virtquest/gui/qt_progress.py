@@ -211,6 +211,8 @@ class QtProgress(QWidget):
             tiles.addWidget(tile, 1)
         self.chart_grid = QGridLayout()
         self.chart_grid.setSpacing(14)
+        for column in (0, 1):     # halves, however wide a redrawn chart would like to be
+            self.chart_grid.setColumnStretch(column, 1)
         self.achievements_title = QLabel()
         self.achievements_title.setProperty("role", "heading")
         self.achievements = QGridLayout()
