@@ -536,6 +536,9 @@ class LabView(QWidget):
     def changeEvent(self, event) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
             self.render_content()
+        elif event.type() == QEvent.Type.PaletteChange and self.session.result is not None:
+            self.verdicts.setText("<br>".join(     # the verdict marks in the theme's colours
+                self._verdict_line(run) for run in self.session.result.runs))
         super().changeEvent(event)
 
 

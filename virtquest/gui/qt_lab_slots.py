@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -119,6 +119,11 @@ class SlotRow(QFrame):
 
     def set_current(self, current: bool) -> None:
         _set_property(self, "current", "true" if current else "false")
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.PaletteChange:
+            self.retranslate()            # the instruction in the new theme's class colour
+        super().changeEvent(event)
 
 
 class SlotList(QWidget):
