@@ -101,6 +101,13 @@ def test_a_text_size_step_grows_the_text_of_every_view(window, qtbot):
              if not row.cell.unlocked]
     assert locks and all(lock.pixmap().height() == lock.fontMetrics().height() for lock in locks)
 
+    # The sandbox's result headings are still whole.
+    table = window.views["sandbox"].table
+    header = table.horizontalHeader()
+    for column in range(table.columnCount() - 1):       # the last one stretches
+        text = table.horizontalHeaderItem(column).text()
+        assert header.sectionSize(column) >= header.fontMetrics().horizontalAdvance(text), text
+
     # A question asked after the step is at the new size too.
     quiz = window.show_view("quiz")
     quiz.start(seed=8)

@@ -507,8 +507,10 @@ class SandboxView(QWidget):
         super().closeEvent(event)
 
     def changeEvent(self, event) -> None:  # noqa: N802
-        if event.type() == QEvent.Type.FontChange and self.table.rowCount():
-            self._fit_table()
+        if event.type() == QEvent.Type.FontChange:
+            self.table.resizeColumnsToContents()        # headings readable at any text size
+            if self.table.rowCount():
+                self._fit_table()
         if event.type() == QEvent.Type.LanguageChange:
             if self.follow_app_language:
                 self.set_language(current_language())
