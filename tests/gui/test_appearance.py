@@ -194,3 +194,40 @@ def test_a_theme_switch_recolours_every_view(window, qtbot):
     assert pixel(card, card.width() // 2, 4) == COLORS["light"]["base"]
     assert all(label.palette().color(label.foregroundRole()).name() == COLORS["light"]["muted"]
                for label in labels(window, "muted"))
+
+
+def opened(qtbot, store, content, view: str, **settings) -> MainWindow:
+    from virtquest.gui import screenshot
+
+    window = build_window(store, content, hangul_font="NanumGothic", remember=False,
+                          overrides={**settings, "lab_tour": "done"})
+    qtbot.addWidget(window)
+    screenshot.prepare(window, view, LEVEL if view == "lab" else None, None)
+    window.resize(1024, 700)
+    window.show()
+    screenshot.wait_for_results(QApplication.instance(), window.views.get(view))
+    settle(qtbot)
+    return window
+
+
+@pytest.mark.parametrize("view", ["map", "lab", "sandbox", "progress"])
+def test_a_switched_window_looks_like_one_opened_in_the_new_settings(qtbot, store, content,
+                                                                      view):
+    """Language, theme and text size changed one after another on an open window: it is drawn
+    pixel for pixel as a window opened in them (nothing left in the old size or colours)."""
+    window = opened(qtbot, store, content, view, language="en", theme="light", font_scale=1.0)
+    new = {"language": "ko", "theme": "dark", "font_scale": 1.5}
+    for key, value in new.items():
+        window.session.set_setting(key, value)
+    settle(qtbot)
+    window.resize(1024, 700)        # a larger text may have fitted it to a small screen
+    settle(qtbot)
+    switched = window.grab().toImage()
+    fresh = opened(qtbot, store, content, view, **new).grab().toImage()
+    assert switched.size() == fresh.size()
+    if switched != fresh:
+        differ = sum(switched.pixel(x, y) != fresh.pixel(x, y)
+                     for x in range(0, fresh.width(), 2) for y in range(0, fresh.height(), 2))
+        pytest.fail(f"{view}: {differ} sampled pixels differ from a window opened so")
+    window.session.set_setting("theme", "light")
+    window.session.set_setting("font_scale", 1.0)
