@@ -231,3 +231,15 @@ def test_a_switched_window_looks_like_one_opened_in_the_new_settings(qtbot, stor
         pytest.fail(f"{view}: {differ} sampled pixels differ from a window opened so")
     window.session.set_setting("theme", "light")
     window.session.set_setting("font_scale", 1.0)
+
+
+def test_a_view_hidden_during_a_language_switch_is_in_the_new_language_when_shown(window,
+                                                                                   qtbot):
+    window.session.set_setting("language", "ko")
+    settle(qtbot)
+    progress = window.show_view("progress")
+    settle(qtbot)
+    assert progress.title.text() == "진행 상황"
+    assert progress.achievements_title.text().startswith("업적")
+    assert progress.charts[0].chart().title() == "장별 별"
+    window.session.set_setting("language", "en")

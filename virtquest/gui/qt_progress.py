@@ -310,10 +310,12 @@ class QtProgress(QWidget):
         self.achievements.addWidget(status, row, 2, Qt.AlignmentFlag.AlignTop)
 
     def changeEvent(self, event) -> None:  # noqa: N802
-        # Words at once; the charts' new text size and colours at once when shown, else when
-        # next shown (a hidden view does not make a text-size or theme change slower).
+        # Redrawn at once when shown; hidden, only the title is retranslated at once and the
+        # rest (numbers, charts, achievements) when it is next shown: a change of language,
+        # text size or theme does not wait for a view nobody sees.
         if event.type() == QEvent.Type.LanguageChange:
-            self.refresh()
+            self.title.setText(self.tr("Progress"))
+            self._redraw(self.refresh)
         elif event.type() == QEvent.Type.FontChange:
             self._redraw(self.refresh)
         elif event.type() == QEvent.Type.PaletteChange:
