@@ -96,7 +96,7 @@ def test_dma_engines():
     assert RamDMA(memory).read(0x100, 4) == b"abcd"
     assert RamDMA(memory).read(0xFFFE, 4) is None              # past the end of RAM
     events, refusals, walks = {"iotlb_misses": 0, "dma_faults": 0}, [], []
-    iommu = Iommu(memory, refusals, walks.append, events)
+    iommu = Iommu(memory, refusals, lambda key, count: walks.append(count), events)
     assert iommu.read(0x100, 4) == b"abcd" and iommu.read(0x104, 0) == b""
     assert events["iotlb_misses"] == 1                          # the second read hit the IOTLB
     assert iommu.read(HOST_BASE, 4) is None and events["dma_faults"] == 1

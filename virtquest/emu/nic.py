@@ -80,7 +80,7 @@ class Iommu:
     IOTLB_ENTRIES = 32
 
     def __init__(self, memory: PhysicalMemory, refusals: list[Message],
-                 charge: Callable[[int], None], events):
+                 charge: Callable[[str, int], None], events):
         self.memory, self.refusals, self.charge, self.events = memory, refusals, charge, events
         pages = memory.size >> PAGE_SHIFT
         self.table = {page: (HOST_BASE >> PAGE_SHIFT) + page for page in range(pages)}
@@ -92,7 +92,7 @@ class Iommu:
             self.iotlb.move_to_end(page)
             return frame
         self.events["iotlb_misses"] += 1
-        self.charge(1)
+        self.charge("iommu_walk", 1)
         frame = self.table.get(page)
         if frame is not None:
             self.iotlb[page] = frame

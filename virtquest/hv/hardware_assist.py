@@ -174,14 +174,20 @@ class HardwareAssistVMM(HypercallInterface, Mode):
             return False
         self.charge_exit("io", reads=4, writes=1)
         self.cpu.charge("emulation", self.profile[self.machine.bus.device(port).model_key])
+        return self.access_for_guest(ins, port)
+
+    def access_for_guest(self, ins: Instruction, port: int) -> bool:
+        """The hypervisor makes the guest's port access itself (after its exit), and the guest's
+        instruction retires as emulated."""
+        cpu, machine = self.cpu, self.machine
         if ins.row.mnemonic == "in":
-            self.cpu.regs[ins.a] = self.machine.bus.read(port)
+            cpu.regs[ins.a] = machine.bus.read(port)
         else:
-            self.machine.apic.now = self.cpu.guest_clock    # a device may start its clock
-            if port == PORT_CONSOLE:      # the output still has to reach the real console
-                self.cpu.charge("device", self.profile["port_console"])
-            self.machine.bus.write(port, self.cpu.regs[ins.a])
-        self.cpu.retire_emulated(ins)
+            machine.apic.now = cpu.guest_clock    # a device may start its clock
+            if port == PORT_CONSOLE:              # the output still has to reach the real console
+                cpu.charge("device", self.profile["port_console"])
+            machine.bus.write(port, cpu.regs[ins.a])
+        cpu.retire_emulated(ins)
         return True
 
     def exit_wrmsr(self, ins: Instruction) -> bool:
@@ -227,22 +233,15 @@ class HardwareAssistVMM(HypercallInterface, Mode):
             if choice == "cpu":
                 return False
             self.charge_exit("pci_config")
-            if self.cpu.regs[ins.a] & CTRL_BUS_MASTER and not isinstance(machine.nic.dma, Iommu):
-                machine.nic.dma = Iommu(machine.memory, machine.refusals,
-                                        lambda n: cpu.charge("device", n * self.profile["iommu_walk"]),
+            if cpu.regs[ins.a] & CTRL_BUS_MASTER and not isinstance(machine.nic.dma, Iommu):
+                machine.nic.dma = Iommu(machine.memory, machine.refusals, machine.nic.charge,
                                         cpu.events)
         elif choice != "hypervisor":
             return False                  # passthrough: the guest drives the card itself
         else:
             self.charge_exit("io", reads=4, writes=1)
             cpu.charge("emulation", self.profile[machine.bus.device(port).model_key])
-        machine.apic.now = cpu.guest_clock
-        if ins.row.mnemonic == "in":
-            cpu.regs[ins.a] = machine.bus.read(port)
-        else:
-            machine.bus.write(port, cpu.regs[ins.a])
-        cpu.retire_emulated(ins)
-        return True
+        return self.access_for_guest(ins, port)
 
     def exit_hlt(self, ins: Instruction) -> bool:
         self.charge_exit("hlt")
