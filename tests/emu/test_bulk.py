@@ -61,24 +61,24 @@ def run(source: str, mode: str, fast: bool):
 def test_fill_and_copy_loops_match_the_interpreter(kind, stride, count, dst, src, value,
                                                    adds_first, pages, mode):
     source = loop_source(kind, stride, count, dst, src, value, adds_first, pages)
-    fast = run(source, mode, True)
-    slow = run(source, mode, False)
-    assert fast == slow
+    compiled = run(source, mode, True)
+    interpreted = run(source, mode, False)
+    assert compiled == interpreted
 
 
 def test_an_overlapping_copy_spreads_its_first_words_like_the_interpreter():
     # destination 8 bytes above the source: each pass copies words the previous pass wrote
     source = loop_source("copy", 8, 600, dst=8, src=0, value=0, adds_first="eax", pages=1)
-    fast, slow = run(source, "native", True), run(source, "native", False)
-    assert fast == slow
-    assert fast[0].exit_code is not None
+    compiled, interpreted = run(source, "native", True), run(source, "native", False)
+    assert compiled == interpreted
+    assert compiled[0].exit_code is not None
 
 
 def test_a_fill_running_off_its_pages_faults_at_the_same_store():
     source = loop_source("fill", 32, 200, dst=4096 - 256, src=0, value=7, adds_first="eax",
                          pages=1)
-    fast, slow = run(source, "native", True), run(source, "native", False)
-    assert fast == slow and fast[0].exit_code == 128 + 14      # killed by #PF
+    compiled, interpreted = run(source, "native", True), run(source, "native", False)
+    assert compiled == interpreted and compiled[0].exit_code == 128 + 14      # killed by #PF
 
 
 def test_the_kernels_page_loops_are_recognised():

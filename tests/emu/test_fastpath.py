@@ -34,9 +34,9 @@ def test_shipped_programs_are_identical_on_the_fast_path(path):
     workload = BY_NAME.get(path.stem) if path.parent.name == "bench" else None
     defines = dict(workload.quick) if workload else {"ITER": 4, "N": 3000}
     for mode in mode_ids():
-        fast, fm = run(source, mode, True, defines)
-        slow, sm = run(source, mode, False, defines)
-        assert fast == slow, (path.name, mode)
+        compiled, fm = run(source, mode, True, defines)
+        interpreted, sm = run(source, mode, False, defines)
+        assert compiled == interpreted, (path.name, mode)
         assert fm.cpu.eflags == sm.cpu.eflags and fm.memory.data == sm.memory.data
 
 
@@ -97,12 +97,12 @@ def test_compiled_code_runs_while_a_masked_timer_interrupt_waits(mode, monkeypat
     steps = []
     real_step = CPU.step
     monkeypatch.setattr(CPU, "step", lambda cpu: (steps.append(1), real_step(cpu))[1])
-    fast, machine = run(source, mode, True, {"N": 200_000})
+    compiled, machine = run(source, mode, True, {"N": 200_000})
     waiting = machine.apic.next_fire
     assert 0 <= waiting < machine.cpu.guest_clock - 500_000, "the timer was due long ago"
-    assert len(steps) < fast.instructions // 20, "most of it ran as compiled code"
-    slow, _ = run(source, mode, False, {"N": 200_000})
-    assert fast == slow
+    assert len(steps) < compiled.instructions // 20, "most of it ran as compiled code"
+    interpreted, _ = run(source, mode, False, {"N": 200_000})
+    assert compiled == interpreted
 
 
 REGS = ["eax", "ebx", "ecx", "edx", "esi", "edi", "ebp"]

@@ -51,8 +51,8 @@ def test_branches_and_faults_see_the_interpreters_flags(body, passes, seed):
     source = bare(f"{setup}\n  mov ecx, {passes}\n  mov edi, {passes}\n  xor ebp, ebp\n"
                   f"again:\n  push edx\n  xor edx, edx\n{body}\n  pop edx\n  dec edi\n"
                   "  loop again\n  pushf\n  pop eax")
-    fast, slow = both(source)
-    assert fast == slow
+    compiled, interpreted = both(source)
+    assert compiled == interpreted
 
 
 def test_a_fault_in_the_next_pass_shows_the_flags_the_last_pass_left():
@@ -76,9 +76,9 @@ again:
 """, """divide_error:
   mov eax, [esp+12]
   hlt""")
-    fast, slow = both(source)
-    assert fast[1][0] & 0x8C1 == 0x40, "eax = the EFLAGS #DE pushed: ZF=1, CF=SF=OF=0"
-    assert fast == slow
+    compiled, interpreted = both(source)
+    assert compiled[1][0] & 0x8C1 == 0x40, "eax = the EFLAGS #DE pushed: ZF=1, CF=SF=OF=0"
+    assert compiled == interpreted
 
 
 @pytest.mark.parametrize("rule, args", [("sub", ["a", "b", "t"]), ("add", ["a", "b", "t"]),
@@ -117,6 +117,6 @@ more:
 """, """divide_error:
   mov eax, [esp+12]
   hlt""")
-    fast, slow = both(source)
-    assert fast[1][0] & 0x8C1 == 0x40, "eax = the EFLAGS #DE pushed: ZF=1, CF=SF=OF=0"
-    assert fast == slow
+    compiled, interpreted = both(source)
+    assert compiled[1][0] & 0x8C1 == 0x40, "eax = the EFLAGS #DE pushed: ZF=1, CF=SF=OF=0"
+    assert compiled == interpreted

@@ -99,5 +99,5 @@ patch:
     loop again
     ret
 """
-    fast, slow = run(source, "native", True), run(source, "native", False)
-    assert fast == slow and fast[0].finished
+    compiled, interpreted = run(source, "native", True), run(source, "native", False)
+    assert compiled == interpreted and compiled[0].finished

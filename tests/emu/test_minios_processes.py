@@ -283,9 +283,9 @@ child:
 
 def test_timer_preempts_a_busy_process_only_after_a_full_time_slice():
     assert run(PREEMPTION).console == "pc"                      # period 1M cycles: no tick
-    fast = run(PREEMPTION, kernel_defines={"TIMER_PERIOD": 1000})
-    assert fast.console == "cp"                                 # preempted mid-spin
-    assert fast.events["timer_ticks"] >= 2
+    ticking = run(PREEMPTION, kernel_defines={"TIMER_PERIOD": 1000})
+    assert ticking.console == "cp"                                 # preempted mid-spin
+    assert ticking.events["timer_ticks"] >= 2
 
 
 def test_without_a_timer_programs_still_run():

@@ -126,14 +126,14 @@ class Actions:
         return cs_selector(self.cpl)
 
     # -- waiting ------------------------------------------------------------------------------
-    def halt(self, interrupts_on: bool | None = None, stop: str = "run.cpu-halted") -> None:
+    def halt(self, interrupts_on: bool | None = None, message_id: str = "run.cpu-halted") -> None:
         """Wait for the next interrupt: the time until the timer fires passes idle. Nothing can
         wake a CPU whose interrupts are off (IF, or a hypervisor's virtual IF) or whose timer is
-        stopped: the machine stops (`stop`: the message that says so; a hypervisor says whose
+        stopped: the machine stops (`message_id`: the message that says so; a hypervisor says whose
         halt it was)."""
         on = bool(self.eflags & IF) if interrupts_on is None else interrupts_on
         if self.apic.next_fire < 0 or not on:
-            raise MachineStop("halted", message(stop))
+            raise MachineStop("halted", message(message_id))
         if self.apic.next_fire > self.guest_clock:
             self.charge("idle", self.apic.next_fire - self.guest_clock)
 

@@ -176,7 +176,7 @@ class Generator(MemoryCode, LazyFlags):
     @staticmethod
     def prologue(text: str) -> list[str]:
         """The block's named constants (as locals: the fastest names Python has), the names from
-        its context that its body uses, and the stop flag."""
+        its context that its body uses, and the end-of-block flag (`end_block`)."""
         words = set(re.findall(r"[A-Za-z_]\w*", text))
         out = [f"    {name} = {hex(value) if value > 255 else value}"
                for name, value in CONSTANTS.items() if name in words]
@@ -184,8 +184,8 @@ class Generator(MemoryCode, LazyFlags):
         if used:
             out.append(f"    {', '.join(used)} = "
                        f"{', '.join('ctx.' + CONTEXT_NAMES[n] for n in used)}")
-        if "stop" in text:
-            out.append("    stop = False")
+        if "end_block" in text:
+            out.append("    end_block = False")
         if "rd8(" in text or "wr8(" in text:
             out.append("    rd8, wr8 = cpu.read8_current, cpu.write8_current")
         if "rc[" in text:
@@ -310,7 +310,7 @@ class Generator(MemoryCode, LazyFlags):
         """An access that took the slow path may have changed code or pushed a TLB entry out
         (maybe the block's own code page): the block ends after this instruction, and the next
         one is fetched anew."""
-        self.emit("if stop:")
+        self.emit("if end_block:")
         self.indent += 1
         self._exit(k + 1, hex((self.addrs[k] + INSTRUCTION_SIZE) & M32), ended=False)
         self.indent -= 1

@@ -13,7 +13,7 @@ class BlockContext:
     refreshes what can change before it runs blocks), and what it leaves there."""
 
     __slots__ = ("read", "write", "tlb", "ram", "words", "ram_size", "code_pages", "touches_code",
-                 "supervisor", "supervisor_writes", "stop", "fault_index", "fault_passes",
+                 "supervisor", "supervisor_writes", "end_block", "fault_index", "fault_passes",
                  "fault_cycles", "fault_count")
 
     def __init__(self, read, write, ram: bytearray, ram_size: int, code_pages: set[int],
@@ -29,7 +29,7 @@ class BlockContext:
         self.supervisor_writes = True              # … and may write read-only pages (WP clear)
         # Set when a block must end after the instruction running now: it wrote code, or a TLB
         # entry was pushed out (maybe the block's own code page: the next fetch walks again).
-        self.stop = False
+        self.end_block = False
         # Where a fault left a block: the instruction's index; a loop's passes done; a region's
         # cycles and instructions of the blocks it had already run.
         self.fault_index = 0

@@ -69,10 +69,10 @@ class FastPath:
         for pa in self.pages.pop(ppn, ()):
             self.blocks.pop(pa, None)
         self.vblocks.clear()
-        self.ctx.stop = True
+        self.ctx.end_block = True
 
     def _evicted(self) -> None:
-        self.ctx.stop = True
+        self.ctx.end_block = True
 
     # -- running -------------------------------------------------------------------------------
     def try_run(self, limit: int) -> bool:
@@ -133,7 +133,7 @@ class FastPath:
                     room = fire - cycles + cpu.hidden
                 if inner >= room:
                     break
-            ctx.stop = False
+            ctx.end_block = False
             passes, repeat = 1, None
             if block.region is not None:
                 # a region takes the room left instead, and the blocks it may not enter; with a

@@ -141,7 +141,7 @@ class Machine:
             cancel: Callable[[], bool] | None = None) -> RunResult:
         """Run until the guest ends, the budget of cycles is spent, or `cancel()` says so."""
         cpu, limit = self.cpu, self.cpu.cycles + budget
-        fast, apic, step = self.fastpath, self.apic, cpu.step
+        fastpath, apic, step = self.fastpath, self.apic, cpu.step
         try:
             while not self.stopped:
                 until = min(limit, cpu.cycles + SLICE)
@@ -152,7 +152,7 @@ class Machine:
                             cpu.interrupt_deliverable():
                         cpu.take_interrupt()
                         step()
-                    elif fast is None or not fast.try_run(until):
+                    elif fastpath is None or not fastpath.try_run(until):
                         step()
                 if cpu.cycles >= limit:
                     self.stopped = Stop("budget", message("run.budget", cycles=cpu.cycles,

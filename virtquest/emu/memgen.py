@@ -7,7 +7,7 @@ A TLB hit is a `TlbEntry` (mmu.py) for the page, usable at the current privilege
 supervisor ring to read; for a write also `e.dirty` (the walk already set the dirty bit) and
 `e.writable` unless a supervisor ring may write read-only pages (cr0.WP clear). Anything else — a
 miss, a page edge, a frame beyond RAM, watched code — takes the CPU's own accessor (`rd`, `wr`),
-after which `stop` says whether the block must end (code written, a TLB entry pushed out).
+after which `end_block` says whether the block must end (code written, a TLB entry pushed out).
 
 Pages seen once: a block that accesses memory more than once keeps, for the length of one call,
 the pages whose TLB entry passed those checks — `rc`/`rb` (readable) and `wc`/`wb` (writable
@@ -15,7 +15,7 @@ too, and holding no code), for words and for bytes — so the next access to the
 dictionary subscript and one index into RAM (`W`, its aligned words); a page not found raises
 KeyError, which takes the TLB path and keeps the page. A word's key is its address with the
 offset's high bits cleared (so an unaligned word is never found), a byte's its page number. The entries are copies of TLB entries: anything
-that drops or changes one (an eviction, invlpg, a flush, a walk that replaces it) sets `stop`
+that drops or changes one (an eviction, invlpg, a flush, a walk that replaces it) sets `end_block`
 (mmu.on_evict) in a slow path, and the block forgets its pages and ends after that instruction.
 Nothing else can change an entry while a block runs: ring, paging and cr0.WP changes, like code
 compilation, happen only between blocks.
@@ -63,7 +63,7 @@ class MemoryCode:
         e = self.emit
         if not self.inline:
             e(f"{target} = {'rd' if width == 32 else 'rd8'}({ea})")
-            e("stop = ctx.stop")
+            e("end_block = ctx.end_block")
             return
         e(f"a = {ea}")
         e("try:")
@@ -91,7 +91,7 @@ class MemoryCode:
         e = self.emit
         if not self.inline:
             e(f"{'wr' if width == 32 else 'wr8'}({ea}, {value})")
-            e("stop = ctx.stop")
+            e("end_block = ctx.end_block")
             return
         e(f"a = {ea}")
         rights = ("(e.user or sup) and (e.writable or wok) and e.frame < size")
@@ -128,8 +128,8 @@ class MemoryCode:
         """After the CPU's accessor: if the block must end, its pages are forgotten first (a TLB
         entry may have gone, and the instruction may access memory again before the end)."""
         e = self.emit
-        e("        stop = ctx.stop")
-        e("        if stop:")
+        e("        end_block = ctx.end_block")
+        e("        if end_block:")
         e("            rc.clear(); wc.clear(); rb.clear(); wb.clear()")
 
     def _stack_run(self, k: int) -> tuple[str, int]:

@@ -290,7 +290,7 @@ class RegionGenerator(Generator):
             guard += f"(e := tg({hex(to.start >> PAGE_SHIFT)})) is not None and " \
                      f"e.frame == {hex(to.frame)} and (e.user or sup) and "
         if code.reads_memory or code.writes_memory:   # it may have pushed a TLB entry out
-            guard += "not stop and "
+            guard += "not end_block and "
         e(f"if {guard}(free or {hex(to.start)} not in blocked and (hit is None or hit(nt))):")
         self.indent += 1
         self._transition(t)

@@ -245,7 +245,7 @@ class HardwareAssistVMM(HypercallInterface, Mode):
 
     def exit_hlt(self, ins: Instruction) -> bool:
         self.charge_exit("hlt")
-        self.cpu.halt(self.interrupts_enabled(), stop="run.guest-halted")
+        self.cpu.halt(self.interrupts_enabled(), message_id="run.guest-halted")
         self.cpu.retire_emulated(ins)
         return True
 
@@ -397,7 +397,7 @@ class HardwareAssistVMM(HypercallInterface, Mode):
         if self.shared_info is not None:
             self.machine.memory.data[self.shared_info] = 0
         self.cpu.eflags |= IF
-        self.cpu.halt(True, stop="run.guest-blocked")
+        self.cpu.halt(True, message_id="run.guest-blocked")
 
     def pv_iret(self) -> None:
         """iret in non-root mode, after the saved eax; nothing changes unless all of it was

@@ -301,7 +301,7 @@ class TrapEmulateVMM(HypercallInterface, Mode):
         self.vif = True
 
     def emulate_hlt(self, ins: Instruction) -> None:
-        self.cpu.halt(self.vif, stop="run.guest-halted")
+        self.cpu.halt(self.vif, message_id="run.guest-halted")
 
     def emulate_in(self, ins: Instruction) -> None:
         self.cpu.regs[ins.a] = self.virtual_in(ins.imm & 0xFFFF)
@@ -446,7 +446,7 @@ class TrapEmulateVMM(HypercallInterface, Mode):
 
     def pv_block(self) -> None:
         self.vif = True
-        self.cpu.halt(True, stop="run.guest-blocked")
+        self.cpu.halt(True, message_id="run.guest-blocked")
 
     def pv_iret(self) -> None:
         saved_eax = self.cpu.read32(self.cpu.regs[4])
