@@ -1,6 +1,7 @@
 """Korean text uses one term per concept (docs/glossary.md): no variant the glossary bans appears in
-the levels, quizzes, choice matrix, achievements, chapter titles, GUI messages, Qt catalogue or
-the Korean comments of the shipped programs."""
+the levels, quizzes, choice matrix, achievements, the Korean strings of every module (chapter
+titles, GUI messages, the terminal quiz and its answer hints, …), the Qt catalogue or the Korean
+comments of the shipped programs."""
 
 from __future__ import annotations
 
@@ -54,8 +55,16 @@ def _yaml_strings(node: object) -> Iterator[str]:
 
 
 def _python_strings(path: Path) -> Iterator[str]:
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and HANGUL.search(node.value):
+    """The Korean string constants of a module, docstrings aside (those are English and may
+    name a Korean term beside its English one)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+                  and node.body and isinstance(node.body[0], ast.Expr)
+                  and isinstance(node.body[0].value, ast.Constant)}
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+                and HANGUL.search(node.value)):
             yield node.value
 
 
@@ -72,7 +81,7 @@ def korean_texts() -> Iterator[tuple[str, str]]:
     for path in yamls:
         for text in _yaml_strings(yaml.safe_load(path.read_text(encoding="utf-8"))):
             yield path.relative_to(ROOT).as_posix(), text
-    for path in (ROOT / "virtquest" / "game" / "chapters.py", ROOT / "virtquest" / "gui" / "messages_ko.py"):
+    for path in sorted((ROOT / "virtquest").rglob("*.py")):   # every module with Korean in it
         for text in _python_strings(path):
             yield path.relative_to(ROOT).as_posix(), text
     ts = ROOT / "assets" / "translations" / "virtquest_ko.ts"
