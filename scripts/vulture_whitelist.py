@@ -60,7 +60,7 @@ _.write8_current
 _.supervisor            # BlockContext fields read by compiled blocks
 _.supervisor_writes
 
-# VMCS controls the step debugger lists by name (game/sandbox_debugger.py).
+# VMCS controls the step debugger lists by name (game/debugger_model.py).
 _.hlt_exiting
 _.tpr_shadow
 

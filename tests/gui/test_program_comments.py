@@ -7,9 +7,9 @@ import pytest
 
 from virtquest.content.levels import load_levels
 from virtquest.content.profiles import load_profile
-from virtquest.game.lab_view import LabSession
-from virtquest.game.sandbox import SandboxSession
-from virtquest.game.sandbox_debugger import Stepper
+from virtquest.game.debugger_model import Stepper
+from virtquest.game.lab_model import LabModel
+from virtquest.game.sandbox_model import SandboxModel
 from virtquest.gui.qt_debugger import DebuggerView
 from virtquest.gui.qt_lab import LabView
 from virtquest.gui.qt_sandbox import SandboxView
@@ -34,7 +34,7 @@ def slot_rows_hold_their_instructions(view: LabView) -> bool:
 
 
 def test_the_korean_lab_shows_the_korean_comments_and_the_english_one_the_english(qtbot, popf):
-    view = LabView(LabSession(popf), language="ko")
+    view = LabView(LabModel(popf), language="ko")
     qtbot.addWidget(view)
     text = view.program_view.toPlainText()
     assert KOREAN in text and "하이퍼바이저와 공유하는" in text
@@ -69,7 +69,7 @@ def test_the_debugger_shows_the_same_comments_and_its_arrow_on_the_instruction(q
 
 
 def test_an_example_opens_in_the_sandbox_with_its_comments_in_the_ui_language(qtbot):
-    view = SandboxView(SandboxSession(), language="ko")
+    view = SandboxView(SandboxModel(), language="ko")
     qtbot.addWidget(view)
     example = next(p for p in view.session.examples() if p.name == "hello.s")
     assert view.open_file(example, example=True)

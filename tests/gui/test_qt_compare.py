@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from virtquest.emu.costs import CATEGORIES
-from virtquest.game.sandbox import run_everywhere
+from virtquest.game.sandbox_model import run_everywhere
 from virtquest.gui.qt_compare import CompareChart
 
 PROGRAM = """\

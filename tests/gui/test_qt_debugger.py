@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from virtquest.content.profiles import load_profile
-from virtquest.game.sandbox_debugger import Stepper
+from virtquest.game.debugger_model import Stepper
 from virtquest.gui.qt_debugger import DebuggerPage, DebuggerView
 
 BARE = """\

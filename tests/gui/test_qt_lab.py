@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from virtquest.content.levels import load_level_file
-from virtquest.game.lab_view import LabSession
+from virtquest.game.lab_model import LabModel
 from virtquest.gui.qt_lab import LabPage, LabView
 
 LEVEL = """\
@@ -63,7 +63,7 @@ def level(tmp_path_factory):
 
 @pytest.fixture
 def view(qtbot, level):
-    lab = LabView(LabSession(level), language="en")
+    lab = LabView(LabModel(level), language="en")
     qtbot.addWidget(lab)
     qtbot.waitUntil(lambda: lab.session.result is not None, timeout=20000)
     return lab
@@ -163,7 +163,7 @@ def test_hints_come_one_at_a_time(qtbot, view):
 
 
 def test_korean_content_follows_the_language(qtbot, level):
-    lab = LabView(LabSession(level), language="ko")
+    lab = LabView(LabModel(level), language="ko")
     qtbot.addWidget(lab)
     assert lab.title.text() == "시험용 콘솔"
     assert "바꿀 것이 없습니다" in lab.slot_list.rows[0].locks.text()

@@ -6,7 +6,7 @@ import time
 
 from PySide6.QtCore import QTimer
 
-from virtquest.game.sandbox import SandboxSession
+from virtquest.game.sandbox_model import SandboxModel
 from virtquest.gui.qt_sandbox import SandboxView
 from virtquest.hv.registry import mode_ids
 
@@ -14,7 +14,7 @@ RUNAWAY = "main:\nforever:\n    jmp forever\n"
 
 
 def make(qtbot, **session) -> SandboxView:
-    view = SandboxView(SandboxSession(**session))
+    view = SandboxView(SandboxModel(**session))
     qtbot.addWidget(view)
     return view
 

@@ -9,8 +9,8 @@ from PySide6.QtCore import QPoint, Qt
 
 from virtquest.content.profiles import load_profile
 from virtquest.emu.cpu import TraceEntry
-from virtquest.game.lab_view_trace import CPU, GUEST, HYPERVISOR, build_events, traced_run
-from virtquest.game.sandbox import SandboxSession
+from virtquest.game.sandbox_model import SandboxModel
+from virtquest.game.timeline_model import CPU, GUEST, HYPERVISOR, build_events, traced_run
 from virtquest.gui.i18n import install_language
 from virtquest.gui.messages import message_text
 from virtquest.gui.qt_sandbox import TIMELINE_TAB, SandboxView
@@ -104,7 +104,7 @@ def test_skipping_the_boot_hides_the_mini_os_start(qtbot, trap_emulate):
 
 
 def test_in_the_sandbox_a_click_selects_the_line_in_the_editor(qtbot):
-    sandbox = SandboxView(SandboxSession(source=PROGRAM))
+    sandbox = SandboxView(SandboxModel(source=PROGRAM))
     qtbot.addWidget(sandbox)
     sandbox.show()
     assert sandbox.trace_page.mode.currentData() == "trap-emulate"

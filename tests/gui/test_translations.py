@@ -104,7 +104,7 @@ def test_what_the_machine_reports_is_shown_in_korean(qapp):
     ids with parameters; each kind a run produces is shown in Korean, with the numbers the run
     filled in (and in English word for word as the core says it)."""
     from virtquest.emu.messages import message
-    from virtquest.game.sandbox import EXAMPLES, run_everywhere
+    from virtquest.game.sandbox_model import EXAMPLES, run_everywhere
     from virtquest.gui.messages import message_text
 
     report = run_everywhere((EXAMPLES / "kernel_main.s").read_text(encoding="utf-8"),
@@ -128,8 +128,8 @@ def test_what_the_machine_reports_is_shown_in_korean(qapp):
 
 def test_the_lab_and_sandbox_parts_retranslate_when_the_language_changes(qtbot):
     from virtquest.content.profiles import load_profile
-    from virtquest.game.sandbox import STARTER, STARTER_KO, SandboxSession
-    from virtquest.game.sandbox_debugger import Stepper
+    from virtquest.game.debugger_model import Stepper
+    from virtquest.game.sandbox_model import STARTER, STARTER_KO, SandboxModel
     from virtquest.gui.qt_debugger import DebuggerView
     from virtquest.gui.qt_editor import InstructionLegend
     from virtquest.gui.qt_sandbox import SandboxView
@@ -138,7 +138,7 @@ def test_the_lab_and_sandbox_parts_retranslate_when_the_language_changes(qtbot):
     debugger = DebuggerView(Stepper("_start:\n    hlt\n", "native", file="t.s",
                                     profile=load_profile()))
     timeline, legend = TimelineView(), InstructionLegend()
-    sandbox = SandboxView(SandboxSession())
+    sandbox = SandboxView(SandboxModel())
     sandbox.follow_app_language = True
     for widget in (debugger, timeline, legend, sandbox):
         qtbot.addWidget(widget)

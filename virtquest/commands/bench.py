@@ -99,7 +99,7 @@ def level_timings(quick: bool = False) -> dict:
     """Worst case over the shipped levels: re-running a level's modes after one choice changed
     (the lab's live feedback), and solving a level exactly from scratch."""
     from virtquest.content.levels import load_levels
-    from virtquest.game.lab import play
+    from virtquest.game.play import play
     from virtquest.game.rules import default_assignment, slot_rules
     from virtquest.game.runs import RunCache
     from virtquest.game.solver import solve

@@ -177,7 +177,7 @@ def read_assignment(path: str | None) -> dict[str, str]:
 def run_level(args) -> int:
     """A level under its own modes, hardware and the given choices; the level's verdict too."""
     from virtquest.commands.solve import find_level
-    from virtquest.game.lab import play
+    from virtquest.game.play import play
 
     level = find_level(args.program)
     result = play(level, read_assignment(args.assign))

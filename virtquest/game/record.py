@@ -10,7 +10,7 @@ from datetime import datetime
 
 from virtquest.content.quizzes import Question, QuizBank, load_quiz_bank
 from virtquest.emu.errors import VirtQuestError
-from virtquest.game.lab import LabResult
+from virtquest.game.play import LabResult
 from virtquest.game.quiz import Grade
 from virtquest.game.review import AnswerOutcome, answer_question, schedule_concept
 from virtquest.game.xp import AttemptOutcome, record_level_attempt

@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from virtquest.emu.costs import CATEGORIES
-from virtquest.game.sandbox import mode_title
+from virtquest.game.sandbox_model import mode_title
 from virtquest.gui.qt_editor import is_dark
 from virtquest.hv.mode import ModeRun
 

@@ -38,8 +38,8 @@ from virtquest.emu.boot import kernel_source
 from virtquest.emu.errors import VirtQuestError
 from virtquest.emu.isa import REGISTERS
 from virtquest.game.comments import shown_source
-from virtquest.game.sandbox import mode_title
-from virtquest.game.sandbox_debugger import CpuState, Stepper
+from virtquest.game.debugger_model import CpuState, Stepper
+from virtquest.game.sandbox_model import mode_title
 from virtquest.gui.i18n import fill
 from virtquest.gui.messages import message_text
 from virtquest.gui.qt_editor import CodeEditor, code_font

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from virtquest.content.levels import CHOICES
-from virtquest.game.lab import LabResult
-from virtquest.game.lab_view import LabSession, SlotView
+from virtquest.game.lab_model import LabModel, LabSlot
+from virtquest.game.play import LabResult
 from virtquest.game.record import record_play, schedule_mistakes
-from virtquest.game.sandbox import mode_title
+from virtquest.game.sandbox_model import mode_title
 from virtquest.gui.i18n import current_language, fill, pick
 from virtquest.gui.qt_compare import CompareChart
 from virtquest.gui.qt_debugger import DebuggerPage
@@ -57,7 +57,7 @@ class _ChoiceArea(QScrollArea):
 
 
 class LabView(QWidget):
-    """One level in play, built from its LabSession. Every change re-runs the level's modes on a
+    """One level in play, built from its LabModel. Every change re-runs the level's modes on a
     worker (the newest request wins); the verdicts, stars and explanations follow."""
 
     resultReady = Signal(object)       # LabResult, after every change
@@ -65,7 +65,7 @@ class LabView(QWidget):
     next_requested = Signal(str)       # a level id: "Next level ▶" after a clear
     quizRequested = Signal(list)       # question ids the level unlocked
 
-    def __init__(self, session: LabSession, *, language: str = "en",
+    def __init__(self, session: LabModel, *, language: str = "en",
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
@@ -155,7 +155,7 @@ class LabView(QWidget):
         half = widget.height() // 2
         self.choice_area.ensureVisible(0, top + half, 0, half + 8)
 
-    def _slot_row(self, slot: SlotView) -> SlotRow:
+    def _slot_row(self, slot: LabSlot) -> SlotRow:
         row = SlotRow(slot, self.language)
         row.set_choice(self.session.choices[slot.label], slot.label in self.session.decided)
         row.chosen.connect(self._row_chosen)
@@ -542,7 +542,7 @@ class LabView(QWidget):
         super().changeEvent(event)
 
 
-def _trace_job(session: LabSession, mode: str):
+def _trace_job(session: LabModel, mode: str):
     """The traced run of the choices as they are now (called on the UI thread)."""
     choices = session.snapshot()
     return lambda cancel: session.traced(mode, choices, cancel.is_set)
@@ -575,7 +575,7 @@ class LabPage(QWidget):
             return
         self.close_level()
         bank = self.learner.content.bank if self.learner.content else None
-        self.view = LabView(LabSession(level, bank=bank), language=current_language())
+        self.view = LabView(LabModel(level, bank=bank), language=current_language())
         self.view.submitted.connect(self._record)
         self.view.next_requested.connect(self.show_level)
         self.view.quizRequested.connect(self.quiz_requested)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from virtquest.content.levels import CHOICES
-from virtquest.game.lab_view import SlotView
+from virtquest.game.lab_model import LabSlot
 from virtquest.gui.i18n import fill, pick
 from virtquest.gui.qt_editor import class_colour
 
@@ -34,7 +34,7 @@ class SlotRow(QFrame):
 
     chosen = Signal(str, str)          # label, choice
 
-    def __init__(self, slot: SlotView, language: str, parent: QWidget | None = None):
+    def __init__(self, slot: LabSlot, language: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.slot, self.language = slot, language
         self.setObjectName("slot")

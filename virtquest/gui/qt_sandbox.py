@@ -27,17 +27,17 @@ from PySide6.QtWidgets import (
 from virtquest.content.profiles import load_profile
 from virtquest.emu.boot import kernel_source
 from virtquest.emu.errors import AssemblyError, VirtQuestError
-from virtquest.game.lab_view_trace import traced_run
-from virtquest.game.sandbox import (
+from virtquest.game.debugger_model import Stepper
+from virtquest.game.sandbox_model import (
     BUDGETS,
     STARTERS,
+    SandboxModel,
     SandboxReport,
-    SandboxSession,
     mode_title,
     run_everywhere,
     starter,
 )
-from virtquest.game.sandbox_debugger import Stepper
+from virtquest.game.timeline_model import traced_run
 from virtquest.gui.i18n import current_language, fill
 from virtquest.gui.messages import message_text
 from virtquest.gui.qt_compare import CompareChart
@@ -86,16 +86,16 @@ def translation_cost(report: SandboxReport) -> TranslationCost | None:
 
 
 class SandboxView(QWidget):
-    """Edit, run under every mode, compare. Built from a SandboxSession."""
+    """Edit, run under every mode, compare. Built from a SandboxModel."""
 
     runFinished = Signal(object)     # SandboxReport
     runFailed = Signal(object)       # the exception
     runCancelled = Signal()
 
-    def __init__(self, session: SandboxSession | None = None, *, language: str = "en",
+    def __init__(self, session: SandboxModel | None = None, *, language: str = "en",
                  parent: QWidget | None = None):
         super().__init__(parent)
-        self.session = session if session is not None else SandboxSession()
+        self.session = session if session is not None else SandboxModel()
         self.language = language
         self.follow_app_language = False
         self.worker = Worker(self)
@@ -532,6 +532,6 @@ def _pair(label: QLabel, field: QWidget) -> QWidget:
 def create_view(learner) -> SandboxView:
     """The main window's registry entry: content follows the app's language."""
     language = current_language()
-    view = SandboxView(SandboxSession(source=starter(language)), language=language)
+    view = SandboxView(SandboxModel(source=starter(language)), language=language)
     view.follow_app_language = True
     return view

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from virtquest.game.lab_view_trace import Timeline, TimelineEvent
-from virtquest.game.sandbox import mode_title
+from virtquest.game.sandbox_model import mode_title
+from virtquest.game.timeline_model import Timeline, TimelineEvent
 from virtquest.gui.i18n import fill
 from virtquest.gui.qt_timeline_canvas import TimelineCanvas, kind_colour
 from virtquest.gui.workers import Worker

@@ -7,7 +7,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
-from virtquest.game.lab_view_trace import CPU, GUEST, HYPERVISOR, TimelineEvent
+from virtquest.game.timeline_model import CPU, GUEST, HYPERVISOR, TimelineEvent
 from virtquest.gui.i18n import fill
 from virtquest.gui.messages import message_text
 from virtquest.gui.qt_compare import CATEGORY_COLOURS

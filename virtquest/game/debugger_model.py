@@ -11,7 +11,7 @@ from virtquest.emu.isa import CF, IF, OF, REGISTERS, SF, ZF
 from virtquest.emu.machine import Stop
 from virtquest.emu.memory import PAGE_SHIFT
 from virtquest.emu.mmu import Mapping
-from virtquest.game.lab_view_trace import ENTRY_LABELS, SourceLine, Timeline
+from virtquest.game.timeline_model import ENTRY_LABELS, SourceLine, Timeline
 from virtquest.hv.runner import load_for_mode
 
 CHUNK = 512                      # steps between looks at the cancel flag

@@ -96,7 +96,7 @@ def run_everywhere(source: str, *, file: str = "<source>", profile: str = DEFAUL
 
 
 @dataclass
-class SandboxSession:
+class SandboxModel:
     """What the sandbox holds: the text, where it came from, the profile and the budget."""
 
     source: str = STARTER

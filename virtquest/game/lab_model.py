@@ -9,17 +9,17 @@ from dataclasses import dataclass
 from virtquest.content.levels import CHOICES, Level, assemble_level
 from virtquest.content.quizzes import Prose, QuizBank, load_quiz_bank
 from virtquest.game.comments import ShownSource, shown_source
-from virtquest.game.lab import LabResult, play
-from virtquest.game.lab_view_trace import Timeline, traced_run
+from virtquest.game.debugger_model import Stepper
+from virtquest.game.play import LabResult, play
 from virtquest.game.rules import default_assignment, slot_rules
 from virtquest.game.runs import RunCache
-from virtquest.game.sandbox_debugger import Stepper
+from virtquest.game.timeline_model import Timeline, traced_run
 
 EXCERPT_MAX_LINES = 30
 
 
 @dataclass(frozen=True)
-class SlotView:
+class LabSlot:
     """One slot as the lab shows it."""
 
     index: int
@@ -43,7 +43,7 @@ class Excerpt:
     line_numbers: list[int]
 
 
-class LabSession:
+class LabModel:
     """A level in play. Qt-free; the lab view owns one and follows it."""
 
     def __init__(self, level: Level, *, cache: RunCache | None = None,
@@ -68,14 +68,14 @@ class LabSession:
         self.result: LabResult | None = None
 
     # -- slots ---------------------------------------------------------------------------
-    def _slot_views(self) -> list[SlotView]:
+    def _slot_views(self) -> list[LabSlot]:
         rules = slot_rules(self.level)
         views = []
         for index, slot in enumerate(self.level.slots):
             rule = rules[slot.label]
             owner = self.assembled.owner(slot.label)
             where = "program" if owner is self.assembled.program else "kernel"
-            views.append(SlotView(index, slot.label, rule.site.instruction, rule.site.iclass,
+            views.append(LabSlot(index, slot.label, rule.site.instruction, rule.site.iclass,
                                   where, owner.lines.get(rule.site.address, 0),
                                   dict(rule.locks), slot.concept))
         return views
@@ -83,11 +83,11 @@ class LabSession:
     def choices_allowed(self) -> list[str]:
         return self.level.slot_labels
 
-    def slot(self, label: str) -> SlotView:
+    def slot(self, label: str) -> LabSlot:
         return next(s for s in self.slots if s.label == label)
 
     @property
-    def current_slot(self) -> SlotView:
+    def current_slot(self) -> LabSlot:
         return self.slots[self.current]
 
     def choose(self, label: str, choice: str) -> bool:

@@ -10,7 +10,7 @@ from virtquest.content.profiles import load_profile
 from virtquest.emu.cpu import TraceEntry
 from virtquest.emu.isa import VEC_GP, VEC_SYSCALL
 from virtquest.emu.messages import EN
-from virtquest.game.lab_view_trace import (
+from virtquest.game.timeline_model import (
     GUEST,
     HYPERVISOR,
     build_events,
@@ -102,7 +102,7 @@ def test_a_library_routine_is_shown_at_the_include_line_with_its_own_file_and_li
     """The timeline and the debugger point at the `.include` line the learner can see, and say
     which line of which library file the instruction is."""
     from virtquest.emu.source import library
-    from virtquest.game.sandbox_debugger import Stepper
+    from virtquest.game.debugger_model import Stepper
 
     timeline = traced_run(LIBRARY_PROGRAM, "trap-emulate", file="t.s", profile=load_profile())
     assert timeline.result.console == "ok"

@@ -9,7 +9,7 @@ import pytest
 
 from virtquest.content.levels import load_levels
 from virtquest.game.assessment import stars_for
-from virtquest.game.lab import play
+from virtquest.game.play import play
 from virtquest.game.record import record_play, schedule_mistakes
 from virtquest.game.rules import LabError, complete, default_assignment, slot_rules
 from virtquest.progress.store import open_store
