@@ -106,6 +106,9 @@ class Hardware(_Strict):
     apicv: bool | None = Field(default=None, description="false turns APIC virtualization "
                                "(posted interrupts, EOI without exit) off on a profile that has "
                                "it; default: as the profile")
+    vpid: bool | None = Field(default=None, description="false turns tagged TLB entries (VPID) "
+                              "off on a profile that has them: every VM exit and entry then "
+                              "flushes the guest's TLB; default: as the profile")
     assigned_nic: bool = Field(default=False, description="true assigns the network card to "
                                "the guest under hardware-assist (passthrough: its registers "
                                "without exits, its DMA through an IOMMU the hypervisor must set "
@@ -242,12 +245,14 @@ class Level(_Strict):
         raise KeyError(label)
 
     def cost_profile(self) -> CostProfile:
-        """The level's cost profile, with EPT or APICv turned off when the level says so."""
+        """The level's cost profile, with EPT, APICv or VPID turned off when the level says so."""
         profile = load_profile(self.hardware.profile)
         if self.hardware.ept is not None and self.hardware.ept != profile.ept:
             profile = dataclasses.replace(profile, ept=self.hardware.ept)
         if self.hardware.apicv is not None and self.hardware.apicv != profile.apicv:
             profile = dataclasses.replace(profile, apicv=self.hardware.apicv)
+        if self.hardware.vpid is not None and self.hardware.vpid != profile.vpid:
+            profile = dataclasses.replace(profile, vpid=self.hardware.vpid)
         if self.hardware.assigned_nic:
             profile = dataclasses.replace(profile, assigned_nic=True)
         return profile
@@ -503,6 +508,10 @@ class LevelChecker:
         if hw.apicv and not profile.apicv:
             self.error(("hardware", "apicv"), f"profile {hw.profile!r} has no APIC "
                        "virtualization; a level can turn it off, never add it (use modern)")
+        if hw.vpid and not profile.vpid:
+            self.error(("hardware", "vpid"), f"profile {hw.profile!r} has no tagged TLBs "
+                       "(VPID); a level can turn them off, never add them (use nehalem-2009 or "
+                       "modern)")
         if hw.vtx and not profile.vtx:
             self.error(("hardware", "vtx"), f"profile {hw.profile!r} has no VT-x")
         if (hw.vtx is False or not profile.vtx) and "hardware-assist" in self.level.modes:

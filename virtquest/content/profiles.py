@@ -35,6 +35,7 @@ class _Hardware(BaseModel):
     ept: bool = False
     tlb_entries: int = Field(default=64, ge=1, le=4096)
     apicv: bool = False
+    vpid: bool = False
 
 
 PROFILE_DOCUMENT = "a cost profile: schema_version, name, description, hardware and costs"
@@ -97,5 +98,5 @@ def _load_file(path: Path) -> CostProfile:
         cycles={k: v.cycles for k, v in model.costs.items()},
         sources={k: v.source for k, v in model.costs.items()},
         ept=model.hardware.ept, vtx=model.hardware.vtx, tlb_entries=model.hardware.tlb_entries,
-        apicv=model.hardware.apicv,
+        apicv=model.hardware.apicv, vpid=model.hardware.vpid,
     )

@@ -7,7 +7,7 @@ validated, plain-Python form the machine charges from, and the list of keys ever
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from virtquest.emu.errors import ProfileError
 from virtquest.emu.isa import COST_KEYS
@@ -70,6 +70,7 @@ class CostProfile:
     tlb_entries: int = 64
     apicv: bool = False    # APIC virtualization: virtual-interrupt delivery, posted interrupts
     assigned_nic: bool = False   # the network card is assigned to the guest (VT-d passthrough)
+    vpid: bool = False     # tagged TLB entries (VPID): a VM exit or entry keeps the guest's TLB
 
     def __post_init__(self) -> None:
         missing = sorted(REQUIRED_KEYS - set(self.cycles))
@@ -92,10 +93,8 @@ class CostProfile:
         """A copy with one mechanism's cost scaled (to show what depends on it)."""
         cycles = dict(self.cycles)
         cycles[key] = round(cycles[key] * factor)
-        return CostProfile(self.name, self.description, cycles, dict(self.sources), self.ept,
-                           self.vtx, self.tlb_entries, self.apicv, self.assigned_nic)
+        return replace(self, cycles=cycles, sources=dict(self.sources))
 
     def with_costs(self, **changes: int) -> CostProfile:
         cycles = dict(self.cycles) | changes
-        return CostProfile(self.name, self.description, cycles, dict(self.sources), self.ept,
-                           self.vtx, self.tlb_entries, self.apicv, self.assigned_nic)
+        return replace(self, cycles=cycles, sources=dict(self.sources))

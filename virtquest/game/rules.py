@@ -39,8 +39,9 @@ class SlotRules:
 def level_key(level: Level) -> tuple:
     """What a run of this level depends on (besides mode and choices)."""
     digest = hashlib.sha256(level.source.encode()).hexdigest()
-    return (level.id, digest, tuple(sorted(level.defines.items())), level.hardware.profile,
-            level.hardware.ept)
+    hw = level.hardware
+    return (level.id, digest, tuple(sorted(level.defines.items())), hw.profile, hw.ept, hw.apicv,
+            hw.vpid, hw.assigned_nic)
 
 
 def slot_rules(level: Level) -> dict[str, SlotRules]:

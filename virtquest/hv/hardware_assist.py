@@ -15,6 +15,11 @@ APIC virtualization (APICv, on hardware whose profile says `apicv`) the CPU itse
 pending virtual interrupt when the guest turns interrupts on, completes an EOI without an exit,
 and a device's *posted* interrupt reaches the running guest without any exit; the timer's
 interrupt still exits, since the host's own timer raises it.
+
+Tagged TLBs: without VPID (first-generation VT-x: the P4 and Core 2 profiles) the TLB holds no
+record of whose translation an entry is, so every VM exit and every VM entry flushes it, and after
+each exit the guest walks its page tables again for every page it touches — with EPT, walks of two
+dimensions. With VPID (Nehalem and later) the guest's entries carry its tag and survive the exit.
 """
 
 from __future__ import annotations
@@ -70,13 +75,14 @@ class VMCS:
     page_fault_exiting: bool = True
     tpr_shadow: bool = True       # cr8 reads and writes stay in the guest
     apicv: bool = False           # virtual-interrupt delivery, EOI virtualization, posted interrupts
+    vpid: bool = False            # "enable VPID": the guest's TLB entries are tagged and kept
     reads: int = 0
     writes: int = 0
 
     @classmethod
-    def for_hardware(cls, ept: bool, apicv: bool = False) -> VMCS:
+    def for_hardware(cls, ept: bool, apicv: bool = False, vpid: bool = False) -> VMCS:
         return cls(ept=ept, cr3_load_exiting=not ept, invlpg_exiting=not ept,
-                   page_fault_exiting=not ept, apicv=apicv)
+                   page_fault_exiting=not ept, apicv=apicv, vpid=vpid)
 
 
 class HardwareAssistVMM(HypercallInterface, Mode):
@@ -88,11 +94,12 @@ class HardwareAssistVMM(HypercallInterface, Mode):
                            # enter it at ring 0
 
     def __init__(self, machine: Machine, sites: dict[int, str] | None = None,
-                 ept: bool | None = None):
+                 ept: bool | None = None, vpid: bool | None = None):
         super().__init__(machine, sites)
         cpu = self.cpu
         ept = cpu.profile.ept if ept is None else ept
-        self.vmcs = VMCS.for_hardware(ept, cpu.profile.apicv)
+        vpid = cpu.profile.vpid if vpid is None else vpid
+        self.vmcs = VMCS.for_hardware(ept, cpu.profile.apicv, vpid)
         # An interrupt that fell due while the guest had interrupts off: whether the VMM has
         # heard of it (its exit taken, or posted), and whether it waits for the interrupt window.
         self.arrival_seen = False
@@ -145,12 +152,17 @@ class HardwareAssistVMM(HypercallInterface, Mode):
         """A VM exit on an instruction the VMCS says exits; False lets it run in the guest."""
         if ins.row.opcode == VMCALL:
             self.hypercall()
+            if not self.vmcs.vpid:
+                # The VM entry flushes too: the handler read the guest's memory through the
+                # guest's page tables, and those entries must not reach the guest.
+                self.cpu.mmu.flush()
             self.cpu.retire(ins)
             return True
         return self.exits[ins.row.syntax](self, ins)
 
     def charge_exit(self, reason: str, reads: int = 3, writes: int = 1) -> None:
-        """One VM exit, its handler with its VMCS accesses, and the VM entry back."""
+        """One VM exit, its handler with its VMCS accesses, and the VM entry back. Without VPID
+        the exit and the entry flush the TLB: the guest comes back to an empty one."""
         p, cpu = self.profile, self.cpu
         cpu.note("vm_exit", reason=reason)
         cpu.charge("trap", p["vm_exit"] + p["vm_entry"])
@@ -159,7 +171,26 @@ class HardwareAssistVMM(HypercallInterface, Mode):
         self.vmcs.writes += writes
         cpu.events["vm_exits"] += 1
         cpu.events[f"vm_exit.{reason}"] += 1
+        if not self.vmcs.vpid:
+            self._flush_tlb()
         cpu.note("vm_entry", reason=reason)
+
+    def _flush_tlb(self) -> None:
+        """An untagged TLB loses every entry (the guest's walks refill it, charged by the MMU as
+        page walks). Counted once per flush: `tlb_flushes`, and the entries it dropped."""
+        cpu = self.cpu
+        cpu.events["tlb_flushes"] += 1
+        cpu.events["tlb_entries_flushed"] += len(cpu.mmu.tlb)
+        cpu.mmu.flush()
+
+    def world_switch(self) -> bool:
+        """The host is about to run this guest again after another guest ran on the same physical
+        CPU. Without VPID the TLB may hold the other guest's translations and is flushed; with
+        VPID each guest's entries carry its own tag and nothing is flushed. Whether it flushed."""
+        if self.vmcs.vpid:
+            return False
+        self._flush_tlb()
+        return True
 
     def exit_io(self, ins: Instruction) -> bool:
         port = ins.imm & 0xFFFF
