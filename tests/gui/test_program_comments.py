@@ -30,7 +30,7 @@ def rows(editor) -> list[str]:
 def slot_rows_hold_their_instructions(view: LabView) -> bool:
     lines = rows(view.program_view)
     return all(slot.instruction.split()[0] in lines[view.program_view.row_for(slot.line) - 1]
-               for slot in view.session.slots if slot.where == "program")
+               for slot in view.model.slots if slot.where == "program")
 
 
 def test_the_korean_lab_shows_the_korean_comments_and_the_english_one_the_english(qtbot, popf):
@@ -40,7 +40,7 @@ def test_the_korean_lab_shows_the_korean_comments_and_the_english_one_the_englis
     assert KOREAN in text and "하이퍼바이저와 공유하는" in text
     assert ENGLISH not in text and "The classic pattern" not in text and "ko:" not in text
     assert slot_rows_hold_their_instructions(view)
-    restore = view.session.slot("restore")
+    restore = view.model.slot("restore")
     assert view.program_view.shown_number(view.program_view.row_for(restore.line)) == restore.line
 
     view.set_language("en")
@@ -71,11 +71,11 @@ def test_the_debugger_shows_the_same_comments_and_its_arrow_on_the_instruction(q
 def test_an_example_opens_in_the_sandbox_with_its_comments_in_the_ui_language(qtbot):
     view = SandboxView(SandboxModel(), language="ko")
     qtbot.addWidget(view)
-    example = next(p for p in view.session.examples() if p.name == "hello.s")
+    example = next(p for p in view.model.examples() if p.name == "hello.s")
     assert view.open_file(example, example=True)
     text = view.editor.toPlainText()
     assert "가장 작은 mini-OS 프로그램" in text and "the smallest" not in text and "ko:" not in text
     view.set_language("en")                       # untouched: its comments follow the language
     text = view.editor.toPlainText()
     assert "the smallest mini-OS program" in text and "가장 작은" not in text
-    assert view.session.path is None and not view.session.modified
+    assert view.model.path is None and not view.model.modified

@@ -53,19 +53,19 @@ def test_step_back_restores_the_earlier_state_exactly(qtbot):
     earlier = view.stepper.state()
     view.step()
     assert view.stepper.state() != earlier
-    with qtbot.waitSignal(view.stateChanged, timeout=10000):
+    with qtbot.waitSignal(view.state_changed, timeout=10000):
         view.step_back()
     assert view.stepper.state() == earlier
 
 
 def test_run_to_the_end_then_step_back_from_the_stopped_machine(qtbot):
     view = make_view(qtbot, BARE)
-    with qtbot.waitSignal(view.stateChanged, timeout=10000):
+    with qtbot.waitSignal(view.state_changed, timeout=10000):
         view.run()
     final = view.stepper.state()
     assert final.stop is not None and final.registers["ecx"] == 1 << 10
     assert "Stopped" in view.status.text()
-    with qtbot.waitSignal(view.stateChanged, timeout=10000):
+    with qtbot.waitSignal(view.state_changed, timeout=10000):
         view.step_back()
     back = view.stepper.state()
     assert back.stop is None and back.steps == final.steps - 1
@@ -79,7 +79,7 @@ def test_pause_stops_a_run_that_would_not_end(qtbot):
     qtbot.waitUntil(lambda: view.worker.busy, timeout=2000)
     assert view.buttons["pause"].isEnabled() and not view.buttons["step"].isEnabled()
     qtbot.wait(100)
-    with qtbot.waitSignal(view.stateChanged, timeout=10000):
+    with qtbot.waitSignal(view.state_changed, timeout=10000):
         view.pause()
     assert view.stepper.state().steps > 0 and view.stepper.stopped is None
     assert view.buttons["step"].isEnabled()
@@ -97,7 +97,7 @@ def test_reset_goes_back_to_the_first_instruction(qtbot):
 @pytest.mark.parametrize("mode", ["trap-emulate", "paravirt"])
 def test_software_vmm_shows_its_virtual_cpu_beside_the_real_one(qtbot, mode):
     view = make_view(qtbot, KERNEL, mode)
-    with qtbot.waitSignal(view.stateChanged, timeout=20000):
+    with qtbot.waitSignal(view.state_changed, timeout=20000):
         view.run_to_program()
     assert not view.vcpu_box.isHidden()
     assert view.stepper.vcpu().cpl == 0 and view.stepper.state().cpl == 1

@@ -65,20 +65,20 @@ def level(tmp_path_factory):
 def view(qtbot, level):
     lab = LabView(LabModel(level), language="en")
     qtbot.addWidget(lab)
-    qtbot.waitUntil(lambda: lab.session.result is not None, timeout=20000)
+    qtbot.waitUntil(lambda: lab.model.result is not None, timeout=20000)
     return lab
 
 
 def decide_the_rest(view) -> None:
     """Choose, for every slot not yet decided, the choice it already has (no new run)."""
-    for label in view.session.undecided:
-        view.choose(label, view.session.choices[label])
+    for label in view.model.undecided:
+        view.choose(label, view.model.choices[label])
 
 
 def test_lab_builds_from_its_level_and_shows_the_first_verdict(view):
     assert view.title.text() == "A test console"
     assert len(view.slot_list.rows) == 3
-    result = view.session.result
+    result = view.model.result
     assert result.equivalent and result.contained
     assert "equivalent" in view.verdicts.text() and "×" in view.verdicts.text()
     assert view.program_view._slots and view.kernel_view is not None
@@ -86,22 +86,22 @@ def test_lab_builds_from_its_level_and_shows_the_first_verdict(view):
 
 
 def test_keys_move_between_slots_and_choose(qtbot, view):
-    before = view.session.result.overhead
+    before = view.model.result.overhead
     view.slot_list.setFocus()
-    assert view.session.current == 0
-    with qtbot.waitSignal(view.resultReady, timeout=20000) as blocker:
+    assert view.model.current == 0
+    with qtbot.waitSignal(view.result_ready, timeout=20000) as blocker:
         qtbot.keyClick(view.slot_list, Qt.Key.Key_1)          # hot → CPU
-    assert view.session.choices["hot"] == "cpu"
+    assert view.model.choices["hot"] == "cpu"
     assert view.slot_list.rows[0].buttons["cpu"].isChecked()
     assert blocker.args[0].overhead < before
     qtbot.keyClick(view.slot_list, Qt.Key.Key_Down)
     qtbot.keyClick(view.slot_list, Qt.Key.Key_Down)
-    assert view.session.current == 2
+    assert view.model.current == 2
     assert view.slot_list.rows[2].property("current") == "true"
-    with qtbot.waitSignal(view.resultReady, timeout=20000) as blocker:
+    with qtbot.waitSignal(view.result_ready, timeout=20000) as blocker:
         qtbot.keyClick(view.slot_list, Qt.Key.Key_3)          # pv_irq_disable → Guest
     assert blocker.args[0].choices["pv_irq_disable"] == "guest"
-    assert view.session.result.stars == 3
+    assert view.model.result.stars == 3
     assert "1 left" in view.stars.text() and not view.submit_button.isEnabled()
     qtbot.keyClick(view.slot_list, Qt.Key.Key_Up)
     qtbot.keyClick(view.slot_list, Qt.Key.Key_2)              # io → Hypervisor, its default
@@ -115,12 +115,12 @@ def test_a_locked_choice_is_disabled_with_its_reason_shown(qtbot, view):
     assert "nothing to change" in guest.toolTip()
     assert "nothing to change" in row.locks.text()
     assert view.choose("hot", "guest") is False
-    assert view.session.choices["hot"] == "hypervisor"
+    assert view.model.choices["hot"] == "hypervisor"
     assert view.worker.pending == 0
 
 
 def test_clicking_a_choice_reruns_and_explains(qtbot, view):
-    with qtbot.waitSignal(view.resultReady, timeout=20000):
+    with qtbot.waitSignal(view.result_ready, timeout=20000):
         view.slot_list.rows[0].buttons["cpu"].click()
     text = view.explanations.toPlainText()
     assert "add eax, 1" in text and "directly" in text
@@ -132,7 +132,7 @@ def test_clicking_a_choice_reruns_and_explains(qtbot, view):
 
 
 def test_nothing_gives_the_answer_away_before_the_first_choice(qtbot, view):
-    assert view.session.result.goal_met            # the starting choices happen to pass …
+    assert view.model.result.goal_met            # the starting choices happen to pass …
     text = view.explanations.toPlainText()
     assert "Why" not in text and "Quiz cards" not in text and "20 times" not in text
     assert not view.submit_button.isEnabled()      # … but earn nothing untouched
@@ -144,7 +144,7 @@ def test_nothing_gives_the_answer_away_before_the_first_choice(qtbot, view):
 
 def test_newest_choice_wins_when_changes_come_quickly(qtbot, view):
     results = []
-    view.resultReady.connect(results.append)
+    view.result_ready.connect(results.append)
     view.choose("hot", "cpu")
     view.choose("io", "cpu")
     view.choose("hot", "hypervisor")
@@ -175,20 +175,20 @@ def test_timeline_and_compare_follow_the_assignment(qtbot, view):
     view.show()
     with qtbot.waitSignal(view.trace_page.worker.succeeded, timeout=20000):
         view.tabs.setCurrentIndex(1)
-    out = view.session.assembled.address_of("io")
+    out = view.model.assembled.address_of("io")
     trap = next(e for e in view.timeline.canvas.events
                 if e.kind == "trap" and e.address == out)
     assert trap.is_arrow
     view.timeline.canvas.select(trap.index)
     program = view.program_view
-    assert program.selected_row == program.row_for(view.session.slot("io").line)
+    assert program.selected_row == program.row_for(view.model.slot("io").line)
 
 
 def test_submit_emits_the_result_and_closing_cancels_the_runs(qtbot, view):
     decide_the_rest(view)
     with qtbot.waitSignal(view.submitted, timeout=2000) as blocker:
         view.submit_button.click()
-    assert blocker.args[0] is view.session.result
+    assert blocker.args[0] is view.model.result
     view.choose("hot", "cpu")
     assert view.worker.busy
     view.close()
@@ -201,7 +201,7 @@ def test_the_lab_page_opens_a_shipped_level_and_records_an_attempt(qtbot, sessio
     level_id = session.content.levels.ids()[0]
     page.show_level(level_id)
     lab = page.view
-    qtbot.waitUntil(lambda: lab.session.result is not None, timeout=30000)
+    qtbot.waitUntil(lambda: lab.model.result is not None, timeout=30000)
     lab.submit()                                   # untouched: nothing to record
     assert not session.store.best_results(session.profile_id)
     decide_the_rest(lab)
@@ -212,7 +212,7 @@ def test_the_lab_page_opens_a_shipped_level_and_records_an_attempt(qtbot, sessio
 
 def test_the_chosen_handler_shows_by_mark_and_colour(qtbot, view):
     row = view.slot_list.rows[0]
-    with qtbot.waitSignal(view.resultReady, timeout=20000):
+    with qtbot.waitSignal(view.result_ready, timeout=20000):
         row.buttons["cpu"].click()
     cpu, hypervisor = row.buttons["cpu"], row.buttons["hypervisor"]
     assert cpu.text().startswith("✓") and not hypervisor.text().startswith("✓")
@@ -222,7 +222,7 @@ def test_the_chosen_handler_shows_by_mark_and_colour(qtbot, view):
         return button.grab().toImage().pixelColor(4, button.height() // 2).name()
 
     assert background(cpu) != background(hypervisor)
-    with qtbot.waitSignal(view.resultReady, timeout=20000):
+    with qtbot.waitSignal(view.result_ready, timeout=20000):
         hypervisor.click()
     assert hypervisor.text().startswith("✓") and not cpu.text().startswith("✓")
 
@@ -249,26 +249,26 @@ def test_a_clear_is_celebrated_and_leads_to_the_next_level(qtbot, session):
     first, second = [lv.id for lv in session.content.level_list][:2]
     page.show_level(first)
     lab = page.view
-    qtbot.waitUntil(lambda: lab.session.result is not None, timeout=30000)
+    qtbot.waitUntil(lambda: lab.model.result is not None, timeout=30000)
     assert lab.cleared.isHidden()
     # the level's best legal assignment, chosen slot by slot as a learner would
     from virtquest.game.solver import solve
-    best = solve(lab.session.level).assignment
+    best = solve(lab.model.level).assignment
     for label, choice in best.items():
-        if lab.session.choices[label] != choice:
-            with qtbot.waitSignal(lab.resultReady, timeout=30000):
+        if lab.model.choices[label] != choice:
+            with qtbot.waitSignal(lab.result_ready, timeout=30000):
                 lab.choose(label, choice)
         else:
             lab.choose(label, choice)
-    assert lab.session.result.stars >= 1
+    assert lab.model.result.stars >= 1
     lab.submit()
     text = lab.cleared_text.text()
     assert not lab.cleared.isHidden()
     assert "Level cleared!" in text and "XP" in text and "Unlocked" in text
     assert lab.next_button.isVisibleTo(lab) and lab.next_button.property("level") == second
     lab.next_button.click()
-    assert page.view.session.level.id == second
-    qtbot.waitUntil(lambda: page.view.session.result is not None, timeout=30000)
+    assert page.view.model.level.id == second
+    qtbot.waitUntil(lambda: page.view.model.result is not None, timeout=30000)
 
 
 def test_the_lab_fits_a_small_screen_at_200_percent_text(qtbot, store, content):
@@ -283,7 +283,7 @@ def test_the_lab_fits_a_small_screen_at_200_percent_text(qtbot, store, content):
         window.resize(1024, 700)
         window.show()
         lab = window.views["lab"].view
-        qtbot.waitUntil(lambda: lab.session.result is not None, timeout=30000)
+        qtbot.waitUntil(lambda: lab.model.result is not None, timeout=30000)
         hint = window.minimumSizeHint()
         assert hint.width() <= 1024 and hint.height() <= 700      # the window need not grow
         assert window.height() <= 700

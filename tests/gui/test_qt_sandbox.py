@@ -21,7 +21,7 @@ def make(qtbot, **session) -> SandboxView:
 
 def test_runs_under_every_mode_side_by_side(qtbot):
     view = make(qtbot)
-    with qtbot.waitSignal(view.runFinished, timeout=60000) as blocker:
+    with qtbot.waitSignal(view.run_finished, timeout=60000) as blocker:
         view.run_button.click()
     report = blocker.args[0]
     assert [run.mode for run in report.runs] == mode_ids()
@@ -32,7 +32,7 @@ def test_runs_under_every_mode_side_by_side(qtbot):
 
 def test_an_assembly_error_is_shown_at_its_line_and_column(qtbot):
     view = make(qtbot, source="main:\n    mov eax, 1\n    mov ebx\n    ret\n")
-    with qtbot.waitSignal(view.runFailed, timeout=10000):
+    with qtbot.waitSignal(view.run_failed, timeout=10000):
         view.run()
     assert view.editor.error[:2] == (3, 5)
     assert "sandbox.s:3:5" in view.status.text()
@@ -50,7 +50,7 @@ def test_a_runaway_program_keeps_the_ui_serving_until_cancelled(qtbot):
     view.run()
     qtbot.wait(700)
     assert view.worker.busy and view.cancel_button.isEnabled()
-    with qtbot.waitSignal(view.runCancelled, timeout=10000):
+    with qtbot.waitSignal(view.run_cancelled, timeout=10000):
         view.cancel_button.click()
     timer.stop()
     gaps = [later - earlier for earlier, later in zip(ticks, ticks[1:], strict=False)]
@@ -62,7 +62,7 @@ def test_a_runaway_program_keeps_the_ui_serving_until_cancelled(qtbot):
 
 def test_a_runaway_stops_at_the_cycle_budget(qtbot):
     view = make(qtbot, source=RUNAWAY, budget=1_000_000)
-    with qtbot.waitSignal(view.runFinished, timeout=60000) as blocker:
+    with qtbot.waitSignal(view.run_finished, timeout=60000) as blocker:
         view.run()
     assert all(run.result.stop == "budget" for run in blocker.args[0].runs)
     assert "cycle budget spent" in view.table.item(0, 4).text()
@@ -85,9 +85,9 @@ def test_open_and_save_a_program(qtbot, tmp_path):
     assert view.open_file(path)
     assert view.editor.toPlainText().startswith("main:")
     view.editor.setPlainText("main:\n    mov eax, 4\n    ret\n")
-    assert view.session.modified
+    assert view.model.modified
     assert view.save_file(path)
-    assert "mov eax, 4" in path.read_text(encoding="utf-8") and not view.session.modified
+    assert "mov eax, 4" in path.read_text(encoding="utf-8") and not view.model.modified
     assert not view.open_file(tmp_path / "missing.s")
     assert "no such file" in view.status.text()
 
@@ -117,7 +117,7 @@ def test_a_large_binary_translation_ratio_on_a_short_program_is_explained(qtbot)
     from virtquest.gui.qt_sandbox import translation_cost
 
     view = make(qtbot)
-    with qtbot.waitSignal(view.runFinished, timeout=60000) as blocker:
+    with qtbot.waitSignal(view.run_finished, timeout=60000) as blocker:
         view.run()
     report = blocker.args[0]
     cost = translation_cost(report)
@@ -136,7 +136,7 @@ def test_a_long_loop_amortizes_translation_and_needs_no_explanation(qtbot):
     from virtquest.gui.qt_sandbox import translation_cost
 
     view = make(qtbot, source=LOOP)
-    with qtbot.waitSignal(view.runFinished, timeout=60000) as blocker:
+    with qtbot.waitSignal(view.run_finished, timeout=60000) as blocker:
         view.run()
     assert translation_cost(blocker.args[0]) is None
     assert view.note.isHidden() and view.note.text() == ""
@@ -147,7 +147,7 @@ def test_the_explanation_speaks_korean(qtbot):
     from virtquest.gui.i18n import install_language
 
     view = make(qtbot)
-    with qtbot.waitSignal(view.runFinished, timeout=60000):
+    with qtbot.waitSignal(view.run_finished, timeout=60000):
         view.run()
     install_language("ko")
     try:

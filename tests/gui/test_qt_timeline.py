@@ -70,7 +70,7 @@ def test_clicking_an_arrow_reports_its_instruction(qtbot, trap_emulate):
     canvas = view.canvas
     trap = next(e for e in canvas.events if e.kind == "trap")
     x = round(canvas.x_of(trap.index))
-    with qtbot.waitSignal(view.instructionActivated, timeout=2000) as blocker:
+    with qtbot.waitSignal(view.instruction_activated, timeout=2000) as blocker:
         qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 60))
     assert blocker.args == [trap.address]
     assert canvas.selected == trap.index

@@ -13,7 +13,7 @@ def open_page(qtbot, session, level_index: int = 0) -> LabPage:
     page.resize(1024, 700)
     page.show()
     page.show_level([lv.id for lv in session.content.level_list][level_index])
-    qtbot.waitUntil(lambda: page.view.session.result is not None, timeout=30000)
+    qtbot.waitUntil(lambda: page.view.model.result is not None, timeout=30000)
     return page
 
 
@@ -35,9 +35,9 @@ def test_the_handler_step_is_done_by_choosing(qtbot, session):
     tour = page.tour
     qtbot.keyClick(tour, Qt.Key.Key_Return)          # 2 of 5: the three handlers
     assert "Three handlers" in tour.text.text()
-    with qtbot.waitSignal(page.view.resultReady, timeout=30000):
+    with qtbot.waitSignal(page.view.result_ready, timeout=30000):
         qtbot.keyClick(tour, Qt.Key.Key_1)           # a real choice, run by the lab
-    assert page.view.session.choices[page.view.session.slots[0].label] == "cpu"
+    assert page.view.model.choices[page.view.model.slots[0].label] == "cpu"
     assert "3 of 5" in tour.counter.text()
     for _ in range(3):
         tour.next_button.click()

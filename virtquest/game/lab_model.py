@@ -1,4 +1,7 @@
-"""The lab view's model: a level in play, its slots, locks, choices, hints and worker jobs."""
+"""The lab's model: a level in play, its slots, locks, choices, hints and worker jobs.
+
+The view changes it only through its methods, and renders what its events announce
+(`slot_changed`, `current_changed`, `result_changed`, `hints_changed`)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from virtquest.content.levels import CHOICES, Level, assemble_level
 from virtquest.content.quizzes import Prose, QuizBank, load_quiz_bank
 from virtquest.game.comments import ShownSource, shown_source
 from virtquest.game.debugger_model import Stepper
+from virtquest.game.observer import Event
 from virtquest.game.play import LabResult, play
 from virtquest.game.rules import default_assignment, slot_rules
 from virtquest.game.runs import RunCache
@@ -44,7 +48,16 @@ class Excerpt:
 
 
 class LabModel:
-    """A level in play. Qt-free; the lab view owns one and follows it."""
+    """A level in play. Qt-free; the lab view owns one, calls its methods and renders what its
+    events announce:
+
+    - `slot_changed(label, rerun)` — a slot's choice, or whether the learner decided it, changed;
+      `rerun` is True when the choices changed (a new play is due), False when only a default
+      became the learner's own;
+    - `current_changed(index)` — another slot has the focus;
+    - `result_changed(result)` — a play of the current choices came back (`accept_result`);
+    - `hints_changed()` — one more hint is shown.
+    """
 
     def __init__(self, level: Level, *, cache: RunCache | None = None,
                  bank: QuizBank | None = None, choices: dict[str, str] | None = None):
@@ -54,7 +67,7 @@ class LabModel:
         self.assembled = assemble_level(level)
         self.slots = self._slot_views()
         given = {k: v for k, v in (choices or {}).items()
-                 if k in self.choices_allowed() and self.slot(k).allowed(v)}
+                 if k in level.slot_labels and self.slot(k).allowed(v)}
         self.choices = default_assignment(level) | given
         # What the learner has decided: choices given back (an earlier attempt), choices made
         # here, and slots with one legal choice. The others run at the level's default until
@@ -66,6 +79,10 @@ class LabModel:
         self.hints_shown = 0
         self.par: float | None = None
         self.result: LabResult | None = None
+        self.slot_changed = Event()
+        self.current_changed = Event()
+        self.result_changed = Event()
+        self.hints_changed = Event()
 
     # -- slots ---------------------------------------------------------------------------
     def _slot_views(self) -> list[LabSlot]:
@@ -80,9 +97,6 @@ class LabModel:
                                   dict(rule.locks), slot.concept))
         return views
 
-    def choices_allowed(self) -> list[str]:
-        return self.level.slot_labels
-
     def slot(self, label: str) -> LabSlot:
         return next(s for s in self.slots if s.label == label)
 
@@ -95,10 +109,14 @@ class LabModel:
         A legal choice always counts as decided, even the default one."""
         if choice not in CHOICES or not self.slot(label).allowed(choice):
             return False
+        newly_decided = label not in self.decided
         self.decided.add(label)
         if self.choices.get(label) == choice:
+            if newly_decided:
+                self.slot_changed.emit(label, False)
             return False
         self.choices[label] = choice
+        self.slot_changed.emit(label, True)
         return True
 
     @property
@@ -116,8 +134,22 @@ class LabModel:
 
     def move(self, delta: int) -> int:
         """Focus another slot (clamped); the new index."""
-        self.current = max(0, min(len(self.slots) - 1, self.current + delta))
-        return self.current
+        return self.focus(max(0, min(len(self.slots) - 1, self.current + delta)))
+
+    def focus(self, index: int) -> int:
+        """Focus the slot at `index`; the index."""
+        if index != self.current:
+            self.current = index
+            self.current_changed.emit(index)
+        return index
+
+    def accept_result(self, result: LabResult) -> None:
+        """A play of the current choices came back from the worker: keep it (and par, found
+        once) and announce it."""
+        self.result = result
+        if result.par is not None:
+            self.par = result.par
+        self.result_changed.emit(result)
 
     def snapshot(self) -> dict[str, str]:
         """The choices as they are now (what a worker runs; the learner may go on changing)."""
@@ -128,6 +160,7 @@ class LabModel:
         if self.hints_shown >= len(self.level.hints):
             return None
         self.hints_shown += 1
+        self.hints_changed.emit()
         return self.level.hints[self.hints_shown - 1]
 
     @property

@@ -97,7 +97,8 @@ def run_everywhere(source: str, *, file: str = "<source>", profile: str = DEFAUL
 
 @dataclass
 class SandboxModel:
-    """What the sandbox holds: the text, where it came from, the profile and the budget."""
+    """What the sandbox holds: the text, where it came from, the profile and the budget, and the
+    last report. The view changes it through these methods only."""
 
     source: str = STARTER
     path: Path | None = None
@@ -135,6 +136,24 @@ class SandboxModel:
     def edit(self, source: str) -> None:
         if source != self.source:
             self.source, self.modified = source, True
+
+    def open_starter(self, language: str) -> None:
+        """The starter program with its comments in `language`, as a new, unmodified text (the
+        last report stays: the program is the same)."""
+        self.source, self.path, self.modified = starter(language), None, False
+
+    def is_untouched_starter(self) -> bool:
+        """The text is a starter program, never edited or saved (its comments may follow the
+        language)."""
+        return self.path is None and self.source in STARTERS.values()
+
+    def set_run_settings(self, profile: str, budget: int) -> None:
+        """The cost profile and cycle budget the next run uses."""
+        self.profile, self.budget = profile, budget
+
+    def accept_report(self, report: SandboxReport) -> None:
+        """What the last run under every mode reported."""
+        self.report = report
 
     @staticmethod
     def profiles() -> list[str]:

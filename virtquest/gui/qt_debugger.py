@@ -199,7 +199,7 @@ class DebuggerView(QWidget):
     """Steps one guest under one mode. Long moves (run, step back) go to a worker; a single
     step runs here, on the UI thread (one instruction)."""
 
-    stateChanged = Signal()
+    state_changed = Signal()
 
     def __init__(self, stepper: Stepper, *, language: str = "en",
                  parent: QWidget | None = None):
@@ -207,7 +207,7 @@ class DebuggerView(QWidget):
         self.language = language
         self.stepper = stepper
         self.worker = Worker(self)
-        self.worker.busyChanged.connect(self._set_busy)
+        self.worker.busy_changed.connect(self._set_busy)
         self._previous: CpuState | None = None
         self._build()
         self._shortcuts()
@@ -468,7 +468,7 @@ class DebuggerView(QWidget):
         self.buttons["back"].setEnabled(state.steps > 0)
         self.buttons["pause"].setEnabled(False)
         self._previous = state
-        self.stateChanged.emit()
+        self.state_changed.emit()
 
     def _status_text(self, state: CpuState) -> str:
         if state.stop:

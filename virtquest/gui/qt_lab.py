@@ -60,18 +60,22 @@ class LabView(QWidget):
     """One level in play, built from its LabModel. Every change re-runs the level's modes on a
     worker (the newest request wins); the verdicts, stars and explanations follow."""
 
-    resultReady = Signal(object)       # LabResult, after every change
+    result_ready = Signal(object)       # LabResult, after every change
     submitted = Signal(object)         # LabResult, when the learner submits it
     next_requested = Signal(str)       # a level id: "Next level ▶" after a clear
-    quizRequested = Signal(list)       # question ids the level unlocked
+    quiz_requested = Signal(list)       # question ids the level unlocked
 
-    def __init__(self, session: LabModel, *, language: str = "en",
+    def __init__(self, model: LabModel, *, language: str = "en",
                  parent: QWidget | None = None):
         super().__init__(parent)
-        self.session = session
+        self.model = model
+        model.slot_changed.connect(self._on_slot_changed)
+        model.current_changed.connect(lambda _index: self._show_current())
+        model.result_changed.connect(self._on_result_changed)
+        model.hints_changed.connect(self._on_hints_changed)
         self.language = language
         self.worker = Worker(self, latest_only=True)
-        self.worker.busyChanged.connect(self._show_busy)
+        self.worker.busy_changed.connect(self._show_busy)
         self._build()
         QCoreApplication.instance().aboutToQuit.connect(self.shutdown)   # no run outlives the app
         self._shortcuts()
@@ -111,7 +115,7 @@ class LabView(QWidget):
         self.program_view = CodeEditor(language=self.language, read_only=True)
         self._show_program()
         layout.addWidget(self.program_view, 3)
-        excerpt = self.session.kernel_excerpt()
+        excerpt = self.model.kernel_excerpt()
         self.kernel_label = QLabel()
         self.kernel_view: CodeEditor | None = None
         if excerpt is not None:
@@ -132,8 +136,8 @@ class LabView(QWidget):
         layout.addWidget(self.slots_heading)
         self.slot_list = SlotList()
         self.slot_list.moved.connect(self.move)
-        self.slot_list.keyChoice.connect(self.choose_current)
-        self.slot_list.set_rows([self._slot_row(slot) for slot in self.session.slots])
+        self.slot_list.key_choice.connect(self.choose_current)
+        self.slot_list.set_rows([self._slot_row(slot) for slot in self.model.slots])
         layout.addWidget(self.slot_list)
         self.keys_hint = QLabel()
         self.keys_hint.setWordWrap(True)
@@ -157,7 +161,7 @@ class LabView(QWidget):
 
     def _slot_row(self, slot: LabSlot) -> SlotRow:
         row = SlotRow(slot, self.language)
-        row.set_choice(self.session.choices[slot.label], slot.label in self.session.decided)
+        row.set_choice(self.model.choices[slot.label], slot.label in self.model.decided)
         row.chosen.connect(self._row_chosen)
         return row
 
@@ -252,17 +256,17 @@ class LabView(QWidget):
         self.tabs = QTabWidget()
         self.explanations = QTextBrowser()
         self.explanations.setOpenLinks(False)
-        self.explanations.anchorClicked.connect(lambda _url: self.quizRequested.emit(
-            [q.id for q in self.session.unlocked_questions()]))
-        modes = list(self.session.level.modes)
-        session = self.session
-        self.trace_page = TracePage(modes, lambda mode: _trace_job(session, mode),
+        self.explanations.anchorClicked.connect(lambda _url: self.quiz_requested.emit(
+            [q.id for q in self.model.unlocked_questions()]))
+        modes = list(self.model.level.modes)
+        model = self.model
+        self.trace_page = TracePage(modes, lambda mode: _trace_job(model, mode),
                                     language=self.language)
-        self.trace_page.instructionActivated.connect(self.show_address)
+        self.trace_page.instruction_activated.connect(self.show_address)
         self.timeline = self.trace_page.timeline
         self.compare = CompareChart(language=self.language)
         self.debug_page = DebuggerPage(
-            modes, lambda mode: session.stepper(mode, session.snapshot()), language=self.language)
+            modes, lambda mode: model.stepper(mode, model.snapshot()), language=self.language)
         self.tabs.addTab(self.explanations, "")
         for page in (self.trace_page, self.compare, self.debug_page):
             # A page's own minimum height (the timeline's at 200% text) must not push the
@@ -278,7 +282,7 @@ class LabView(QWidget):
 
     # -- content in the learner's language ---------------------------------------------------
     def render_content(self) -> None:
-        level = self.session.level
+        level = self.model.level
         self.title.setText(pick(level.title, self.language))
         self.brief.setText(pick(level.brief, self.language))
         self.slots_heading.setText(self.tr("Who handles each instruction?"))
@@ -294,7 +298,7 @@ class LabView(QWidget):
             row.retranslate()
         self._show_hints()
         self._show_current()
-        self._show_result(self.session.result)
+        self._show_result(self.model.result)
 
     def set_language(self, language: str) -> None:
         self.language = language
@@ -310,41 +314,46 @@ class LabView(QWidget):
 
     def _show_program(self) -> None:
         """The program with its comments in the learner's language (rows keep line numbers)."""
-        shown = self.session.shown_program(self.language)
+        shown = self.model.shown_program(self.language)
         self.program_view.set_text(shown.text, shown.line_numbers)
 
     # -- choosing ----------------------------------------------------------------------------
     def move(self, delta: int) -> None:
-        self.session.move(delta)
-        self._show_current()
+        self.model.move(delta)
         # the current slot scrolls into view (up or down, never sideways)
-        self._scroll_choices_to(self.slot_list.rows[self.session.current])
+        self._scroll_choices_to(self.slot_list.rows[self.model.current])
 
     def choose_current(self, choice: str) -> bool:
-        return self.choose(self.session.current_slot.label, choice)
+        return self.choose(self.model.current_slot.label, choice)
 
     def choose(self, label: str, choice: str) -> bool:
-        """Set a slot's choice (False when locked); re-run when it changed."""
-        row = self.slot_list.rows[self.session.slot(label).index]
-        was_decided = label in self.session.decided
-        changed = self.session.choose(label, choice)
-        row.set_choice(self.session.choices[label], label in self.session.decided)
+        """Ask the model for a slot's choice (False when locked or unchanged); re-run when it
+        changed. The row and the verdict follow the model's `slot_changed`."""
+        changed = self.model.choose(label, choice)
         if changed:
             self.rerun()
-        elif not was_decided and label in self.session.decided:
-            self._show_result(self.session.result)     # the default, now chosen: no new run
+        else:
+            self._show_slot(label)     # a refused choice must not stay checked on its button
         return changed
 
     def _row_chosen(self, label: str, choice: str) -> None:
-        self.session.current = self.session.slot(label).index
-        self._show_current()
+        self.model.focus(self.model.slot(label).index)
         self.choose(label, choice)
 
+    def _show_slot(self, label: str) -> None:
+        row = self.slot_list.rows[self.model.slot(label).index]
+        row.set_choice(self.model.choices[label], label in self.model.decided)
+
+    def _on_slot_changed(self, label: str, rerun: bool) -> None:
+        self._show_slot(label)
+        if not rerun:
+            self._show_result(self.model.result)     # the default, now chosen: no new run
+
     def _show_current(self) -> None:
-        current = self.session.current
+        current = self.model.current
         for index, row in enumerate(self.slot_list.rows):
             row.set_current(index == current)
-        slot = self.session.current_slot
+        slot = self.model.current_slot
         editor = self.program_view if slot.where == "program" else self.kernel_view
         for view in (self.program_view, self.kernel_view):
             if view is not None:
@@ -356,7 +365,7 @@ class LabView(QWidget):
         for where, view in (("program", self.program_view), ("kernel", self.kernel_view)):
             if view is None:
                 continue
-            rows = {view.row_for(s.line): str(s.index + 1) for s in self.session.slots
+            rows = {view.row_for(s.line): str(s.index + 1) for s in self.model.slots
                     if s.where == where}
             view.set_slot_lines({r: badge for r, badge in rows.items() if r})
 
@@ -364,18 +373,18 @@ class LabView(QWidget):
     def rerun(self) -> None:
         """Play the level under the current choices, on the worker (older runs are dropped)."""
         self.cleared.setVisible(False)
-        session, choices = self.session, self.session.snapshot()
-        self.worker.submit(lambda cancel: session.evaluate(choices, cancel.is_set),
+        model, choices = self.model, self.model.snapshot()
+        self.worker.submit(lambda cancel: model.evaluate(choices, cancel.is_set),
                            on_success=self._on_result, on_failure=self._on_failure)
         self.trace_page.invalidate()
         self.debug_page.invalidate()
 
     def _on_result(self, result: LabResult) -> None:
-        self.session.result = result
-        if result.par is not None:
-            self.session.par = result.par
+        self.model.accept_result(result)
+
+    def _on_result_changed(self, result: LabResult) -> None:
         self._show_result(result)
-        self.resultReady.emit(result)
+        self.result_ready.emit(result)
 
     def _on_failure(self, exc: BaseException) -> None:
         self.status.setText(fill(self.tr("The run failed: %1"), exc))
@@ -383,8 +392,8 @@ class LabView(QWidget):
     def _show_busy(self, busy: bool) -> None:
         if busy:
             self.status.setText(self.tr("Running the guest under your choices…"))
-        self.submit_button.setEnabled(not busy and self.session.result is not None
-                                      and not self.session.undecided)
+        self.submit_button.setEnabled(not busy and self.model.result is not None
+                                      and not self.model.undecided)
 
     def wait(self, timeout_ms: int = 30_000) -> bool:
         """Block until the workers are idle (scripts and tests)."""
@@ -404,8 +413,8 @@ class LabView(QWidget):
             self.par.setText("")
             self.submit_button.setEnabled(False)
             return
-        undecided = self.session.undecided
-        self.status.setText(self.tr("Verdict for your choices:") if self.session.engaged else
+        undecided = self.model.undecided
+        self.status.setText(self.tr("Verdict for your choices:") if self.model.engaged else
                             self.tr("A first run at the level's starting choices — who should "
                                     "handle each instruction? Choose below."))
         self.verdicts.setText("<br>".join(self._verdict_line(run) for run in result.runs))
@@ -438,7 +447,7 @@ class LabView(QWidget):
         return "★" * result.stars + "☆" * (3 - result.stars)
 
     def _par_text(self, result: LabResult) -> str:
-        stars = self.session.level.goal.stars
+        stars = self.model.level.goal.stars
         if result.par is not None:
             return fill(self.tr("Par (the best legal assignment): ×%1 — yours: ×%2"),
                         f"{result.par:.2f}", f"{result.overhead:.2f}")
@@ -448,7 +457,7 @@ class LabView(QWidget):
         return ""
 
     def _explanations_html(self, result: LabResult) -> str:
-        if not self.session.engaged:      # nothing that gives the answer away before a choice
+        if not self.model.engaged:      # nothing that gives the answer away before a choice
             return "<p>" + html.escape(self.tr(
                 "Choose who handles each marked instruction: the CPU, the hypervisor or the "
                 "(modified) guest. The guest runs again after every choice, and what each "
@@ -456,9 +465,9 @@ class LabView(QWidget):
                 "slot is your choice and the goal is met.")) + "</p>"
         parts = []
         for outcome in result.slots:
-            slot = self.session.slot(outcome.label)
+            slot = self.model.slot(outcome.label)
             choice = SlotRow.choice_name(self.slot_list.rows[slot.index], outcome.choice)
-            if outcome.label not in self.session.decided:
+            if outcome.label not in self.model.decided:
                 choice += " " + html.escape(self.tr("(the starting choice — not yet yours)"))
             parts.append(f"<h4>{slot.index + 1}. {html.escape(outcome.label)} — "
                          f"<code>{html.escape(outcome.site.instruction)}</code> → {choice}</h4>")
@@ -469,10 +478,10 @@ class LabView(QWidget):
                              f"{text}{warn}</p>")
             if outcome.explain:
                 parts.append(f"<p>{html.escape(pick(outcome.explain, self.language))}</p>")
-        if result.goal_met and result.stars and not self.session.undecided:
+        if result.goal_met and result.stars and not self.model.undecided:
             why = self.tr("Why")
             parts.append(f"<h3>{why}</h3>"
-                         f"<p>{html.escape(pick(self.session.level.explain, self.language))}</p>")
+                         f"<p>{html.escape(pick(self.model.level.explain, self.language))}</p>")
             parts.append(self._quiz_html())
         return "\n".join(parts)
 
@@ -481,7 +490,7 @@ class LabView(QWidget):
                 "containment": self.tr("containment broken")}.get(what, html.escape(what))
 
     def _quiz_html(self) -> str:
-        questions = self.session.unlocked_questions()
+        questions = self.model.unlocked_questions()
         if not questions:
             return ""
         items = "".join(f"<li>{html.escape(pick(q.text, self.language))}</li>"
@@ -492,24 +501,26 @@ class LabView(QWidget):
 
     # -- hints and submitting ----------------------------------------------------------------
     def show_hint(self) -> None:
-        self.session.next_hint()
+        self.model.next_hint()
+
+    def _on_hints_changed(self) -> None:
         self._show_hints()
-        self._show_result(self.session.result)
+        self._show_result(self.model.result)
 
     def _show_hints(self) -> None:
-        shown = self.session.hints
-        left = len(self.session.level.hints) - len(shown)
+        shown = self.model.hints
+        left = len(self.model.level.hints) - len(shown)
         self.hint_button.setText(fill(self.tr("Hint (%1 left)"), left))
         self.hint_button.setEnabled(left > 0)
-        self.hint_button.setVisible(bool(self.session.level.hints))
+        self.hint_button.setVisible(bool(self.model.level.hints))
         self.hints.setText("\n".join(fill(self.tr("Hint %1: %2"), i, pick(h, self.language))
                                      for i, h in enumerate(shown, start=1)))
         self.hints.setVisible(bool(shown))
 
     def submit(self) -> None:
-        if (self.session.result is not None and not self.worker.busy
-                and not self.session.undecided):
-            self.submitted.emit(self.session.result)
+        if (self.model.result is not None and not self.worker.busy
+                and not self.model.undecided):
+            self.submitted.emit(self.model.result)
 
     def show_address(self, address: int) -> None:
         """Select the instruction at `address` in the program or the mini-OS excerpt."""
@@ -536,16 +547,16 @@ class LabView(QWidget):
     def changeEvent(self, event) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
             self.render_content()
-        elif event.type() == QEvent.Type.PaletteChange and self.session.result is not None:
+        elif event.type() == QEvent.Type.PaletteChange and self.model.result is not None:
             self.verdicts.setText("<br>".join(     # the verdict marks in the theme's colours
-                self._verdict_line(run) for run in self.session.result.runs))
+                self._verdict_line(run) for run in self.model.result.runs))
         super().changeEvent(event)
 
 
-def _trace_job(session: LabModel, mode: str):
+def _trace_job(model: LabModel, mode: str):
     """The traced run of the choices as they are now (called on the UI thread)."""
-    choices = session.snapshot()
-    return lambda cancel: session.traced(mode, choices, cancel.is_set)
+    choices = model.snapshot()
+    return lambda cancel: model.traced(mode, choices, cancel.is_set)
 
 
 class LabPage(QWidget):
@@ -578,7 +589,7 @@ class LabPage(QWidget):
         self.view = LabView(LabModel(level, bank=bank), language=current_language())
         self.view.submitted.connect(self._record)
         self.view.next_requested.connect(self.show_level)
-        self.view.quizRequested.connect(self.quiz_requested)
+        self.view.quiz_requested.connect(self.quiz_requested)
         self.stack.addWidget(self.view)
         self.stack.setCurrentWidget(self.view)
         self.view.setFocus()

@@ -130,7 +130,7 @@ class SlotList(QWidget):
     """The slots, one row each. Keyboard: ↑/↓ move between slots, 1/2/3 choose."""
 
     moved = Signal(int)
-    keyChoice = Signal(str)
+    key_choice = Signal(str)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -155,6 +155,6 @@ class SlotList(QWidget):
         elif key in (Qt.Key.Key_Down, Qt.Key.Key_Right):
             self.moved.emit(1)
         elif Qt.Key.Key_1 <= key <= Qt.Key.Key_3:
-            self.keyChoice.emit(CHOICES[key - Qt.Key.Key_1])
+            self.key_choice.emit(CHOICES[key - Qt.Key.Key_1])
         else:
             super().keyPressEvent(event)

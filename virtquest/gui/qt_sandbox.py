@@ -30,7 +30,6 @@ from virtquest.emu.errors import AssemblyError, VirtQuestError
 from virtquest.game.debugger_model import Stepper
 from virtquest.game.sandbox_model import (
     BUDGETS,
-    STARTERS,
     SandboxModel,
     SandboxReport,
     mode_title,
@@ -88,24 +87,24 @@ def translation_cost(report: SandboxReport) -> TranslationCost | None:
 class SandboxView(QWidget):
     """Edit, run under every mode, compare. Built from a SandboxModel."""
 
-    runFinished = Signal(object)     # SandboxReport
-    runFailed = Signal(object)       # the exception
-    runCancelled = Signal()
+    run_finished = Signal(object)     # SandboxReport
+    run_failed = Signal(object)       # the exception
+    run_cancelled = Signal()
 
-    def __init__(self, session: SandboxModel | None = None, *, language: str = "en",
+    def __init__(self, model: SandboxModel | None = None, *, language: str = "en",
                  parent: QWidget | None = None):
         super().__init__(parent)
-        self.session = session if session is not None else SandboxModel()
+        self.model = model if model is not None else SandboxModel()
         self.language = language
         self.follow_app_language = False
         self.worker = Worker(self)
-        self.worker.busyChanged.connect(self._show_busy)
+        self.worker.busy_changed.connect(self._show_busy)
         self.kernel_view: CodeEditor | None = None
         self._prompt = ""
         QCoreApplication.instance().aboutToQuit.connect(self.shutdown)   # no run outlives the app
         self._build()
         self._shortcuts()
-        self.editor.setPlainText(self.session.source)
+        self.editor.setPlainText(self.model.source)
         self.editor.textChanged.connect(self._edited)
         self.retranslate()
         self._show_busy(False)
@@ -135,7 +134,7 @@ class SandboxView(QWidget):
         self.open_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.open_button.clicked.connect(self.choose_file)
         self.examples_menu = QMenu(self)
-        for path in self.session.examples():
+        for path in self.model.examples():
             action = self.examples_menu.addAction(path.name)
             action.triggered.connect(lambda _c=False, p=path: self.open_file(p, example=True))
         self.open_button.setMenu(self.examples_menu)
@@ -143,13 +142,13 @@ class SandboxView(QWidget):
         self.save_button.clicked.connect(self.save)
         self.profile_label, self.budget_label = QLabel(), QLabel()
         self.profile = shrinkable(QComboBox(), 8)
-        self.profile.addItems(self.session.profiles())
-        self.profile.setCurrentText(self.session.profile)
+        self.profile.addItems(self.model.profiles())
+        self.profile.setCurrentText(self.model.profile)
         self.profile_label.setBuddy(self.profile)
         self.budget = shrinkable(QComboBox(), 10)
         for cycles in BUDGETS:
             self.budget.addItem(f"{cycles:,}", cycles)
-        self.budget.setCurrentIndex(BUDGETS.index(self.session.budget))
+        self.budget.setCurrentIndex(BUDGETS.index(self.model.budget))
         self.budget_label.setBuddy(self.budget)
         self.run_button = QPushButton()
         self.run_button.setProperty("role", "primary")
@@ -195,7 +194,7 @@ class SandboxView(QWidget):
         self.trace_page = TracePage(modes, self._trace_job, language=self.language,
                                     default="trap-emulate")
         shrinkable(self.trace_page.mode)
-        self.trace_page.instructionActivated.connect(self.show_address)
+        self.trace_page.instruction_activated.connect(self.show_address)
         self.trace_page.failed.connect(self.show_error)
         self.timeline = self.trace_page.timeline
         self.debug_page = DebuggerPage(modes, self._stepper, language=self.language,
@@ -252,8 +251,8 @@ class SandboxView(QWidget):
             self.tr("Ended"), self.tr("Cycles"), self.tr("Exit code")])
         self.table.resizeColumnsToContents()            # every heading readable in any language
         self.console_label.setText(self.tr("Console output of the selected mode:"))
-        if self.session.report is not None:
-            self._show_note(self.session.report)
+        if self.model.report is not None:
+            self._show_note(self.model.report)
         if self.status.text() in ("", self._prompt):
             self._prompt = self.tr("Write a program with main:, kernel_main: or _start:, "
                                    "then run it under every mode.")
@@ -267,18 +266,16 @@ class SandboxView(QWidget):
         for editor in (self.editor, self.kernel_view):
             if editor is not None:
                 editor.language = language
-        session = self.session
-        if session.path is None and session.source in STARTERS.values() \
-                and session.source != starter(language):
-            self.editor.setPlainText(starter(language))     # untouched: its comments follow
-            session.modified = False
-        elif session.example is not None and not session.modified:
-            session.open_example(session.example, language)   # the same: comments follow
-            self.editor.setPlainText(session.source)
-            session.modified = False
+        model = self.model
+        if model.is_untouched_starter() and model.source != starter(language):
+            model.open_starter(language)                     # untouched: its comments follow
+            self.editor.setPlainText(model.source)
+        elif model.example is not None and not model.modified:
+            model.open_example(model.example, language)      # the same: comments follow
+            self.editor.setPlainText(model.source)
         self.retranslate()
-        if self.session.report is not None:
-            self._show_report(self.session.report)
+        if self.model.report is not None:
+            self._show_report(self.model.report)
 
     def stop_name(self, stop: str) -> str:
         return {"exit": self.tr("finished"), "halted": self.tr("halted"),
@@ -288,7 +285,7 @@ class SandboxView(QWidget):
     # -- files -------------------------------------------------------------------------------
     def choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a program"),
-                                              str(self.session.path or Path.home()),
+                                              str(self.model.path or Path.home()),
                                               self.tr("VQ32 assembly (*.s);;All files (*)"))
         if path:
             self.open_file(path)
@@ -298,19 +295,18 @@ class SandboxView(QWidget):
         file (saving never writes over it)."""
         try:
             if example:
-                self.session.open_example(path, self.language)
+                self.model.open_example(path, self.language)
             else:
-                self.session.open(path)
+                self.model.open(path)
         except VirtQuestError as exc:
             self.status.setText(str(exc))
             return False
-        self.editor.set_text(self.session.source)
-        self.session.modified = False
+        self.editor.set_text(self.model.source)
         self.status.setText(fill(self.tr("Opened %1."), Path(path).name))
         return True
 
     def save(self) -> None:
-        if self.session.path is None:
+        if self.model.path is None:
             path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the program"),
                                                   str(Path.home() / "program.s"),
                                                   self.tr("VQ32 assembly (*.s)"))
@@ -318,11 +314,11 @@ class SandboxView(QWidget):
                 return
             self.save_file(path)
         else:
-            self.save_file(self.session.path)
+            self.save_file(self.model.path)
 
     def save_file(self, path: str | Path) -> bool:
         try:
-            saved = self.session.save(path)
+            saved = self.model.save(path)
         except OSError as exc:
             self.status.setText(fill(self.tr("Could not save: %1"), exc))
             return False
@@ -330,7 +326,7 @@ class SandboxView(QWidget):
         return True
 
     def _edited(self) -> None:
-        self.session.edit(self.editor.toPlainText())
+        self.model.edit(self.editor.toPlainText())
         self.editor.clear_error()
         self.trace_page.invalidate()
         self.debug_page.invalidate()
@@ -340,10 +336,9 @@ class SandboxView(QWidget):
         """Run the program under every mode on the worker."""
         if self.worker.busy:
             return
-        self.session.profile = self.profile.currentText()
-        self.session.budget = self.budget.currentData()
-        source, file = self.session.source, self.session.file
-        profile, budget = self.session.profile, self.session.budget
+        self.model.set_run_settings(self.profile.currentText(), self.budget.currentData())
+        source, file = self.model.source, self.model.file
+        profile, budget = self.model.profile, self.model.budget
         self.editor.clear_error()
         self.status.setText(self.tr("Running under every mode…"))
         self.worker.submit(
@@ -355,25 +350,25 @@ class SandboxView(QWidget):
         self.worker.cancel()
 
     def _finished(self, report: SandboxReport) -> None:
-        self.session.report = report
+        self.model.accept_report(report)
         self._show_report(report)
         self.trace_page.invalidate()
         self.debug_page.invalidate()
-        self.runFinished.emit(report)
+        self.run_finished.emit(report)
 
     def _failed(self, exc: BaseException) -> None:
         self.show_error(exc)
-        self.runFailed.emit(exc)
+        self.run_failed.emit(exc)
 
     def _cancelled(self) -> None:
         self.status.setText(self.tr("Cancelled: the run stopped where it was."))
-        self.runCancelled.emit()
+        self.run_cancelled.emit()
 
     def show_error(self, exc: BaseException) -> None:
         """An assembly error at its line and column; anything else as one line."""
         if isinstance(exc, AssemblyError):
             message = message_text(exc.detail)     # in the UI's language
-            if exc.file == self.session.file:
+            if exc.file == self.model.file:
                 self.editor.set_error(exc.line, exc.column, message)
                 self.source_tabs.setCurrentIndex(0)
             self.status.setText(f"{exc.file}:{exc.line}:{exc.column}: {message}")
@@ -453,7 +448,7 @@ class SandboxView(QWidget):
                 "" if result.exit_code is None else str(result.exit_code)]
 
     def _show_console(self) -> None:
-        report, rows = self.session.report, self.table.selectionModel().selectedRows()
+        report, rows = self.model.report, self.table.selectionModel().selectedRows()
         if report is None or not rows:
             return
         run = report.runs[rows[0].row()]
@@ -467,13 +462,13 @@ class SandboxView(QWidget):
     # -- timeline, debugger, mini-OS ---------------------------------------------------------
     def _trace_job(self, mode: str):
         """The traced run of the program as it is now (called on the UI thread)."""
-        source, file, budget = self.session.source, self.session.file, self.budget.currentData()
+        source, file, budget = self.model.source, self.model.file, self.budget.currentData()
         profile = load_profile(self.profile.currentText())
         return lambda cancel: traced_run(source, mode, file=file, profile=profile,
                                          budget=budget, cancel=cancel.is_set)
 
     def _stepper(self, mode: str) -> Stepper:
-        return Stepper(self.session.source, mode, file=self.session.file,
+        return Stepper(self.model.source, mode, file=self.model.file,
                        profile=load_profile(self.profile.currentText()))
 
     def _source_tab_shown(self, index: int) -> None:

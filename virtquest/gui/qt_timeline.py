@@ -27,10 +27,10 @@ from virtquest.gui.workers import Worker
 
 class TimelineView(QWidget):
     """The canvas with its controls: zoom, fit, "skip the boot", a legend and the selected
-    event's details. Clicking an event emits `instructionActivated(address)`."""
+    event's details. Clicking an event emits `instruction_activated(address)`."""
 
-    instructionActivated = Signal(int)
-    eventSelected = Signal(object)
+    instruction_activated = Signal(int)
+    event_selected = Signal(object)
 
     def __init__(self, timeline: Timeline | None = None, *, language: str = "en",
                  parent: QWidget | None = None):
@@ -39,7 +39,7 @@ class TimelineView(QWidget):
         self.timeline: Timeline | None = None
         self._busy = False
         self.canvas = TimelineCanvas()
-        self.canvas.eventClicked.connect(self._on_event)
+        self.canvas.event_clicked.connect(self._on_event)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.skip_boot = QCheckBox()
@@ -145,8 +145,8 @@ class TimelineView(QWidget):
             where += f" <code>{html.escape(source.text)}</code>"
         self.detail.setText(where)
         if emit:
-            self.eventSelected.emit(event)
-            self.instructionActivated.emit(event.address)
+            self.event_selected.emit(event)
+            self.instruction_activated.emit(event.address)
 
     def changeEvent(self, event) -> None:  # noqa: N802
         if event.type() == QEvent.Type.PaletteChange:
@@ -167,7 +167,7 @@ class TracePage(QWidget):
     `make_job(mode)` is called on the UI thread and returns the job (it snapshots what to run);
     the job returns a Timeline."""
 
-    instructionActivated = Signal(int)
+    instruction_activated = Signal(int)
     failed = Signal(object)
 
     def __init__(self, modes: list[str], make_job: Callable[[str], Callable], *,
@@ -179,7 +179,7 @@ class TracePage(QWidget):
         self.mode = ModeChooser(modes, language, default)
         self.mode.currentIndexChanged.connect(lambda _i: self.invalidate())
         self.timeline = TimelineView(language=language)
-        self.timeline.instructionActivated.connect(self.instructionActivated)
+        self.timeline.instruction_activated.connect(self.instruction_activated)
         layout = QVBoxLayout(self)
         layout.addLayout(self.mode.row)
         layout.addWidget(self.timeline, 1)

@@ -34,7 +34,7 @@ class TimelineCanvas(QAbstractScrollArea):
     """Draws the events evenly spaced (`step` pixels apart) in three lanes; the cycles between
     them are written on the ruler when zoomed in."""
 
-    eventClicked = Signal(object)      # TimelineEvent
+    event_clicked = Signal(object)      # TimelineEvent
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -155,7 +155,7 @@ class TimelineCanvas(QAbstractScrollArea):
         self._reveal(index)
         self.viewport().update()
         if emit:
-            self.eventClicked.emit(self.events[index])
+            self.event_clicked.emit(self.events[index])
 
     def _reveal(self, index: int) -> None:
         x = self.x_of(index)

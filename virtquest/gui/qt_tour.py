@@ -81,7 +81,7 @@ class LabTour(QWidget):
                 "Three handlers: 1 the CPU runs it directly, 2 the hypervisor traps and "
                 "emulates it, 3 a modified guest kernel does something else instead (a "
                 "hypercall). Try one now: click it or press 1, 2 or 3."),
-                done_when=lambda: lab.resultReady),
+                done_when=lambda: lab.result_ready),
             TourStep(lambda: lab.verdicts.parentWidget(), lambda: self.tr(
                 "After every choice the guest runs again under each mode of the level. The "
                 "verdict says whether it still behaves as on real hardware (equivalent), "

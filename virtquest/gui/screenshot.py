@@ -75,7 +75,7 @@ def wait_for_results(app: QApplication, widget, timeout_ms: int = 20000) -> None
     """A lab runs its guest in a worker: wait until the verdicts are in, so the picture shows
     them (bounded; a picture of "still running" is better than none)."""
     lab = getattr(widget, "view", None)
-    signal = getattr(lab, "resultReady", None)
+    signal = getattr(lab, "result_ready", None)
     if signal is None:
         return
     from PySide6.QtCore import QEventLoop, QTimer

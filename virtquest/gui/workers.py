@@ -66,7 +66,7 @@ class Worker(QObject):
     succeeded = Signal(object)
     failed = Signal(object)
     cancelled = Signal()
-    busyChanged = Signal(bool)
+    busy_changed = Signal(bool)
 
     def __init__(self, parent: QObject | None = None, *, latest_only: bool = False):
         super().__init__(parent)
@@ -160,7 +160,7 @@ class Worker(QObject):
         busy = self.busy
         if busy != self._was_busy:
             self._was_busy = busy
-            self.busyChanged.emit(busy)
+            self.busy_changed.emit(busy)
 
     @staticmethod
     def _call(callback: Callable | None, *args: Any) -> None:
