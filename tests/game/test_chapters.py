@@ -27,8 +27,8 @@ LEVELS = [Lv(f"ch{c}-l{o}", c, o, {"ko": f"레벨 {c}.{o}", "en": f"Level {c}.{o
 
 def test_every_chapter_is_listed_even_without_levels():
     model = build_chapter_map(LEVELS, {})
-    assert [c.info.number for c in model.chapters] == list(range(1, 12))
-    assert len(CHAPTERS) == 11
+    assert [c.info.number for c in model.chapters] == list(range(1, 13))
+    assert len(CHAPTERS) == 12
     assert model.chapters[2].levels == () and model.total_max_stars == 18
 
 

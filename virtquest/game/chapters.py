@@ -57,6 +57,10 @@ CHAPTERS: tuple[ChapterInfo, ...] = (
     ChapterInfo(11, {"ko": "인터럽트 가상화", "en": "Interrupt virtualization"},
                 {"ko": "인터럽트 주입, 인터럽트 창, EOI exit, 게시된 인터럽트, 게스트가 보는 시간",
                  "en": "Injection, interrupt windows, EOI exits, posted interrupts, guest time"}),
+    ChapterInfo(12, {"ko": "여러 게스트, 하나의 호스트", "en": "Many guests, one host"},
+                {"ko": "메모리 나눠 쓰기(벌루닝, 페이지 공유, 스와핑), 라이브 마이그레이션, 태그 TLB",
+                 "en": "Sharing memory (ballooning, page sharing, swapping), live migration, "
+                       "tagged TLBs"}),
 )
 
 
