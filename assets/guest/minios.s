@@ -101,6 +101,7 @@
 .equ HC_NET_SETUP, 10
 .equ HC_GRANT_ACCESS, 11
 .equ HC_EVENT_CHANNEL_SEND, 12
+.equ HC_BALLOON_RELEASE, 13
 .equ SCHED_BLOCK, 1
 .equ MMU_BATCH, 64                  ; page-table updates sent in one mmu_update at most
 .equ GATE_RING1, 1 << 3             ; IDT flags bits 3-4: the ring a handler runs in
@@ -512,7 +513,7 @@ sys_unknown:
 
 syscall_table:
     .word sys_null, sys_exit, sys_putc, sys_write, sys_getpid, sys_yield
-    .word sys_map, sys_unmap, sys_spawn, sys_wait, sys_time, sys_send
+    .word sys_map, sys_unmap, sys_spawn, sys_wait, sys_time, sys_send, sys_balloon
 syscall_table_end:
 .equ NR_SYSCALLS, (syscall_table_end - syscall_table) / 4
 
@@ -714,6 +715,48 @@ ssend_copy:
     call pv_net_send
     test eax, eax
     jne sys_fail
+    ret
+
+; 12 balloon(npages): the balloon driver.  It takes up to npages free frames from the kernel's
+; own allocator, so nothing in this guest will use them again, and hands each to the
+; hypervisor with the balloon_release hypercall; the host takes its frame back.  Which frames
+; go is the guest's allocator's choice: the ones freed last, then never-used ones.  Returns
+; how many pages went; -1 on bare hardware (cpuid: no hypervisor is there to take them).
+;ko: 12 balloon(npages): 벌룬 드라이버.  커널 자신의 할당기에서 빈 프레임을 최대 npages개
+;ko: 가져와(그러면 이 게스트에서 다시 쓰는 곳이 없습니다) 하나씩 balloon_release 하이퍼콜로
+;ko: 하이퍼바이저에 넘기고, 호스트는 그 프레임을 회수합니다.  어떤 프레임이 나갈지는 게스트
+;ko: 할당기가 정합니다(가장 최근에 해제된 것, 그다음 한 번도 안 쓴 것).  넘긴 페이지 수를
+;ko: 돌려주고, 하이퍼바이저가 없으면(cpuid로 확인) -1을 돌려줍니다.
+sys_balloon:
+    mov edi, ebx                    ; edi = pages still to give
+    mov eax, 1
+    cpuid                           ; ecx bit 31: a hypervisor is present
+    shr ecx, 31
+    test ecx, ecx
+    je sys_fail
+    push edi                        ; the count asked for
+sb_loop:
+    test edi, edi
+    je sb_done
+    call alloc_frame                ; eax = a frame, or 0 when none is free
+    test eax, eax
+    je sb_done
+    mov ebx, eax
+    mov eax, HC_BALLOON_RELEASE
+    vmcall
+    test eax, eax
+    jne sb_refused
+    mov eax, [balloon_pages]
+    inc eax
+    mov [balloon_pages], eax
+    dec edi
+    jmp sb_loop
+sb_refused:                         ; the host would not take it: keep the frame
+    mov eax, ebx
+    call free_frame
+sb_done:
+    pop eax
+    sub eax, edi                    ; given = asked - left
     ret
 
 ; --- helpers for map, unmap and write -------------------------------------------------
@@ -1213,39 +1256,53 @@ ffs_out:
 ; =====================================================================================
 ;  8. Memory: page frames and page tables
 ; =====================================================================================
-;  Page frames.  Every free 4 KiB frame of RAM is on one linked list: the first word of
-;  a free frame holds the address of the next free frame (0 ends the list).  Taking a
-;  frame pops the head; giving one back pushes it.  No bitmap, no search: O(1).
+;  Page frames.  A frame never used yet is taken from the top of the untouched part of
+;  RAM (next_unused counts upwards); a frame given back goes on a linked list: the first
+;  word of a free frame holds the address of the next one (0 ends the list).  Taking a
+;  frame pops the list first, else the next unused frame; giving one back pushes it.  No
+;  bitmap, no search: O(1).  Untouched RAM stays untouched until it is needed, which a
+;  hypervisor that hands out host memory only on first touch notices (docs/hosts.md).
 ;  The kernel can write into any frame because all RAM is identity-mapped for it.
+;ko:  페이지 프레임.  아직 한 번도 쓰지 않은 프레임은 RAM의 쓰지 않은 부분에서 차례로
+;ko:  꺼내고(next_unused가 위로 올라감), 돌려받은 프레임은 연결 리스트에 넣습니다.  빈 프레임의
+;ko:  첫 워드에 다음 빈 프레임의 주소가 있습니다(0이면 끝).  프레임을 얻을 때는 리스트를 먼저
+;ko:  보고, 없으면 다음 미사용 프레임을 씁니다.  비트맵도 탐색도 없이 O(1)입니다.  쓰지 않은 RAM은
+;ko:  필요할 때까지 건드리지 않으므로, 첫 접근 때에야 호스트 메모리를 내주는 하이퍼바이저가 그
+;ko:  차이를 봅니다(docs/hosts.md).  커널은 모든 RAM을 같은 주소로 매핑해 두었으므로 어느
+;ko:  프레임에든 쓸 수 있습니다.
 
 ; eax = first free address, ebx = end of RAM (both page aligned)
 frame_init:
+    mov [next_unused], eax
     mov ecx, ebx
     sub ecx, eax
     shr ecx, 12
     mov [free_frames], ecx
-fi_loop:                            ; from the top down, so the lowest frame comes first
-    cmp eax, ebx
-    jae fi_done
-    sub ebx, PAGE_SIZE
-    mov ecx, [free_list]
-    mov [ebx], ecx
-    mov [free_list], ebx
-    jmp fi_loop
-fi_done:
     ret
 
 ; -> eax = a frame (its contents are whatever was there), or 0 if memory is full
 alloc_frame:
     mov eax, [free_list]
     test eax, eax
-    je af_out
+    je af_unused
     mov ecx, [eax]
     mov [free_list], ecx
+    jmp af_taken
+af_unused:                          ; the list is empty: a frame never used yet, if any is left
+    mov eax, [next_unused]
+    mov ecx, [ram_end]
+    cmp eax, ecx
+    jae af_none
+    mov ecx, eax
+    add ecx, PAGE_SIZE
+    mov [next_unused], ecx
+af_taken:
     mov ecx, [free_frames]
     dec ecx
     mov [free_frames], ecx
-af_out:
+    ret
+af_none:
+    xor eax, eax
     ret
 
 ; -> eax = a frame filled with zeros, or 0
@@ -2025,6 +2082,8 @@ ticks:            .word 0           ; timer interrupts so far
 free_list:        .word 0           ; first free frame (0: none)
 free_frames:      .word 0           ; how many frames are on the list
 first_free:       .word 0
+next_unused:      .word 0           ; the lowest frame never handed out yet
+balloon_pages:    .word 0           ; frames the balloon driver gave to the host
 ram_end:          .word 0
 walk_routine:     .word 0           ; walk_user_pages's state
 walk_pd_end:      .word 0

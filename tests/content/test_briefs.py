@@ -28,10 +28,21 @@ def test_numbers_in_briefs_are_the_programs_values():
         program = (ASSETS / level["program"]).read_text(encoding="utf-8")
         values = {int(v, 0) for v in EQU.findall(program)}
         values |= set((level.get("defines") or {}).values())
+        values |= set(_host_numbers(level))
         for language, brief in level["brief"].items():
             wrong += [f"{path.name} ({language}): {n} is not a value of {level['program']}"
                       for n in _quoted_numbers(brief) if n not in values]
     assert wrong == []
+
+
+def _host_numbers(level: dict) -> list[int]:
+    """A level with a host may quote its host's numbers (frames, link bandwidth) and its goal's
+    downtime bound."""
+    host = level.get("host") or {}
+    numbers = [v for v in host.values() if isinstance(v, int)]
+    numbers += [v for v in (host.get("migration") or {}).values() if isinstance(v, int)]
+    downtime = (level.get("goal") or {}).get("max_downtime")
+    return numbers + ([downtime] if downtime else [])
 
 
 def test_the_check_finds_a_number_in_korean_running_text():

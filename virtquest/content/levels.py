@@ -30,6 +30,7 @@ from pydantic_core import PydanticCustomError
 
 from virtquest.content.errors import ContentError, IdClashError, raise_first_clash
 from virtquest.content.folders import ContentFolder, content_folders
+from virtquest.content.hosts import MIGRATION_SETTINGS, HostSection, Setting
 from virtquest.content.profiles import load_profile, profile_names
 from virtquest.content.quizzes import (
     Concept,
@@ -93,6 +94,9 @@ class Slot(_Strict):
                                    "by default the hypervisor where it is allowed")
     concept: Concept = Field(description="concept tag: a mistake here schedules its quiz cards")
     explain: Prose | None = None
+    setting: Setting | None = Field(default=None, description="a setting slot of a level with "
+                                    "a host: its choice picks one of the host's mechanisms "
+                                    "(docs/levels.md); the label shows where it bites")
 
 
 class Hardware(_Strict):
@@ -133,6 +137,9 @@ class Goal(_Strict):
     stars: Thresholds | Literal["par"] = Field(
         default="par", description="[three, two, one]: the largest overhead (cycles ÷ native) "
         "for 3, 2 and 1 stars; or 'par': relative to the solver's best legal assignment")
+    max_downtime: int | None = Field(default=None, ge=1, le=1_000_000_000, description="a "
+                                     "migration's downtime must stay at or under this many "
+                                     "cycles")
 
     @field_validator("stars")
     @classmethod
@@ -162,6 +169,8 @@ class Level(_Strict):
     hardware: Hardware = Hardware()
     guest: GuestSpec = GuestSpec()
     goal: Goal = Goal()
+    host: HostSection | None = Field(default=None, description="run the program as guests of "
+                                     "one host (overcommit, sharing, migration)")
     quizzes: list[QuestionId] = Field(default_factory=list)
 
     _source: str | None = PrivateAttr(default=None)
@@ -195,6 +204,37 @@ class Level(_Strict):
                 raise PydanticCustomError("duplicate_slot", "slot {label!r} is listed twice",
                                           {"label": label})
         return self
+
+    @model_validator(mode="after")
+    def _host_settings(self) -> Level:
+        settings = [slot.setting for slot in self.slots if slot.setting is not None]
+        if self.host is None:
+            if settings:
+                raise PydanticCustomError("setting_without_host", "a setting slot needs the "
+                                          "level's host: section")
+            if self.goal.max_downtime is not None:
+                raise PydanticCustomError("downtime_without_migration", "goal.max_downtime "
+                                          "needs host.migration")
+            return self
+        if list(self.modes) != ["hardware-assist"]:
+            raise PydanticCustomError("host_modes", "a level with a host runs its guests under "
+                                      "hardware-assist only: modes: [hardware-assist]")
+        for setting in settings:
+            if settings.count(setting) > 1:
+                raise PydanticCustomError("duplicate_setting", "setting {setting} is on two "
+                                          "slots", {"setting": setting})
+            if setting in MIGRATION_SETTINGS and self.host.migration is None:
+                raise PydanticCustomError("setting_without_migration", "setting {setting} "
+                                          "needs host.migration", {"setting": setting})
+        if self.goal.max_downtime is not None and self.host.migration is None:
+            raise PydanticCustomError("downtime_without_migration", "goal.max_downtime needs "
+                                      "host.migration")
+        return self
+
+    @property
+    def settings(self) -> dict[str, str]:
+        """Setting slots: label → setting."""
+        return {slot.label: slot.setting for slot in self.slots if slot.setting is not None}
 
     # -- the program -----------------------------------------------------------------------
     @property

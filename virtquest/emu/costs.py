@@ -48,11 +48,23 @@ VIRTUALIZATION_KEYS = frozenset({
     "nic_model",         # one register access to an emulated network card, in its device model
     "mmu_update_entry",  # validating one page-table update of a batched mmu_update
 })
-REQUIRED_KEYS = frozenset(COST_KEYS) | MACHINE_KEYS | VIRTUALIZATION_KEYS
+# What a host running several guests spends on them (hv/host.py, hv/migration.py; docs/hosts.md).
+HOST_KEYS = frozenset({
+    "world_switch",    # switching the physical CPU from one guest's vCPU to another's
+    "page_scan",       # hashing one 4 KiB page while looking for identical pages to share
+    "page_compare",    # comparing two candidate pages byte for byte before sharing them
+    "cow_break",       # a write to a shared page: a new frame, the 4 KiB copied into it
+    "swap_io",         # one page written to or read from the host's swap device
+    "balloon_page",    # the host taking back one page the balloon driver handed over
+    "migrate_page",    # the source host's CPU sending one page over the migration link
+    "dirty_scan",      # reading and clearing one page's dirty bit in the nested page table
+    "migrate_resume",  # the destination activating the moved guest (the end of the downtime)
+})
+REQUIRED_KEYS = frozenset(COST_KEYS) | MACHINE_KEYS | VIRTUALIZATION_KEYS | HOST_KEYS
 
 # Breakdown categories of a run (docs/design.md, "What a run reports"), in display order.
 CATEGORIES = ("guest", "trap", "emulation", "translation", "hypercall", "page_walk", "device",
-              "idle")
+              "idle", "host")
 
 MAX_CYCLES_PER_KEY = 10_000_000
 

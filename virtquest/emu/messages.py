@@ -106,6 +106,15 @@ EN: dict[str, str] = {
                          "(a DMA remapping fault, reported)",
     "refusal.net-ring": "net_setup: the ring at {address:#x} is not a page of the guest's RAM",
     "refusal.grant-frame": "grant_access: {address:#x} is not a page of the guest's RAM",
+    "refusal.balloon-frame": "balloon_release: {address:#x} is not a page of the guest's RAM",
+    "refusal.no-balloon": "balloon_release: no host memory manager runs beneath this guest to "
+                          "take the page back",
+    "host.out-of-memory": "the host ran out of memory: guest {guest} needed a frame for its "
+                          "page {page:#x}, all {frames} host frames were in use and nothing "
+                          "reclaims memory",
+    "host.migration-stuck": "live migration did not converge: after {rounds} rounds the guest "
+                            "still dirtied {pages} pages per round, so the migrator stopped it "
+                            "and copied them during the downtime",
     "refusal.not-granted": "the network back end refused a packet at {address:#x}: its page "
                            "was not granted",
     "refusal.outside-ram": "guest-physical {address:#x} is outside the guest's RAM",

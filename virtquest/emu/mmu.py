@@ -186,6 +186,15 @@ class MMU:
         self.tlb.pop(vaddr >> PAGE_SHIFT, None)
         self._dropped()
 
+    def forget_frame(self, ppn: int) -> None:
+        """Drop every entry that maps to physical page `ppn` (a hypervisor took the frame away:
+        the INVEPT of one page)."""
+        stale = [vpn for vpn, entry in self.tlb.items() if entry.frame >> PAGE_SHIFT == ppn]
+        for vpn in stale:
+            del self.tlb[vpn]
+        if stale:
+            self._dropped()
+
     # -- inspection (the GUI's page-table view) --------------------------------------------
     def mappings(self, root: int | None = None, limit: int = 4096) -> list[Mapping]:
         """Every present mapping under a page directory (without touching A/D bits or the TLB)."""

@@ -19,9 +19,18 @@ PAR_FACTORS = (1.02, 1.5)
 
 
 def meets_goal(goal: Goal, runs: Iterable[ModeRun]) -> bool:
-    """Every run keeps what the goal asks for: the native run's behaviour, containment."""
+    """Every run keeps what the goal asks for: the native run's behaviour, containment, and a
+    migration's downtime under the bound when the level sets one."""
     return all((run.equivalent or not goal.equivalent) and (run.contained or not goal.contained)
-               for run in runs)
+               and _downtime_ok(goal, run) for run in runs)
+
+
+def _downtime_ok(goal: Goal, run: ModeRun) -> bool:
+    if goal.max_downtime is None:
+        return True
+    migration = (run.host or {}).get("migration")
+    return bool(migration and migration["finished"]) and \
+        migration["downtime"] <= goal.max_downtime
 
 
 @dataclass

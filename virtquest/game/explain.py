@@ -46,6 +46,9 @@ class ChoiceMatrixFile(_Strict):
     guest_locks: dict[Literal["not_modifiable", "no_form", "mode"], Prose]
     evidence: dict[str, Prose]
     divergence: dict[str, Prose]
+    # setting slots (a level with a host): setting → choice → what it makes the host do
+    settings: dict[Literal["reclaim", "sharing", "dirty_log", "precopy"],
+                   dict[Literal["cpu", "hypervisor", "guest"], Cell]]
 
     def cell(self, iclass: str, choice: str, mode: str) -> Cell:
         by_mode = self.cells[iclass][choice]
@@ -109,6 +112,7 @@ class SiteFacts:
     instruction: str          # assembly text of the unmodified instruction
     mnemonic: str
     iclass: str               # innocuous | privileged | sensitive | virtualization
+    setting: str | None = None   # a setting slot's host mechanism (hv/hostrun.py)
 
 
 @dataclass
@@ -131,6 +135,8 @@ class Note:
 def explain_site(site: SiteFacts, choice: str, run: ModeRun, count: int) -> Note:
     """The note for one slot in one mode's run (`count`: times it ran natively)."""
     matrix = load_matrix()
+    if site.setting is not None:
+        return _explain_setting(matrix, site, choice, run)
     events = run.result.events
     values: dict[str, object] = {
         "count": count, "times": "once" if count == 1 else f"{count} times",
@@ -146,6 +152,35 @@ def explain_site(site: SiteFacts, choice: str, run: ModeRun, count: int) -> Note
                                              detail[lang] if detail else "", said[lang]) if part)
             for lang in ("ko", "en")}
     return Note(run.mode, choice, key, values, text, broke, divergence)
+
+
+def _explain_setting(matrix: ChoiceMatrixFile, site: SiteFacts, choice: str,
+                     run: ModeRun) -> Note:
+    """A setting slot: what the chosen mechanism is, then what the host's run did with it."""
+    host = run.host or {}
+    work = host.get("work", {})
+    migration = host.get("migration") or {}
+    values: dict[str, object] = {
+        "label": site.label, "guests": len(host.get("guests", [])),
+        "frames": (host.get("frames") or {}).get("total") or "-",
+        "peak": (host.get("frames") or {}).get("peak", 0),
+        "swap_outs": work.get("swap_outs", 0), "swap_ins": work.get("swap_ins", 0),
+        "ballooned": work.get("ballooned", 0), "shares": work.get("shares", 0),
+        "cow_faults": work.get("cow_faults", 0), "scanned": work.get("pages_scanned", 0),
+        "rounds": len(migration.get("rounds", [])), "sent": migration.get("pages_sent", 0),
+        "downtime": f"{migration.get('downtime', 0):,}", "total": f"{migration.get('total', 0):,}",
+        "exits": run.result.events.get("vm_exit.ept_write", 0)}
+    out_of_memory = run.result.stop == "host-oom"
+    key = f"{site.setting}.{choice}"
+    broke = None
+    if out_of_memory and site.setting == "reclaim":
+        key, broke = "reclaim.out_of_memory", "equivalence"
+    elif not run.equivalent and site.setting != "reclaim":
+        broke = "equivalence"
+    cell = matrix.settings[site.setting][choice]
+    said = bilingual(matrix.evidence[f"host.{key}"], values)
+    text = {lang: f"{bilingual(cell.text)[lang]} {said[lang]}" for lang in ("ko", "en")}
+    return Note(run.mode, choice, f"host.{key}", values, text, broke)
 
 
 def _evidence(site: SiteFacts, choice: str, run: ModeRun, count: int,

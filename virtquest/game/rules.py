@@ -5,6 +5,7 @@ a learner's choices completed and checked.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from virtquest.emu.encoding import decode
 from virtquest.emu.errors import VirtQuestError
 from virtquest.emu.isa import INSTRUCTION_SIZE
 from virtquest.game.explain import MODE_NAMES, SiteFacts, bilingual, load_matrix
+from virtquest.hv.hostrun import SETTINGS
 
 SAFE_ORDER = ("hypervisor", "guest", "cpu")   # correct-first: the VMM, a modified guest, the CPU
 
@@ -40,8 +42,9 @@ def level_key(level: Level) -> tuple:
     """What a run of this level depends on (besides mode and choices)."""
     digest = hashlib.sha256(level.source.encode()).hexdigest()
     hw = level.hardware
+    host = level.host.model_dump_json() if level.host is not None else None
     return (level.id, digest, tuple(sorted(level.defines.items())), hw.profile, hw.ept, hw.apicv,
-            hw.vpid, hw.assigned_nic)
+            hw.vpid, hw.assigned_nic, host, tuple(sorted(level.settings.items())))
 
 
 def slot_rules(level: Level) -> dict[str, SlotRules]:
@@ -63,8 +66,32 @@ def _build_rules(level: Level) -> dict[str, SlotRules]:
     for slot in level.slots:
         site = _site(assembled, slot.label)
         has_form = f"GUEST_{slot.label}" in assembled.owner(slot.label).symbols
-        rules[slot.label] = SlotRules(site, has_form, _locks(level, site.iclass, has_form))
+        if slot.setting is not None:
+            site = dataclasses.replace(site, setting=slot.setting)
+            locks = _setting_locks(level, slot.setting, has_form)
+        else:
+            locks = _locks(level, site.iclass, has_form)
+        rules[slot.label] = SlotRules(site, has_form, locks)
     return rules
+
+
+def _setting_locks(level: Level, setting: str, has_form: bool) -> dict[str, dict[str, str] | None]:
+    """A setting slot's choices are the host's mechanisms (hv/hostrun.py, SETTINGS); one the
+    setting does not have is locked with the matrix's reason, and the Guest choice also needs
+    the program's modified form, as on any slot."""
+    matrix = load_matrix()
+    locks: dict[str, dict[str, str] | None] = {}
+    for choice in CHOICES:
+        cell = matrix.settings[setting][choice]
+        if SETTINGS[setting][choice] is None or cell.locked:
+            locks[choice] = bilingual(cell.text)
+        elif choice == "guest" and not level.guest.modifiable:
+            locks[choice] = bilingual(matrix.guest_locks["not_modifiable"])
+        elif choice == "guest" and not has_form:
+            locks[choice] = bilingual(matrix.guest_locks["no_form"])
+        else:
+            locks[choice] = None
+    return locks
 
 
 def _site(assembled, label: str) -> SiteFacts:

@@ -13,6 +13,7 @@ from virtquest.content.levels import Level
 from virtquest.emu.cache import Cache
 from virtquest.emu.machine import DEFAULT_BUDGET, RunResult
 from virtquest.game.rules import LabError, level_key, slot_rules
+from virtquest.hv.hostrun import run_on_host
 from virtquest.hv.mode import ModeRun
 from virtquest.hv.runner import load_for_mode, run_modes
 
@@ -52,9 +53,18 @@ class RunCache:
         if run is not None:
             return run
         native = self.native_reference(level, budget, cancel).result
-        run = run_modes(level.source, [mode], file=level.program_file,
-                        profile=level.cost_profile(), defines=dict(level.defines),
-                        choices=dict(choices), budget=budget, cancel=cancel, native=native)[0]
+        if level.host is not None:
+            run = run_on_host(level.source, file=level.program_file,
+                              profile=level.cost_profile(), setup=level.host.setup(),
+                              migration=level.host.migration_setup(),
+                              defines=dict(level.defines), choices=dict(choices),
+                              settings=level.settings, budget=budget, cancel=cancel,
+                              native=native)
+        else:
+            run = run_modes(level.source, [mode], file=level.program_file,
+                            profile=level.cost_profile(), defines=dict(level.defines),
+                            choices=dict(choices), budget=budget, cancel=cancel,
+                            native=native)[0]
         self.misses += 1
         if run.result.stop != "cancelled":
             self.runs.put(key, run)

@@ -99,6 +99,15 @@ KO: dict[str, str] = {
                          "매핑이 없습니다 (DMA 리매핑 폴트, 보고됨)",
     "refusal.net-ring": "net_setup: 링 주소 {address:#x}가 게스트 RAM의 페이지가 아닙니다",
     "refusal.grant-frame": "grant_access: 주소 {address:#x}가 게스트 RAM의 페이지가 아닙니다",
+    "refusal.balloon-frame": "balloon_release: 주소 {address:#x}가 게스트 RAM의 페이지가 아닙니다",
+    "refusal.no-balloon": "balloon_release: 이 게스트 아래에는 페이지를 돌려받을 호스트 메모리 관리자가 "
+                          "없습니다",
+    "host.out-of-memory": "호스트의 메모리가 바닥났습니다: 게스트 {guest}가 페이지 {page:#x}에 쓸 "
+                          "프레임이 필요했지만, 호스트 프레임 {frames}개가 모두 쓰이고 있었고 메모리를 "
+                          "회수하는 장치가 없습니다",
+    "host.migration-stuck": "라이브 마이그레이션이 수렴하지 않았습니다: {rounds}번째 라운드가 끝나도 "
+                            "게스트가 라운드마다 페이지 {pages}개를 더럽혀서, 마이그레이터가 게스트를 "
+                            "멈추고 남은 페이지를 다운타임 동안 복사했습니다",
     "refusal.not-granted": "네트워크 뒷단이 {address:#x}의 패킷을 거부했습니다: 그 페이지는 "
                            "허가(grant)되지 않았습니다",
     "refusal.outside-ram": "게스트 물리 주소 {address:#x}: 게스트 RAM 범위를 벗어났습니다",

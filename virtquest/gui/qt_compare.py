@@ -29,6 +29,7 @@ CATEGORY_COLOURS = {
     "page_walk": ("#8d6e4a", "#c9a27a"),
     "device": ("#6b7a8f", "#a9b6c8"),
     "idle": ("#b8c2d0", "#55606e"),
+    "host": ("#b0417a", "#f08cc0"),
 }
 
 
@@ -75,6 +76,7 @@ class CompareChart(QWidget):
             "page_walk": self.tr("page walks"),
             "device": self.tr("device access"),
             "idle": self.tr("idle (waiting for the timer)"),
+            "host": self.tr("host work (switching guests, scanning pages, migrating)"),
         }
         return labels[key]
 

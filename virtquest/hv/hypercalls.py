@@ -38,6 +38,8 @@ HYPERCALLS: dict[int, Hypercall] = {h.number: h for h in (
               "let the network back end read that page (a grant)"),
     Hypercall(12, "event_channel_send", "none",
               "notify the network back end: new packets in the ring"),
+    Hypercall(13, "balloon_release", "ebx = a page-aligned physical address",
+              "the balloon driver hands that page to the host, which takes its frame back"),
 )}
 
 

@@ -48,6 +48,9 @@ class ModeRun:
     # where the x86 holes showed: {"eip", "instruction", "how": a Message}
     divergences: list[dict] = field(default_factory=list)
     refusals: list[Message] = field(default_factory=list)     # what the VMM caught and refused
+    # on a host of several guests (hv/hostrun.py): per-guest results, the host's memory and a
+    # migration's rounds; None for a run of one guest alone
+    host: dict | None = None
 
     def to_json(self) -> dict:
         r = self.result
@@ -59,4 +62,4 @@ class ModeRun:
             "violations": [str(v) for v in self.violations],
             "divergences": [d | {"how": str(d["how"])} for d in self.divergences],
             "refusals": [str(r) for r in self.refusals],
-        }
+        } | ({"host": self.host} if self.host is not None else {})

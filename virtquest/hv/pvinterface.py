@@ -159,6 +159,15 @@ class HypercallInterface:
         self.virtio.notified()
         return 0
 
+    def hc_balloon_release(self, frame, _b, _c):
+        if frame & 0xFFF or frame >= self.machine.memory.size:
+            raise HypercallError(message("refusal.balloon-frame", address=frame))
+        take = getattr(self, "balloon", None)     # set by the host that runs this guest
+        if take is None:
+            raise HypercallError(message("refusal.no-balloon"))
+        take(frame >> 12)
+        return 0
+
     def hc_iret(self, _a, _b, _c):
         self.pv_iret()
         return None                                  # eax belongs to the interrupted code
@@ -171,5 +180,6 @@ OPERATIONS = {0: HypercallInterface.hc_set_trap_table, 1: HypercallInterface.hc_
               6: HypercallInterface.hc_iret, 7: HypercallInterface.hc_stack_switch,
               8: HypercallInterface.hc_invlpg, 9: HypercallInterface.hc_shared_info,
               10: HypercallInterface.hc_net_setup, 11: HypercallInterface.hc_grant_access,
-              12: HypercallInterface.hc_event_channel_send}
+              12: HypercallInterface.hc_event_channel_send,
+              13: HypercallInterface.hc_balloon_release}
 assert set(OPERATIONS) == set(HYPERCALLS)

@@ -1,0 +1,116 @@
+"""One program run as several guests of one host (or migrated between two), judged against the
+program's native run: every guest must behave as it would alone on bare hardware
+(docs/hosts.md).
+
+A level's *setting slots* choose the host's mechanisms; their choices keep the three usual ids,
+and each setting gives them its meaning here (`SETTINGS`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+
+from virtquest.emu.boot import load_guest
+from virtquest.emu.costs import CATEGORIES, CostProfile
+from virtquest.emu.machine import DEFAULT_BUDGET, RunResult
+from virtquest.hv.host import Host, HostSetup
+from virtquest.hv.migration import MigrationSetup, Migrator
+from virtquest.hv.mode import ModeRun
+from virtquest.hv.registry import create, mode_class
+from virtquest.hv.runner import equivalent, guest_defines, site_addresses
+
+HOST_MODE = "hardware-assist"
+
+# What each choice of a setting slot makes the host do (None: locked for that setting).
+SETTINGS: dict[str, dict[str, object]] = {
+    # who reclaims memory when the host's frames run out
+    "reclaim": {"cpu": "none", "hypervisor": "swap", "guest": "balloon"},
+    # identical pages of the guests: left alone, or shared copy-on-write by the hypervisor
+    "sharing": {"cpu": False, "hypervisor": True, "guest": None},
+    # how a live migration learns which pages were written: EPT dirty bits or write protection
+    "dirty_log": {"cpu": "dirty-bits", "hypervisor": "write-protect", "guest": None},
+    # pre-copy while the guest runs, or stop it and copy everything at once
+    "precopy": {"cpu": False, "hypervisor": True, "guest": None},
+}
+
+
+def configure(setup: HostSetup, migration: MigrationSetup | None,
+              settings: Mapping[str, str]) -> tuple[HostSetup, MigrationSetup | None]:
+    """The host's setup with the setting slots' choices applied (setting → choice)."""
+    for setting, choice in settings.items():
+        value = SETTINGS[setting][choice]
+        if value is None:
+            raise ValueError(f"setting {setting}: {choice} is not a choice here")
+        if setting == "reclaim":
+            setup = replace(setup, reclaim=value)
+        elif setting == "sharing":
+            setup = replace(setup, sharing=value)
+        elif migration is not None and setting == "dirty_log":
+            migration = replace(migration, dirty_log=value)
+        elif migration is not None and setting == "precopy":
+            migration = replace(migration, precopy=value)
+    return setup, migration
+
+
+def run_on_host(source: str, *, file: str, profile: CostProfile, setup: HostSetup,
+                migration: MigrationSetup | None = None,
+                defines: dict[str, int] | None = None,
+                choices: dict[str, str] | None = None,
+                settings: Mapping[str, str] | None = None,
+                budget: int = DEFAULT_BUDGET,
+                cancel: Callable[[], bool] | None = None,
+                native: RunResult) -> ModeRun:
+    """The program as `setup.guests` guests of one host under hardware assist with EPT (the
+    first of them migrated when `migration` is given). `choices` are the learner's, by slot
+    label; `settings` maps the labels of setting slots to their setting."""
+    choices, settings = dict(choices or {}), dict(settings or {})
+    setup, migration = configure(setup, migration,
+                                 {settings[label]: choices[label] for label in settings
+                                  if label in choices})
+    at_sites = {label: choice for label, choice in choices.items() if label not in settings}
+    modified = guest_defines(choices)
+    host = Host(profile, setup)
+    for _ in range(setup.guests):
+        guest = load_guest(source, file=file, profile=profile,
+                           defines=dict(defines or {}) | modified,
+                           kernel_defines=dict(mode_class(HOST_MODE).guest_defines) | modified)
+        create(HOST_MODE, guest.machine, site_addresses(guest, at_sites))
+        host.add(guest)
+    migrator = Migrator(host.vms[0], migration) if migration is not None else None
+    host.run(budget=budget, cancel=cancel, between=migrator)
+    return _judge(host, migrator, native)
+
+
+def _judge(host: Host, migrator: Migrator | None, native: RunResult) -> ModeRun:
+    results = [vm.machine.result() for vm in host.vms]
+    verdicts = [equivalent(native, result) for result in results]
+    shown = next((r for r, same in zip(results, verdicts, strict=True) if not same), results[0])
+    breakdown = Counter({key: 0 for key in CATEGORIES})
+    events: Counter[str] = Counter()
+    for result in results:
+        breakdown.update(result.breakdown)
+        events.update(result.events)
+    breakdown.update(host.breakdown)
+    events.update({f"host.{key}": value for key, value in host.events.items()})
+    elapsed = host.elapsed()
+    combined = RunResult(
+        cycles=elapsed, instructions=sum(r.instructions for r in results),
+        console=shown.console, exit_code=shown.exit_code, stop=shown.stop,
+        message=shown.message, detail=shown.detail,
+        breakdown={key: breakdown[key] for key in CATEGORIES}, events=dict(events),
+        registers=shown.registers)
+    violations = [v for vm in host.vms for v in vm.machine.violations]
+    report = host.report()
+    for entry, result, same in zip(report["guests"], results, verdicts, strict=True):
+        entry.update({"cycles": result.cycles, "instructions": result.instructions,
+                      "console": result.console, "exit_code": result.exit_code,
+                      "stop": result.stop, "message": result.message, "equivalent": same,
+                      "breakdown": result.breakdown})
+    report["migration"] = migrator.report() if migrator is not None else None
+    alone = max(native.cycles, 1) * len(host.vms)
+    return ModeRun(HOST_MODE, combined, elapsed / alone, all(verdicts), not violations,
+                   violations=violations,
+                   divergences=[d for vm in host.vms for d in vm.machine.divergences],
+                   refusals=[r for vm in host.vms for r in vm.machine.refusals], host=report)
