@@ -78,6 +78,8 @@ MUTATIONS = {   # name: (file text, text on the line expected, field, words of t
                                 "stars:", "goal.stars", "three <= two <= one"),
     "ept the profile lacks": (GOOD + "hardware: {profile: p4-2006, ept: true}\n", "hardware:",
                               "hardware.ept", "no EPT"),
+    "vpid the profile lacks": (GOOD + "hardware: {profile: core2-2008, vpid: true}\n",
+                               "hardware:", "hardware.vpid", "no tagged TLBs"),
     "assembly error": (GOOD.replace("add eax, ecx", "add eax, ecx, edx"), "program:",
                        "program", "level.yaml"),
     "slot in the library": (GOOD.replace("      hlt\n", '      hlt\n  .include "console.s"\n')
