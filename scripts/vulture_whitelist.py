@@ -59,6 +59,7 @@ _.read8_current
 _.write8_current
 _.supervisor            # BlockContext fields read by compiled blocks
 _.supervisor_writes
+_.end_block             # set when a block must end after the instruction running now
 
 # VMCS controls the step debugger lists by name (game/debugger_model.py).
 _.hlt_exiting

@@ -4,7 +4,7 @@
 <context>
     <name>Banner</name>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="240"/>
+        <location filename="../../virtquest/gui/main_window.py" line="238"/>
         <source>Close</source>
         <translation>닫기</translation>
     </message>
@@ -12,12 +12,12 @@
 <context>
     <name>ChapterCard</name>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="157"/>
+        <location filename="../../virtquest/gui/qt_map.py" line="169"/>
         <source>Chapter %1</source>
         <translation>%1장</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="162"/>
+        <location filename="../../virtquest/gui/qt_map.py" line="174"/>
         <source>The levels of this chapter are on their way.</source>
         <translation>이 장의 레벨은 곧 추가됩니다.</translation>
     </message>
@@ -25,7 +25,7 @@
 <context>
     <name>ClassifyInput</name>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="630"/>
+        <location filename="../../virtquest/gui/qt_answer_match.py" line="276"/>
         <source>Press a category&apos;s number (1–%1) to put the item marked ▸ in it; the next item follows. ↑/↓ move between items. Then press Enter.</source>
         <translation>분류의 번호(1–%1)를 누르면 ▸ 표시가 붙은 항목이 그 분류에 들어가고 다음 항목으로 넘어갑니다. ↑/↓ 키로 항목 사이를 옮길 수 있습니다. 다 고르면 Enter를 누르세요.</translation>
     </message>
@@ -33,22 +33,22 @@
 <context>
     <name>CodeEditor</name>
     <message>
-        <location filename="../../virtquest/gui/qt_editor.py" line="396"/>
+        <location filename="../../virtquest/gui/qt_editor.py" line="413"/>
         <source>innocuous</source>
         <translation>무해한 명령</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_editor.py" line="396"/>
+        <location filename="../../virtquest/gui/qt_editor.py" line="413"/>
         <source>privileged</source>
         <translation>특권 명령</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_editor.py" line="397"/>
+        <location filename="../../virtquest/gui/qt_editor.py" line="414"/>
         <source>sensitive but unprivileged (an x86 hole)</source>
         <translation>민감하지만 특권이 아닌 명령 (x86의 구멍)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_editor.py" line="398"/>
+        <location filename="../../virtquest/gui/qt_editor.py" line="415"/>
         <source>virtualization</source>
         <translation>가상화 명령</translation>
     </message>
@@ -56,17 +56,17 @@
 <context>
     <name>ComingSoon</name>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="117"/>
+        <location filename="../../virtquest/gui/main_window.py" line="115"/>
         <source>%1 — coming soon</source>
         <translation>%1 — 준비 중</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="119"/>
+        <location filename="../../virtquest/gui/main_window.py" line="117"/>
         <source>This part of VirtQuest is still being built. Meanwhile, the chapter map, the quizzes, the review queue and your progress are ready.</source>
         <translation>VirtQuest의 이 부분은 아직 만드는 중입니다. 그동안 챕터 지도, 퀴즈, 복습, 진행 상황은 바로 쓸 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="121"/>
+        <location filename="../../virtquest/gui/main_window.py" line="119"/>
         <source>You chose the level “%1”; it will open here.</source>
         <translation>“%1” 레벨을 골랐습니다. 이곳에서 열릴 예정입니다.</translation>
     </message>
@@ -74,79 +74,84 @@
 <context>
     <name>CompareChart</name>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="50"/>
-        <location filename="../../virtquest/gui/qt_compare.py" line="170"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="51"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="172"/>
         <source>Run the program to compare the modes.</source>
         <translation>프로그램을 실행하면 모드별로 비교할 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="70"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="71"/>
         <source>guest, direct on the CPU</source>
         <translation>게스트 (CPU에서 직접 실행)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="71"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="72"/>
         <source>trap / VM exit and entry</source>
         <translation>트랩 / VM exit와 VM entry</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="72"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="73"/>
         <source>emulation in the hypervisor</source>
         <translation>하이퍼바이저의 에뮬레이션</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="73"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="74"/>
         <source>binary translation</source>
         <translation>이진 변환</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="74"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="75"/>
         <source>hypercalls</source>
         <translation>하이퍼콜</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="75"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="76"/>
         <source>page walks</source>
         <translation>페이지 워크</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="76"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="77"/>
         <source>device access</source>
         <translation>장치 접근</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="77"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="78"/>
         <source>idle (waiting for the timer)</source>
         <translation>유휴 (타이머 대기)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="82"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="79"/>
+        <source>host work (switching guests, scanning pages, migrating)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_compare.py" line="84"/>
         <source>Native</source>
         <translation>네이티브</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="82"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="84"/>
         <source>Trap &amp; emulate</source>
         <translation>트랩 &amp; 에뮬레이션</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="83"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="85"/>
         <source>Binary translation</source>
         <translation>이진 변환</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="84"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="86"/>
         <source>Paravirtualization</source>
         <translation>반가상화</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="85"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="87"/>
         <source>Hardware-assisted</source>
         <translation>하드웨어 지원 가상화</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_compare.py" line="124"/>
-        <location filename="../../virtquest/gui/qt_compare.py" line="144"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="126"/>
+        <location filename="../../virtquest/gui/qt_compare.py" line="146"/>
         <source>cycles</source>
         <translation>사이클</translation>
     </message>
@@ -154,175 +159,175 @@
 <context>
     <name>DebuggerView</name>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="309"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="114"/>
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="309"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="114"/>
         <source>Back to the first instruction (Ctrl+R)</source>
         <translation>첫 명령으로 돌아가기 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="310"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="115"/>
         <source>◀ Step back</source>
         <translation>◀ 되돌리기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="310"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="115"/>
         <source>Undo one step by replaying the run (F9)</source>
         <translation>실행을 다시 재생해 한 단계 되돌리기 (F9)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="311"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="116"/>
         <source>Step ▶</source>
         <translation>단계 실행 ▶</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="311"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="116"/>
         <source>Execute one instruction (F10)</source>
         <translation>명령 하나 실행 (F10)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="312"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="117"/>
         <source>Run</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="312"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="117"/>
         <source>Run until the guest stops or you pause (F5)</source>
         <translation>게스트가 멈추거나 일시 정지할 때까지 실행 (F5)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="313"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="118"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="313"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="118"/>
         <source>Stop running here (F6)</source>
         <translation>여기서 멈추기 (F6)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="314"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="119"/>
         <source>Run to the program</source>
         <translation>프로그램까지 실행</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="315"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="120"/>
         <source>Run through the mini-OS boot to the program&apos;s first instruction</source>
         <translation>mini-OS 부팅을 지나 프로그램의 첫 명령까지 실행</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="319"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="124"/>
         <source>Program</source>
         <translation>프로그램</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="324"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="129"/>
         <source>Virtual CPU (what the guest kernel believes)</source>
         <translation>가상 CPU (게스트 커널이 믿는 상태)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="325"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="130"/>
         <source>VMCS exit controls (VT-x)</source>
         <translation>VMCS exit 제어 (VT-x)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="322"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="127"/>
         <source>CPU registers</source>
         <translation>CPU 레지스터</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="323"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="128"/>
         <source>Bold: changed by the last step or run</source>
         <translation>굵게 표시: 방금 단계 실행이나 실행으로 바뀐 값</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="524"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="337"/>
         <source>%1 cycles
 %2 instructions · %3 steps</source>
         <translation>%1 사이클
 명령 %2개 · %3단계</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="326"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="131"/>
         <source>Page tables</source>
         <translation>페이지 테이블</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="328"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="133"/>
         <source>virtual</source>
         <translation>가상 주소</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="328"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="133"/>
         <source>physical</source>
         <translation>물리 주소</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="329"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="134"/>
         <source>Console output so far</source>
         <translation>지금까지의 콘솔 출력</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="419"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="232"/>
         <source>Mode: %1</source>
         <translation>모드: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="321"/>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="425"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="126"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="238"/>
         <source>mini-OS</source>
         <translation>mini-OS</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="441"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="254"/>
         <source>Replaying…</source>
         <translation>다시 재생하는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="447"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="260"/>
         <source>Running…</source>
         <translation>실행하는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="454"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="267"/>
         <source>Booting the mini-OS…</source>
         <translation>mini-OS를 부팅하는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="473"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="286"/>
         <source>The run failed: %1</source>
         <translation>실행하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="516"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="329"/>
         <source>Stopped after %1 steps: %2</source>
         <translation>%1단계 후 멈췄습니다: %2</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="518"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="331"/>
         <source>Step %1 · next instruction at %2</source>
         <translation>%1단계 · 다음 명령 주소 %2</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="530"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="343"/>
         <source>CPL %1 (%2) on the real CPU</source>
         <translation>실제 CPU에서 CPL %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="532"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="345"/>
         <source>the guest believes it is at CPL %1</source>
         <translation>게스트는 자신이 CPL %1에 있다고 믿습니다</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="566"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="379"/>
         <source>The guest&apos;s page tables (its cr3)</source>
         <translation>게스트의 페이지 테이블 (게스트의 cr3)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="568"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="381"/>
         <source>Shadow page table (what the MMU really walks)</source>
         <translation>섀도 페이지 테이블 (MMU가 실제로 따라가는 테이블)</translation>
     </message>
@@ -330,27 +335,27 @@
 <context>
     <name>Header</name>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="205"/>
+        <location filename="../../virtquest/gui/main_window.py" line="203"/>
         <source>Learner: %1</source>
         <translation>학습자: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="206"/>
+        <location filename="../../virtquest/gui/main_window.py" line="204"/>
         <source>Level %1 · %2 XP</source>
         <translation>레벨 %1 · %2 XP</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="209"/>
+        <location filename="../../virtquest/gui/main_window.py" line="207"/>
         <source>%1 / %2 XP to the next level</source>
         <translation>다음 레벨까지 %1 / %2 XP</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="212"/>
+        <location filename="../../virtquest/gui/main_window.py" line="210"/>
         <source>Streak: %1 days</source>
         <translation>연속 학습: %1일</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="213"/>
+        <location filename="../../virtquest/gui/main_window.py" line="211"/>
         <source>Streak: 1 day</source>
         <translation>연속 학습: 1일</translation>
     </message>
@@ -358,22 +363,22 @@
 <context>
     <name>InstructionLegend</name>
     <message>
-        <location filename="../../virtquest/gui/qt_editor.py" line="447"/>
+        <location filename="../../virtquest/gui/qt_editor.py" line="464"/>
         <source>privileged</source>
         <translation>특권 명령</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_editor.py" line="448"/>
+        <location filename="../../virtquest/gui/qt_editor.py" line="465"/>
         <source>sensitive (x86 hole)</source>
         <translation>민감 명령 (x86의 구멍)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_editor.py" line="449"/>
+        <location filename="../../virtquest/gui/qt_editor.py" line="466"/>
         <source>innocuous</source>
         <translation>무해한 명령</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_editor.py" line="450"/>
+        <location filename="../../virtquest/gui/qt_editor.py" line="467"/>
         <source>virtualization</source>
         <translation>가상화 명령</translation>
     </message>
@@ -381,12 +386,12 @@
 <context>
     <name>LabPage</name>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="568"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="40"/>
         <source>No level “%1” is loaded.</source>
         <translation>“%1” 레벨을 찾을 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="629"/>
+        <location filename="../../virtquest/gui/qt_lab.py" line="101"/>
         <source>Choose a level on the chapter map to open it here.</source>
         <translation>챕터 지도에서 레벨을 고르면 여기에서 열립니다.</translation>
     </message>
@@ -442,184 +447,92 @@
 <context>
     <name>LabView</name>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="220"/>
-        <source>Level cleared!</source>
-        <translation>레벨 클리어!</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="223"/>
-        <source>Attempt saved — the goal is not met yet, so no stars.</source>
-        <translation>시도를 저장했습니다. 아직 목표를 달성하지 못해 별은 없습니다.</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="225"/>
-        <source>+%1 XP</source>
-        <translation>+%1 XP</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="227"/>
-        <source>Level up! You are now level %1.</source>
-        <translation>레벨 업! 이제 레벨 %1입니다.</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="230"/>
-        <source>Achievement: %1</source>
-        <translation>업적 달성: %1</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="233"/>
-        <source>Unlocked: %1</source>
-        <translation>새로 열림: %1</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="239"/>
-        <source>Next level: %1 ▶</source>
-        <translation>다음 레벨: %1 ▶</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="286"/>
+        <location filename="../../virtquest/gui/qt_lab_level.py" line="206"/>
         <source>Who handles each instruction?</source>
         <translation>각 명령은 누가 처리할까요?</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="287"/>
+        <location filename="../../virtquest/gui/qt_lab_level.py" line="207"/>
         <source>In the mini-OS (the guest kernel&apos;s PV sites):</source>
         <translation>mini-OS 안 (게스트 커널의 반가상화 지점):</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="288"/>
+        <location filename="../../virtquest/gui/qt_lab_level.py" line="208"/>
         <source>Keys: ↑ ↓ choose a slot · 1 CPU · 2 Hypervisor · 3 Guest (a modified guest kernel)</source>
         <translation>키: ↑ ↓ 슬롯 고르기 · 1 CPU · 2 하이퍼바이저 · 3 게스트 (고친 게스트 커널)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="290"/>
-        <source>Submit</source>
-        <translation>제출</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="291"/>
+        <location filename="../../virtquest/gui/qt_lab_level.py" line="211"/>
         <source>What happened</source>
         <translation>일어난 일</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="291"/>
+        <location filename="../../virtquest/gui/qt_lab_level.py" line="211"/>
         <source>Timeline</source>
         <translation>타임라인</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="292"/>
+        <location filename="../../virtquest/gui/qt_lab_level.py" line="212"/>
         <source>Compare modes</source>
         <translation>모드 비교</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="292"/>
+        <location filename="../../virtquest/gui/qt_lab_level.py" line="212"/>
         <source>Debugger</source>
         <translation>디버거</translation>
     </message>
+</context>
+<context>
+    <name>LessonView</name>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="376"/>
-        <source>The run failed: %1</source>
-        <translation>실행하지 못했습니다: %1</translation>
+        <location filename="../../virtquest/gui/qt_lab_lesson.py" line="32"/>
+        <source>CPU</source>
+        <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="380"/>
-        <source>Running the guest under your choices…</source>
-        <translation>선택한 대로 게스트를 실행하는 중…</translation>
+        <location filename="../../virtquest/gui/qt_lab_lesson.py" line="32"/>
+        <source>Hypervisor</source>
+        <translation>하이퍼바이저</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="403"/>
-        <source>Verdict for your choices:</source>
-        <translation>내 선택의 판정:</translation>
+        <location filename="../../virtquest/gui/qt_lab_lesson.py" line="33"/>
+        <source>Guest</source>
+        <translation>게스트</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="404"/>
-        <source>A first run at the level&apos;s starting choices — who should handle each instruction? Choose below.</source>
-        <translation>레벨의 처음 선택으로 한 번 실행해 본 결과입니다. 각 명령은 누가 처리해야 할까요? 아래에서 골라 보세요.</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="408"/>
-        <source>Choose a handler for every slot to earn stars (%1 left).</source>
-        <translation>모든 자리에 처리 주체를 골라야 별을 받을 수 있습니다 (%1개 남음).</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="411"/>
-        <source>Choose a handler for every slot first</source>
-        <translation>먼저 모든 자리에 처리 주체를 고르세요</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="423"/>
-        <source>equivalent</source>
-        <translation>동등성</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="423"/>
-        <source>contained</source>
-        <translation>격리</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="427"/>
-        <source>overhead ×%1</source>
-        <translation>오버헤드 ×%1</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="432"/>
-        <source>Goal not met: the guest must stay equivalent and contained.</source>
-        <translation>목표 미달성: 게스트의 동등성과 격리가 모두 지켜져야 합니다.</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="438"/>
-        <source>Par (the best legal assignment): ×%1 — yours: ×%2</source>
-        <translation>기준 (규칙 안에서 최선의 배정): ×%1 — 내 결과: ×%2</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="441"/>
-        <source>★★★ at ×%1 or less, ★★ at ×%2 — yours: ×%3</source>
-        <translation>×%1 이하면 ★★★, ×%2 이하면 ★★ — 내 결과: ×%3</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="448"/>
+        <location filename="../../virtquest/gui/qt_lab_lesson.py" line="38"/>
         <source>Choose who handles each marked instruction: the CPU, the hypervisor or the (modified) guest. The guest runs again after every choice, and what each choice did appears here. The lesson and the quiz cards follow once every slot is your choice and the goal is met.</source>
         <translation>표시된 명령마다 누가 처리할지 고르세요. CPU, 하이퍼바이저, (수정된) 게스트 중 하나입니다. 고를 때마다 게스트를 다시 실행하고, 각 선택이 무슨 일을 했는지 여기에 보여 줍니다. 모든 자리를 직접 고르고 목표를 달성하면 해설과 퀴즈 카드가 나타납니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="457"/>
+        <location filename="../../virtquest/gui/qt_lab_lesson.py" line="47"/>
         <source>(the starting choice — not yet yours)</source>
         <translation>(처음 주어진 선택이며 아직 직접 고르지 않음)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="468"/>
+        <location filename="../../virtquest/gui/qt_lab_lesson.py" line="58"/>
         <source>Why</source>
         <translation>왜 그럴까요</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="475"/>
+        <location filename="../../virtquest/gui/qt_lab_lesson.py" line="65"/>
         <source>equivalence broken</source>
         <translation>동등성 깨짐</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="476"/>
+        <location filename="../../virtquest/gui/qt_lab_lesson.py" line="66"/>
         <source>containment broken</source>
         <translation>격리 깨짐</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="484"/>
+        <location filename="../../virtquest/gui/qt_lab_lesson.py" line="74"/>
         <source>Quiz cards unlocked</source>
         <translation>새로 열린 퀴즈 카드</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="484"/>
+        <location filename="../../virtquest/gui/qt_lab_lesson.py" line="74"/>
         <source>Practise these cards now</source>
         <translation>지금 이 카드로 연습하기</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="497"/>
-        <source>Hint (%1 left)</source>
-        <translation>힌트 (%1개 남음)</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_lab.py" line="500"/>
-        <source>Hint %1: %2</source>
-        <translation>힌트 %1: %2</translation>
     </message>
 </context>
 <context>
@@ -630,7 +543,7 @@
         <translation>별 3개 중 %1개</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="114"/>
+        <location filename="../../virtquest/gui/qt_map.py" line="113"/>
         <source>Locked: clear “%1” first</source>
         <translation>잠김: 먼저 “%1”을(를) 클리어하세요</translation>
     </message>
@@ -638,37 +551,37 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="61"/>
+        <location filename="../../virtquest/gui/main_window.py" line="59"/>
         <source>Chapter map</source>
         <translation>챕터 지도</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="63"/>
+        <location filename="../../virtquest/gui/main_window.py" line="61"/>
         <source>Lab</source>
         <translation>실험실</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="64"/>
+        <location filename="../../virtquest/gui/main_window.py" line="62"/>
         <source>Quiz</source>
         <translation>퀴즈</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="65"/>
+        <location filename="../../virtquest/gui/main_window.py" line="63"/>
         <source>Review</source>
         <translation>복습</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="67"/>
+        <location filename="../../virtquest/gui/main_window.py" line="65"/>
         <source>Sandbox</source>
         <translation>샌드박스</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="68"/>
+        <location filename="../../virtquest/gui/main_window.py" line="66"/>
         <source>Progress</source>
         <translation>진행 상황</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/main_window.py" line="70"/>
+        <location filename="../../virtquest/gui/main_window.py" line="68"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
@@ -676,17 +589,17 @@
 <context>
     <name>MatchingInput</name>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="455"/>
+        <location filename="../../virtquest/gui/qt_answer_match.py" line="101"/>
         <source>Choose...</source>
         <translation>선택…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="489"/>
+        <location filename="../../virtquest/gui/qt_answer_match.py" line="135"/>
         <source>right answer: %1</source>
         <translation>정답: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="493"/>
+        <location filename="../../virtquest/gui/qt_answer_match.py" line="139"/>
         <source>Type the letter of each row&apos;s match (a, b, c…): the next row follows. Or choose from each drop-down. Then press Enter.</source>
         <translation>줄마다 짝이 되는 항목의 글자(a, b, c…)를 누르면 다음 줄로 넘어갑니다. 목록에서 직접 골라도 됩니다. 다 고르면 Enter를 누르세요.</translation>
     </message>
@@ -703,7 +616,7 @@
 <context>
     <name>MultipleInput</name>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="183"/>
+        <location filename="../../virtquest/gui/qt_answer_choice.py" line="114"/>
         <source>Pick every right answer (keys 1–9 toggle), then press Enter.</source>
         <translation>옳은 답을 모두 고른 뒤 (숫자 키 1–9로 켜고 끕니다) Enter를 누르세요.</translation>
     </message>
@@ -711,17 +624,17 @@
 <context>
     <name>OrderingInput</name>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="323"/>
+        <location filename="../../virtquest/gui/qt_answer_order.py" line="85"/>
         <source>Move up</source>
         <translation>위로</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="324"/>
+        <location filename="../../virtquest/gui/qt_answer_order.py" line="86"/>
         <source>Move down</source>
         <translation>아래로</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="380"/>
+        <location filename="../../virtquest/gui/qt_answer_order.py" line="142"/>
         <source>Put the steps in order: drag them, or select one and press Alt+↑ / Alt+↓. Then press Enter.</source>
         <translation>단계를 순서대로 놓으세요. 끌어서 옮기거나, 하나를 고르고 Alt+↑ / Alt+↓를 누르면 됩니다. 다 맞추면 Enter를 누르세요.</translation>
     </message>
@@ -729,52 +642,52 @@
 <context>
     <name>QtChapterMap</name>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="267"/>
+        <location filename="../../virtquest/gui/qt_map.py" line="279"/>
         <source>Chapter map</source>
         <translation>챕터 지도</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="270"/>
+        <location filename="../../virtquest/gui/qt_map.py" line="282"/>
         <source>Open the sandbox</source>
         <translation>샌드박스 열기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="271"/>
+        <location filename="../../virtquest/gui/qt_map.py" line="283"/>
         <source>Run any program under every mode — always open</source>
         <translation>어떤 프로그램이든 모든 모드로 실행해 보세요 — 언제나 열려 있습니다</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="275"/>
+        <location filename="../../virtquest/gui/qt_map.py" line="287"/>
         <source>Play next: %1</source>
         <translation>다음 레벨: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="281"/>
+        <location filename="../../virtquest/gui/qt_map.py" line="293"/>
         <source>Some content could not be loaded: %1</source>
         <translation>일부 콘텐츠를 불러오지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="286"/>
+        <location filename="../../virtquest/gui/qt_map.py" line="298"/>
         <source>Loading levels...</source>
         <translation>레벨을 불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="288"/>
+        <location filename="../../virtquest/gui/qt_map.py" line="300"/>
         <source>No levels are installed yet. The quizzes, the review and the sandbox are ready.</source>
         <translation>아직 설치된 레벨이 없습니다. 퀴즈, 복습, 샌드박스는 바로 쓸 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="292"/>
+        <location filename="../../virtquest/gui/qt_map.py" line="304"/>
         <source>Every level is open. Go for three stars everywhere!</source>
         <translation>모든 레벨이 열렸습니다. 모든 레벨에서 별 세 개에 도전해 보세요!</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="296"/>
+        <location filename="../../virtquest/gui/qt_map.py" line="308"/>
         <source>clear “%1” to open %2</source>
         <translation>“%1”을(를) 클리어하면 %2이(가) 열립니다</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_map.py" line="298"/>
+        <location filename="../../virtquest/gui/qt_map.py" line="310"/>
         <source>What unlocks next: %1.</source>
         <translation>다음에 열리는 것: %1.</translation>
     </message>
@@ -782,87 +695,88 @@
 <context>
     <name>QtProgress</name>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="234"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="237"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="317"/>
         <source>Progress</source>
         <translation>진행 상황</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="244"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="247"/>
         <source>Level %1</source>
         <translation>레벨 %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="245"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="248"/>
         <source>%1 / %2 XP to level %3</source>
         <translation>레벨 %3까지 %1 / %2 XP</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="249"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="252"/>
         <source>%1 XP</source>
         <translation>%1 XP</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="250"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="253"/>
         <source>earned in total</source>
         <translation>지금까지 얻은 경험치</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="251"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="254"/>
         <source>%1-day streak</source>
         <translation>%1일 연속 학습</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="253"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="256"/>
         <source>You studied today.</source>
         <translation>오늘도 공부했습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="254"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="257"/>
         <source>Answer one question today to keep it.</source>
         <translation>오늘 한 문제만 풀어도 이어집니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="256"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="259"/>
         <source>stars in the lab</source>
         <translation>실험실에서 얻은 별</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="263"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="266"/>
         <source>Stars per chapter</source>
         <translation>장별 별</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="264"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="267"/>
         <source>earned</source>
         <translation>얻은 별</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="264"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="267"/>
         <source>possible</source>
         <translation>얻을 수 있는 별</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="266"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="269"/>
         <source>Reviews due, next 14 days</source>
         <translation>앞으로 14일의 복습 일정</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="266"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="269"/>
         <source>due</source>
         <translation>복습할 문제</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="268"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="271"/>
         <source>XP over time</source>
         <translation>경험치 추이</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="282"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="285"/>
         <source>Achievements</source>
         <translation>업적</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_progress.py" line="286"/>
+        <location filename="../../virtquest/gui/qt_progress.py" line="289"/>
         <source>Achievements (%1 of %2)</source>
         <translation>업적 (%2개 중 %1개)</translation>
     </message>
@@ -870,77 +784,77 @@
 <context>
     <name>QtQuiz</name>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="378"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="139"/>
         <source>Loading questions...</source>
         <translation>문제를 불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="379"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="140"/>
         <source>No quiz questions could be loaded.</source>
         <translation>퀴즈 문제를 불러오지 못했습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="445"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="206"/>
         <source>You ended the quiz before answering a question.</source>
         <translation>한 문제도 풀기 전에 퀴즈를 끝냈습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="447"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="208"/>
         <source>You answered %1 of %2 right and earned %3 XP.</source>
         <translation>%2문제 중 %1문제를 맞혔고 %3 XP를 얻었습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="450"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="211"/>
         <source>You ended the quiz after %1 of %2 questions.</source>
         <translation>%2문제 중 %1문제까지 풀고 퀴즈를 끝냈습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="453"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="214"/>
         <source>Questions to look at again</source>
         <translation>다시 볼 문제</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="455"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="216"/>
         <source>Review the missed questions (%1)</source>
         <translation>틀린 문제 다시 풀기 (%1)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="476"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="237"/>
         <source>Right answer:</source>
         <translation>정답:</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="486"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="247"/>
         <source>Concept quiz</source>
         <translation>개념 퀴즈</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="488"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="249"/>
         <source>Questions of six kinds on hypervisors, trap and emulate, binary translation, paravirtualization and hardware assist. After each answer you see why it is right — and why the tempting wrong answer is wrong. Every answer also schedules the question for spaced review.</source>
         <translation>하이퍼바이저, 트랩과 에뮬레이션, 이진 변환, 반가상화, 하드웨어 지원 가상화에 관한 여섯 가지 유형의 문제입니다. 답할 때마다 왜 그것이 정답인지, 그리고 그럴듯한 오답은 왜 틀렸는지 해설이 나옵니다. 푼 문제는 간격 반복 복습 일정에도 올라갑니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="492"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="253"/>
         <source>&amp;Topic:</source>
         <translation>주제(&amp;T):</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="493"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="254"/>
         <source>&amp;Questions:</source>
         <translation>문제 수(&amp;Q):</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="494"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="255"/>
         <source>Start quiz</source>
         <translation>퀴즈 시작</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="495"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="256"/>
         <source>Quiz finished</source>
         <translation>퀴즈 끝</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="496"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="257"/>
         <source>New quiz</source>
         <translation>새 퀴즈</translation>
     </message>
@@ -1212,57 +1126,57 @@
 <context>
     <name>QuestionRunner</name>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="217"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="207"/>
         <source>Correct!</source>
         <translation>정답입니다!</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="220"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="210"/>
         <source>Not quite — %1% right.</source>
         <translation>아쉽습니다 — %1%만 맞았습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="222"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="212"/>
         <source>Not quite.</source>
         <translation>틀렸습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="229"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="219"/>
         <source>+%1 XP</source>
         <translation>+%1 XP</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="233"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="223"/>
         <source>Question %1 of %2 · %3 · %4</source>
         <translation>%2문제 중 %1번째 · %3 · %4</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="238"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="228"/>
         <source>Check answer</source>
         <translation>정답 확인</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="239"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="229"/>
         <source>End review</source>
         <translation>복습 끝내기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="239"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="229"/>
         <source>End quiz</source>
         <translation>퀴즈 끝내기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="240"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="230"/>
         <source>Stop here and see what you answered (Esc)</source>
         <translation>여기서 멈추고 지금까지 푼 결과를 봅니다 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="242"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="232"/>
         <source>Finish</source>
         <translation>끝내기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="242"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="232"/>
         <source>Next question</source>
         <translation>다음 문제</translation>
     </message>
@@ -1270,65 +1184,65 @@
 <context>
     <name>Quiz</name>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="35"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="25"/>
         <source>Single choice</source>
         <translation>단일 선택</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="36"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="26"/>
         <source>Multiple choice</source>
         <translation>복수 선택</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="37"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="27"/>
         <source>True or false</source>
         <translation>참/거짓</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="38"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="28"/>
         <source>Ordering</source>
         <translation>순서 맞추기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="39"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="29"/>
         <source>Matching</source>
         <translation>짝 맞추기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="40"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="30"/>
         <source>Classify</source>
         <translation>분류하기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="49"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="39"/>
         <source>All topics</source>
         <translation>모든 주제</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="256"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="246"/>
         <source>The right order:</source>
         <translation>올바른 순서:</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="258"/>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="274"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="248"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="35"/>
         <source>True</source>
         <translation>참</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="258"/>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="274"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="248"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="35"/>
         <source>False</source>
         <translation>거짓</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="259"/>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="275"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="249"/>
+        <location filename="../../virtquest/gui/qt_quiz.py" line="36"/>
         <source>The statement is %1.</source>
         <translation>이 문장은 %1입니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_quiz.py" line="261"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="251"/>
         <source>The right matches are marked in each row.</source>
         <translation>줄마다 올바른 짝을 표시해 두었습니다.</translation>
     </message>
@@ -1336,232 +1250,232 @@
 <context>
     <name>SandboxView</name>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="234"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="201"/>
         <source>Open…</source>
         <translation>열기…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="235"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="202"/>
         <source>Open a .s file (Ctrl+O); the arrow lists examples</source>
         <translation>.s 파일 열기 (Ctrl+O). 화살표를 누르면 예제 목록이 나옵니다</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="236"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="203"/>
         <source>Save</source>
         <translation>저장</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="237"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="204"/>
         <source>Save the program as a .s file (Ctrl+S)</source>
         <translation>프로그램을 .s 파일로 저장 (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="238"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="205"/>
         <source>&amp;Profile:</source>
         <translation>CPU 프로필(&amp;P):</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="239"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="206"/>
         <source>&amp;Budget:</source>
         <translation>사이클 한도(&amp;B):</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="240"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="207"/>
         <source>Cycles each mode may run before it is stopped (an endless loop stops here)</source>
         <translation>모드마다 이만큼의 사이클을 쓰면 실행을 멈춥니다 (무한 루프도 여기서 멈춥니다)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="242"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="209"/>
         <source>Run under every mode</source>
         <translation>모든 모드로 실행</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="243"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="210"/>
         <source>Ctrl+Enter</source>
         <translation>Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="244"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="211"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="245"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="212"/>
         <source>Stop the run (Esc)</source>
         <translation>실행 멈추기 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="246"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="213"/>
         <source>Program</source>
         <translation>프로그램</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="247"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="214"/>
         <source>mini-OS source (read-only)</source>
         <translation>mini-OS 소스 (읽기 전용)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="248"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="215"/>
         <source>Results</source>
         <translation>결과</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="248"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="215"/>
         <source>Compare modes</source>
         <translation>모드 비교</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="249"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="216"/>
         <source>Timeline</source>
         <translation>타임라인</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="249"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="216"/>
         <source>Debugger</source>
         <translation>디버거</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="252"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="219"/>
         <source>Mode</source>
         <translation>모드</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="252"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="219"/>
         <source>Overhead</source>
         <translation>오버헤드</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="252"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="219"/>
         <source>Equivalent</source>
         <translation>동등성</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="252"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="219"/>
         <source>Contained</source>
         <translation>격리</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="253"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="220"/>
         <source>Ended</source>
         <translation>종료 이유</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="253"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="220"/>
         <source>Cycles</source>
         <translation>사이클</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="253"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="220"/>
         <source>Exit code</source>
         <translation>종료 코드</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="255"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="222"/>
         <source>Console output of the selected mode:</source>
         <translation>선택한 모드의 콘솔 출력:</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="259"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="226"/>
         <source>Write a program with main:, kernel_main: or _start:, then run it under every mode.</source>
         <translation>main:, kernel_main:, _start: 중 하나로 시작하는 프로그램을 작성한 뒤 모든 모드로 실행해 보세요.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="281"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="250"/>
         <source>finished</source>
         <translation>정상 종료</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="281"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="250"/>
         <source>halted</source>
         <translation>정지 (hlt)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="282"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="251"/>
         <source>cycle budget spent</source>
         <translation>사이클 한도 소진</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="282"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="251"/>
         <source>cancelled</source>
         <translation>취소됨</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="283"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="252"/>
         <source>triple fault</source>
         <translation>트리플 폴트</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="287"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="256"/>
         <source>Open a program</source>
         <translation>프로그램 열기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="289"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="258"/>
         <source>VQ32 assembly (*.s);;All files (*)</source>
         <translation>VQ32 어셈블리 (*.s);;모든 파일 (*)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="303"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="274"/>
         <source>Opened %1.</source>
         <translation>%1 파일을 열었습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="308"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="279"/>
         <source>Save the program</source>
         <translation>프로그램 저장</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="310"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="281"/>
         <source>VQ32 assembly (*.s)</source>
         <translation>VQ32 어셈블리 (*.s)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="321"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="292"/>
         <source>Could not save: %1</source>
         <translation>저장하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="323"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="294"/>
         <source>Saved %1.</source>
         <translation>%1에 저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="342"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="312"/>
         <source>Running under every mode…</source>
         <translation>모든 모드로 실행하는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="363"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="333"/>
         <source>Cancelled: the run stopped where it was.</source>
         <translation>취소했습니다: 실행이 그 자리에서 멈췄습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="376"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="346"/>
         <source>Unexpected error: %1</source>
         <translation>예상하지 못한 오류: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="408"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="378"/>
         <source>Done on %1: native ran %2 cycles (%3).</source>
         <translation>%1 프로필에서 완료: 네이티브 실행은 %2 사이클 (%3).</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="431"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="401"/>
         <source>Why ×%1 for binary translation? %2% of its cycles went to translating code: %3 instructions, each translated the first time it ran, in a run of only %4 instructions.</source>
         <translation>이진 변환이 왜 ×%1일까요? 사이클의 %2%가 코드를 번역하는 데 들었습니다. 명령 %3개를 처음 실행될 때 한 번씩 번역했는데, 이번 실행 전체가 실행한 명령은 %4개뿐입니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="436"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="406"/>
         <source>Binary translation pays once to translate code the first time it runs; a short program cannot amortize that, so the ratio looks large — try a longer-running program (a loop that runs many times).</source>
         <translation>이진 변환은 처음 만나는 코드를 번역하는 비용을 한 번 치릅니다. 짧은 프로그램에서는 그 비용이 나뉘지 않아 배수가 커 보입니다 — 반복이 많은 프로그램(여러 번 도는 반복문)에서 다시 재 보세요.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="455"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="425"/>
         <source>containment broken: %1</source>
         <translation>격리 깨짐: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="457"/>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="427"/>
         <source>x86 hole: %1</source>
         <translation>x86의 구멍: %1</translation>
     </message>
@@ -1569,7 +1483,7 @@
 <context>
     <name>SingleInput</name>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="169"/>
+        <location filename="../../virtquest/gui/qt_answer_choice.py" line="100"/>
         <source>Pick one answer (keys 1–9), then press Enter.</source>
         <translation>답을 하나 고른 뒤 (숫자 키 1–9) Enter를 누르세요.</translation>
     </message>
@@ -1826,19 +1740,132 @@
 <context>
     <name>TrueFalseInput</name>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="203"/>
+        <location filename="../../virtquest/gui/qt_answer_choice.py" line="134"/>
         <source>&amp;True  (T)</source>
         <translation>참(&amp;T)  (T / O)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="204"/>
+        <location filename="../../virtquest/gui/qt_answer_choice.py" line="135"/>
         <source>&amp;False  (F)</source>
         <translation>거짓(&amp;F)  (F / X)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question.py" line="238"/>
+        <location filename="../../virtquest/gui/qt_answer_choice.py" line="169"/>
         <source>True or false? Press T or F, then Enter.</source>
         <translation>참일까요, 거짓일까요? T(또는 O)나 F(또는 X)를 누른 뒤 Enter를 누르세요.</translation>
+    </message>
+</context>
+<context>
+    <name>VerdictBox</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_verdict.py" line="79"/>
+        <source>Submit</source>
+        <translation>제출</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_verdict.py" line="94"/>
+        <source>Verdict for your choices:</source>
+        <translation>내 선택의 판정:</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_verdict.py" line="95"/>
+        <source>A first run at the level&apos;s starting choices — who should handle each instruction? Choose below.</source>
+        <translation>레벨의 처음 선택으로 한 번 실행해 본 결과입니다. 각 명령은 누가 처리해야 할까요? 아래에서 골라 보세요.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_verdict.py" line="99"/>
+        <source>Choose a handler for every slot to earn stars (%1 left).</source>
+        <translation>모든 자리에 처리 주체를 골라야 별을 받을 수 있습니다 (%1개 남음).</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_verdict.py" line="102"/>
+        <source>Choose a handler for every slot first</source>
+        <translation>먼저 모든 자리에 처리 주체를 고르세요</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_verdict.py" line="112"/>
+        <source>Running the guest under your choices…</source>
+        <translation>선택한 대로 게스트를 실행하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_verdict.py" line="117"/>
+        <source>The run failed: %1</source>
+        <translation>실행하지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_verdict.py" line="125"/>
+        <source>equivalent</source>
+        <translation>동등성</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_verdict.py" line="125"/>
+        <source>contained</source>
+        <translation>격리</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_verdict.py" line="129"/>
+        <source>overhead ×%1</source>
+        <translation>오버헤드 ×%1</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_verdict.py" line="134"/>
+        <source>Goal not met: the guest must stay equivalent and contained.</source>
+        <translation>목표 미달성: 게스트의 동등성과 격리가 모두 지켜져야 합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_verdict.py" line="140"/>
+        <source>Par (the best legal assignment): ×%1 — yours: ×%2</source>
+        <translation>기준 (규칙 안에서 최선의 배정): ×%1 — 내 결과: ×%2</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_verdict.py" line="143"/>
+        <source>★★★ at ×%1 or less, ★★ at ×%2 — yours: ×%3</source>
+        <translation>×%1 이하면 ★★★, ×%2 이하면 ★★ — 내 결과: ×%3</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_verdict.py" line="151"/>
+        <source>Hint (%1 left)</source>
+        <translation>힌트 (%1개 남음)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_verdict.py" line="154"/>
+        <source>Hint %1: %2</source>
+        <translation>힌트 %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_verdict.py" line="167"/>
+        <source>Level cleared!</source>
+        <translation>레벨 클리어!</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_verdict.py" line="170"/>
+        <source>Attempt saved — the goal is not met yet, so no stars.</source>
+        <translation>시도를 저장했습니다. 아직 목표를 달성하지 못해 별은 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_verdict.py" line="172"/>
+        <source>+%1 XP</source>
+        <translation>+%1 XP</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_verdict.py" line="174"/>
+        <source>Level up! You are now level %1.</source>
+        <translation>레벨 업! 이제 레벨 %1입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_verdict.py" line="177"/>
+        <source>Achievement: %1</source>
+        <translation>업적 달성: %1</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_verdict.py" line="180"/>
+        <source>Unlocked: %1</source>
+        <translation>새로 열림: %1</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_verdict.py" line="186"/>
+        <source>Next level: %1 ▶</source>
+        <translation>다음 레벨: %1 ▶</translation>
     </message>
 </context>
 </TS>

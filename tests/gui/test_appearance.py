@@ -12,7 +12,7 @@ from virtquest.gui.app import build_window
 from virtquest.gui.fonts import monospace_family, point_size
 from virtquest.gui.main_window import MainWindow
 from virtquest.gui.qt_editor import class_colour
-from virtquest.gui.qt_lab import VERDICT_COLOURS
+from virtquest.gui.qt_lab_verdict import VERDICT_COLOURS
 from virtquest.gui.qt_sandbox import DEBUG_TAB
 from virtquest.gui.theme import COLORS, ROLE_FONTS, colour
 
@@ -169,8 +169,8 @@ def test_a_theme_switch_recolours_every_view(window, qtbot):
     assert class_colour("privileged", pal).name() != class_colour(
         "privileged", QApplication.style().standardPalette()).name()
     # The lab's verdict marks and its slots' instructions, written in HTML, are rewritten.
-    assert VERDICT_COLOURS["wrong"][1] in lab.verdicts.text()
-    assert VERDICT_COLOURS["wrong"][0] not in lab.verdicts.text()
+    assert VERDICT_COLOURS["wrong"][1] in lab.verdict.verdicts.text()
+    assert VERDICT_COLOURS["wrong"][0] not in lab.verdict.verdicts.text()
     slot = lab.slot_list.rows[0]
     assert class_colour(slot.slot.iclass, pal).name() in slot.title.text()
     # The progress charts, drawn while the view was hidden, are dark when it is shown.

@@ -11,7 +11,7 @@ from virtquest.game.debugger_model import Stepper
 from virtquest.game.lab_model import LabModel
 from virtquest.game.sandbox_model import SandboxModel
 from virtquest.gui.qt_debugger import DebuggerView
-from virtquest.gui.qt_lab import LabView
+from virtquest.gui.qt_lab_level import LabView
 from virtquest.gui.qt_sandbox import SandboxView
 
 KOREAN = "슬롯 `restore`: 민감 명령(popf)"

@@ -7,7 +7,8 @@ from PySide6.QtCore import Qt
 
 from virtquest.content.levels import load_level_file
 from virtquest.game.lab_model import LabModel
-from virtquest.gui.qt_lab import LabPage, LabView
+from virtquest.gui.qt_lab import LabPage
+from virtquest.gui.qt_lab_level import LabView
 
 LEVEL = """\
 schema_version: 1
@@ -80,7 +81,7 @@ def test_lab_builds_from_its_level_and_shows_the_first_verdict(view):
     assert len(view.slot_list.rows) == 3
     result = view.model.result
     assert result.equivalent and result.contained
-    assert "equivalent" in view.verdicts.text() and "×" in view.verdicts.text()
+    assert "equivalent" in view.verdict.verdicts.text() and "×" in view.verdict.verdicts.text()
     assert view.program_view._slots and view.kernel_view is not None
     assert view.kernel_view.shown_number(1) > 100     # the mini-OS's own line numbers
 
@@ -102,10 +103,10 @@ def test_keys_move_between_slots_and_choose(qtbot, view):
         qtbot.keyClick(view.slot_list, Qt.Key.Key_3)          # pv_irq_disable → Guest
     assert blocker.args[0].choices["pv_irq_disable"] == "guest"
     assert view.model.result.stars == 3
-    assert "1 left" in view.stars.text() and not view.submit_button.isEnabled()
+    assert "1 left" in view.verdict.stars.text() and not view.verdict.submit_button.isEnabled()
     qtbot.keyClick(view.slot_list, Qt.Key.Key_Up)
     qtbot.keyClick(view.slot_list, Qt.Key.Key_2)              # io → Hypervisor, its default
-    assert "★★★" in view.stars.text() and view.submit_button.isEnabled()
+    assert "★★★" in view.verdict.stars.text() and view.verdict.submit_button.isEnabled()
 
 
 def test_a_locked_choice_is_disabled_with_its_reason_shown(qtbot, view):
@@ -135,9 +136,9 @@ def test_nothing_gives_the_answer_away_before_the_first_choice(qtbot, view):
     assert view.model.result.goal_met            # the starting choices happen to pass …
     text = view.explanations.toPlainText()
     assert "Why" not in text and "Quiz cards" not in text and "20 times" not in text
-    assert not view.submit_button.isEnabled()      # … but earn nothing untouched
+    assert not view.verdict.submit_button.isEnabled()      # … but earn nothing untouched
     assert not any(b.isChecked() for row in view.slot_list.rows for b in row.buttons.values())
-    assert "3 left" in view.stars.text()
+    assert "3 left" in view.verdict.stars.text()
     view.show_hint()                               # a hint counts as taking part
     assert "not yet yours" in view.explanations.toPlainText()
 
@@ -154,12 +155,12 @@ def test_newest_choice_wins_when_changes_come_quickly(qtbot, view):
 
 
 def test_hints_come_one_at_a_time(qtbot, view):
-    assert view.hints.isHidden()
-    view.hint_button.click()
-    assert "innocuous" in view.hints.text() and "privileged" not in view.hints.text()
-    view.hint_button.click()
-    assert "out is privileged" in view.hints.text()
-    assert not view.hint_button.isEnabled()
+    assert view.verdict.hints.isHidden()
+    view.verdict.hint_button.click()
+    assert "innocuous" in view.verdict.hints.text() and "privileged" not in view.verdict.hints.text()
+    view.verdict.hint_button.click()
+    assert "out is privileged" in view.verdict.hints.text()
+    assert not view.verdict.hint_button.isEnabled()
 
 
 def test_korean_content_follows_the_language(qtbot, level):
@@ -187,7 +188,7 @@ def test_timeline_and_compare_follow_the_assignment(qtbot, view):
 def test_submit_emits_the_result_and_closing_cancels_the_runs(qtbot, view):
     decide_the_rest(view)
     with qtbot.waitSignal(view.submitted, timeout=2000) as blocker:
-        view.submit_button.click()
+        view.verdict.submit_button.click()
     assert blocker.args[0] is view.model.result
     view.choose("hot", "cpu")
     assert view.worker.busy
@@ -250,7 +251,7 @@ def test_a_clear_is_celebrated_and_leads_to_the_next_level(qtbot, session):
     page.show_level(first)
     lab = page.view
     qtbot.waitUntil(lambda: lab.model.result is not None, timeout=30000)
-    assert lab.cleared.isHidden()
+    assert lab.verdict.cleared.isHidden()
     # the level's best legal assignment, chosen slot by slot as a learner would
     from virtquest.game.solver import solve
     best = solve(lab.model.level).assignment
@@ -262,11 +263,11 @@ def test_a_clear_is_celebrated_and_leads_to_the_next_level(qtbot, session):
             lab.choose(label, choice)
     assert lab.model.result.stars >= 1
     lab.submit()
-    text = lab.cleared_text.text()
-    assert not lab.cleared.isHidden()
+    text = lab.verdict.cleared_text.text()
+    assert not lab.verdict.cleared.isHidden()
     assert "Level cleared!" in text and "XP" in text and "Unlocked" in text
-    assert lab.next_button.isVisibleTo(lab) and lab.next_button.property("level") == second
-    lab.next_button.click()
+    assert lab.verdict.next_button.isVisibleTo(lab) and lab.verdict.next_button.property("level") == second
+    lab.verdict.next_button.click()
     assert page.view.model.level.id == second
     qtbot.waitUntil(lambda: page.view.model.result is not None, timeout=30000)
 

@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QApplication, QLabel
 from tests.gui.conftest import question_of
 from virtquest.game.quiz import present
 from virtquest.gui.i18n import pick
-from virtquest.gui.qt_question import LETTERS
-from virtquest.gui.qt_quiz import QtQuiz, QuestionRunner
+from virtquest.gui.qt_answer import LETTERS
+from virtquest.gui.qt_question_runner import QuestionRunner
+from virtquest.gui.qt_quiz import QtQuiz
 
 KINDS = ("single", "multiple", "true-false", "ordering", "matching", "classify")
 

@@ -114,7 +114,7 @@ again:
 def test_a_large_binary_translation_ratio_on_a_short_program_is_explained(qtbot):
     """Hello world: translating its (boot) code once is most of binary translation's cycles,
     so its ratio is large; the result says why, in the run's own numbers."""
-    from virtquest.gui.qt_sandbox import translation_cost
+    from virtquest.game.sandbox_model import translation_cost
 
     view = make(qtbot)
     with qtbot.waitSignal(view.run_finished, timeout=60000) as blocker:
@@ -133,7 +133,7 @@ def test_a_large_binary_translation_ratio_on_a_short_program_is_explained(qtbot)
 
 
 def test_a_long_loop_amortizes_translation_and_needs_no_explanation(qtbot):
-    from virtquest.gui.qt_sandbox import translation_cost
+    from virtquest.game.sandbox_model import translation_cost
 
     view = make(qtbot, source=LOOP)
     with qtbot.waitSignal(view.run_finished, timeout=60000) as blocker:

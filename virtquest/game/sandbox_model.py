@@ -17,6 +17,9 @@ from virtquest.hv.runner import run_mode, run_modes
 DEFAULT_BUDGET = 5_000_000        # cycles per mode: a runaway program stops within seconds
 BUDGETS = (1_000_000, 5_000_000, 20_000_000, 50_000_000)
 EXAMPLES = PROGRAMS / "examples"
+LARGE_OVERHEAD = 3.0     # binary translation's ratio is explained from this many times native …
+TRANSLATION_SHARE = 0.5  # … when translating took at least this share of its cycles
+
 STARTER = """\
 ; A user program on the mini-OS: `main:` runs at CPL 3.
 .equ SYS_WRITE, 3
@@ -70,6 +73,30 @@ class SandboxReport:
 
     def run(self, mode: str) -> ModeRun | None:
         return next((r for r in self.runs if r.mode == mode), None)
+
+
+@dataclass(frozen=True)
+class TranslationCost:
+    """Why binary translation's ratio is large on this run, in the run's own numbers."""
+
+    overhead: float
+    share: float          # of the run's cycles spent translating (0…1)
+    translated: int       # instructions translated (each once, the first time it ran)
+    executed: int         # instructions the whole run executed
+
+
+def translation_cost(report: SandboxReport) -> TranslationCost | None:
+    """The numbers behind a large binary-translation ratio that translating dominates: a run
+    too short to amortize translating its code. None when there is nothing to explain."""
+    run = report.run("binary-translation")
+    if run is None or run.overhead < LARGE_OVERHEAD or run.result.cycles <= 0:
+        return None
+    result = run.result
+    share = result.breakdown.get("translation", 0) / result.cycles
+    if share < TRANSLATION_SHARE:
+        return None
+    return TranslationCost(run.overhead, share, result.events.get("instructions_translated", 0),
+                           result.instructions)
 
 
 def mode_title(mode: str, language: str) -> str:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from virtquest.game.quiz import present
 from virtquest.gui.i18n import current_language, fill, pick
 from virtquest.gui.models import LearnerSession
-from virtquest.gui.qt_quiz import QuestionRunner, topic_name
+from virtquest.gui.qt_question_runner import QuestionRunner, topic_name
 from virtquest.gui.widgets import primary, wrapped
 
 PREVIEW_CHARS = 90

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, Qt, Signal
@@ -32,20 +31,18 @@ from virtquest.game.sandbox_model import (
     BUDGETS,
     SandboxModel,
     SandboxReport,
+    TranslationCost,
     mode_title,
     run_everywhere,
     starter,
+    translation_cost,
 )
 from virtquest.game.timeline_model import traced_run
 from virtquest.gui.i18n import current_language, fill
+from virtquest.gui.layouts import AdaptiveSplitter, FlowLayout, shrinkable
 from virtquest.gui.messages import message_text
 from virtquest.gui.qt_compare import CompareChart
-from virtquest.gui.qt_debugger import (
-    AdaptiveSplitter,
-    DebuggerPage,
-    FlowLayout,
-    shrinkable,
-)
+from virtquest.gui.qt_debugger import DebuggerPage
 from virtquest.gui.qt_editor import CodeEditor, InstructionLegend, code_font
 from virtquest.gui.qt_timeline import TracePage
 from virtquest.gui.widgets import FitArea, wrapped
@@ -56,34 +53,6 @@ from virtquest.hv.registry import mode_ids
 TIMELINE_TAB, DEBUG_TAB = 2, 3    # the tabs after the results and the comparison
 PROGRAM_COLUMNS = 28     # the program beside the results only when it gets this many characters
 RESULT_COLUMNS = 28      # … and the results this many
-LARGE_OVERHEAD = 3.0     # binary translation's ratio is explained from this many times native …
-TRANSLATION_SHARE = 0.5  # … when translating took at least this share of its cycles
-
-
-@dataclass(frozen=True)
-class TranslationCost:
-    """Why binary translation's ratio is large on this run, in the run's own numbers."""
-
-    overhead: float
-    share: float          # of the run's cycles spent translating (0…1)
-    translated: int       # instructions translated (each once, the first time it ran)
-    executed: int         # instructions the whole run executed
-
-
-def translation_cost(report: SandboxReport) -> TranslationCost | None:
-    """The numbers behind a large binary-translation ratio that translating dominates: a run
-    too short to amortize translating its code. None when there is nothing to explain."""
-    run = report.run("binary-translation")
-    if run is None or run.overhead < LARGE_OVERHEAD or run.result.cycles <= 0:
-        return None
-    result = run.result
-    share = result.breakdown.get("translation", 0) / result.cycles
-    if share < TRANSLATION_SHARE:
-        return None
-    return TranslationCost(run.overhead, share, result.events.get("instructions_translated", 0),
-                           result.instructions)
-
-
 class SandboxView(QWidget):
     """Edit, run under every mode, compare. Built from a SandboxModel."""
 

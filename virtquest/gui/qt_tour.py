@@ -82,14 +82,14 @@ class LabTour(QWidget):
                 "emulates it, 3 a modified guest kernel does something else instead (a "
                 "hypercall). Try one now: click it or press 1, 2 or 3."),
                 done_when=lambda: lab.result_ready),
-            TourStep(lambda: lab.verdicts.parentWidget(), lambda: self.tr(
+            TourStep(lambda: lab.verdict, lambda: self.tr(
                 "After every choice the guest runs again under each mode of the level. The "
                 "verdict says whether it still behaves as on real hardware (equivalent), "
                 "whether it stayed inside its box (contained), and what it cost (overhead).")),
             TourStep(lambda: lab.tabs, lambda: self.tr(
                 "Here is where every cycle went: what each choice did, a timeline of traps "
                 "and exits, the modes side by side, and a debugger to step through the run.")),
-            TourStep(lambda: lab.submit_button, lambda: self.tr(
+            TourStep(lambda: lab.verdict.submit_button, lambda: self.tr(
                 "When every slot is your choice, submit: stars for staying equivalent and "
                 "contained at a low overhead. Hints are there when you are stuck. Enjoy!")),
         ]
