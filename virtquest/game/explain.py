@@ -22,6 +22,7 @@ from virtquest.hv.mode import ModeRun
 MATRIX_PATH = ASSETS / "choice-matrix.yaml"
 IO_MNEMONICS = ("in", "out")
 DESCRIPTOR_TABLE_STORES = ("sgdt", "sidt")   # the sensitive forms VT-x can exit on
+EXIT_EVIDENCE = ("vm_exit", "exits_anyway", "monitor_trap")   # the slot's instruction exited
 
 
 class _Strict(BaseModel):
@@ -148,10 +149,23 @@ def explain_site(site: SiteFacts, choice: str, run: ModeRun, count: int) -> Note
     cell = matrix.cell(site.iclass, choice, run.mode)
     detail = _divergence_text(matrix, divergence) if divergence else None
     said = bilingual(matrix.evidence[key], values)
+    flushed = _flush_text(matrix, key, events, values)
     text = {lang: " ".join(part for part in (bilingual(cell.text)[lang],
-                                             detail[lang] if detail else "", said[lang]) if part)
+                                             detail[lang] if detail else "", said[lang],
+                                             flushed[lang] if flushed else "") if part)
             for lang in ("ko", "en")}
     return Note(run.mode, choice, key, values, text, broke, divergence)
+
+
+def _flush_text(matrix: ChoiceMatrixFile, key: str, events: dict,
+                values: dict) -> dict[str, str] | None:
+    """Where the slot exited on hardware without tagged TLBs and the guest had translations to
+    lose: the page walks that followed, per exit (docs/modes.md, "Tagged TLBs")."""
+    if key not in EXIT_EVIDENCE or not events.get("tlb_entries_flushed"):
+        return None
+    walks, exits = events.get("tlb_misses", 0), max(events.get("vm_exits", 0), 1)
+    values["walks"], values["walks_per_exit"] = walks, round(walks / exits, 1)
+    return bilingual(matrix.evidence["tlb_flushed"], values)
 
 
 def _explain_setting(matrix: ChoiceMatrixFile, site: SiteFacts, choice: str,
