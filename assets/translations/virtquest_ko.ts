@@ -159,177 +159,153 @@
 <context>
     <name>DebuggerView</name>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="114"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="92"/>
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="114"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="92"/>
         <source>Back to the first instruction (Ctrl+R)</source>
         <translation>첫 명령으로 돌아가기 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="115"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="93"/>
         <source>◀ Step back</source>
         <translation>◀ 되돌리기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="115"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="93"/>
         <source>Undo one step by replaying the run (F9)</source>
         <translation>실행을 다시 재생해 한 단계 되돌리기 (F9)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="116"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="94"/>
         <source>Step ▶</source>
         <translation>단계 실행 ▶</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="116"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="94"/>
         <source>Execute one instruction (F10)</source>
         <translation>명령 하나 실행 (F10)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="117"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="95"/>
         <source>Run</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="117"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="95"/>
         <source>Run until the guest stops or you pause (F5)</source>
         <translation>게스트가 멈추거나 일시 정지할 때까지 실행 (F5)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="118"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="96"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="118"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="96"/>
         <source>Stop running here (F6)</source>
         <translation>여기서 멈추기 (F6)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="119"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="97"/>
         <source>Run to the program</source>
         <translation>프로그램까지 실행</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="120"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="98"/>
         <source>Run through the mini-OS boot to the program&apos;s first instruction</source>
         <translation>mini-OS 부팅을 지나 프로그램의 첫 명령까지 실행</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="124"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="102"/>
         <source>Program</source>
         <translation>프로그램</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="129"/>
-        <source>Virtual CPU (what the guest kernel believes)</source>
-        <translation>가상 CPU (게스트 커널이 믿는 상태)</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="130"/>
-        <source>VMCS exit controls (VT-x)</source>
-        <translation>VMCS exit 제어 (VT-x)</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="127"/>
-        <source>CPU registers</source>
-        <translation>CPU 레지스터</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="128"/>
-        <source>Bold: changed by the last step or run</source>
-        <translation>굵게 표시: 방금 단계 실행이나 실행으로 바뀐 값</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="337"/>
-        <source>%1 cycles
-%2 instructions · %3 steps</source>
-        <translation>%1 사이클
-명령 %2개 · %3단계</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="131"/>
-        <source>Page tables</source>
-        <translation>페이지 테이블</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="133"/>
-        <source>virtual</source>
-        <translation>가상 주소</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="133"/>
-        <source>physical</source>
-        <translation>물리 주소</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="134"/>
-        <source>Console output so far</source>
-        <translation>지금까지의 콘솔 출력</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="232"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="149"/>
         <source>Mode: %1</source>
         <translation>모드: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="126"/>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="238"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="104"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="155"/>
         <source>mini-OS</source>
         <translation>mini-OS</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="254"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="171"/>
         <source>Replaying…</source>
         <translation>다시 재생하는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="260"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="177"/>
         <source>Running…</source>
         <translation>실행하는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="267"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="184"/>
         <source>Booting the mini-OS…</source>
         <translation>mini-OS를 부팅하는 중…</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="286"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="203"/>
         <source>The run failed: %1</source>
         <translation>실행하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="329"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="243"/>
         <source>Stopped after %1 steps: %2</source>
         <translation>%1단계 후 멈췄습니다: %2</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="331"/>
+        <location filename="../../virtquest/gui/qt_debugger.py" line="245"/>
         <source>Step %1 · next instruction at %2</source>
         <translation>%1단계 · 다음 명령 주소 %2</translation>
     </message>
+</context>
+<context>
+    <name>FramesChart</name>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="343"/>
-        <source>CPL %1 (%2) on the real CPU</source>
-        <translation>실제 CPU에서 CPL %1 (%2)</translation>
+        <location filename="../../virtquest/gui/qt_host_charts.py" line="159"/>
+        <source>host frames in use</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="345"/>
-        <source>the guest believes it is at CPL %1</source>
-        <translation>게스트는 자신이 CPL %1에 있다고 믿습니다</translation>
+        <location filename="../../virtquest/gui/qt_host_charts.py" line="159"/>
+        <source>host frames</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="379"/>
-        <source>The guest&apos;s page tables (its cr3)</source>
-        <translation>게스트의 페이지 테이블 (게스트의 cr3)</translation>
+        <location filename="../../virtquest/gui/qt_host_charts.py" line="160"/>
+        <source>guest pages shared</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_debugger.py" line="381"/>
-        <source>Shadow page table (what the MMU really walks)</source>
-        <translation>섀도 페이지 테이블 (MMU가 실제로 따라가는 테이블)</translation>
+        <location filename="../../virtquest/gui/qt_host_charts.py" line="160"/>
+        <source>swapped out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host_charts.py" line="161"/>
+        <source>ballooned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host_charts.py" line="164"/>
+        <source>Host memory over time (millions of cycles)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host_charts.py" line="168"/>
+        <source>Host memory over time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host_charts.py" line="173"/>
+        <source>%1: at most %2</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -358,6 +334,177 @@
         <location filename="../../virtquest/gui/main_window.py" line="211"/>
         <source>Streak: 1 day</source>
         <translation>연속 학습: 1일</translation>
+    </message>
+</context>
+<context>
+    <name>HostView</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="300"/>
+        <source>untouched</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="300"/>
+        <source>resident</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="301"/>
+        <source>shared</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="301"/>
+        <source>swapped out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="302"/>
+        <source>ballooned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="305"/>
+        <source>nothing reclaims memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="305"/>
+        <source>host swapping</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="306"/>
+        <source>ballooning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="309"/>
+        <source>guest switches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="310"/>
+        <source>pages swapped out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="311"/>
+        <source>pages swapped back in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="312"/>
+        <source>pages ballooned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="312"/>
+        <source>pages merged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="313"/>
+        <source>copy-on-write faults</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="314"/>
+        <source>pages scanned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="315"/>
+        <source>times out of frames</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="319"/>
+        <source>Host frames in use: %1, peak %2 (no limit)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="321"/>
+        <source>Host frames in use: %1 of %2, peak %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="327"/>
+        <source>exit code %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="329"/>
+        <source>stopped: no host frame left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="331"/>
+        <source>stopped: out of cycles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="334"/>
+        <source>as natively</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="334"/>
+        <source>not as natively</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="335"/>
+        <source>Guest %1 %2 %3, %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="338"/>
+        <location filename="../../virtquest/gui/qt_host.py" line="347"/>
+        <location filename="../../virtquest/gui/qt_host.py" line="356"/>
+        <location filename="../../virtquest/gui/qt_host.py" line="367"/>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="340"/>
+        <source>no page touched</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="343"/>
+        <source>The host&apos;s memory appears here once the guests have run.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="349"/>
+        <source>Point at a page, or focus a grid and use the arrow keys, to see what it is.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="354"/>
+        <source>page sharing on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="354"/>
+        <source>no page sharing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="364"/>
+        <source>Memory of guest %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="366"/>
+        <source>%1 pages: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host.py" line="371"/>
+        <source>Guest %1, page %2 (guest-physical 0x%3): %4</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -549,6 +696,76 @@
     </message>
 </context>
 <context>
+    <name>MachinePanel</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger_state.py" line="106"/>
+        <source>CPU registers</source>
+        <translation>CPU 레지스터</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger_state.py" line="107"/>
+        <source>Bold: changed by the last step or run</source>
+        <translation>굵게 표시: 방금 단계 실행이나 실행으로 바뀐 값</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger_state.py" line="108"/>
+        <source>Virtual CPU (what the guest kernel believes)</source>
+        <translation>가상 CPU (게스트 커널이 믿는 상태)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger_state.py" line="109"/>
+        <source>VMCS exit controls (VT-x)</source>
+        <translation>VMCS exit 제어 (VT-x)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger_state.py" line="110"/>
+        <source>Page tables</source>
+        <translation>페이지 테이블</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger_state.py" line="112"/>
+        <source>virtual</source>
+        <translation>가상 주소</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger_state.py" line="112"/>
+        <source>physical</source>
+        <translation>물리 주소</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger_state.py" line="113"/>
+        <source>Console output so far</source>
+        <translation>지금까지의 콘솔 출력</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger_state.py" line="123"/>
+        <source>%1 cycles
+%2 instructions · %3 steps</source>
+        <translation>%1 사이클
+명령 %2개 · %3단계</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger_state.py" line="133"/>
+        <source>CPL %1 (%2) on the real CPU</source>
+        <translation>실제 CPU에서 CPL %1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger_state.py" line="135"/>
+        <source>the guest believes it is at CPL %1</source>
+        <translation>게스트는 자신이 CPL %1에 있다고 믿습니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger_state.py" line="155"/>
+        <source>The guest&apos;s page tables (its cr3)</source>
+        <translation>게스트의 페이지 테이블 (게스트의 cr3)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_debugger_state.py" line="157"/>
+        <source>Shadow page table (what the MMU really walks)</source>
+        <translation>섀도 페이지 테이블 (MMU가 실제로 따라가는 테이블)</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../virtquest/gui/main_window.py" line="59"/>
@@ -602,6 +819,79 @@
         <location filename="../../virtquest/gui/qt_answer_match.py" line="139"/>
         <source>Type the letter of each row&apos;s match (a, b, c…): the next row follows. Or choose from each drop-down. Then press Enter.</source>
         <translation>줄마다 짝이 되는 항목의 글자(a, b, c…)를 누르면 다음 줄로 넘어갑니다. 목록에서 직접 골라도 됩니다. 다 고르면 Enter를 누르세요.</translation>
+    </message>
+</context>
+<context>
+    <name>MigrationChart</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_host_charts.py" line="240"/>
+        <source>Live migration: pages sent per round over time (millions of cycles)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host_charts.py" line="243"/>
+        <source>pre-copy round (the guest runs)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host_charts.py" line="244"/>
+        <source>stop-and-copy (downtime: the guest is paused)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host_charts.py" line="246"/>
+        <source>Live migration rounds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host_charts.py" line="256"/>
+        <source>Stop-and-copy: %1 pages, %2–%3 M cycles (downtime)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host_charts.py" line="258"/>
+        <source>Round %1: %2 pages, %3–%4 M cycles, %5 pages dirtied meanwhile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host_charts.py" line="264"/>
+        <source>The guest finished before the migration could move it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host_charts.py" line="265"/>
+        <source>%1 pre-copy rounds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host_charts.py" line="266"/>
+        <source>%1 pages sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host_charts.py" line="267"/>
+        <source>total %1 cycles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host_charts.py" line="268"/>
+        <source>downtime %1 cycles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host_charts.py" line="271"/>
+        <source>(goal: at most %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host_charts.py" line="278"/>
+        <source>converged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_host_charts.py" line="279"/>
+        <source>did not converge: the guest dirtied pages faster than the link sent them, so the last round was stopped with many pages left</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1248,236 +1538,239 @@
     </message>
 </context>
 <context>
-    <name>SandboxView</name>
+    <name>ResultsPage</name>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="201"/>
-        <source>Open…</source>
-        <translation>열기…</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="202"/>
-        <source>Open a .s file (Ctrl+O); the arrow lists examples</source>
-        <translation>.s 파일 열기 (Ctrl+O). 화살표를 누르면 예제 목록이 나옵니다</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="203"/>
-        <source>Save</source>
-        <translation>저장</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="204"/>
-        <source>Save the program as a .s file (Ctrl+S)</source>
-        <translation>프로그램을 .s 파일로 저장 (Ctrl+S)</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="205"/>
-        <source>&amp;Profile:</source>
-        <translation>CPU 프로필(&amp;P):</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="206"/>
-        <source>&amp;Budget:</source>
-        <translation>사이클 한도(&amp;B):</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="207"/>
-        <source>Cycles each mode may run before it is stopped (an endless loop stops here)</source>
-        <translation>모드마다 이만큼의 사이클을 쓰면 실행을 멈춥니다 (무한 루프도 여기서 멈춥니다)</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="209"/>
-        <source>Run under every mode</source>
-        <translation>모든 모드로 실행</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="210"/>
-        <source>Ctrl+Enter</source>
-        <translation>Ctrl+Enter</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="211"/>
-        <source>Cancel</source>
-        <translation>취소</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="212"/>
-        <source>Stop the run (Esc)</source>
-        <translation>실행 멈추기 (Esc)</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="213"/>
-        <source>Program</source>
-        <translation>프로그램</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="214"/>
-        <source>mini-OS source (read-only)</source>
-        <translation>mini-OS 소스 (읽기 전용)</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="215"/>
-        <source>Results</source>
-        <translation>결과</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="215"/>
-        <source>Compare modes</source>
-        <translation>모드 비교</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="216"/>
-        <source>Timeline</source>
-        <translation>타임라인</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="216"/>
-        <source>Debugger</source>
-        <translation>디버거</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="219"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="59"/>
         <source>Mode</source>
         <translation>모드</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="219"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="59"/>
         <source>Overhead</source>
         <translation>오버헤드</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="219"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="59"/>
         <source>Equivalent</source>
         <translation>동등성</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="219"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="59"/>
         <source>Contained</source>
         <translation>격리</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="220"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="60"/>
         <source>Ended</source>
         <translation>종료 이유</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="220"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="60"/>
         <source>Cycles</source>
         <translation>사이클</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="220"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="60"/>
         <source>Exit code</source>
         <translation>종료 코드</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="222"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="62"/>
         <source>Console output of the selected mode:</source>
         <translation>선택한 모드의 콘솔 출력:</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="226"/>
-        <source>Write a program with main:, kernel_main: or _start:, then run it under every mode.</source>
-        <translation>main:, kernel_main:, _start: 중 하나로 시작하는 프로그램을 작성한 뒤 모든 모드로 실행해 보세요.</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="250"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="74"/>
         <source>finished</source>
         <translation>정상 종료</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="250"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="74"/>
         <source>halted</source>
         <translation>정지 (hlt)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="251"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="75"/>
         <source>cycle budget spent</source>
         <translation>사이클 한도 소진</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="251"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="75"/>
         <source>cancelled</source>
         <translation>취소됨</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="252"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="76"/>
         <source>triple fault</source>
         <translation>트리플 폴트</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="256"/>
-        <source>Open a program</source>
-        <translation>프로그램 열기</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="258"/>
-        <source>VQ32 assembly (*.s);;All files (*)</source>
-        <translation>VQ32 어셈블리 (*.s);;모든 파일 (*)</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="274"/>
-        <source>Opened %1.</source>
-        <translation>%1 파일을 열었습니다.</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="279"/>
-        <source>Save the program</source>
-        <translation>프로그램 저장</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="281"/>
-        <source>VQ32 assembly (*.s)</source>
-        <translation>VQ32 어셈블리 (*.s)</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="292"/>
-        <source>Could not save: %1</source>
-        <translation>저장하지 못했습니다: %1</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="294"/>
-        <source>Saved %1.</source>
-        <translation>%1에 저장했습니다.</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="312"/>
-        <source>Running under every mode…</source>
-        <translation>모든 모드로 실행하는 중…</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="333"/>
-        <source>Cancelled: the run stopped where it was.</source>
-        <translation>취소했습니다: 실행이 그 자리에서 멈췄습니다.</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="346"/>
-        <source>Unexpected error: %1</source>
-        <translation>예상하지 못한 오류: %1</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="378"/>
-        <source>Done on %1: native ran %2 cycles (%3).</source>
-        <translation>%1 프로필에서 완료: 네이티브 실행은 %2 사이클 (%3).</translation>
-    </message>
-    <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="401"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="111"/>
         <source>Why ×%1 for binary translation? %2% of its cycles went to translating code: %3 instructions, each translated the first time it ran, in a run of only %4 instructions.</source>
         <translation>이진 변환이 왜 ×%1일까요? 사이클의 %2%가 코드를 번역하는 데 들었습니다. 명령 %3개를 처음 실행될 때 한 번씩 번역했는데, 이번 실행 전체가 실행한 명령은 %4개뿐입니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="406"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="116"/>
         <source>Binary translation pays once to translate code the first time it runs; a short program cannot amortize that, so the ratio looks large — try a longer-running program (a loop that runs many times).</source>
         <translation>이진 변환은 처음 만나는 코드를 번역하는 비용을 한 번 치릅니다. 짧은 프로그램에서는 그 비용이 나뉘지 않아 배수가 커 보입니다 — 반복이 많은 프로그램(여러 번 도는 반복문)에서 다시 재 보세요.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="425"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="135"/>
         <source>containment broken: %1</source>
         <translation>격리 깨짐: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox.py" line="427"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="137"/>
         <source>x86 hole: %1</source>
         <translation>x86의 구멍: %1</translation>
+    </message>
+</context>
+<context>
+    <name>SandboxView</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="173"/>
+        <source>Open…</source>
+        <translation>열기…</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="174"/>
+        <source>Open a .s file (Ctrl+O); the arrow lists examples</source>
+        <translation>.s 파일 열기 (Ctrl+O). 화살표를 누르면 예제 목록이 나옵니다</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="175"/>
+        <source>Save</source>
+        <translation>저장</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="176"/>
+        <source>Save the program as a .s file (Ctrl+S)</source>
+        <translation>프로그램을 .s 파일로 저장 (Ctrl+S)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="177"/>
+        <source>&amp;Profile:</source>
+        <translation>CPU 프로필(&amp;P):</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="178"/>
+        <source>&amp;Budget:</source>
+        <translation>사이클 한도(&amp;B):</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="179"/>
+        <source>Cycles each mode may run before it is stopped (an endless loop stops here)</source>
+        <translation>모드마다 이만큼의 사이클을 쓰면 실행을 멈춥니다 (무한 루프도 여기서 멈춥니다)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="181"/>
+        <source>Run under every mode</source>
+        <translation>모든 모드로 실행</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="182"/>
+        <source>Ctrl+Enter</source>
+        <translation>Ctrl+Enter</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="183"/>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="184"/>
+        <source>Stop the run (Esc)</source>
+        <translation>실행 멈추기 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="185"/>
+        <source>Program</source>
+        <translation>프로그램</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="186"/>
+        <source>mini-OS source (read-only)</source>
+        <translation>mini-OS 소스 (읽기 전용)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="187"/>
+        <source>Results</source>
+        <translation>결과</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="187"/>
+        <source>Compare modes</source>
+        <translation>모드 비교</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="188"/>
+        <source>Timeline</source>
+        <translation>타임라인</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="188"/>
+        <source>Debugger</source>
+        <translation>디버거</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="193"/>
+        <source>Write a program with main:, kernel_main: or _start:, then run it under every mode.</source>
+        <translation>main:, kernel_main:, _start: 중 하나로 시작하는 프로그램을 작성한 뒤 모든 모드로 실행해 보세요.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="218"/>
+        <source>Open a program</source>
+        <translation>프로그램 열기</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="220"/>
+        <source>VQ32 assembly (*.s);;All files (*)</source>
+        <translation>VQ32 어셈블리 (*.s);;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="236"/>
+        <source>Opened %1.</source>
+        <translation>%1 파일을 열었습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="241"/>
+        <source>Save the program</source>
+        <translation>프로그램 저장</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="243"/>
+        <source>VQ32 assembly (*.s)</source>
+        <translation>VQ32 어셈블리 (*.s)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="254"/>
+        <source>Could not save: %1</source>
+        <translation>저장하지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="256"/>
+        <source>Saved %1.</source>
+        <translation>%1에 저장했습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="274"/>
+        <source>Running under every mode…</source>
+        <translation>모든 모드로 실행하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="295"/>
+        <source>Cancelled: the run stopped where it was.</source>
+        <translation>취소했습니다: 실행이 그 자리에서 멈췄습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="308"/>
+        <source>Unexpected error: %1</source>
+        <translation>예상하지 못한 오류: %1</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_sandbox.py" line="330"/>
+        <source>Done on %1: native ran %2 cycles (%3).</source>
+        <translation>%1 프로필에서 완료: 네이티브 실행은 %2 사이클 (%3).</translation>
     </message>
 </context>
 <context>

@@ -60,7 +60,7 @@ def code_widgets(window: MainWindow) -> list[QWidget]:
     sandbox = window.views["sandbox"]
     widgets = [lab.program_view, sandbox.editor]
     for debugger in (lab.debug_page.debugger, sandbox.debug_page.debugger):
-        widgets += [debugger.program_view, debugger.registers, debugger.console]
+        widgets += [debugger.program_view, debugger.state_panel.registers, debugger.state_panel.console]
     return widgets
 
 
@@ -102,7 +102,7 @@ def test_a_text_size_step_grows_the_text_of_every_view(window, qtbot):
     assert locks and all(lock.pixmap().height() == lock.fontMetrics().height() for lock in locks)
 
     # The sandbox's result headings are still whole.
-    table = window.views["sandbox"].table
+    table = window.views["sandbox"].results.table
     header = table.horizontalHeader()
     for column in range(table.columnCount() - 1):       # the last one stretches
         text = table.horizontalHeaderItem(column).text()

@@ -42,7 +42,7 @@ def test_stepping_moves_the_machine_and_shows_the_registers(qtbot):
         view.buttons["step"].click()
     state = view.stepper.state()
     assert state.steps == 2 and state.registers["ebx"] == 10
-    assert "0000000a" in view.registers.text()
+    assert "0000000a" in view.state_panel.registers.text()
     assert view.program_view._exec_line == 5      # `add eax, eax` is next
 
 
@@ -99,16 +99,16 @@ def test_software_vmm_shows_its_virtual_cpu_beside_the_real_one(qtbot, mode):
     view = make_view(qtbot, KERNEL, mode)
     with qtbot.waitSignal(view.state_changed, timeout=20000):
         view.run_to_program()
-    assert not view.vcpu_box.isHidden()
+    assert not view.state_panel.vcpu_box.isHidden()
     assert view.stepper.vcpu().cpl == 0 and view.stepper.state().cpl == 1
-    assert "believes it is at CPL 0" in view.cpl_label.text()
-    assert view.pages.rowCount() > 0                  # the guest's page tables after boot
-    assert view.pages_choice.count() == 2             # and the shadow the MMU walks
+    assert "believes it is at CPL 0" in view.state_panel.cpl_label.text()
+    assert view.state_panel.pages.rowCount() > 0                  # the guest's page tables after boot
+    assert view.state_panel.pages_choice.count() == 2             # and the shadow the MMU walks
 
 
 def test_hardware_assist_shows_the_vmcs_and_no_virtual_cpu(qtbot):
     view = make_view(qtbot, KERNEL, "hardware-assist")
-    assert view.vcpu_box.isHidden() and not view.vmcs_box.isHidden()
+    assert view.state_panel.vcpu_box.isHidden() and not view.state_panel.vmcs_box.isHidden()
 
 
 def test_the_debugger_page_rebuilds_its_guest_when_shown_after_a_change(qtbot):
@@ -133,13 +133,13 @@ def test_registers_and_tables_follow_the_text_size(qtbot):
     set_text_size(1.0)
     view = make_view(qtbot, BARE)
     view.show()
-    widgets = (view.registers, view.pages, view.console, view.program_view)
+    widgets = (view.state_panel.registers, view.state_panel.pages, view.state_panel.console, view.program_view)
     qtbot.waitUntil(lambda: all(w.font().pointSizeF() == point_size(1.0) for w in widgets))
-    rows = view.pages.minimumHeight()
+    rows = view.state_panel.pages.minimumHeight()
     try:
         set_text_size(2.0)
         qtbot.waitUntil(lambda: all(w.font().pointSizeF() == point_size(2.0) for w in widgets))
-        assert view.pages.minimumHeight() > rows
+        assert view.state_panel.pages.minimumHeight() > rows
     finally:
         set_text_size(1.0)
 

@@ -25,8 +25,8 @@ def test_runs_under_every_mode_side_by_side(qtbot):
         view.run_button.click()
     report = blocker.args[0]
     assert [run.mode for run in report.runs] == mode_ids()
-    assert view.table.rowCount() == len(mode_ids())
-    assert "Hello, hypervisor!" in view.console.toPlainText()
+    assert view.results.table.rowCount() == len(mode_ids())
+    assert "Hello, hypervisor!" in view.results.console.toPlainText()
     assert len(view.compare.runs) == len(mode_ids())
 
 
@@ -65,7 +65,7 @@ def test_a_runaway_stops_at_the_cycle_budget(qtbot):
     with qtbot.waitSignal(view.run_finished, timeout=60000) as blocker:
         view.run()
     assert all(run.result.stop == "budget" for run in blocker.args[0].runs)
-    assert "cycle budget spent" in view.table.item(0, 4).text()
+    assert "cycle budget spent" in view.results.table.item(0, 4).text()
 
 
 def test_closing_the_sandbox_cancels_its_run(qtbot):
@@ -124,8 +124,8 @@ def test_a_large_binary_translation_ratio_on_a_short_program_is_explained(qtbot)
     run = report.run("binary-translation")
     assert cost is not None and cost.overhead == run.overhead
     assert cost.share == run.result.breakdown["translation"] / run.result.cycles
-    note = view.note.text()
-    assert not view.note.isHidden()
+    note = view.results.note.text()
+    assert not view.results.note.isHidden()
     assert f"×{run.overhead:.2f}" in note and f"{round(cost.share * 100)}%" in note
     assert f"{run.result.instructions:,}" in note
     assert "cannot amortize" in note and "longer-running program" in note
@@ -139,7 +139,7 @@ def test_a_long_loop_amortizes_translation_and_needs_no_explanation(qtbot):
     with qtbot.waitSignal(view.run_finished, timeout=60000) as blocker:
         view.run()
     assert translation_cost(blocker.args[0]) is None
-    assert view.note.isHidden() and view.note.text() == ""
+    assert view.results.note.isHidden() and view.results.note.text() == ""
     assert view.compare.note.isHidden()
 
 
@@ -151,7 +151,7 @@ def test_the_explanation_speaks_korean(qtbot):
         view.run()
     install_language("ko")
     try:
-        assert "이진 변환" in view.note.text() and "amortize" not in view.note.text()
+        assert "이진 변환" in view.results.note.text() and "amortize" not in view.results.note.text()
     finally:
         install_language("en")
-    assert "amortize" in view.note.text()
+    assert "amortize" in view.results.note.text()

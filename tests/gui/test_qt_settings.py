@@ -151,7 +151,7 @@ def test_code_in_the_sandbox_and_its_debugger_follows_the_text_size(qtbot, store
         text = QApplication.font().pointSizeF()
         qtbot.waitUntil(lambda: sandbox.editor.font().pointSizeF() == text)
         assert text == 2 * small
-        qtbot.waitUntil(lambda: debugger.registers.font().pointSizeF() == text)
-        assert sandbox.console.font().pointSizeF() == text
+        qtbot.waitUntil(lambda: debugger.state_panel.registers.font().pointSizeF() == text)
+        assert sandbox.results.console.font().pointSizeF() == text
     finally:
         view.scale.setValue(100)

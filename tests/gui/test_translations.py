@@ -146,7 +146,7 @@ def test_the_lab_and_sandbox_parts_retranslate_when_the_language_changes(qtbot):
     assert debugger.buttons["back"].text() == "◀ Step back"
     install_language("ko")
     assert debugger.buttons["back"].text() == "◀ 되돌리기"
-    assert debugger.registers_box.title() == "CPU 레지스터"
+    assert debugger.state_panel.registers_box.title() == "CPU 레지스터"
     assert "멈췄습니다" in debugger.status.text()           # the machine's reason too
     assert "깨울 수 있는 것이 없습니다" in debugger.status.text()
     assert timeline.skip_boot.text() == "mini-OS 부팅 건너뛰기"

@@ -1,4 +1,6 @@
-"""The step debugger: step, run, pause, reset, step back; registers, virtual CPU, page tables."""
+"""The step debugger: step, run, pause, reset, step back through one guest under one mode, the
+code with the next instruction marked beside the machine (qt_debugger_state.py); and the page
+that makes a debugger for the mode chosen."""
 
 from __future__ import annotations
 
@@ -7,17 +9,10 @@ from collections.abc import Callable
 from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -25,28 +20,19 @@ from PySide6.QtWidgets import (
 
 from virtquest.emu.boot import kernel_source
 from virtquest.emu.errors import VirtQuestError
-from virtquest.emu.isa import REGISTERS
 from virtquest.game.comments import shown_source
 from virtquest.game.debugger_model import CpuState, Stepper
 from virtquest.game.sandbox_model import mode_title
 from virtquest.gui.i18n import fill
 from virtquest.gui.layouts import AdaptiveSplitter, FlowLayout, shrinkable
 from virtquest.gui.messages import message_text
-from virtquest.gui.qt_editor import CodeEditor, code_font
+from virtquest.gui.qt_debugger_state import MachinePanel
+from virtquest.gui.qt_editor import CodeEditor
 from virtquest.gui.qt_timeline import ModeChooser
 from virtquest.gui.workers import Worker
 
-CPL_NAMES = {0: "ring 0", 1: "ring 1", 2: "ring 2", 3: "ring 3"}
-
-
 STATE_COLUMNS = 36      # the registers panel is this many characters wide (follows the text size)
-
-
 CODE_COLUMNS = 30       # the code beside it at least this many
-
-
-def _hex(value: int) -> str:
-    return f"{value:08x}"
 
 
 class DebuggerView(QWidget):
@@ -82,19 +68,11 @@ class DebuggerView(QWidget):
         # Code beside the registers when both fit, the registers below the code when not.
         self.splitter = splitter = AdaptiveSplitter((CODE_COLUMNS, STATE_COLUMNS))
         splitter.addWidget(self._code_tabs())
-        self.state_panel = self._state_panel()
+        self.state_panel = MachinePanel()
         splitter.addWidget(self.state_panel)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
         layout.addWidget(splitter, 1)
-        self._fit()
-
-    def _fit(self) -> None:
-        """Sizes measured in text (again after the text size changed): the page table shows
-        ten rows, the console six."""
-        metrics = self.fontMetrics()
-        self.pages.setMinimumHeight(metrics.height() * 10)
-        self.console.setMaximumHeight(metrics.height() * 6)
 
     def _toolbar(self) -> FlowLayout:
         bar = FlowLayout()
@@ -124,14 +102,7 @@ class DebuggerView(QWidget):
         self.code_tabs.setTabText(0, self.tr("Program"))
         if self.kernel_view is not None:
             self.code_tabs.setTabText(1, self.tr("mini-OS"))
-        self.registers_box.setTitle(self.tr("CPU registers"))
-        self.registers.setToolTip(self.tr("Bold: changed by the last step or run"))
-        self.vcpu_box.setTitle(self.tr("Virtual CPU (what the guest kernel believes)"))
-        self.vmcs_box.setTitle(self.tr("VMCS exit controls (VT-x)"))
-        self.pages_box.setTitle(self.tr("Page tables"))
-        self.pages.setHorizontalHeaderLabels(
-            [self.tr("virtual"), self.tr("physical"), "W", "U", "A", "D"])
-        self.console_box.setTitle(self.tr("Console output so far"))
+        self.state_panel.retranslate()
 
     def _shortcuts(self) -> None:
         for keys, slot in (("F10", self.step), ("F9", self.step_back), ("F5", self.run),
@@ -146,60 +117,6 @@ class DebuggerView(QWidget):
         self.kernel_view: CodeEditor | None = None
         self.code_tabs.addTab(self.program_view, "")
         return self.code_tabs
-
-    def _state_panel(self) -> QScrollArea:
-        body = QWidget()
-        column = QVBoxLayout(body)
-        column.addWidget(self._registers_box())
-        self.vcpu_box = QGroupBox()
-        self.vcpu_form = QFormLayout(self.vcpu_box)
-        column.addWidget(self.vcpu_box)
-        self.vmcs_box = QGroupBox()
-        self.vmcs_form = QFormLayout(self.vmcs_box)
-        column.addWidget(self.vmcs_box)
-        column.addWidget(self._pages_box())
-        column.addWidget(self._console_box())
-        column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(body)
-        scroll.setWidgetResizable(True)
-        return scroll
-
-    def _registers_box(self) -> QGroupBox:
-        box = self.registers_box = QGroupBox()
-        column = QVBoxLayout(box)
-        self.registers = QLabel()
-        self.registers.setFont(code_font())
-        self.registers.setTextFormat(Qt.TextFormat.RichText)
-        self.registers.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        # No word wrap in the scrolled panel: wrapped labels (height-for-width) get squeezed.
-        self.cpl_label = QLabel()
-        self.counters = QLabel()
-        for widget in (self.registers, self.cpl_label, self.counters):
-            column.addWidget(widget)
-        return box
-
-    def _pages_box(self) -> QGroupBox:
-        box = self.pages_box = QGroupBox()
-        column = QVBoxLayout(box)
-        self.pages_choice = QComboBox()
-        self.pages_choice.currentIndexChanged.connect(self._show_pages)
-        column.addWidget(self.pages_choice)
-        self.pages = QTableWidget(0, 6)
-        self.pages.verticalHeader().setVisible(False)
-        self.pages.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.pages.setFont(code_font())
-        column.addWidget(self.pages)
-        return box
-
-    def _console_box(self) -> QGroupBox:
-        box = self.console_box = QGroupBox()
-        column = QVBoxLayout(box)
-        self.console = QPlainTextEdit()
-        self.console.setReadOnly(True)
-        self.console.setFont(code_font())
-        column.addWidget(self.console)
-        return box
 
     # -- the model ---------------------------------------------------------------------------
     def set_stepper(self, stepper: Stepper) -> None:
@@ -286,6 +203,7 @@ class DebuggerView(QWidget):
         self.status.setText(fill(self.tr("The run failed: %1"), exc))
 
     def _set_busy(self, busy: bool) -> None:
+        self.state_panel.busy = busy
         for name in ("reset", "back", "step", "run", "entry"):
             self.buttons[name].setEnabled(not busy)
         self.buttons["pause"].setEnabled(busy)
@@ -312,12 +230,8 @@ class DebuggerView(QWidget):
         if self.worker.busy:
             return
         state = self.stepper.state()
-        self._show_registers(state)
+        self.state_panel.show_state(self.stepper, state, self._previous)
         self._show_location(state)
-        self._show_vcpu()
-        self._show_vmcs()
-        self._fill_pages_choice()
-        self.console.setPlainText(self.stepper.machine.console.text())
         self.status.setText(self._status_text(state))
         self.buttons["back"].setEnabled(state.steps > 0)
         self.buttons["pause"].setEnabled(False)
@@ -330,20 +244,6 @@ class DebuggerView(QWidget):
                         message_text(state.stop.detail))
         return fill(self.tr("Step %1 · next instruction at %2"), f"{state.steps:,}",
                     f"{state.eip:#010x}")
-
-    def _show_registers(self, state: CpuState) -> None:
-        self.registers.setText(register_table(state, self._previous))
-        self.cpl_label.setText(self._cpl_text(state.cpl))
-        self.counters.setText(fill(self.tr("%1 cycles\n%2 instructions · %3 steps"),
-                                   f"{state.cycles:,}", f"{state.instructions:,}",
-                                   f"{state.steps:,}"))
-
-    def _cpl_text(self, cpl: int) -> str:
-        vcpu = self.stepper.vcpu()
-        text = fill(self.tr("CPL %1 (%2) on the real CPU"), cpl, CPL_NAMES.get(cpl, ""))
-        if vcpu is not None and vcpu.cpl != cpl:
-            text += "\n" + fill(self.tr("the guest believes it is at CPL %1"), vcpu.cpl)
-        return text
 
     def _show_location(self, state: CpuState) -> None:
         source = self.stepper.source_line(state.eip)
@@ -359,90 +259,13 @@ class DebuggerView(QWidget):
             self.program_view.set_execution_line(self.program_view.row_for(source.line))
             self.code_tabs.setCurrentWidget(self.program_view)
 
-    def _show_vcpu(self) -> None:
-        vcpu = self.stepper.vcpu()
-        self.vcpu_box.setVisible(vcpu is not None)
-        if vcpu is None:
-            return
-        rows = [("CPL", str(vcpu.cpl)), ("IF", str(int(vcpu.interrupt_flag))),
-                *((name, _hex(value)) for name, value in vcpu.control.items()),
-                ("idtr", f"{_hex(vcpu.idtr[0])} / {vcpu.idtr[1]}")]
-        _fill_form(self.vcpu_form, rows)
-
-    def _show_vmcs(self) -> None:
-        vmcs = self.stepper.vmcs()
-        self.vmcs_box.setVisible(vmcs is not None)
-        if vmcs is not None:
-            _fill_form(self.vmcs_form, [(k, str(v)) for k, v in vmcs.items()])
-
-    def _fill_pages_choice(self) -> None:
-        wanted = [self.tr("The guest's page tables (its cr3)")]
-        if self.stepper.shadow_entries() is not None:
-            wanted.append(self.tr("Shadow page table (what the MMU really walks)"))
-        current = [self.pages_choice.itemText(i) for i in range(self.pages_choice.count())]
-        if current != wanted:
-            index = self.pages_choice.currentIndex()
-            self.pages_choice.blockSignals(True)
-            self.pages_choice.clear()
-            self.pages_choice.addItems(wanted)
-            self.pages_choice.setCurrentIndex(index if 0 <= index < len(wanted) else 0)
-            self.pages_choice.blockSignals(False)
-        self._show_pages()
-
-    def _show_pages(self, *_args) -> None:
-        if self.worker.busy:
-            return
-        shadow = self.pages_choice.currentIndex() == 1
-        mappings = (self.stepper.shadow_entries() or []) if shadow else \
-            self.stepper.page_tables()
-        self.pages.setRowCount(len(mappings))
-        for row, m in enumerate(mappings):
-            cells = (_hex(m.vaddr), _hex(m.paddr), *("✔" if f else "·" for f in (
-                m.writable, m.user, m.accessed, m.dirty)))
-            for column, text in enumerate(cells):
-                self.pages.setItem(row, column, QTableWidgetItem(text))
-        self.pages.resizeColumnsToContents()
-
     def changeEvent(self, event) -> None:  # noqa: N802
-        if event.type() == QEvent.Type.FontChange:
-            self._fit()
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
             self.mode_label.setText(self._mode_text())
             if not self.worker.busy:
                 self.status.setText(self._status_text(self.stepper.state()))
-                self._fill_pages_choice()
         super().changeEvent(event)
-
-
-def _values(state: CpuState) -> dict[str, int]:
-    return {**state.registers, "eip": state.eip, "eflags": state.eflags, **state.control}
-
-
-def register_table(state: CpuState, before: CpuState | None) -> str:
-    """The registers two to a row, in hex; those the last move changed in bold."""
-    now = _values(state)
-    old = _values(before) if before is not None else now
-    names = [*REGISTERS, "eip", "eflags", "cr0", "cr2", "cr3", "cr8"]
-    cells = []
-    for name in names:
-        value = _hex(now[name])
-        if now[name] != old[name]:
-            value = f"<b><u>{value}</u></b>"
-        cells.append(f"<td>{name}&nbsp;</td><td>{value}&nbsp;&nbsp;&nbsp;</td>")
-    rows = ["<tr>" + "".join(cells[i:i + 2]) + "</tr>" for i in range(0, len(cells), 2)]
-    flags = "&nbsp; ".join(f"{k}={int(v)}" for k, v in state.flags.items())
-    rows.append(f"<tr><td>flags&nbsp;</td><td colspan=3>{flags}</td></tr>")
-    return "<table cellspacing=0 cellpadding=1>" + "".join(rows) + "</table>"
-
-
-def _fill_form(form: QFormLayout, rows: list[tuple[str, str]]) -> None:
-    while form.rowCount():
-        form.removeRow(0)
-    for name, value in rows:
-        label = QLabel(value)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form.addRow(name, label)
 
 
 class DebuggerPage(QWidget):

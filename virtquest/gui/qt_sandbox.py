@@ -12,11 +12,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
-    QPlainTextEdit,
     QPushButton,
     QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -31,11 +28,8 @@ from virtquest.game.sandbox_model import (
     BUDGETS,
     SandboxModel,
     SandboxReport,
-    TranslationCost,
-    mode_title,
     run_everywhere,
     starter,
-    translation_cost,
 )
 from virtquest.game.timeline_model import traced_run
 from virtquest.gui.i18n import current_language, fill
@@ -43,11 +37,11 @@ from virtquest.gui.layouts import AdaptiveSplitter, FlowLayout, shrinkable
 from virtquest.gui.messages import message_text
 from virtquest.gui.qt_compare import CompareChart
 from virtquest.gui.qt_debugger import DebuggerPage
-from virtquest.gui.qt_editor import CodeEditor, InstructionLegend, code_font
+from virtquest.gui.qt_editor import CodeEditor, InstructionLegend
+from virtquest.gui.qt_sandbox_results import ResultsPage
 from virtquest.gui.qt_timeline import TracePage
-from virtquest.gui.widgets import FitArea, wrapped
+from virtquest.gui.widgets import FitArea
 from virtquest.gui.workers import Worker
-from virtquest.hv.mode import ModeRun
 from virtquest.hv.registry import mode_ids
 
 TIMELINE_TAB, DEBUG_TAB = 2, 3    # the tabs after the results and the comparison
@@ -156,7 +150,8 @@ class SandboxView(QWidget):
         at 200% text, the table with its explanation) scrolls inside its tab instead of
         pushing the program aside or widening the window."""
         self.tabs = QTabWidget()
-        self.tabs.addTab(FitArea(self._results_page()), "")
+        self.results = ResultsPage(self.language)
+        self.tabs.addTab(FitArea(self.results), "")
         self.compare = CompareChart(language=self.language)
         self.tabs.addTab(FitArea(self.compare), "")
         modes = mode_ids()
@@ -172,29 +167,6 @@ class SandboxView(QWidget):
         self.tabs.addTab(FitArea(self.trace_page), "")
         self.tabs.addTab(FitArea(self.debug_page), "")
         return self.tabs
-
-    def _results_page(self) -> QWidget:
-        page = QWidget()
-        column = QVBoxLayout(page)
-        self.table = QTableWidget(0, 7)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.table.itemSelectionChanged.connect(self._show_console)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.note = wrapped(role="muted")      # why a ratio is large, when the numbers say so
-        self.note.hide()
-        self.console_label = QLabel()
-        self.console_label.setWordWrap(True)
-        self.console = QPlainTextEdit()
-        self.console.setReadOnly(True)
-        self.console.setFont(code_font())
-        column.addWidget(self.table, 2)
-        column.addWidget(self.note)
-        column.addWidget(self.console_label)
-        column.addWidget(self.console, 1)
-        return page
 
     # -- words -------------------------------------------------------------------------------
     def retranslate(self) -> None:
@@ -215,20 +187,15 @@ class SandboxView(QWidget):
         for index, name in enumerate((self.tr("Results"), self.tr("Compare modes"),
                                       self.tr("Timeline"), self.tr("Debugger"))):
             self.tabs.setTabText(index, name)
-        self.table.setHorizontalHeaderLabels([
-            self.tr("Mode"), self.tr("Overhead"), self.tr("Equivalent"), self.tr("Contained"),
-            self.tr("Ended"), self.tr("Cycles"), self.tr("Exit code")])
-        self.table.resizeColumnsToContents()            # every heading readable in any language
-        self.console_label.setText(self.tr("Console output of the selected mode:"))
-        if self.model.report is not None:
-            self._show_note(self.model.report)
+        self.results.retranslate()
+        self.compare.set_note(self.results.note.text())
         if self.status.text() in ("", self._prompt):
             self._prompt = self.tr("Write a program with main:, kernel_main: or _start:, "
                                    "then run it under every mode.")
             self.status.setText(self._prompt)
 
     def set_language(self, language: str) -> None:
-        self.language = language
+        self.language = self.results.language = language
         self.compare.language = language
         self.trace_page.set_language(language)
         self.debug_page.set_language(language)
@@ -245,11 +212,6 @@ class SandboxView(QWidget):
         self.retranslate()
         if self.model.report is not None:
             self._show_report(self.model.report)
-
-    def stop_name(self, stop: str) -> str:
-        return {"exit": self.tr("finished"), "halted": self.tr("halted"),
-                "budget": self.tr("cycle budget spent"), "cancelled": self.tr("cancelled"),
-                "triple-fault": self.tr("triple fault")}.get(stop, stop)
 
     # -- files -------------------------------------------------------------------------------
     def choose_file(self) -> None:
@@ -361,72 +323,13 @@ class SandboxView(QWidget):
 
     # -- results -----------------------------------------------------------------------------
     def _show_report(self, report: SandboxReport) -> None:
-        self.table.setRowCount(len(report.runs))
-        for row, run in enumerate(report.runs):
-            for column, text in enumerate(self._cells(run)):
-                item = QTableWidgetItem(text)
-                if column in (1, 5, 6):
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                          | Qt.AlignmentFlag.AlignVCenter)
-                self.table.setItem(row, column, item)
-        self.table.resizeColumnsToContents()
-        self._fit_table()
-        self.table.selectRow(0)
+        self.results.show_report(report)
         self.compare.set_runs(report.runs)
-        self._show_note(report)
+        self.compare.set_note(self.results.note.text())
         native = report.native.result
         self.status.setText(fill(self.tr("Done on %1: native ran %2 cycles (%3)."),
                                  report.profile, f"{native.cycles:,}",
-                                 self.stop_name(native.stop)))
-
-    def _fit_table(self) -> None:
-        """Every mode's row stays in view; the explanation and the console scroll below."""
-        table = self.table
-        table.resizeRowsToContents()
-        bar = table.horizontalScrollBar().sizeHint().height()
-        table.setMinimumHeight(table.horizontalHeader().sizeHint().height()
-                               + table.verticalHeader().length() + bar
-                               + 2 * table.frameWidth())
-
-    def _show_note(self, report: SandboxReport) -> None:
-        note = self.translation_note(translation_cost(report))
-        self.note.setText(note)
-        self.note.setVisible(bool(note))
-        self.compare.set_note(note)
-
-    def translation_note(self, cost: TranslationCost | None) -> str:
-        """Binary translation's large ratio explained from the run's numbers ("" when small)."""
-        if cost is None:
-            return ""
-        numbers = fill(self.tr("Why ×%1 for binary translation? %2% of its cycles went to "
-                               "translating code: %3 instructions, each translated the first "
-                               "time it ran, in a run of only %4 instructions."),
-                       f"{cost.overhead:.2f}", round(cost.share * 100),
-                       f"{cost.translated:,}", f"{cost.executed:,}")
-        why = self.tr("Binary translation pays once to translate code the first time it runs; "
-                      "a short program cannot amortize that, so the ratio looks large — try a "
-                      "longer-running program (a loop that runs many times).")
-        return f"{numbers} {why}"
-
-    def _cells(self, run: ModeRun) -> list[str]:
-        result = run.result
-        yes, no = "✔", "✘"
-        return [mode_title(run.mode, self.language), f"×{run.overhead:.2f}",
-                yes if run.equivalent else no, yes if run.contained else no,
-                self.stop_name(result.stop), f"{result.cycles:,}",
-                "" if result.exit_code is None else str(result.exit_code)]
-
-    def _show_console(self) -> None:
-        report, rows = self.model.report, self.table.selectionModel().selectedRows()
-        if report is None or not rows:
-            return
-        run = report.runs[rows[0].row()]
-        lines = [run.result.console.rstrip("\n"), "", f"— {message_text(run.result.detail)}"]
-        lines += [fill(self.tr("containment broken: %1"), message_text(v))
-                  for v in run.violations]
-        lines += [fill(self.tr("x86 hole: %1"), message_text(d["how"]))
-                  for d in run.divergences]
-        self.console.setPlainText("\n".join(lines))
+                                 self.results.stop_name(native.stop)))
 
     # -- timeline, debugger, mini-OS ---------------------------------------------------------
     def _trace_job(self, mode: str):
@@ -471,10 +374,6 @@ class SandboxView(QWidget):
         super().closeEvent(event)
 
     def changeEvent(self, event) -> None:  # noqa: N802
-        if event.type() == QEvent.Type.FontChange:
-            self.table.resizeColumnsToContents()        # headings readable at any text size
-            if self.table.rowCount():
-                self._fit_table()
         if event.type() == QEvent.Type.LanguageChange:
             if self.follow_app_language:
                 self.set_language(current_language())
