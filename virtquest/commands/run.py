@@ -107,7 +107,36 @@ def summary(program: str, profile: str, runs) -> str:
             lines.append(f"  not contained: {v}")
         for r in run.refusals[:3]:
             lines.append(f"  refused by the hypervisor: {r}")
+        if run.host is not None:
+            lines += host_summary(run.host)
     return "\n".join(lines)
+
+
+def host_summary(host: dict) -> list[str]:
+    """The host's part of a run of several guests (or a migration), a few lines."""
+    frames, work = host["frames"], host["work"]
+    total = "as many as needed" if frames["total"] is None else frames["total"]
+    lines = [f"  host: {len(host['guests'])} guest(s), frames {total}, in use {frames['used']}, "
+             f"peak {frames['peak']}; reclaim {host['reclaim']}, sharing "
+             f"{'on' if host['sharing'] else 'off'}"]
+    counts = [f"{name.replace('_', ' ')} {work[key]}" for key, name in (
+        ("swap_outs", "swapped out"), ("swap_ins", "swapped in"), ("ballooned", "ballooned"),
+        ("shares", "shared"), ("cow_faults", "copy-on-write faults"),
+        ("world_switches", "world switches")) if work.get(key)]
+    if counts:
+        lines.append("  " + ", ".join(counts))
+    for guest in host["guests"]:
+        pages = ", ".join(f"{k} {v}" for k, v in guest["pages"].items() if v)
+        lines.append(f"  guest {guest['index']}: {guest['stop']}, "
+                     f"{'same as native' if guest['equivalent'] else 'NOT as native'}; {pages}")
+    migration = host.get("migration")
+    if migration:
+        rounds = ", ".join(str(r["pages"]) for r in migration["rounds"]) or "none"
+        lines.append(f"  migration: pre-copy rounds (pages) {rounds}; sent {migration['pages_sent']} "
+                     f"pages; total {migration['total']:,} cycles, downtime "
+                     f"{migration['downtime']:,} cycles"
+                     f"{'' if migration['converged'] else ' (did not converge)'}")
+    return lines
 
 
 def _mark(ok: bool) -> str:

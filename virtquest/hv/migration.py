@@ -81,6 +81,7 @@ class Migrator:
         self.destination = bytearray(self.vm.memory.size)
         self.dirty: set[int] = set()
         self.round_end = 0
+        self.ended_first = False       # the guest ended before the move was over
 
     def __call__(self, host: Host) -> None:
         if self.phase == "waiting" and self.vm.cpu.cycles >= self.setup.start \
@@ -121,6 +122,7 @@ class Migrator:
         current.end = host.elapsed()
         dirty = sorted(self.dirty)
         current.dirtied = len(dirty)
+        self.ended_first = self.vm.finished
         if self.vm.finished or len(dirty) <= self.setup.stop_pages:
             self._stop_and_copy(host, dirty)
         elif len(self.rounds) >= self.setup.max_rounds:
@@ -167,6 +169,6 @@ class Migrator:
             "rounds": [r.to_json() for r in self.rounds],
             "stop_and_copy": self.stop_round.to_json() if self.phase == "done" else None,
             "pages_sent": self.pages_sent, "total": self.total, "downtime": self.downtime,
-            "converged": self.converged,
+            "converged": self.converged, "guest_ended_first": self.ended_first,
             "note": str(self.note) if self.note is not None else None,
         }

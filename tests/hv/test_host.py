@@ -1,0 +1,226 @@
+"""Many guests on one host: frames on first touch, swapping, ballooning, page sharing, isolation
+(hv/host.py). Every run is checked against the program's own native run: what the host does to
+a guest's memory must never show in what the guest computes."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from virtquest.content.profiles import load_profile
+from virtquest.emu.boot import load_guest
+from virtquest.emu.memory import PAGE_SHIFT, PAGE_SIZE
+from virtquest.emu.resources import ASSETS
+from virtquest.hv.host import (
+    BALLOONED,
+    RESIDENT,
+    SHARED,
+    SWAPPED,
+    Host,
+    HostSetup,
+)
+from virtquest.hv.hostrun import run_on_host
+from virtquest.hv.registry import create
+from virtquest.hv.runner import run_mode
+
+PROFILE = load_profile("modern")
+OVERCOMMIT = ASSETS / "programs/levels/ch12_overcommit.s"
+NEIGHBOUR = ASSETS / "programs/levels/ch12_neighbour.s"
+SORT = ASSETS / "programs/bench/sort.s"
+
+
+def _source(path):
+    return path.read_text(encoding="utf-8")
+
+
+def _native(path):
+    result, _ = run_mode(_source(path), "native", file=str(path), profile=PROFILE)
+    return result
+
+
+def _host_run(path, setup, choices=None, settings=None, profile=PROFILE):
+    return run_on_host(_source(path), file=str(path), profile=profile, setup=setup,
+                       choices=choices, settings=settings, native=_native(path))
+
+
+def test_a_guest_gets_frames_only_for_the_pages_it_touches():
+    run = _host_run(SORT, HostSetup(guests=1))
+    guest = run.host["guests"][0]
+    assert run.equivalent
+    assert 0 < guest["pages"]["resident"] < 256
+    assert guest["pages"]["untouched"] == 256 - guest["pages"]["resident"]
+    assert run.host["frames"]["used"] == guest["pages"]["resident"]
+
+
+@pytest.mark.parametrize("frames", [8, 12])
+def test_a_swap_storm_leaves_the_guest_exact(frames):
+    """With far fewer frames than the guest touches, the host swaps all the time; the guest's
+    output and exit code are still the native ones."""
+    run = _host_run(SORT, HostSetup(guests=1, frames=frames, reclaim="swap"))
+    work = run.host["work"]
+    assert run.equivalent, run.result.message
+    assert work["swap_outs"] > 5 and work["swap_ins"] > 5
+    assert run.host["frames"]["peak"] == frames
+    assert run.result.breakdown["device"] >= work["swap_ins"] * PROFILE["swap_io"]
+
+
+def test_a_swapped_page_is_really_gone_from_the_guest():
+    """The bytes of a swapped-out page are on the host's swap device only: the guest's RAM
+    holds zeros there until the page is read back."""
+    guest = load_guest(_source(SORT), file=str(SORT), profile=PROFILE)
+    create("hardware-assist", guest.machine)
+    host = Host(PROFILE, HostSetup(guests=1, frames=8, reclaim="swap"))
+    vm = host.add(guest)
+    host.run(budget=2_000_000)
+    swapped = [page for page, state in enumerate(vm.state) if state == SWAPPED]
+    assert swapped
+    assert any(any(vm.swapped[page]) for page in swapped)
+    for page in swapped:
+        assert vm.page_bytes(page) == bytes(PAGE_SIZE)
+
+
+def test_the_swap_in_is_what_keeps_the_guest_right(monkeypatch):
+    """Break the swap-in (the page comes back empty) and the guest's output changes: the
+    equivalence check sees the host's memory management, it does not pass by luck."""
+    from virtquest.hv import host as host_module
+
+    def lose_contents(self, page, content):
+        self.memory.load(page << PAGE_SHIFT, bytes(PAGE_SIZE))
+
+    monkeypatch.setattr(host_module.VM, "fill", lose_contents)
+    run = _host_run(SORT, HostSetup(guests=1, frames=12, reclaim="swap"))
+    assert not run.equivalent
+
+
+def test_with_nothing_to_reclaim_the_guest_that_needs_a_frame_stops():
+    run = _host_run(SORT, HostSetup(guests=1, frames=12))
+    assert not run.equivalent
+    assert run.result.stop == "host-oom"
+    assert "ran out of memory" in run.result.message
+    assert run.host["work"]["out_of_memory"] == 1
+
+
+def test_the_balloon_driver_gives_the_freed_cache_back():
+    """The modified guest calls the balloon driver after dropping its cache: the host gets
+    those frames back, and the guest still computes what it computes natively."""
+    settings = {"reclaim": "reclaim"}
+    without = _host_run(OVERCOMMIT, HostSetup(guests=1), {"reclaim": "hypervisor"}, settings)
+    with_balloon = _host_run(OVERCOMMIT, HostSetup(guests=1), {"reclaim": "guest"}, settings)
+    assert without.equivalent and with_balloon.equivalent
+    pages = with_balloon.host["guests"][0]["pages"]
+    assert pages["ballooned"] == 64                         # BIG in the program
+    assert with_balloon.host["frames"]["used"] < without.host["frames"]["used"] - 50
+    assert with_balloon.result.events["hypercall.balloon_release"] == 64
+
+
+def test_the_balloon_system_call_says_no_on_bare_hardware():
+    source = "\n".join([
+        "main:", "    mov eax, 12", "    mov ebx, 4", "    int 0x80", "    mov ebx, eax",
+        "    mov eax, 1", "    int 0x80"])
+    result, _ = run_mode(source, "native", file="<balloon>", profile=PROFILE)
+    assert result.exit_code == -1
+    result, _ = run_mode(source, "paravirt", file="<balloon>", profile=PROFILE)
+    assert result.exit_code == 0         # a hypervisor, but no host to take pages: none went
+
+
+def test_identical_guests_share_pages_and_writes_break_the_share():
+    run = _host_run(OVERCOMMIT, HostSetup(guests=2, sharing=True, scan_every=20_000,
+                                          scan_pages=256), {"identical": "hypervisor"},
+                    {"identical": "sharing"})
+    work = run.host["work"]
+    assert run.equivalent
+    assert work["shares"] > 10 and work["cow_faults"] > 0
+    alone = _host_run(OVERCOMMIT, HostSetup(guests=2), {"identical": "cpu"},
+                      {"identical": "sharing"})
+    assert run.host["frames"]["peak"] < alone.host["frames"]["peak"]
+
+
+def test_a_shared_frame_stands_for_equal_pages_only():
+    """Every page the host lists on one frame has the same bytes as the others on it."""
+    guests = []
+    host = Host(PROFILE, HostSetup(guests=2, sharing=True, scan_every=10_000, scan_pages=512))
+    for _ in range(2):
+        guest = load_guest(_source(OVERCOMMIT), file=str(OVERCOMMIT), profile=PROFILE)
+        create("hardware-assist", guest.machine)
+        guests.append(host.add(guest))
+    host.run(budget=1_500_000)
+    shared = [(frame, owners) for frame, owners in host.owners.items() if len(owners) > 1]
+    assert shared
+    for _frame, owners in shared:
+        contents = {vm.page_bytes(page) for vm, page in owners}
+        assert len(contents) == 1
+        assert all(vm.state[page] == SHARED for vm, page in owners)
+
+
+def test_the_timing_probe_sees_a_shared_page_unless_time_is_virtual():
+    settings = {"identical": "sharing"}
+    setup = HostSetup(guests=2, scan_every=50_000, scan_pages=128)
+    leak = _host_run(NEIGHBOUR, setup, {"identical": "hypervisor", "probe_start": "cpu",
+                                        "probe_end": "cpu"}, settings)
+    hidden = _host_run(NEIGHBOUR, setup, {"identical": "hypervisor",
+                                          "probe_start": "hypervisor",
+                                          "probe_end": "hypervisor"}, settings)
+    assert "neighbour: seen" in leak.result.console and not leak.equivalent
+    assert hidden.result.console == "neighbour: not seen\n" and hidden.equivalent
+
+
+HOSTILE = """
+; A hostile guest: it writes over every byte of physical memory it can name, its own RAM and
+; far past it, with paging off; then it powers off.
+_start:
+    mov ebx, 0x10000
+    mov eax, 0xDEADBEEF
+scribble:
+    mov [ebx], eax
+    add ebx, 4096
+    cmp ebx, 0x00400000
+    jb scribble
+    mov eax, 0
+    out 0xF4, eax
+"""
+
+
+def test_a_hostile_guest_cannot_touch_its_neighbour():
+    """A guest that writes everywhere it can address, beside a guest sorting: the sorter's
+    result and memory are as if it ran alone; the writes past the hostile guest's RAM are
+    refused."""
+    host = Host(PROFILE, HostSetup(guests=2))
+    victim = load_guest(_source(SORT), file=str(SORT), profile=PROFILE)
+    create("hardware-assist", victim.machine)
+    hostile = load_guest(HOSTILE, file="<hostile>", profile=PROFILE)
+    create("hardware-assist", hostile.machine)
+    victim_vm, hostile_vm = host.add(victim), host.add(hostile)
+    host.run()
+    alone = _native(SORT)
+    result = victim_vm.machine.result()
+    assert (result.console, result.exit_code) == (alone.console, alone.exit_code)
+    assert hostile_vm.machine.refusals            # its stores past its own RAM were refused
+    frames = [f for f in victim_vm.frame if f >= 0]
+    assert not set(frames) & {f for f in hostile_vm.frame if f >= 0}
+
+
+def test_without_vpid_every_switch_between_guests_flushes_the_tlb():
+    untagged = dataclasses.replace(PROFILE, vpid=False)
+    tagged = _host_run(SORT, HostSetup(guests=2, quantum=5_000))
+    flushed = _host_run(SORT, HostSetup(guests=2, quantum=5_000), profile=untagged)
+    assert tagged.equivalent and flushed.equivalent
+    assert "host.world_switch_flushes" not in tagged.result.events
+    assert flushed.result.events["host.world_switch_flushes"] > 10
+    assert flushed.result.events["tlb_misses"] > tagged.result.events["tlb_misses"]
+
+
+def test_a_host_needs_nested_paging():
+    guest = load_guest(_source(SORT), file=str(SORT),
+                       profile=dataclasses.replace(PROFILE, ept=False))
+    create("hardware-assist", guest.machine)
+    with pytest.raises(ValueError, match="EPT"):
+        Host(PROFILE, HostSetup(guests=1)).add(guest)
+
+
+def test_state_names_cover_every_page():
+    run = _host_run(OVERCOMMIT, HostSetup(guests=2, frames=100, reclaim="swap"))
+    for guest in run.host["guests"]:
+        assert sum(guest["pages"].values()) == 256 == len(guest["memory_map"])
+        assert guest["memory_map"].count("W") == guest["pages"]["swapped"]
+    assert {RESIDENT, SWAPPED, BALLOONED} == {1, 3, 4}
