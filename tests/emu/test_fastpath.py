@@ -54,6 +54,35 @@ def test_the_fast_path_really_runs_compiled_blocks(monkeypatch):
     assert len(steps) < result.instructions // 50, "almost everything ran compiled"
 
 
+def test_a_program_run_again_makes_the_same_regions(monkeypatch):
+    """Every run is a new machine (the lab's re-runs, the solver, the bench's repeats): it takes
+    the code compiled before, and the blocks that became regions in the first run become regions
+    again — not the first run's blocks alone, which would run its loops block by block."""
+    from virtquest.emu.fastpath import FastPath
+
+    made: list[int] = []
+    real_upgrade = FastPath._upgrade
+
+    def upgrade(fastpath, block):
+        region = real_upgrade(fastpath, block)
+        if region is not block:
+            made.append(block.start)
+        return region
+
+    monkeypatch.setattr(FastPath, "_upgrade", upgrade)
+    source = (PROGRAMS / "bench" / "strings.s").read_text()
+    runs = []
+    for _ in range(3):
+        made.clear()
+        guest = load_guest(source, file="strings.s", profile=load_profile("modern"),
+                           defines={"LENGTH": 200, "ROUNDS": 4})
+        create("native", guest.machine)
+        guest.run()
+        runs.append({start for start in made if start >= guest.program.origin})  # its loops
+    assert len(runs[0]) >= 3, "the first run made regions of its loops"
+    assert runs[1] == runs[0] and runs[2] == runs[0]
+
+
 def test_fill_loops_run_as_bulk_fills(monkeypatch):
     """An unrolled fill loop (as kernels clear pages) is compiled into one bulk write, with the
     interpreter's bytes, registers, flags and cycles."""

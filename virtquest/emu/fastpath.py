@@ -301,12 +301,14 @@ class FastPath:
                 and not _self_loop(instructions, eip)
         checks = tuple((p, bytes(mem.data[p:p + n])) for p, n in ranges)
         _remember(key, checks, block)
-        return self._adopt(pa, checks, block, fresh=True)
+        return self._adopt(pa, checks, block)
 
-    def _adopt(self, pa: int, checks, made: CompiledBlock | None, fresh: bool = False):
-        """Watch the code the block was made from, and keep it (a copy, if another machine's)."""
+    def _adopt(self, pa: int, checks, made: CompiledBlock | None):
+        """Watch the code the block was made from, and keep a copy of it: the one made stays as
+        the template for the next machine, whatever this one does to its own (count its runs,
+        turn it into a region)."""
         self._watch(pa, checks)
-        block = made if fresh or made is None else made.copy()
+        block = None if made is None else made.copy()
         if block is not None and block.upgrade and \
                 ("region", block.start, pa, self.cost_key) in _TEMPLATES:
             block.runs = REGION_HOT - 1       # its region is already made: take it at once
