@@ -19,7 +19,8 @@ from virtquest.content.folders import (
     custom_folders,
     set_command_line_folders,
 )
-from virtquest.content.levels import DEFAULT_LEVEL_DIR, load_level_folders, load_levels
+from virtquest.content.level_loader import load_level_folders, load_levels
+from virtquest.content.levels import DEFAULT_LEVEL_DIR
 from virtquest.content.quizzes import DEFAULT_QUIZ_DIR, load_quiz_bank
 from virtquest.emu.errors import VirtQuestError
 from virtquest.emu.resources import PROGRAMS

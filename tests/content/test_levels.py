@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from virtquest.content.levels import DEFAULT_LEVEL_DIR, Level, level_schema, load_levels
+from virtquest.content.level_loader import level_schema, load_levels
+from virtquest.content.levels import DEFAULT_LEVEL_DIR, Level
 from virtquest.hv.registry import mode_ids
 
 GOOD = """\

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from virtquest.content.levels import DEFAULT_LEVEL_DIR, load_levels
+from virtquest.content.level_loader import load_levels
+from virtquest.content.levels import DEFAULT_LEVEL_DIR
 from virtquest.content.quizzes import DEFAULT_QUIZ_DIR, load_quiz_bank
 from virtquest.content.yamlload import load_yaml
 

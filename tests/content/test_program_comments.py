@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from virtquest.content.levels import load_levels
+from virtquest.content.level_loader import load_levels
 from virtquest.emu.resources import PROGRAMS
 from virtquest.game.comments import shown_source, translations, untranslated
 

@@ -3,7 +3,7 @@ run made per exit (the lesson of ch12-tagged-tlb), quoting the run's own events.
 
 from __future__ import annotations
 
-from virtquest.content.levels import load_levels
+from virtquest.content.level_loader import load_levels
 from virtquest.game.play import play
 
 LEVEL = load_levels().get("ch12-tagged-tlb")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from virtquest.content.levels import load_level_file
+from virtquest.content.level_loader import load_level_file
 from virtquest.game.lab_model import LabModel
 
 LEVEL = """\

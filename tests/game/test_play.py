@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from virtquest.content.levels import load_levels
+from virtquest.content.level_loader import load_levels
 from virtquest.game.assessment import stars_for
 from virtquest.game.play import play
 from virtquest.game.record import record_play, schedule_mistakes

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from virtquest.content.levels import load_levels
+from virtquest.content.level_loader import load_levels
 from virtquest.game.assessment import assess
 from virtquest.game.checks import check_level
 from virtquest.game.rules import safe_assignment, slot_rules

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from virtquest.content.levels import load_levels
+from virtquest.content.level_loader import load_levels
 from virtquest.game.assessment import assess
 from virtquest.game.rules import slot_rules
 from virtquest.game.runs import RunCache

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from virtquest.content.levels import load_levels
+from virtquest.content.level_loader import load_levels
 from virtquest.content.profiles import load_profile
 from virtquest.game.debugger_model import Stepper
 from virtquest.game.lab_model import LabModel

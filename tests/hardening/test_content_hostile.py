@@ -15,7 +15,7 @@ import pytest
 from tests.content.test_levels import GOOD
 from virtquest.cli import main
 from virtquest.content.errors import ContentError
-from virtquest.content.levels import load_levels
+from virtquest.content.level_loader import load_levels
 from virtquest.content.profiles import load_profile
 from virtquest.content.quizzes import load_quiz_bank
 from virtquest.content.yamlload import MAX_ALIASES

@@ -98,7 +98,7 @@ def progress(what: str | None) -> None:
 def level_timings(quick: bool = False) -> dict:
     """Worst case over the shipped levels: re-running a level's modes after one choice changed
     (the lab's live feedback), and solving a level exactly from scratch."""
-    from virtquest.content.levels import load_levels
+    from virtquest.content.level_loader import load_levels
     from virtquest.game.play import play
     from virtquest.game.rules import default_assignment, slot_rules
     from virtquest.game.runs import RunCache

@@ -49,7 +49,7 @@ def handle(args) -> int:
     if args.action == "check":
         return check(args.paths, solve=getattr(args, "solve", False))
     from virtquest.content.folders import BUILTIN
-    from virtquest.content.levels import load_levels
+    from virtquest.content.level_loader import load_levels
 
     loaded = load_levels()
     for error in loaded.errors:
@@ -73,7 +73,7 @@ def check(paths: list[str], *, solve: bool = False) -> int:
     """Every problem of the given level files and content folders (all the content when none
     is given): the files' own problems, and ids that clash with the other content folders."""
     from virtquest.content.folders import content_folders
-    from virtquest.content.levels import load_level_folders, load_levels
+    from virtquest.content.level_loader import load_level_folders, load_levels
     from virtquest.content.quizzes import load_quiz_folders
     from virtquest.game.explain import matrix_errors
 
@@ -136,7 +136,7 @@ def _check_folder(directory: Path, folders) -> tuple[list, list, int]:
     its ids are checked against theirs; only problems that involve its files are kept."""
     from virtquest.content.errors import IdClashError
     from virtquest.content.folders import custom_folder
-    from virtquest.content.levels import load_level_folders
+    from virtquest.content.level_loader import load_level_folders
     from virtquest.content.quizzes import load_quiz_folders
 
     folder = custom_folder(directory, origin="levels check")

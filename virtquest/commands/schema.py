@@ -14,7 +14,7 @@ def register(sub) -> None:
 
 
 def handle(args) -> int:
-    from virtquest.content.levels import level_schema
+    from virtquest.content.level_loader import level_schema
     from virtquest.content.quizzes import quiz_json_schema
 
     out = Path(args.out_dir)

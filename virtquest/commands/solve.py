@@ -21,7 +21,8 @@ def register(sub) -> None:
 
 def find_level(level_id: str):
     """A shipped level by id, or UnknownLevel naming the close ones."""
-    from virtquest.content.levels import did_you_mean, load_levels
+    from virtquest.content.level_loader import load_levels
+    from virtquest.content.levels import did_you_mean
 
     levels = load_levels()
     level = levels.get(level_id)

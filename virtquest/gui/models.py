@@ -20,7 +20,7 @@ from virtquest.game.xp import XpLevel, level_for
 from virtquest.progress.store import Store
 
 if TYPE_CHECKING:
-    from virtquest.content.levels import LevelSet
+    from virtquest.content.level_loader import LevelSet
     from virtquest.content.quizzes import QuizBank
     from virtquest.game.review import AnswerOutcome, ForecastDay
 
@@ -53,7 +53,7 @@ def load_content() -> Content:
     try:
         bank = load_quiz_bank()
         errors += [str(error) for error in bank.errors]
-        from virtquest.content.levels import load_levels
+        from virtquest.content.level_loader import load_levels
 
         levels = load_levels(bank=bank)
         errors += [str(error) for error in levels.errors]
