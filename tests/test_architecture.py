@@ -63,3 +63,39 @@ def test_documents_cited_are_the_projects_own():
     assert found == []
     assert (ROOT / "CONTRIBUTING.md").is_file()
     assert (ROOT / "docs" / "design.md").is_file() and (ROOT / "docs" / "curriculum.md").is_file()
+
+
+def test_the_design_page_lists_every_module_once():
+    """docs/design.md's "Modules" tables give one line per module, under its package, and name no
+    module that is gone: a module added, split or renamed without its line fails here."""
+    import re
+
+    text = (ROOT / "docs" / "design.md").read_text(encoding="utf-8")
+    listed: dict[str, list[str]] = {}
+    package = None
+    for line in text[text.index("## Modules"):].splitlines():
+        if line.startswith("### "):
+            package = line[4:].strip()
+        elif package and (row := re.match(r"^\| `([\w.]+\.py)` \|", line)):
+            listed.setdefault(package, []).append(row.group(1))
+    present: dict[str, list[str]] = {}
+    for path in _modules():
+        if path.name != "__init__.py" or path.parent == ROOT / "virtquest":
+            present.setdefault(path.parent.relative_to(ROOT).as_posix(), []).append(path.name)
+    missing = [f"{p}/{m}" for p, ms in present.items() for m in ms if m not in listed.get(p, [])]
+    gone = [f"{p}/{m}" for p, ms in listed.items() for m in ms if m not in present.get(p, [])]
+    twice = [f"{p}/{m}" for p, ms in listed.items() for m in set(ms) if ms.count(m) > 1]
+    assert (missing, gone, twice) == ([], [], []), "(without a line, listed but gone, twice)"
+
+
+def _modules() -> list[Path]:
+    """The package's modules as the repository has them (a module still being written, not yet
+    added to git, is not asked for its line yet); every file when there is no git."""
+    import subprocess
+
+    try:
+        listed = subprocess.run(["git", "ls-files", "virtquest"], cwd=ROOT, capture_output=True,
+                                text=True, check=True, timeout=30).stdout.split()
+    except (OSError, subprocess.SubprocessError):
+        return sorted((ROOT / "virtquest").rglob("*.py"))
+    return sorted(ROOT / name for name in listed if name.endswith(".py") and (ROOT / name).exists())
