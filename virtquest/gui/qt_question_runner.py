@@ -122,6 +122,13 @@ class QuestionRunner(QWidget):
     def current(self) -> Presentation:
         return self.presentations[self.index]
 
+    def start_with(self, first: Presentation) -> None:
+        """Show `first` as the first question, in place of the one drawn (a screenshot of one
+        chosen question)."""
+        self.presentations[0] = first
+        self.index = 0
+        self._show_question()
+
     def _show_question(self) -> None:
         if self.input is not None:
             self.slot.removeWidget(self.input)

@@ -66,9 +66,7 @@ def start_quiz(quiz, question_id: str | None) -> None:
     question = quiz.session.question(question_id)
     if question is None:
         raise ScreenshotError(f"no quiz question with the id {question_id!r}")
-    runner.presentations[0] = present(question, QUIZ_SEED)
-    runner.index = 0
-    runner._show_question()
+    runner.start_with(present(question, QUIZ_SEED))
 
 
 def wait_for_results(app: QApplication, widget, timeout_ms: int = 20000) -> None:
