@@ -11,7 +11,7 @@ from virtquest.emu.resources import PROGRAMS
 from virtquest.emu.source import read_source
 from virtquest.game.comments import shown_source
 from virtquest.hv.mode import ModeRun
-from virtquest.hv.registry import mode_class, mode_ids
+from virtquest.hv.registry import mode_ids
 from virtquest.hv.runner import run_mode, run_modes
 
 DEFAULT_BUDGET = 5_000_000        # cycles per mode: a runaway program stops within seconds
@@ -97,12 +97,6 @@ def translation_cost(report: SandboxReport) -> TranslationCost | None:
         return None
     return TranslationCost(run.overhead, share, result.events.get("instructions_translated", 0),
                            result.instructions)
-
-
-def mode_title(mode: str, language: str) -> str:
-    """A mode's title from the registry, in Korean or English."""
-    instance = mode_class(mode)
-    return instance.title_ko if language == "ko" else instance.title_en
 
 
 def run_everywhere(source: str, *, file: str = "<source>", profile: str = DEFAULT_PROFILE,

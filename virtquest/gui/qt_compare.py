@@ -15,9 +15,9 @@ from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from virtquest.emu.costs import CATEGORIES
-from virtquest.game.sandbox_model import mode_title
 from virtquest.gui.qt_editor import is_dark
 from virtquest.hv.mode import ModeRun
+from virtquest.hv.registry import mode_title
 
 # Category colours (light palette, dark palette); guest work green, the hypervisor's reds/oranges.
 CATEGORY_COLOURS = {

@@ -22,7 +22,6 @@ from virtquest.emu.boot import kernel_source
 from virtquest.emu.errors import VirtQuestError
 from virtquest.game.comments import shown_source
 from virtquest.game.debugger_model import CpuState, Stepper
-from virtquest.game.sandbox_model import mode_title
 from virtquest.gui.i18n import fill
 from virtquest.gui.layouts import AdaptiveSplitter, FlowLayout, shrinkable
 from virtquest.gui.messages import message_text
@@ -30,6 +29,7 @@ from virtquest.gui.qt_debugger_state import MachinePanel
 from virtquest.gui.qt_editor import CodeEditor
 from virtquest.gui.qt_timeline import ModeChooser
 from virtquest.gui.workers import Worker
+from virtquest.hv.registry import mode_title
 
 STATE_COLUMNS = 36      # the registers panel is this many characters wide (follows the text size)
 CODE_COLUMNS = 30       # the code beside it at least this many

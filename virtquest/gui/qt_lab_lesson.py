@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from virtquest.game.lab_model import LabModel
 from virtquest.game.play import LabResult
-from virtquest.game.sandbox_model import mode_title
 from virtquest.gui.i18n import pick
+from virtquest.hv.registry import mode_title
 
 WRONG = "✘"
 

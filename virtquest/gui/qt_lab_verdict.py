@@ -10,11 +10,11 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from virtquest.game.lab_model import LabModel
 from virtquest.game.play import LabResult
-from virtquest.game.sandbox_model import mode_title
 from virtquest.gui.i18n import fill, pick
 from virtquest.gui.qt_editor import is_dark
 from virtquest.gui.theme import set_role
 from virtquest.hv.mode import ModeRun
+from virtquest.hv.registry import mode_title
 
 RIGHT, WRONG = "✔", "✘"
 VERDICT_COLOURS = {"right": ("#1f7a3a", "#5fcf80"), "wrong": ("#c0392b", "#ff7b6b")}

@@ -14,17 +14,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from virtquest.game.sandbox_model import (
-    SandboxReport,
-    TranslationCost,
-    mode_title,
-    translation_cost,
-)
+from virtquest.game.sandbox_model import SandboxReport, TranslationCost, translation_cost
 from virtquest.gui.i18n import fill
 from virtquest.gui.messages import message_text
 from virtquest.gui.qt_editor import code_font
 from virtquest.gui.widgets import wrapped
 from virtquest.hv.mode import ModeRun
+from virtquest.hv.registry import mode_title
 
 
 class ResultsPage(QWidget):

@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from virtquest.game.sandbox_model import mode_title
 from virtquest.game.timeline_model import Timeline, TimelineEvent
 from virtquest.gui.i18n import fill
 from virtquest.gui.qt_timeline_canvas import TimelineCanvas, kind_colour
 from virtquest.gui.workers import Worker
+from virtquest.hv.registry import mode_title
 
 
 class TimelineView(QWidget):

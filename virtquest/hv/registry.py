@@ -34,6 +34,12 @@ def mode_class(mode_id: str) -> type[Mode]:
                           "or 'all'") from None
 
 
+def mode_title(mode_id: str, language: str) -> str:
+    """A mode's title as every view shows it, in Korean (`ko`) or English."""
+    cls = mode_class(mode_id)
+    return cls.title_ko if language == "ko" else cls.title_en
+
+
 def create(mode_id: str, machine: Machine, sites: dict[int, str] | None = None, **options) -> Mode:
     """The mode, made for this machine and attached to it (before its first instruction)."""
     mode = mode_class(mode_id)(machine, sites, **options)
