@@ -115,7 +115,7 @@ INN, PRIV, SENS, VIRT = IClass.INNOCUOUS, IClass.PRIVILEGED, IClass.SENSITIVE, I
 # Conditional jumps: (condition over the flags, summary en, summary ko). SF != OF is "less":
 # OF sits four bits above SF, so `(ef ^ ef >> 4) & SF` is set exactly when they differ.
 _LESS = "(ef ^ ef >> 4) & SF"
-_JCC = {
+_CONDITIONAL_JUMPS = {
     "je": ("ef & ZF", "jump if equal (ZF=1)", "같으면(ZF=1) 점프"),
     "jz": ("ef & ZF", "jump if zero (ZF=1)", "0이면(ZF=1) 점프"),
     "jne": ("not ef & ZF", "jump if not equal (ZF=0)", "다르면(ZF=0) 점프"),
@@ -223,7 +223,7 @@ _SPEC: list[tuple] = [
      "jump to a label or to the address in a register", "레이블이나 레지스터의 주소로 점프"),
     ("call", ((L,), (R,)), INN, "call", "call(a)", "push the return address and jump", "복귀 주소를 넣고 점프"),
     ("ret", ((),), INN, "ret", "jump(pop())", "pop the return address and jump to it", "복귀 주소를 꺼내 그곳으로 점프"),
-    *[(m, ((L,),), INN, "branch", f"branch({cond}, a)", en, ko) for m, (cond, en, ko) in _JCC.items()],
+    *[(m, ((L,),), INN, "branch", f"branch({cond}, a)", en, ko) for m, (cond, en, ko) in _CONDITIONAL_JUMPS.items()],
     ("loop", ((L,),), INN, "branch", "ecx = ecx - 1 & M\nbranch(ecx, a)",
      "decrement ecx; jump if it is not zero", "ecx를 1 줄이고 0이 아니면 점프"),
     ("nop", ((),), INN, "nop", "pass", "do nothing", "아무 일도 하지 않음"),
