@@ -39,5 +39,4 @@ clean:
 	rm -rf $(VENV) .pytest_cache
 
 translations: $(STAMP)
-	$(BIN)/pyside6-lupdate -no-obsolete virtquest/gui/*.py -ts assets/translations/virtquest_ko.ts
-	$(BIN)/pyside6-lrelease assets/translations/virtquest_ko.ts -qm assets/translations/virtquest_ko.qm
+	$(BIN)/python scripts/translations.py
