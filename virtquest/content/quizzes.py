@@ -55,6 +55,7 @@ TOPICS: dict[str, tuple[str, str, int]] = {
     "pv-on-hav": ("HAV 위의 반가상화 드라이버", "PV drivers on HAV", 3),
     "interrupts": ("인터럽트 가상화", "Interrupt virtualization", 12),
     "io": ("입출력 가상화", "I/O virtualization", 12),
+    "hosts": ("여러 게스트, 하나의 호스트", "Many guests, one host", 15),
 }
 KINDS: dict[str, tuple[str, str]] = {
     "single": ("단일 선택", "Single choice"),
@@ -69,7 +70,7 @@ MIN_PER_KIND = 8
 Topic = Literal[
     "hypervisor-types", "full-virtualization", "trap-emulate", "binary-translation",
     "paravirtualization", "hardware-assist", "popek-goldberg", "x86-holes", "memory",
-    "exit-costs", "papers", "pv-on-hav", "interrupts", "io",
+    "exit-costs", "papers", "pv-on-hav", "interrupts", "io", "hosts",
 ]
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
