@@ -122,7 +122,7 @@
     <message>
         <location filename="../../virtquest/gui/qt_compare.py" line="79"/>
         <source>host work (switching guests, scanning pages, migrating)</source>
-        <translation type="unfinished"></translation>
+        <translation>호스트 작업(게스트 전환, 페이지 스캔, 마이그레이션)</translation>
     </message>
     <message>
         <location filename="../../virtquest/gui/qt_compare.py" line="84"/>
@@ -266,6 +266,49 @@
     </message>
 </context>
 <context>
+    <name>FramesChart</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host_charts.py" line="179"/>
+        <source>frames in use</source>
+        <translation>쓰는 프레임</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host_charts.py" line="179"/>
+        <source>the host&apos;s frames</source>
+        <translation>호스트 프레임 수</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host_charts.py" line="180"/>
+        <source>shared</source>
+        <translation>공유</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host_charts.py" line="180"/>
+        <source>swapped out</source>
+        <translation>스왑 아웃</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host_charts.py" line="181"/>
+        <source>ballooned</source>
+        <translation>벌룬에 넘김</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host_charts.py" line="184"/>
+        <source>Host memory (millions of cycles)</source>
+        <translation>호스트 메모리 (가로축: 백만 사이클)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host_charts.py" line="188"/>
+        <source>Host memory over time</source>
+        <translation>시간에 따른 호스트 메모리</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host_charts.py" line="193"/>
+        <source>%1: at most %2</source>
+        <translation>%1: 가장 많을 때 %2</translation>
+    </message>
+</context>
+<context>
     <name>Header</name>
     <message>
         <location filename="../../virtquest/gui/main_window.py" line="203"/>
@@ -291,6 +334,200 @@
         <location filename="../../virtquest/gui/main_window.py" line="211"/>
         <source>Streak: 1 day</source>
         <translation>연속 학습: 1일</translation>
+    </message>
+</context>
+<context>
+    <name>HostPage</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="473"/>
+        <source>Host</source>
+        <translation>호스트</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="474"/>
+        <source>Both guests&apos; memory, the host&apos;s frames over time and a migration&apos;s rounds</source>
+        <translation>게스트들의 메모리, 시간에 따른 호스트 프레임, 마이그레이션의 라운드</translation>
+    </message>
+</context>
+<context>
+    <name>HostView</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="358"/>
+        <source>untouched</source>
+        <translation>안 건드림</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="358"/>
+        <source>resident</source>
+        <translation>프레임에 있음</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="359"/>
+        <source>shared</source>
+        <translation>공유</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="359"/>
+        <source>swapped out</source>
+        <translation>스왑 아웃</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="360"/>
+        <source>ballooned</source>
+        <translation>벌룬에 넘김</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="363"/>
+        <source>nothing reclaims memory</source>
+        <translation>메모리를 회수하지 않음</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="363"/>
+        <source>host swapping</source>
+        <translation>호스트 스와핑</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="364"/>
+        <source>ballooning</source>
+        <translation>벌루닝</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="367"/>
+        <source>guest switches</source>
+        <translation>게스트 전환</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="368"/>
+        <source>pages swapped out</source>
+        <translation>스왑 아웃한 페이지</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="369"/>
+        <source>pages swapped back in</source>
+        <translation>다시 읽어 들인 페이지</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="370"/>
+        <source>pages ballooned</source>
+        <translation>벌룬 드라이버가 넘긴 페이지</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="370"/>
+        <source>pages merged</source>
+        <translation>합친 페이지</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="371"/>
+        <source>copy-on-write faults</source>
+        <translation>copy-on-write 폴트</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="372"/>
+        <source>pages scanned</source>
+        <translation>스캔한 페이지</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="373"/>
+        <source>out of frames</source>
+        <translation>프레임이 바닥난 횟수</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="374"/>
+        <source>double paging</source>
+        <translation>이중 페이징</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="386"/>
+        <source>Guest %1 ✔ same as native</source>
+        <translation>게스트 %1 ✔ 네이티브와 같음</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="389"/>
+        <source>stopped: halted</source>
+        <translation>멈춤: hlt로 정지</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="390"/>
+        <source>stopped: triple fault</source>
+        <translation>멈춤: 트리플 폴트</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="391"/>
+        <source>other output or exit code %1</source>
+        <translation>출력이나 종료 코드(%1)가 다름</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="393"/>
+        <source>Guest %1 ✘ %2</source>
+        <translation>게스트 %1 ✘ %2</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="378"/>
+        <source>Host frames in use: %1, peak %2 (no limit)</source>
+        <translation>호스트 프레임: %1개 사용 중, 가장 많을 때 %2개 (제한 없음)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="380"/>
+        <source>Host frames in use: %1 of %2, peak %3</source>
+        <translation>호스트 프레임: %2개 중 %1개 사용 중, 가장 많을 때 %3개</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="387"/>
+        <source>stopped: no host frame left</source>
+        <translation>멈춤: 남은 호스트 프레임이 없음</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="388"/>
+        <source>stopped: out of cycles</source>
+        <translation>멈춤: 사이클 한도를 넘음</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="396"/>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="405"/>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="413"/>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="426"/>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="398"/>
+        <source>no page touched</source>
+        <translation>건드린 페이지 없음</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="401"/>
+        <source>The host&apos;s memory appears here once the guests have run.</source>
+        <translation>게스트가 한 번 실행되면 여기에 호스트 메모리가 나타납니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="406"/>
+        <source>Point at a page, or focus a grid and use the arrow keys, to see what it is.</source>
+        <translation>페이지를 마우스로 가리키거나, 격자를 선택한 뒤 화살표 키로 움직이면 그 페이지가 어떤 상태인지 보입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="411"/>
+        <source>page sharing on</source>
+        <translation>페이지 공유 켬</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="411"/>
+        <source>no page sharing</source>
+        <translation>페이지 공유 안 함</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="423"/>
+        <source>Memory of guest %1</source>
+        <translation>게스트 %1의 메모리</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="425"/>
+        <source>%1 pages: %2</source>
+        <translation>페이지 %1개: %2</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host.py" line="430"/>
+        <source>Guest %1, page %2 (guest-physical 0x%3): %4</source>
+        <translation>게스트 %1, 페이지 %2 (게스트 물리 주소 0x%3): %4</translation>
     </message>
 </context>
 <context>
@@ -380,37 +617,37 @@
 <context>
     <name>LabView</name>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_level.py" line="206"/>
+        <location filename="../../virtquest/gui/qt_lab_level.py" line="209"/>
         <source>Who handles each instruction?</source>
         <translation>각 명령은 누가 처리할까요?</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_level.py" line="207"/>
+        <location filename="../../virtquest/gui/qt_lab_level.py" line="210"/>
         <source>In the mini-OS (the guest kernel&apos;s PV sites):</source>
         <translation>mini-OS 안 (게스트 커널의 반가상화 지점):</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_level.py" line="208"/>
+        <location filename="../../virtquest/gui/qt_lab_level.py" line="211"/>
         <source>Keys: ↑ ↓ choose a slot · 1 CPU · 2 Hypervisor · 3 Guest (a modified guest kernel)</source>
         <translation>키: ↑ ↓ 슬롯 고르기 · 1 CPU · 2 하이퍼바이저 · 3 게스트 (고친 게스트 커널)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_level.py" line="211"/>
+        <location filename="../../virtquest/gui/qt_lab_level.py" line="214"/>
         <source>What happened</source>
         <translation>일어난 일</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_level.py" line="211"/>
+        <location filename="../../virtquest/gui/qt_lab_level.py" line="214"/>
         <source>Timeline</source>
         <translation>타임라인</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_level.py" line="212"/>
+        <location filename="../../virtquest/gui/qt_lab_level.py" line="215"/>
         <source>Compare modes</source>
         <translation>모드 비교</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_level.py" line="212"/>
+        <location filename="../../virtquest/gui/qt_lab_level.py" line="215"/>
         <source>Debugger</source>
         <translation>디버거</translation>
     </message>
@@ -605,6 +842,79 @@
         <location filename="../../virtquest/gui/qt_answer_match.py" line="139"/>
         <source>Type the letter of each row&apos;s match (a, b, c…): the next row follows. Or choose from each drop-down. Then press Enter.</source>
         <translation>줄마다 짝이 되는 항목의 글자(a, b, c…)를 누르면 다음 줄로 넘어갑니다. 목록에서 직접 골라도 됩니다. 다 고르면 Enter를 누르세요.</translation>
+    </message>
+</context>
+<context>
+    <name>MigrationChart</name>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host_charts.py" line="253"/>
+        <source>Migration: pages sent per round (millions of cycles)</source>
+        <translation>마이그레이션: 라운드마다 보낸 페이지 (가로축: 백만 사이클)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host_charts.py" line="255"/>
+        <source>pre-copy, the guest runs</source>
+        <translation>미리 복사 (게스트는 계속 돎)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host_charts.py" line="256"/>
+        <source>stop-and-copy: the downtime</source>
+        <translation>멈추고 복사 (다운타임)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host_charts.py" line="257"/>
+        <source>Live migration rounds</source>
+        <translation>라이브 마이그레이션 라운드</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host_charts.py" line="266"/>
+        <source>Stop-and-copy: %1 pages, %2–%3 M cycles (downtime)</source>
+        <translation>멈추고 복사: 페이지 %1개, %2–%3 백만 사이클 (다운타임)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host_charts.py" line="268"/>
+        <source>Round %1: %2 pages, %3–%4 M cycles, %5 pages dirtied meanwhile</source>
+        <translation>라운드 %1: 페이지 %2개, %3–%4 백만 사이클, 그사이 더럽혀진 페이지 %5개</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host_charts.py" line="274"/>
+        <source>The guest finished before the migration could move it.</source>
+        <translation>마이그레이션이 옮기기 전에 게스트가 끝났습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host_charts.py" line="275"/>
+        <source>Live migration — pre-copy rounds: %1</source>
+        <translation>라이브 마이그레이션 — 미리 복사 라운드: %1</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host_charts.py" line="277"/>
+        <source>pages sent: %1</source>
+        <translation>보낸 페이지: %1</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host_charts.py" line="278"/>
+        <source>total: %1 cycles</source>
+        <translation>전체: %1 사이클</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host_charts.py" line="279"/>
+        <source>downtime: %1 cycles</source>
+        <translation>다운타임: %1 사이클</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host_charts.py" line="282"/>
+        <source>(goal: at most %1)</source>
+        <translation>(목표: %1 이하)</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host_charts.py" line="289"/>
+        <source>converged</source>
+        <translation>수렴함</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_host_charts.py" line="290"/>
+        <source>did not converge: the guest dirtied pages faster than the link sent them, so the last round was stopped with many pages left</source>
+        <translation>수렴하지 않음: 게스트가 링크가 보내는 것보다 빨리 페이지를 더럽혀서, 페이지가 많이 남은 채로 마지막 라운드를 멈췄습니다</translation>
     </message>
 </context>
 <context>
@@ -1129,57 +1439,57 @@
 <context>
     <name>QuestionRunner</name>
     <message>
-        <location filename="../../virtquest/gui/qt_question_runner.py" line="207"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="214"/>
         <source>Correct!</source>
         <translation>정답입니다!</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question_runner.py" line="210"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="217"/>
         <source>Not quite — %1% right.</source>
         <translation>아쉽습니다 — %1%만 맞았습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question_runner.py" line="212"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="219"/>
         <source>Not quite.</source>
         <translation>틀렸습니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question_runner.py" line="219"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="226"/>
         <source>+%1 XP</source>
         <translation>+%1 XP</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question_runner.py" line="223"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="230"/>
         <source>Question %1 of %2 · %3 · %4</source>
         <translation>%2문제 중 %1번째 · %3 · %4</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question_runner.py" line="228"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="235"/>
         <source>Check answer</source>
         <translation>정답 확인</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question_runner.py" line="229"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="236"/>
         <source>End review</source>
         <translation>복습 끝내기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question_runner.py" line="229"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="236"/>
         <source>End quiz</source>
         <translation>퀴즈 끝내기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question_runner.py" line="230"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="237"/>
         <source>Stop here and see what you answered (Esc)</source>
         <translation>여기서 멈추고 지금까지 푼 결과를 봅니다 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question_runner.py" line="232"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="239"/>
         <source>Finish</source>
         <translation>끝내기</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question_runner.py" line="232"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="239"/>
         <source>Next question</source>
         <translation>다음 문제</translation>
     </message>
@@ -1222,30 +1532,30 @@
         <translation>모든 주제</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question_runner.py" line="246"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="253"/>
         <source>The right order:</source>
         <translation>올바른 순서:</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question_runner.py" line="248"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="255"/>
         <location filename="../../virtquest/gui/qt_quiz.py" line="35"/>
         <source>True</source>
         <translation>참</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question_runner.py" line="248"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="255"/>
         <location filename="../../virtquest/gui/qt_quiz.py" line="35"/>
         <source>False</source>
         <translation>거짓</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question_runner.py" line="249"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="256"/>
         <location filename="../../virtquest/gui/qt_quiz.py" line="36"/>
         <source>The statement is %1.</source>
         <translation>이 문장은 %1입니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_question_runner.py" line="251"/>
+        <location filename="../../virtquest/gui/qt_question_runner.py" line="258"/>
         <source>The right matches are marked in each row.</source>
         <translation>줄마다 올바른 짝을 표시해 두었습니다.</translation>
     </message>
@@ -1253,87 +1563,87 @@
 <context>
     <name>ResultsPage</name>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="59"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="55"/>
         <source>Mode</source>
         <translation>모드</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="59"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="55"/>
         <source>Overhead</source>
         <translation>오버헤드</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="59"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="55"/>
         <source>Equivalent</source>
         <translation>동등성</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="59"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="55"/>
         <source>Contained</source>
         <translation>격리</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="60"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="56"/>
         <source>Ended</source>
         <translation>종료 이유</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="60"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="56"/>
         <source>Cycles</source>
         <translation>사이클</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="60"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="56"/>
         <source>Exit code</source>
         <translation>종료 코드</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="62"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="58"/>
         <source>Console output of the selected mode:</source>
         <translation>선택한 모드의 콘솔 출력:</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="74"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="70"/>
         <source>finished</source>
         <translation>정상 종료</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="74"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="70"/>
         <source>halted</source>
         <translation>정지 (hlt)</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="75"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="71"/>
         <source>cycle budget spent</source>
         <translation>사이클 한도 소진</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="75"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="71"/>
         <source>cancelled</source>
         <translation>취소됨</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="76"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="72"/>
         <source>triple fault</source>
         <translation>트리플 폴트</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="111"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="107"/>
         <source>Why ×%1 for binary translation? %2% of its cycles went to translating code: %3 instructions, each translated the first time it ran, in a run of only %4 instructions.</source>
         <translation>이진 변환이 왜 ×%1일까요? 사이클의 %2%가 코드를 번역하는 데 들었습니다. 명령 %3개를 처음 실행될 때 한 번씩 번역했는데, 이번 실행 전체가 실행한 명령은 %4개뿐입니다.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="116"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="112"/>
         <source>Binary translation pays once to translate code the first time it runs; a short program cannot amortize that, so the ratio looks large — try a longer-running program (a loop that runs many times).</source>
         <translation>이진 변환은 처음 만나는 코드를 번역하는 비용을 한 번 치릅니다. 짧은 프로그램에서는 그 비용이 나뉘지 않아 배수가 커 보입니다 — 반복이 많은 프로그램(여러 번 도는 반복문)에서 다시 재 보세요.</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="135"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="131"/>
         <source>containment broken: %1</source>
         <translation>격리 깨짐: %1</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="137"/>
+        <location filename="../../virtquest/gui/qt_sandbox_results.py" line="133"/>
         <source>x86 hole: %1</source>
         <translation>x86의 구멍: %1</translation>
     </message>
@@ -1497,52 +1807,122 @@
 <context>
     <name>SlotRow</name>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_slots.py" line="68"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="71"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_slots.py" line="68"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="71"/>
         <source>Hypervisor</source>
         <translation>하이퍼바이저</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_slots.py" line="69"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="72"/>
         <source>Guest</source>
         <translation>게스트</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_slots.py" line="72"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="75"/>
         <source>innocuous</source>
         <translation>무해한 명령</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_slots.py" line="72"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="75"/>
         <source>privileged</source>
         <translation>특권 명령</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_slots.py" line="73"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="76"/>
         <source>sensitive</source>
         <translation>민감 명령</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_slots.py" line="74"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="77"/>
         <source>virtualization</source>
         <translation>가상화 명령</translation>
     </message>
     <message>
         <location filename="../../virtquest/gui/qt_lab_slots.py" line="80"/>
+        <source>who reclaims memory</source>
+        <translation>누가 메모리를 회수하는가</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="81"/>
+        <source>sharing identical pages</source>
+        <translation>같은 페이지의 공유</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="82"/>
+        <source>who logs dirty pages</source>
+        <translation>누가 더럽혀진 페이지를 기록하는가</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="83"/>
+        <source>how the migration copies</source>
+        <translation>마이그레이션의 복사 방식</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="87"/>
+        <source>nothing reclaims</source>
+        <translation>회수하지 않음</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="88"/>
+        <source>host swapping</source>
+        <translation>호스트 스와핑</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="89"/>
+        <source>ballooning</source>
+        <translation>벌루닝</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="90"/>
+        <source>no sharing</source>
+        <translation>공유하지 않음</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="91"/>
+        <source>page sharing</source>
+        <translation>페이지 공유</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="92"/>
+        <source>EPT dirty bits</source>
+        <translation>EPT dirty 비트</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="93"/>
+        <source>write protection</source>
+        <translation>쓰기 금지</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="94"/>
+        <source>stop and copy</source>
+        <translation>멈추고 복사</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="95"/>
+        <source>pre-copy</source>
+        <translation>미리 복사</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="101"/>
         <source>%1, mini-OS line %2</source>
         <translation>%1, mini-OS %2번째 줄</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_slots.py" line="81"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="102"/>
         <source>%1, program line %2</source>
         <translation>%1, 프로그램 %2번째 줄</translation>
     </message>
     <message>
-        <location filename="../../virtquest/gui/qt_lab_slots.py" line="107"/>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="105"/>
+        <source>host setting: %1</source>
+        <translation>호스트 설정: %1</translation>
+    </message>
+    <message>
+        <location filename="../../virtquest/gui/qt_lab_slots.py" line="138"/>
         <source>%1 (chosen)</source>
         <translation>%1 (선택됨)</translation>
     </message>

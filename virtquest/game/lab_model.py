@@ -34,6 +34,7 @@ class LabSlot:
     line: int                                  # 1-based, in the program or the mini-OS source
     locks: dict[str, dict[str, str] | None]    # choice -> None (allowed) or reason {ko, en}
     concept: str
+    setting: str | None = None                 # a host setting the choice picks (not a handler)
 
     def allowed(self, choice: str) -> bool:
         return self.locks.get(choice) is None
@@ -94,7 +95,7 @@ class LabModel:
             where = "program" if owner is self.assembled.program else "kernel"
             views.append(LabSlot(index, slot.label, rule.site.instruction, rule.site.iclass,
                                   where, owner.lines.get(rule.site.address, 0),
-                                  dict(rule.locks), slot.concept))
+                                  dict(rule.locks), slot.concept, rule.site.setting))
         return views
 
     def slot(self, label: str) -> LabSlot:

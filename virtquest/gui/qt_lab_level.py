@@ -1,6 +1,7 @@
 """One level in play: the program with its slots marked, the slots with their choices, the verdict
-card, and the tabs (what happened, timeline, mode comparison, debugger). Every choice re-runs
-the level's modes on a worker; what is shown follows the lab's model (game/lab_model.py)."""
+card, and the tabs (what happened, timeline, mode comparison, debugger, and the host of a level
+whose guests share one). Every choice re-runs the level's modes on a worker; what is shown
+follows the lab's model (game/lab_model.py)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from virtquest.gui.i18n import pick
 from virtquest.gui.qt_compare import CompareChart
 from virtquest.gui.qt_debugger import DebuggerPage
 from virtquest.gui.qt_editor import CodeEditor, InstructionLegend
+from virtquest.gui.qt_lab_host import HostPage
 from virtquest.gui.qt_lab_lesson import LessonView
 from virtquest.gui.qt_lab_slots import SlotList, SlotRow
 from virtquest.gui.qt_lab_verdict import VerdictBox
@@ -190,6 +192,7 @@ class LabView(QWidget):
             # A page's own minimum height (the timeline's at 200% text) must not push the
             # program and the choices off a small screen: it scrolls inside its tab instead.
             self.tabs.addTab(FitArea(page), "")
+        self.host_page = HostPage.add_to(self.tabs, self.model.level)    # a level with a host
         return self.tabs
 
     def _shortcuts(self) -> None:
@@ -328,6 +331,8 @@ class LabView(QWidget):
         self.explanations.show_result(self.model, result)
         native = ModeRun("native", result.assessment.native, 1.0, True, True)
         self.compare.set_runs([native, *result.runs])
+        if self.host_page is not None:
+            self.host_page.show_result(result, self.model.level)
 
     # -- hints and submitting ----------------------------------------------------------------
     def show_hint(self) -> None:

@@ -58,10 +58,13 @@ class SlotRow(QFrame):
             self.group.addButton(button)
             grid.addWidget(button, 1, column)
             self.buttons[choice] = button
+        self.meanings = QLabel()            # a setting slot: what each choice makes the host do
+        self.meanings.setWordWrap(True)
+        grid.addWidget(self.meanings, 2, 0, 1, 3)
         self.locks = QLabel()
         self.locks.setWordWrap(True)
         self.locks.setProperty("role", "muted")
-        grid.addWidget(self.locks, 2, 0, 1, 3)
+        grid.addWidget(self.locks, 3, 0, 1, 3)
         self.retranslate()
 
     def choice_name(self, choice: str) -> str:
@@ -73,13 +76,35 @@ class SlotRow(QFrame):
                 "sensitive": self.tr("sensitive"),
                 "virtualization": self.tr("virtualization")}.get(iclass, iclass)
 
+    def setting_name(self, setting: str) -> str:
+        return {"reclaim": self.tr("who reclaims memory"),
+                "sharing": self.tr("sharing identical pages"),
+                "dirty_log": self.tr("who logs dirty pages"),
+                "precopy": self.tr("how the migration copies")}.get(setting, setting)
+
+    def setting_choice(self, setting: str, choice: str) -> str:
+        """What a setting slot's choice makes the host do, in a few words ("" if nothing)."""
+        return {("reclaim", "cpu"): self.tr("nothing reclaims"),
+                ("reclaim", "hypervisor"): self.tr("host swapping"),
+                ("reclaim", "guest"): self.tr("ballooning"),
+                ("sharing", "cpu"): self.tr("no sharing"),
+                ("sharing", "hypervisor"): self.tr("page sharing"),
+                ("dirty_log", "cpu"): self.tr("EPT dirty bits"),
+                ("dirty_log", "hypervisor"): self.tr("write protection"),
+                ("precopy", "cpu"): self.tr("stop and copy"),
+                ("precopy", "hypervisor"): self.tr("pre-copy")}.get((setting, choice), "")
+
     def retranslate(self) -> None:
         slot = self.slot
         colour = class_colour(slot.iclass, self.palette()).name() if slot.iclass in (
             "innocuous", "privileged", "sensitive", "virtualization") else ""
         where = (self.tr("%1, mini-OS line %2") if slot.where == "kernel"
                  else self.tr("%1, program line %2"))
-        where = fill(where, self.class_name(slot.iclass), slot.line)
+        kind = self.class_name(slot.iclass)
+        if slot.setting is not None:     # the choice picks a host mechanism, not a handler
+            kind = fill(self.tr("host setting: %1"), self.setting_name(slot.setting))
+            colour = ""
+        where = fill(where, kind, slot.line)
         self.title.setText(
             f"<b>{slot.index + 1}. {html.escape(slot.label)}</b> &nbsp;"
             f"<code style='color:{colour}'>{html.escape(slot.instruction)}</code> &nbsp;"
@@ -96,6 +121,12 @@ class SlotRow(QFrame):
                 lines.append(f"{self.choice_name(choice)} — {reason}")
         self.locks.setText("\n".join(lines))
         self.locks.setVisible(bool(lines))
+        meanings = [f"{CHOICES.index(c) + 1} {self.choice_name(c)}: "
+                    f"{self.setting_choice(slot.setting, c)}" for c in CHOICES
+                    if slot.setting is not None and not slot.locks.get(c)
+                    and self.setting_choice(slot.setting, c)]
+        self.meanings.setText(" · ".join(meanings))
+        self.meanings.setVisible(bool(meanings))
 
     def _label(self, choice: str) -> None:
         """A button's text: its key and name, and a check mark when it is the chosen one (the
