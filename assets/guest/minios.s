@@ -102,6 +102,8 @@
 .equ HC_GRANT_ACCESS, 11
 .equ HC_EVENT_CHANNEL_SEND, 12
 .equ HC_BALLOON_RELEASE, 13
+.equ DISK_WRITE, 1                  ; the disk's commands: memory to disk, disk to memory
+.equ DISK_READ, 2
 .equ SCHED_BLOCK, 1
 .equ MMU_BATCH, 64                  ; page-table updates sent in one mmu_update at most
 .equ GATE_RING1, 1 << 3             ; IDT flags bits 3-4: the ring a handler runs in
@@ -514,6 +516,7 @@ sys_unknown:
 syscall_table:
     .word sys_null, sys_exit, sys_putc, sys_write, sys_getpid, sys_yield
     .word sys_map, sys_unmap, sys_spawn, sys_wait, sys_time, sys_send, sys_balloon
+    .word sys_page_out, sys_page_in
 syscall_table_end:
 .equ NR_SYSCALLS, (syscall_table_end - syscall_table) / 4
 
@@ -757,6 +760,78 @@ sb_refused:                         ; the host would not take it: keep the frame
 sb_done:
     pop eax
     sub eax, edi                    ; given = asked - left
+    ret
+
+; 13 page_out(vaddr, slot): the guest's own swapping, by hand.  The user page at vaddr goes
+; to disk slot `slot` by DMA, then it is unmapped and its frame freed: touching it faults
+; until page_in brings it back.  0, or -1 if vaddr is not a present user page of the map
+; area or the disk refused.
+;ko: 13 page_out(vaddr, slot): 게스트가 손수 하는 스와핑.  vaddr의 사용자 페이지를 DMA로
+;ko: 디스크 슬롯 `slot`에 쓴 뒤, 매핑을 풀고 프레임을 해제합니다.  page_in으로 되돌리기
+;ko: 전까지 그 페이지를 건드리면 폴트가 납니다.  성공하면 0, vaddr이 map 영역의 사용자
+;ko: 페이지가 아니거나 디스크가 거부하면 -1.
+sys_page_out:
+    mov edi, ecx                    ; edi = the slot
+    mov ecx, 1
+    call check_map_range            ; one page-aligned page of the map area
+    test eax, eax
+    jne sys_fail
+    mov eax, [esi+P_PDIR]
+    xor ecx, ecx
+    push ebx
+    call pte_lookup                 ; eax = the page's entry, or 0
+    pop ebx
+    test eax, eax
+    je sys_fail
+    mov eax, [eax]
+    mov ecx, eax
+    and ecx, PTE_P | PTE_U
+    cmp ecx, PTE_P | PTE_U
+    jne sys_fail
+    and eax, PAGE_FRAME             ; the page's frame
+    push ebx
+    mov ebx, edi
+    mov ecx, DISK_WRITE
+    call pv_disk_transfer           ; eax = 0 when the page went to the disk
+    pop ebx
+    test eax, eax
+    jne sys_fail
+    mov eax, [esi+P_PDIR]
+    jmp unmap_page                  ; returns 0
+
+; 14 page_in(vaddr, slot): a new user page at vaddr, filled from disk slot `slot` by DMA.
+; 0, or -1 if vaddr is not a free page of the map area, memory is full or the disk refused.
+;ko: 14 page_in(vaddr, slot): vaddr에 새 사용자 페이지를 만들고 디스크 슬롯 `slot`의 내용을
+;ko: DMA로 채웁니다.  성공하면 0, vaddr이 map 영역의 빈 페이지가 아니거나 메모리가 모자라거나
+;ko: 디스크가 거부하면 -1.
+sys_page_in:
+    mov edi, ecx
+    mov ecx, 1
+    call check_map_range
+    test eax, eax
+    jne sys_fail
+    mov eax, [esi+P_PDIR]
+    push ebx
+    call page_must_be_free
+    pop ebx
+    test eax, eax
+    jne sys_fail
+    mov eax, [esi+P_PDIR]
+    push ebx
+    call map_new_page
+    pop ebx
+    test eax, eax
+    jne sys_fail
+    mov eax, [esi+P_PDIR]
+    xor ecx, ecx
+    call pte_lookup
+    mov eax, [eax]
+    and eax, PAGE_FRAME
+    mov ebx, edi
+    mov ecx, DISK_READ
+    call pv_disk_transfer
+    test eax, eax
+    jne sys_fail
     ret
 
 ; --- helpers for map, unmap and write -------------------------------------------------
@@ -2055,6 +2130,13 @@ pv_net_send_on:
 .endif
     ret
 
+pv_disk_transfer:                   ; eax = frame, ebx = slot, ecx = DISK_WRITE or DISK_READ
+    out 0x70, eax                   ;   -> eax = 0 done, 1 refused (the disk's registers: the
+    out 0x71, ebx                   ;   same in the paravirtual build, where they trap to the
+    out 0x72, ecx                   ;   hypervisor's model of the disk)
+    in eax, 0x73
+    ret
+
 pv_power_off:                       ; eax = exit code; the machine stops
     out 0xF4, eax
     ret
@@ -2068,7 +2150,14 @@ pv_read_tsc:                        ; -> eax = the cycle counter, low 32 bits
 ; =====================================================================================
 ;  11. Data
 ; =====================================================================================
+;  On a page of its own: a hypervisor that translates the kernel's code watches whole code
+;  pages for writes (binary translation), so a variable next to code would throw that
+;  code's translation away at every store.
+;ko:  데이터는 자기만의 페이지에서 시작합니다.  커널 코드를 번역하는 하이퍼바이저(이진 변환)는
+;ko:  코드 페이지 전체의 쓰기를 지켜보므로, 코드 옆에 변수가 있으면 저장할 때마다 그 코드의
+;ko:  번역을 버리게 됩니다.
 
+.align 4096
 cur_proc:         .word 0           ; slot of the running (or last run) process
 mmu_count:        .word 0           ; page-table updates queued for mmu_update
 mmu_lazy:         .word 0           ; 1 while a batch is being collected

@@ -66,6 +66,7 @@ EXPECTED: dict[str, tuple[str, int]] = {
     "kernel_main.s": ("kernel_main: CPL 0, paging on, getpid() = 1\nmain: CPL 3\n", 0),
     "bare_metal.s": ("bare metal: CPL 0, paging off, 6 * 7 = 42\n", 42),
     "net.s": ("sent 8 of 8, refused 1\n", 0),
+    "double_paging.s": ("sum -1056473088\n", 0),
 }
 
 

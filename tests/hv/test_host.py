@@ -224,3 +224,42 @@ def test_state_names_cover_every_page():
         assert sum(guest["pages"].values()) == 256 == len(guest["memory_map"])
         assert guest["memory_map"].count("W") == guest["pages"]["swapped"]
     assert {RESIDENT, SWAPPED, BALLOONED} == {1, 3, 4}
+
+
+DOUBLE_PAGING = ASSETS / "programs/examples/double_paging.s"
+
+
+def test_the_guest_paging_out_what_the_host_swapped_is_double_paging():
+    """The guest sends its 24 cold pages to its disk; on a host short of frames, the host's own
+    clock had swapped those very pages, so each is read back from the host's swap only to be
+    written to the guest's disk. With frames enough, none is."""
+    tight = _host_run(DOUBLE_PAGING, HostSetup(guests=1, frames=40, reclaim="swap"))
+    roomy = _host_run(DOUBLE_PAGING, HostSetup(guests=1))
+    assert tight.equivalent and roomy.equivalent
+    assert tight.host["work"]["double_paging"] == 24
+    assert tight.host["guests"][0]["events"]["double_paging"] == 24
+    assert "double_paging" not in roomy.host["work"]
+    assert tight.result.events["disk_writes"] == roomy.result.events["disk_writes"] == 24
+
+
+def test_page_out_and_page_in_refuse_what_is_not_the_callers():
+    source = "\n".join([
+        "main:",
+        "    mov eax, 13", "    mov ebx, 0x10000000", "    mov ecx, 0", "    int 0x80",
+        "    mov edi, eax",                       # not mapped: -1
+        "    mov eax, 6", "    mov ebx, 0x10000000", "    mov ecx, 1", "    int 0x80",
+        "    mov eax, 0x1234", "    mov [0x10000000], eax",
+        "    mov eax, 13", "    mov ebx, 0x10000000", "    mov ecx, 300", "    int 0x80",
+        "    add edi, eax",                       # slot past the disk: -1
+        "    mov eax, 13", "    mov ebx, 0x10000000", "    mov ecx, 5", "    int 0x80",
+        "    add edi, eax",                       # out: 0
+        "    mov eax, 14", "    mov ebx, 0x10000000", "    mov ecx, 5", "    int 0x80",
+        "    add edi, eax",                       # back in: 0
+        "    mov eax, [0x10000000]", "    cmp eax, 0x1234", "    je same",
+        "    add edi, 100",
+        "same:",
+        "    mov ebx, edi", "    mov eax, 1", "    int 0x80"])
+    for mode in ("native", "hardware-assist", "paravirt"):
+        result, _ = run_mode(source, mode, file="<disk>", profile=PROFILE)
+        assert result.exit_code == -2, mode
+        assert result.events["disk_writes"] == 1 and result.events["disk_reads"] == 1

@@ -24,6 +24,8 @@ MACHINE_KEYS = frozenset({
     "iommu_walk",        # an IOTLB miss: the IOMMU walks its table for one DMA page
     "port_legacy",       # one access to the slow legacy port 0x80
     "port_other",        # an access to a port with no device
+    "port_disk",         # one access to a register of the disk
+    "disk_io",           # the disk moving one 4 KiB page to or from memory by DMA
 })
 # Mechanisms of virtualization that tools rely on by name (the modes charge them; docs/modes.md).
 VIRTUALIZATION_KEYS = frozenset({
@@ -46,6 +48,7 @@ VIRTUALIZATION_KEYS = frozenset({
     "posted_interrupt",  # APICv: the CPU delivering a posted interrupt inside the guest
     "virtio_request",    # the hypervisor's virtio back end handling one descriptor
     "nic_model",         # one register access to an emulated network card, in its device model
+    "disk_model",        # one register access to an emulated disk, in its device model
     "mmu_update_entry",  # validating one page-table update of a batched mmu_update
 })
 # What a host running several guests spends on them (hv/host.py, hv/migration.py; docs/hosts.md).

@@ -84,7 +84,10 @@ points as on bare hardware, while `rdtsc` shows real cycles); ports 0x50–0x5F 
 (port 0x50: writing P > 0 makes a packet arrive every P cycles of the guest's clock, each raising
 vector 33, 0 stops them; 0x58 address, 0x59 length, 0x5A go: send a packet read from memory by
 DMA; 0x5B status of the last send, 0 sent, 1 failed; 0x5C a checksum of every byte sent; 0x5F
-bit 0 bus mastering, without which the card may not use DMA); port 0x80 a slow legacy port; port 0xF4 power
+bit 0 bus mastering, without which the card may not use DMA); ports 0x70–0x73 a disk of 256
+slots of 4 KiB (0x70 a page-aligned physical address, 0x71 a slot, 0x72 a command: 1 writes the
+page to the slot, 2 reads the slot into the page, both by DMA; 0x73 status, 0 done, 1 refused);
+port 0x80 a slow legacy port; port 0xF4 power
 off (the value written is the exit code). `hlt` waits for the next interrupt, and with IF = 0 or
 nothing to wait for it stops the machine (a bare-metal program's exit code is then `eax`).
 

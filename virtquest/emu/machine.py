@@ -14,6 +14,7 @@ from virtquest.emu.asm import Program
 from virtquest.emu.costs import CATEGORIES, CostProfile
 from virtquest.emu.cpu import CPU, MachineStop
 from virtquest.emu.devices import PowerOff, standard_bus
+from virtquest.emu.disk import DISK_PORTS, Disk
 from virtquest.emu.errors import MachineError
 from virtquest.emu.fastpath import FastPath
 from virtquest.emu.hypervisor import Hypervisor
@@ -79,6 +80,9 @@ class Machine:
         self.apic.add(self.nic)
         for port in NIC_PORTS:
             self.bus.attach(port, self.nic)
+        self.disk = Disk(self.memory, self._device_time)
+        for port in DISK_PORTS:
+            self.bus.attach(port, self.disk)
         self.profile = profile
         # Compiled blocks of innocuous code; None runs the reference interpreter alone.
         self.fastpath = FastPath(self.cpu) if fast else None
@@ -181,6 +185,7 @@ class Machine:
         events["page_walk_refs"] = self.mmu.walk_refs
         events["timer_ticks"] = self.timer.ticks
         events.update(self.nic.stats())
+        events.update(self.disk.stats())
         if self.apic.eois:
             events["eois"] = self.apic.eois
         breakdown = cpu.breakdown()

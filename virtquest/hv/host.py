@@ -87,6 +87,7 @@ class VM:
         self.swapped: dict[int, bytes] = {}   # page → its contents on the host's swap device
         self.protected: set[int] = set()      # pages the host write-protects
         self.recent: deque[int] = deque(maxlen=PINNED)
+        self.referenced: set[int] = set()     # accessed bits of the nested table, set by walks
         self.events: Counter[str] = Counter()
         self.on_write: Callable[[VM, int], None] | None = None   # migration's dirty log
         self.on_touch: Callable[[VM, int], None] | None = None   # a page just got its frame
@@ -104,6 +105,7 @@ class VM:
             page = gpa >> PAGE_SHIFT
             if page < len(self.state):
                 self.recent.append(page)
+                self.referenced.add(page)      # the nested walk sets the accessed bit
                 if self.state[page] not in (RESIDENT, SHARED):
                     self.host.fault_in(self, page)
             return hpa, refs
@@ -118,6 +120,7 @@ class VM:
 
         self.mode.on_code_written = on_code_written
         self.mode.balloon = lambda page: self.host.balloon(self, page)
+        self.machine.disk.before_dma = lambda page, write: self.host.dma(self, page, write)
         # what the loader put in RAM is resident from the start (the image, the boot block)
         data = self.memory.data
         for page in range(len(self.state)):
@@ -241,11 +244,32 @@ class Host:
     # -- faults ----------------------------------------------------------------------------
     def fault_in(self, vm: VM, page: int) -> None:
         """An EPT miss on a page with no frame: give it one (reading it back from swap)."""
-        state = vm.state[page]
         self.charge(vm, "trap", self.profile["vm_exit"] + self.profile["vm_entry"]
                     + self.profile["hav_handler"])
         vm.cpu.events["vm_exits"] += 1
         vm.cpu.events["vm_exit.ept_violation"] += 1
+        self._bring_in(vm, page)
+
+    def dma(self, vm: VM, page: int, write: bool) -> None:
+        """The hypervisor's model of the guest's disk is about to move one of its pages. A page
+        the disk will overwrite whole just needs a frame; a page it reads must be there — and if
+        the host had swapped it out, the guest is now paging out a page the host already paged
+        out: it is read back from the host's swap only to be written to the guest's disk (the
+        double-paging problem)."""
+        state = vm.state[page]
+        if state in (RESIDENT, SHARED):
+            return
+        if write:
+            vm.swapped.pop(page, None)
+            self.give_frame(vm, page)
+            return
+        if state == SWAPPED:
+            vm.events["double_paging"] += 1
+            self.events["double_paging"] += 1
+        self._bring_in(vm, page)
+
+    def _bring_in(self, vm: VM, page: int) -> None:
+        state = vm.state[page]
         self.give_frame(vm, page)
         if state == SWAPPED:
             vm.fill(page, vm.swapped.pop(page))
@@ -286,8 +310,10 @@ class Host:
 
     # -- reclaiming ------------------------------------------------------------------------
     def _swap_out_victim(self) -> bool:
-        """The clock: the next resident private page, of any guest, not just touched by the
-        running one. Blind: the host does not know what the guest keeps in it."""
+        """The clock: the next resident private page, of any guest, whose accessed bit is clear
+        (the hand clears the bits it passes: a second chance) and that the running guest has
+        not just touched. Blind all the same: the host sees which pages were walked to, not
+        what the guest keeps in them or means to do with them."""
         clock = self.clock
         for _ in range(2 * len(clock) + 1):
             if not clock:
@@ -298,6 +324,11 @@ class Host:
                 clock.pop(self.clock_hand)         # shared, swapped or gone since
                 continue
             if vm is self.running and page in vm.recent:
+                self.clock_hand += 1
+                continue
+            if page in vm.referenced:
+                vm.referenced.discard(page)
+                vm.mmu.forget_frame(page)      # so that the next access walks (and sets it)
                 self.clock_hand += 1
                 continue
             clock.pop(self.clock_hand)
