@@ -4,6 +4,8 @@ level has no such tab. Setting slots say they pick a host mechanism, not an inst
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -153,3 +155,16 @@ def test_stop_and_copy_alone_breaks_the_downtime_goal_and_says_so(qtbot, content
     view = lab.host_page.view
     assert len(view.migration_chart.bars) == 1 and view.migration_chart.bars[0][1]
     assert "pre-copy rounds: 0" in view.migration.text() and "✘" in view.migration.text()
+
+
+def test_a_migration_that_never_converged_says_so(qtbot, content):
+    lab = open_lab(qtbot, content, "ch12-live-migration", {"dirty": "cpu", "main": "hypervisor"})
+    run = lab.model.result.runs[0]
+    stuck = dict(run.host["migration"], converged=False)
+    view = HostView()
+    qtbot.addWidget(view)
+    view.show_run(dataclasses.replace(run, host=dict(run.host, migration=stuck)))
+    assert "did not converge" in view.migration.text() and "converged ·" not in view.migration.text()
+    assert "(goal:" not in view.migration.text()         # no bound given: none is claimed
+    view.show_run(None)
+    assert view.migration.isHidden() and not view.empty.isHidden()

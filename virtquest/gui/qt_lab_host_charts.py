@@ -83,6 +83,7 @@ class _TimeChart(QWidget):
 
     def set_picture(self, picture: HostPicture | None) -> None:
         self.picture = picture
+        self._forget()                      # the chart deletes its series: drop them first
         self.chart.removeAllSeries()
         for axis in self.chart.axes():
             self.chart.removeAxis(axis)
@@ -92,6 +93,9 @@ class _TimeChart(QWidget):
         self.retranslate()
 
     def _build(self, picture: HostPicture) -> None:
+        raise NotImplementedError
+
+    def _forget(self) -> None:
         raise NotImplementedError
 
     def _axes(self, series: list, end: int, top: int) -> None:
@@ -152,8 +156,10 @@ class FramesChart(_TimeChart):
         self.lines: dict[str, QLineSeries] = {}
         super().__init__(parent)
 
-    def _build(self, picture: HostPicture) -> None:
+    def _forget(self) -> None:
         self.lines = {}
+
+    def _build(self, picture: HostPicture) -> None:
         for line in picture.series:
             series = QLineSeries()
             series.append([QPointF(at / MILLION, value) for at, value in line.points])
@@ -210,8 +216,10 @@ class MigrationChart(_TimeChart):
     def migration(self) -> MigrationPicture | None:
         return self.picture.migration if self.picture is not None else None
 
+    def _forget(self) -> None:
+        self.bars, self.labels = [], None
+
     def _build(self, picture: HostPicture) -> None:
-        self.bars = []
         migration = picture.migration
         if migration is None:
             return
@@ -222,11 +230,12 @@ class MigrationChart(_TimeChart):
         labels.setPointLabelsClipping(False)
         series: list = []
         for bar in migration.rounds:
-            upper = QLineSeries(self)
+            upper = QLineSeries()
             start, end = bar.start / MILLION, max(bar.end, bar.start + 1) / MILLION
             upper.append([QPointF(start, 0), QPointF(start, bar.pages),
                           QPointF(end, bar.pages), QPointF(end, 0)])
             area = QAreaSeries(upper)
+            upper.setParent(area)           # deleted with its bar when the chart is cleared
             self.bars.append((area, bar.stop_and_copy))
             series.append(area)
             labels.append(QPointF((start + end) / 2, bar.pages))
