@@ -81,7 +81,13 @@ def test_the_arrow_keys_walk_the_pages_and_say_what_each_is(qtbot, overcommit):
     memory_map = overcommit.model.result.runs[0].host["guests"][1]["memory_map"]
     names = {".": "untouched", "R": "resident", "S": "shared", "W": "swapped out",
              "B": "ballooned"}
-    grid.setFocus()
+    overcommit.show()
+    qtbot.waitExposed(overcommit)
+    overcommit.activateWindow()
+    view.panels[0].grid.setFocus()
+    qtbot.keyClick(view.panels[0].grid, Qt.Key.Key_Tab)        # Tab goes from grid to grid
+    qtbot.waitUntil(grid.hasFocus)
+    assert view.detail.text().startswith("Guest 2, page 0 ")
     for page in (1, 1 + 32, 1 + 32 + 32):
         qtbot.keyClick(grid, Qt.Key.Key_Right if page == 1 else Qt.Key.Key_Down)
         assert view.detail.text().startswith(f"Guest 2, page {page} ")
