@@ -87,9 +87,9 @@ def play_levels(window: MainWindow, count: int) -> None:
         window.open_level(level.id)
         lab = window.show_view("lab").view
         lab.wait()
-        session = lab.session
-        slot = session.slots[0]
-        other = next((c for c in CHOICES if c != session.choices[slot.label]
+        model = lab.model
+        slot = model.slots[0]
+        other = next((c for c in CHOICES if c != model.choices[slot.label]
                       and slot.allowed(c)), None)
         if other is not None:
             lab.choose(slot.label, other)
