@@ -29,16 +29,16 @@ from __future__ import annotations
 import zlib
 from collections import Counter, deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from virtquest.emu.costs import CostProfile
 from virtquest.emu.faults import MachineStop
-from virtquest.emu.machine import DEFAULT_BUDGET, RunResult
+from virtquest.emu.machine import DEFAULT_BUDGET
 from virtquest.emu.memory import PAGE_SHIFT, PAGE_SIZE
 from virtquest.emu.messages import message
 
 # What a guest page is to the host.
-UNTOUCHED, RESIDENT, SHARED, SWAPPED, BALLOONED = range(5)
+RESIDENT, SHARED, SWAPPED, BALLOONED = range(1, 5)   # 0: untouched (no frame yet)
 STATE_NAMES = ("untouched", "resident", "shared", "swapped", "ballooned")
 STATE_CHARS = ".RSWB"            # the memory map of `run --json`, one character per page
 RECLAIMS = ("none", "swap", "balloon")
@@ -475,12 +475,3 @@ class Host:
             "samples": self.samples,
         }
 
-
-@dataclass
-class GuestOutcome:
-    """One guest's run on the host, judged against the program's native run."""
-
-    index: int
-    result: RunResult
-    equivalent: bool
-    violations: list = field(default_factory=list)
