@@ -81,6 +81,9 @@ class Generator(MemoryCode, LazyFlags):
         self.written = [c.regs_written for c in self.codes]
         self.flag_writer = [bool(c.flags_touched) for c in self.codes]
         self.bulk = bulk.plan(instructions) if loops else None
+        # A loop without a bulk plan counts its passes with a for statement; its exit when the
+        # passes run out comes after the loop (these lines, made with the branch).
+        self.counted: list[str] | None = [] if loops and self.bulk is None else None
         # Where the block accesses memory twice or more, or once in a loop, the accesses are
         # written out (pages seen before, the TLB hit path: they pay for the names the block
         # then binds); a lone access calls the CPU's accessor.
@@ -138,7 +141,8 @@ class Generator(MemoryCode, LazyFlags):
         out = ["def block(cpu, R, iterations, ctx):",
                "    r0, r1, r2, r3, r4, r5, r6, r7 = R",
                "    ef = cpu.eflags",
-               "    done = k = 0"] + (["    carry = False"] if self.carried else [])
+               "    done = 0"] + (["    carry = False"] if self.carried and self.counted is None
+                                 else [])
         out += self.prologue("\n".join(body))
         if self.bulk is not None:
             out += ["    mmu, mem = cpu.mmu, cpu.mem",
@@ -147,11 +151,18 @@ class Generator(MemoryCode, LazyFlags):
                     "    wp_free = not (user or mmu.write_protect)"]
         out.append("    try:")
         if self.loops:
-            out.append("        while True:")
+            # `done`: the passes finished before this one (the for statement counts them; a
+            # bulk fill or copy runs many at once, so it counts them itself)
+            out.append("        for done in range(iterations):" if self.counted is not None
+                       else "        while True:")
         out += body
+        if self.counted is not None:
+            if not any(line.strip() and not line.strip().startswith("#") for line in body):
+                out.append("            pass")      # a jump to itself: nothing but passes
+            out += self.counted        # every pass ran: leave at the loop's start
         # A fault: everything before the faulting instruction is in the locals (no instruction
         # changes a register or the flags before it can no longer fault).
-        out += ["    except _FAULTS:", *self._fault_debts(),
+        out += ["    except _FAULTS as x:", fault_table(out), *self._fault_debts(),
                 "        R[:] = r0, r1, r2, r3, r4, r5, r6, r7",
                 "        cpu.eflags = ef",
                 "        ctx.fault_index = k",
@@ -205,8 +216,14 @@ class Generator(MemoryCode, LazyFlags):
     def _sync(self, k: int) -> None:
         """Before a possible fault: where we are (the handler writes the registers back and
         pays the flags owed here)."""
-        self.emit(f"k = {k}")
+        self._where(k)
         self.owed_at_fault[k] = list(self.owed)
+
+    def _where(self, k: int) -> None:
+        """The lines from here on are instruction k's (-1: the hypervisor's, at a site), until
+        the next such mark: a comment, which costs nothing when the block runs; a fault finds
+        its instruction from the line it was raised at (fault_table)."""
+        self.emit(f"{WHERE}{k}")
 
     def _instruction(self, k: int, ins: Instruction) -> None:
         if k < self.skip:
@@ -327,6 +344,18 @@ class Generator(MemoryCode, LazyFlags):
 
     def _exit_or_loop(self, k: int, condition: str, target: str, fall: int | None) -> None:
         e = self.emit
+        if self.counted is not None:
+            if fall is not None:
+                e(f"if not ({condition}):")
+                self.indent += 1
+                self._exit(k + 1, hex(fall), ended=True, passes="(done + 1)")
+                self.indent -= 1
+            body, indent = self.lines, self.indent
+            self.lines, self.indent = [], 2
+            self._exit(k + 1, target, ended=True, passes="(done + 1)")
+            self.counted, self.lines, self.indent = self.lines, body, indent
+            self.back_edge(self.start_cover, guard="done")
+            return
         if self.loops:
             e("done += 1")
             if fall is not None:
@@ -338,7 +367,7 @@ class Generator(MemoryCode, LazyFlags):
             self.indent += 1
             self._exit(k + 1, target, ended=True)
             self.indent -= 1
-            self.back_edge(self.start_cover)
+            self.back_edge(self.start_cover, guard="carry")
             return
         if fall is None:
             self._exit(k + 1, target, ended=True)
@@ -346,9 +375,11 @@ class Generator(MemoryCode, LazyFlags):
         e(f"nt = {target} if {condition} else {hex(fall)}")
         self._exit(k + 1, "nt", ended=True)
 
-    def _exit(self, count: int, next_eip: str, ended: bool, step: bool = False) -> None:
+    def _exit(self, count: int, next_eip: str, ended: bool, step: bool = False,
+              passes: str = "done") -> None:
         """Leave the block after `count` instructions of this pass (with `step`, after the
-        interpreter has run the next one)."""
+        interpreter has run the next one); a loop that leaves at its branch has run `passes`
+        whole passes."""
         e = self.emit
         self._pay()
         if self.deferred is not None:
@@ -359,10 +390,10 @@ class Generator(MemoryCode, LazyFlags):
         cost = sum(self.costs[:count])
         if self.loops:
             full = sum(self.costs)
-            # `done` counts whole passes; at the branch it already includes this one.
+            # at the branch, `passes` counts this one too
             if ended:
-                e(f"cpu.cycles += done * {full}")
-                e(f"cpu.instructions += done * {len(self.ins)}")
+                e(f"cpu.cycles += {passes} * {full}")
+                e(f"cpu.instructions += {passes} * {len(self.ins)}")
             else:
                 e(f"cpu.cycles += done * {full} + {cost}")
                 e(f"cpu.instructions += done * {len(self.ins)} + {count}")
@@ -379,6 +410,25 @@ class Generator(MemoryCode, LazyFlags):
         if step:
             self.emit("cpu.step()")
         self.emit("return")
+
+
+# The mark before the lines of one instruction (see Generator._where).
+WHERE = "# instruction "
+
+
+def fault_table(lines: list[str]) -> str:
+    """The fault handler's first line: `k`, the instruction whose line `x` (the fault) was raised
+    at — by the last mark (WHERE) above that line in the function's source `lines`, 0 above the
+    first. The marks become blank lines (the source holds no comments: only numbers and the
+    generators' words), which keeps every line where it was."""
+    starts, which = [0], [0]
+    for number, line in enumerate(lines, start=1):
+        text = line.strip()
+        if text.startswith(WHERE):
+            starts.append(number)
+            which.append(int(text[len(WHERE):]))
+            lines[number - 1] = ""
+    return f"        k = {tuple(which)}[bisect({tuple(starts)}, x.__traceback__.tb_lineno) - 1]"
 
 
 def _texts(parts: list) -> list[str]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import re
 from dataclasses import dataclass
 
 from virtquest.emu.cache import cached
@@ -151,7 +152,7 @@ def _resolve(parts: list, binding: _Binding, code: dict, top: bool = True) -> li
                 if w in code["reg_names"]:
                     code["regs"].add(code["reg_names"][w])
             code["reads_flags"] |= "{EF}" in part.text
-            out.append(Line(binding.fill(part.text), part.writes))
+            out.append(Line(binding.fill(part.text), part.writes, part.value))
         elif isinstance(part, If):
             value = binding.evaluate(part.tree)
             if value is not None:
@@ -223,7 +224,83 @@ def instruction_code(ins: Instruction, address: int) -> Code:
         values["EA"] = _number(ins.imm)
     else:
         values["EA"] = f"(r{ins.base} + {_number(ins.imm)} & M)" if ins.imm else f"r{ins.base}"
-    return _code(d, _Binding(_Defaulting(values), static), reg_names)
+    code = _code(d, _Binding(_Defaulting(values), static), reg_names)
+    code.parts = _wrap_words(code.parts)
+    return code
+
+
+# -- a word's wrap-around, without the mask ------------------------------------------------------
+# `x + y & M` keeps a sum to 32 bits; M is a 33-bit number to Python (past its one-digit ints),
+# so the mask costs more than the sum. When x and y are words (registers, loaded words, numbers),
+# the sum wraps at most once, and a test and a subtraction give the same word faster. Compiled
+# code only: the interpreter's handlers keep the definition's text.
+WORD = 1 << 32
+_OPERAND = r"(r[0-7]|v_\w+|\d+|0x[0-9a-f]+)"
+_SUM = re.compile(rf"{_OPERAND} ([+-]) {_OPERAND}")
+_MASKED = re.compile(rf"{_OPERAND} ([+-]) {_OPERAND} & M")
+_NAME_MASKED = re.compile(r"(v_\w+) & M")
+
+
+def wrap_word(x: str, op: str, c: int) -> str:
+    """`x op c & M` for a word x and a number 0 < c < 2**32, as a test and one addition."""
+    if op == "-" and c == 1:
+        return f"{x} - 1 if {x} else M"
+    if op == "+" and c == 1:
+        return f"{x} + 1 if {x} < M else 0"
+    if op == "+":
+        return f"{x} + {_number(c)} if {x} < {_number(WORD - c)} else {x} - {_number(WORD - c)}"
+    return f"{x} - {_number(c)} if {x} >= {_number(c)} else {x} + {_number(WORD - c)}"
+
+
+def _wrap_words(parts: list) -> list:
+    """The parts with `x ± c & M` (x a word, c a number) and `t & M` (t = x ± y, both words)
+    written without the mask, on the right of an assignment and in an address."""
+    words = {f"r{n}" for n in range(8)}
+    sums: dict[str, str] = {}        # temporary -> "+" or "-": a sum or difference of two words
+    out = []
+    for part in parts:
+        if isinstance(part, Load):
+            out.append(Load(part.target, _wrapped(part.address, words, sums), part.width))
+            words.add(part.target)
+        elif isinstance(part, Store):
+            out.append(Store(_wrapped(part.address, words, sums), part.value, part.width))
+        elif isinstance(part, Line) and " = " in part.text and part.writes:
+            target, expression = part.text.split(" = ", 1)
+            found = _SUM.fullmatch(expression)
+            if found and target.startswith("v_") and all(
+                    _is_word(v, words) for v in (found.group(1), found.group(3))):
+                sums[target] = found.group(2)
+            out.append(Line(f"{target} = {_wrapped(expression, words, sums)}", part.writes,
+                            part.value))
+        else:
+            out.append(part)
+    return out
+
+
+def _is_word(operand: str, words: set[str]) -> bool:
+    if operand[0].isdigit():
+        return 0 <= int(operand, 0) <= M32
+    return operand in words
+
+
+def _wrapped(expression: str, words: set[str], sums: dict[str, str]) -> str:
+    inner = expression[1:-1] if expression.startswith("(") and expression.endswith(")") \
+        else None
+    text = inner if inner is not None else expression
+    found = _MASKED.fullmatch(text)
+    new = None
+    if found and found.group(1) in words and found.group(3)[0].isdigit():
+        c = int(found.group(3), 0)
+        if 0 < c < WORD:
+            new = wrap_word(found.group(1), found.group(2), c)
+    found = _NAME_MASKED.fullmatch(text)
+    if found and found.group(1) in sums:
+        t = found.group(1)
+        new = f"{t} - {hex(WORD)} if {t} > M else {t}" if sums[t] == "+" \
+            else f"{t} + {hex(WORD)} if {t} < 0 else {t}"
+    if new is None:
+        return expression
+    return f"({new})" if inner is not None else new
 
 
 class _Defaulting(dict):

@@ -14,6 +14,7 @@ changed code. Everything it cannot compile runs in the interpreter.
 from __future__ import annotations
 
 import os
+from bisect import bisect_right
 from collections.abc import Callable
 from pathlib import Path
 
@@ -456,7 +457,7 @@ def dump_text(name: str, listing: list[tuple[int, Instruction]], source: str) ->
 
 # What compiled code may name: the vocabulary of the definitions and the memory code's words.
 NAMESPACE = {**codegen.namespace(), **memgen.NAMES, "frm": int.from_bytes, "LE": "little",
-             "_FAULTS": (PageFault, BusError, CpuFault)}
+             "_FAULTS": (PageFault, BusError, CpuFault), "bisect": bisect_right}
 
 
 def _function(source: str, name: str, listing: list[tuple[int, Instruction]]):

@@ -14,8 +14,9 @@ in order) exactly where the flags become visible:
   anyone can see them.
 
 A loop carries its debts across the back edge (those the next pass does not overwrite first): the
-next pass owes them too, guarded by `carry` (false in the first pass, which owes nothing yet), and
-its snapshot names still hold the last pass's operands until the instruction runs again.
+next pass owes them too, guarded by `done` (the passes before this one: 0 in the first pass,
+which owes nothing yet; a bulk loop sets `carry` instead), and its snapshot names still hold the
+last pass's operands until the instruction runs again.
 
 A conditional branch right after the instruction whose flags it tests is *fused*: its condition
 is computed from the snapshot (`a < b` as a borrow, a zero test, a sign bit), and the flags stay
@@ -28,8 +29,9 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from virtquest.emu.codegen import wrap_word
 from virtquest.emu.isa import ARITH
-from virtquest.emu.semantics import FLAG_RULES, Flags, If
+from virtquest.emu.semantics import FLAG_RULES, Flags, If, Line
 
 # Per flag rule, each flag as a Python expression over the rule's parameters, true when the flag
 # is set ({a} {b} {t} {r} as in FLAG_RULES), and "SF xor OF" (signed less) in one expression.
@@ -41,8 +43,8 @@ _PREDICATES: dict[str, dict[str, str]] = {
             "OF": "({a} ^ {t}) & ({b} ^ {t}) & SIGN",
             "LESS": "({t} ^ ({a} ^ {t}) & ({b} ^ {t})) & SIGN"},
     "logic": {"CF": "0", "ZF": "not {r}", "SF": "{r} & SIGN", "OF": "0", "LESS": "{r} & SIGN"},
-    "inc": {"ZF": "not {r}", "SF": "{r} & SIGN", "OF": "{a} == 0x7FFFFFFF",
-            "LESS": "bool({r} & SIGN) != ({a} == 0x7FFFFFFF)"},
+    "inc": {"ZF": "not {r}", "SF": "{r} & SIGN", "OF": "{a} == 0x7fffffff",
+            "LESS": "bool({r} & SIGN) != ({a} == 0x7fffffff)"},
     "dec": {"ZF": "not {r}", "SF": "{r} & SIGN", "OF": "{a} == SIGN",
             "LESS": "bool({r} & SIGN) != ({a} == SIGN)"},
 }
@@ -110,6 +112,32 @@ class Debt(NamedTuple):
 
 TEMPORARY = re.compile(r"v_(\w+)")       # as blockgen names them (v_t -> v3_t)
 
+# Flag rules whose first operand the others give back when the instruction computed its result
+# from it alone: the line that did, as compiled code writes it, and a's value again.
+_INVERSES: dict[str, tuple[str, str]] = {
+    "add": ("{t} = {a} + {b}", "{t} - {b}"),
+    "sub": ("{t} = {a} - {b}", "{t} + {b}"),
+    "inc": ("{r} = " + wrap_word("{a}", "+", 1), "{r} - 1 & M"),
+    "dec": ("{r} = " + wrap_word("{a}", "-", 1), "{r} + 1 & M"),
+}
+
+
+def _derived_operand(part: Flags, parts: list) -> str | None:
+    """The flag rule's first operand (a register the instruction overwrites, which a debt would
+    otherwise have to copy) as the other operands give it back — `t - b` for `t = a + b` — when
+    they are the instruction's own temporaries or numbers, which keep their values."""
+    inverse = _INVERSES.get(part.rule)
+    if inverse is None:
+        return None
+    names = dict(zip(FLAG_RULES[part.rule].params, part.args, strict=True))
+    if not all(TEMPORARY.fullmatch(v) or v.isdigit() or v.startswith("0x")
+               for p, v in names.items() if p != "a"):
+        return None
+    line, value = inverse
+    if not any(isinstance(p, Line) and p.text == line.format(**names) for p in parts):
+        return None
+    return value.format(**names)
+
 
 class LazyFlags:
     """Mixed into blockgen.Generator, which provides codes, ins, live, emit, deferred."""
@@ -137,11 +165,14 @@ class LazyFlags:
     def _owe(self, k: int, part: Flags) -> None:
         """Instruction k's flags may be seen later: keep its operands, owe the flags."""
         names = []
+        derived = _derived_operand(part, self.codes[k].parts)
         for i, arg in enumerate(part.args):
             if arg.isdigit() or arg.startswith("0x"):
                 names.append(arg)
             elif TEMPORARY.fullmatch(arg):    # the instruction's own: nobody else assigns it
                 names.append(TEMPORARY.sub(rf"v{k}_\1", arg))
+            elif i == 0 and derived is not None:
+                names.append(TEMPORARY.sub(rf"v{k}_\1", derived))
             else:
                 self.emit(f"f{k}_{i} = {arg}")
                 names.append(f"f{k}_{i}")
@@ -180,10 +211,12 @@ class LazyFlags:
                     return
         self._settle()
 
-    def back_edge(self, cover: int) -> None:
-        """A loop's back edge: the debts the next pass does not overwrite first go on."""
-        carried = [d._replace(guard="carry") for d in self.owed if d.writes & ~cover]
-        if carried:
+    def back_edge(self, cover: int, guard: str) -> None:
+        """A loop's back edge: the debts the next pass does not overwrite first go on, paid only
+        where `guard` is true (not in the first pass: `done`, the passes before this one, or a
+        `carry` set here)."""
+        carried = [d._replace(guard=guard) for d in self.owed if d.writes & ~cover]
+        if carried and guard == "carry":
             self.emit("carry = True")
         self.carried, self.owed = carried, []
 

@@ -12,22 +12,29 @@ after which `end_block` says whether the block must end (code written, a TLB ent
 Pages seen once: a block that accesses memory more than once keeps, for the length of one call,
 the pages whose TLB entry passed those checks — `rc`/`rb` (readable) and `wc`/`wb` (writable
 too, and holding no code), for words and for bytes — so the next access to the page is one
-dictionary subscript and one index into RAM (`W`, its aligned words); a page not found raises
-KeyError, which takes the TLB path and keeps the page. A word's key is its address with the
-offset's high bits cleared (so an unaligned word is never found), a byte's its page number. The entries are copies of TLB entries: anything
-that drops or changes one (an eviction, invlpg, a flush, a walk that replaces it) sets `end_block`
-(mmu.on_evict) in a slow path, and the block forgets its pages and ends after that instruction.
+dictionary subscript, one addition and one index into RAM (`W`, its aligned words): the value
+kept is how far the page's addresses are from their frame's place in RAM. A page not found
+raises KeyError, which takes the TLB path and keeps the page. A word's key is its address with
+the offset's high bits cleared (so an unaligned word is never found), a byte's its page number.
+The entries are copies of TLB entries: anything that drops or changes one (an eviction, invlpg,
+a flush, a walk that replaces it) sets `end_block` (mmu.on_evict) in a slow path, and the block
+forgets its pages and ends after that instruction.
 Nothing else can change an entry while a block runs: ring, paging and cr0.WP changes, like code
 compilation, happen only between blocks.
 """
 
 from __future__ import annotations
 
+import re
 import struct
 import sys
 
-from virtquest.emu.memory import PAGE_MASK, PAGE_SIZE
+from virtquest.emu.memory import PAGE_MASK, PAGE_SHIFT, PAGE_SIZE
 
+# An address's page and its offset's low two bits; its page. Written as negative numbers (the same
+# bits for any 32-bit address): Python computes `a & mask` faster when the mask is small.
+ALIGNED = -4093                  # ~0xFFC: 0xFFFFF003 on 32 bits
+PAGE_BASE = -PAGE_SIZE           # 0xFFFFF000 on 32 bits
 WORD_END = PAGE_SIZE - 4         # the last offset in a page where a whole word fits
 # An aligned word is one item of RAM seen as native unsigned ints when the host is little-endian
 # with 4-byte ints (x86, ARM, RISC-V hosts); elsewhere compiled code reads bytes as before.
@@ -36,7 +43,7 @@ WORDS = sys.byteorder == "little" and struct.calcsize("I") == 4
 
 class MemoryCode:
     """Mixed into blockgen.Generator, which provides ins, addrs, costs, inline, hook_last, emit,
-    indent, _dirty, _writeback, _sync, _after_access and _one."""
+    indent, _dirty, _writeback, _sync, _where, _after_access and _one."""
 
     def _call_hook(self, k: int) -> None:
         """Before the last instruction: bring the CPU up to date and ask the hypervisor about
@@ -51,11 +58,10 @@ class MemoryCode:
         e(f"cpu.instructions += {k}")
         self.synced = (before, k)
         e(f"h = cpu.sites.get({hex(self.addrs[k])})")
-        e("if h is not None:")
-        e("    k = -1")
-        e("    if h(cpu):")
-        e("        return")
-        e(f"k = {k}")
+        self._where(-1)
+        e("if h is not None and h(cpu):")
+        e("    return")
+        self._where(k)
 
     def _load(self, target: str, ea: str, width: int = 32) -> None:
         """target = the word (or byte) at ea: from a page seen before in this call, or a TLB hit
@@ -65,25 +71,25 @@ class MemoryCode:
             e(f"{target} = {'rd' if width == 32 else 'rd8'}({ea})")
             e("end_block = ctx.end_block")
             return
-        e(f"a = {ea}")
+        a = self._address(ea)
         e("try:")
         if width == 32:
-            e(f"    {target} = {_word('rc')}")
+            e(f"    {target} = {_word('rc', a)}")
             e("except KeyError:")
-            e("    e = tg(a >> PAGE_SHIFT)")
-            e("    if e is not None and a & PAGE_MASK <= WORD_END and (e.user or sup) and "
+            e(f"    e = tg({a} >> PAGE_SHIFT)")
+            e(f"    if e is not None and {a} & PAGE_MASK <= WORD_END and (e.user or sup) and "
               "e.frame < size:")
-            e("        p = e.frame | a & PAGE_MASK")
+            e(f"        p = e.frame | {a} & PAGE_MASK")
             e(f"        {target} = frm(data[p:p + 4], LE)")
         else:
-            e(f"    {target} = data[rb[a >> PAGE_SHIFT] | a & PAGE_MASK]")
+            e(f"    {target} = data[{_byte('rb', a)}]")
             e("except KeyError:")
-            e("    e = tg(a >> PAGE_SHIFT)")
+            e(f"    e = tg({a} >> PAGE_SHIFT)")
             e("    if e is not None and (e.user or sup) and e.frame < size:")
-            e(f"        {target} = data[e.frame | a & PAGE_MASK]")
-        e(f"        {_remember('rc', 'rb')}")
+            e(f"        {target} = data[e.frame | {a} & PAGE_MASK]")
+        e(f"        {_remember('rc', 'rb', a)}")
         e("    else:")
-        e(f"        {target} = {'rd' if width == 32 else 'rd8'}(a)")
+        e(f"        {target} = {'rd' if width == 32 else 'rd8'}({a})")
         self._slow_end()
 
     def _store(self, ea: str, value: str, width: int = 32) -> None:
@@ -93,36 +99,44 @@ class MemoryCode:
             e(f"{'wr' if width == 32 else 'wr8'}({ea}, {value})")
             e("end_block = ctx.end_block")
             return
-        e(f"a = {ea}")
+        a = self._address(ea)
         rights = ("(e.user or sup) and (e.writable or wok) and e.frame < size")
         e("try:")
         if width == 32:
             if WORDS:
-                e(f"    {_word('wc')} = {value}")
+                e(f"    {_word('wc', a)} = {value}")
             else:
-                e("    p = wc[a & ALIGNED] | a & PAGE_MASK")
+                e(f"    p = wc[{a} & ALIGNED] + {a}")
                 e(f"    data[p:p + 4] = ({value}).to_bytes(4, LE)")
             e("except KeyError:")
-            e("    e = tg(a >> PAGE_SHIFT)")
-            e(f"    if e is not None and e.dirty and a & PAGE_MASK <= WORD_END and {rights} and "
-              "(e.frame >> PAGE_SHIFT not in code_pages or not touches(e.frame | a & PAGE_MASK, "
-              "(e.frame | a & PAGE_MASK) + 3)):")
-            e("        p = e.frame | a & PAGE_MASK")
+            e(f"    e = tg({a} >> PAGE_SHIFT)")
+            e(f"    if e is not None and e.dirty and {a} & PAGE_MASK <= WORD_END and {rights} and "
+              f"(e.frame >> PAGE_SHIFT not in code_pages or not touches(e.frame | {a} & PAGE_MASK, "
+              f"(e.frame | {a} & PAGE_MASK) + 3)):")
+            e(f"        p = e.frame | {a} & PAGE_MASK")
             e(f"        data[p:p + 4] = ({value}).to_bytes(4, LE)")
         else:
-            e(f"    data[wb[a >> PAGE_SHIFT] | a & PAGE_MASK] = {value} & 0xFF")
+            e(f"    data[{_byte('wb', a)}] = {value} & 0xff")
             e("except KeyError:")
-            e("    e = tg(a >> PAGE_SHIFT)")
+            e(f"    e = tg({a} >> PAGE_SHIFT)")
             e(f"    if e is not None and e.dirty and {rights} and "
-              "(e.frame >> PAGE_SHIFT not in code_pages or not touches(e.frame | a & PAGE_MASK, "
-              "e.frame | a & PAGE_MASK)):")
-            e(f"        data[e.frame | a & PAGE_MASK] = {value} & 0xFF")
+              f"(e.frame >> PAGE_SHIFT not in code_pages or not touches(e.frame | {a} & PAGE_MASK, "
+              f"e.frame | {a} & PAGE_MASK)):")
+            e(f"        data[e.frame | {a} & PAGE_MASK] = {value} & 0xff")
         e("        if e.frame >> PAGE_SHIFT not in code_pages:")
-        e(f"            {_remember('wc', 'wb')}")
-        e(f"            {_remember('rc', 'rb')}")
+        e(f"            {_remember('wc', 'wb', a)}")
+        e(f"            {_remember('rc', 'rb', a)}")
         e("    else:")
-        e(f"        {'wr' if width == 32 else 'wr8'}(a, {value})")
+        e(f"        {'wr' if width == 32 else 'wr8'}({a}, {value})")
         self._slow_end()
+
+    def _address(self, ea: str) -> str:
+        """A name or number for the address ea (a register or a temporary is used as it is; an
+        expression is computed once into `a`)."""
+        if SIMPLE.fullmatch(ea):
+            return ea
+        self.emit(f"a = {ea}")
+        return "a"
 
     def _slow_end(self) -> None:
         """After the CPU's accessor: if the block must end, its pages are forgotten first (a TLB
@@ -182,22 +196,40 @@ class MemoryCode:
         self.indent -= 1
 
 
-def _word(cache: str) -> str:
-    """The aligned word at `a` on a page in `cache` (KeyError otherwise): the key is `a` with
-    its offset's high bits cleared (ALIGNED), so an unaligned address is never found, and the
-    value the frame in words (WORDS) or bytes."""
+def _word(cache: str, a: str) -> str:
+    """The aligned word at address `a` on a page in `cache` (KeyError otherwise): the key is `a`
+    with its offset's high bits cleared (ALIGNED), so an unaligned address is never found; the
+    value is what turns the address into the frame's place in RAM — seen as words (WORDS), the
+    word index is the key's value plus a >> 2, else the byte offset is its value plus a."""
+    if WORDS and a[0].isdigit():            # a number: the key and the index are too
+        value = int(a, 0)
+        return f"W[{cache}[{hex(value & ALIGNED)}] + {hex(value >> 2)}]"
     if WORDS:
-        return f"W[{cache}[a & ALIGNED] | (a & PAGE_MASK) >> 2]"
-    return f"frm(data[{cache}[a & ALIGNED] | a & PAGE_MASK:({cache}[a & ALIGNED] | " \
-        "a & PAGE_MASK) + 4], LE)"
+        return f"W[{cache}[{a} & ALIGNED] + ({a} >> 2)]"
+    return f"frm(data[{cache}[{a} & ALIGNED] + {a}:{cache}[{a} & ALIGNED] + {a} + 4], LE)"
 
 
-def _remember(words: str, octets: str) -> str:
-    """The line that keeps the page of `a` (TLB entry `e`) in a word cache and a byte cache."""
-    frame = "e.frame >> 2" if WORDS else "e.frame"
-    return f"{words}[a & PAGE_BASE] = {frame}; {octets}[a >> PAGE_SHIFT] = e.frame"
+def _byte(cache: str, a: str) -> str:
+    """Where the byte at address `a` on a page in `cache` is in RAM (KeyError otherwise)."""
+    if a[0].isdigit():
+        value = int(a, 0)
+        return f"{cache}[{hex(value >> PAGE_SHIFT)}] + {a}"
+    return f"{cache}[{a} >> PAGE_SHIFT] + {a}"
+
+
+def _remember(words: str, octets: str, a: str = "a") -> str:
+    """The line that keeps the page of address `a` (TLB entry `e`) in a word cache and a byte
+    cache: by how much an address on that page is moved to reach its place in RAM (in words for
+    the word cache when RAM is seen as words)."""
+    delta = f"e.frame - ({a} & PAGE_BASE)"
+    return f"{words}[{a} & PAGE_BASE] = {f'({delta}) >> 2' if WORDS else delta}; " \
+        f"{octets}[{a} >> PAGE_SHIFT] = {delta}"
+
+
+# An address written as it is into the memory code: a name (register, temporary) or a number.
+SIMPLE = re.compile(r"[A-Za-z_]\w*|0x[0-9a-f]+|\d+")
 
 
 # Names the memory code uses, for the namespace compiled blocks run in.
-NAMES = {"PAGE_SHIFT": 12, "PAGE_SIZE": PAGE_SIZE, "PAGE_MASK": PAGE_MASK, "WORD_END": WORD_END,
-         "ALIGNED": 0xFFFFF003, "PAGE_BASE": 0xFFFFF000}
+NAMES = {"PAGE_SHIFT": PAGE_SHIFT, "PAGE_SIZE": PAGE_SIZE, "PAGE_MASK": PAGE_MASK,
+         "WORD_END": WORD_END, "ALIGNED": ALIGNED, "PAGE_BASE": PAGE_BASE}

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from virtquest.emu.blockgen import Generator, code_of, flag_step
+from virtquest.emu.blockgen import Generator, code_of, fault_table, flag_step
 from virtquest.emu.encoding import Instruction
 from virtquest.emu.flaggen import Debt
 from virtquest.emu.isa import ARITH, INSTRUCTION_SIZE, M32
@@ -197,13 +197,13 @@ class RegionGenerator(Generator):
         out = ["def block(cpu, R, room, ctx, blocked, hit):",
                "    r0, r1, r2, r3, r4, r5, r6, r7 = R",
                "    ef = cpu.eflags",
-               f"    cyc = cnt = k = 0; pc = {hex(self.nodes[0].start)}"
+               f"    cyc = cnt = 0; pc = {hex(self.nodes[0].start)}"
                + ("; dk = 0" if self.dk_in else ""),
                "    free = not blocked and hit is None"]
         out += self.prologue(text)
         out += ["    try:", "        while True:"]
         out += body
-        out += ["    except _FAULTS:", *self._fault_debts(),
+        out += ["    except _FAULTS as x:", fault_table(out), *self._fault_debts(),
                 "        R[:] = r0, r1, r2, r3, r4, r5, r6, r7",
                 "        cpu.eflags = ef",
                 "        ctx.fault_index = k",
