@@ -162,7 +162,7 @@ class Generator(MemoryCode, LazyFlags):
             out += self.counted        # every pass ran: leave at the loop's start
         # A fault: everything before the faulting instruction is in the locals (no instruction
         # changes a register or the flags before it can no longer fault).
-        out += ["    except _FAULTS as x:", fault_table(out), *self._fault_debts(),
+        out += ["    except _FAULTS as x:", *fault_table(out, self.sites), *self._fault_debts(),
                 "        R[:] = r0, r1, r2, r3, r4, r5, r6, r7",
                 "        cpu.eflags = ef",
                 "        ctx.fault_index = k",
@@ -173,7 +173,7 @@ class Generator(MemoryCode, LazyFlags):
     def _body(self, owed: list | None = None) -> None:
         self.lines, self.skip, self.synced = [], 0, (0, 0)
         self.indent = 2 + bool(self.loops)
-        self.owed, self.owed_at_fault = list(owed or []), {}
+        self.owed, self.sites = list(owed or []), [(0, [])]
         if self.bulk is not None:
             bulk.emit(self.bulk, self.emit)
         for k, ins in enumerate(self.ins):
@@ -216,14 +216,16 @@ class Generator(MemoryCode, LazyFlags):
     def _sync(self, k: int) -> None:
         """Before a possible fault: where we are (the handler writes the registers back and
         pays the flags owed here)."""
-        self._where(k)
-        self.owed_at_fault[k] = list(self.owed)
+        self._where(k, self.owed)
 
-    def _where(self, k: int) -> None:
-        """The lines from here on are instruction k's (-1: the hypervisor's, at a site), until
-        the next such mark: a comment, which costs nothing when the block runs; a fault finds
-        its instruction from the line it was raised at (fault_table)."""
-        self.emit(f"{WHERE}{k}")
+    def _where(self, k: int, owed: list | None = None) -> None:
+        """The lines from here on are instruction k's (-1: the hypervisor's, at a site), owing
+        these flags, until the next such mark: a comment, which costs nothing when the block
+        runs; a fault finds where it was from the line it was raised at (fault_table). The
+        same instruction may be written in several places (a region's block copied into each
+        branch to it), each a place of its own."""
+        self.sites.append((k, list(owed or [])))
+        self.emit(f"{WHERE}{len(self.sites) - 1}")
 
     def _instruction(self, k: int, ins: Instruction) -> None:
         if k < self.skip:
@@ -412,15 +414,16 @@ class Generator(MemoryCode, LazyFlags):
         self.emit("return")
 
 
-# The mark before the lines of one instruction (see Generator._where).
-WHERE = "# instruction "
+# The mark before the lines of one place in the code (see Generator._where).
+WHERE = "# place "
 
 
-def fault_table(lines: list[str]) -> str:
-    """The fault handler's first line: `k`, the instruction whose line `x` (the fault) was raised
-    at — by the last mark (WHERE) above that line in the function's source `lines`, 0 above the
-    first. The marks become blank lines (the source holds no comments: only numbers and the
-    generators' words), which keeps every line where it was."""
+def fault_table(lines: list[str], sites: list[tuple[int, list]]) -> list[str]:
+    """The fault handler's first lines: `s`, the place whose lines hold the line `x` (the fault)
+    was raised at — the last mark (WHERE) above it in the function's source `lines`, place 0
+    above the first — and `k`, that place's instruction. The marks become blank lines (the source
+    holds no comments: only numbers and the generators' words), which keeps every line where it
+    was."""
     starts, which = [0], [0]
     for number, line in enumerate(lines, start=1):
         text = line.strip()
@@ -428,7 +431,8 @@ def fault_table(lines: list[str]) -> str:
             starts.append(number)
             which.append(int(text[len(WHERE):]))
             lines[number - 1] = ""
-    return f"        k = {tuple(which)}[bisect({tuple(starts)}, x.__traceback__.tb_lineno) - 1]"
+    return [f"        s = {tuple(which)}[bisect({tuple(starts)}, x.__traceback__.tb_lineno) - 1]",
+            f"        k = {tuple(k for k, _ in sites)}[s]"]
 
 
 def _texts(parts: list) -> list[str]:

@@ -144,7 +144,7 @@ class LazyFlags:
 
     def _lazy_init(self) -> None:
         self.owed: list[Debt] = []                      # in order, oldest first
-        self.owed_at_fault: dict[int, list[Debt]] = {}
+        self.sites: list[tuple[int, list[Debt]]] = [(0, [])]   # see blockgen's _where
         self.carried: list[Debt] = []                   # owed at a loop's start
         self.fused: str | None = None
         self.nest = 0
@@ -225,12 +225,13 @@ class LazyFlags:
         return self.fused if self.fused is not None else flow.condition
 
     def _fault_debts(self) -> list[str]:
-        """The handler's lines that pay, for the faulting instruction k, what was owed there."""
+        """The handler's lines that pay, for the place `s` where the fault was raised, what was
+        owed there."""
         out, first = [], True
-        for k, owed in self.owed_at_fault.items():
+        for s, (_, owed) in enumerate(self.sites):
             if not owed:
                 continue
-            out.append(f"        {'if' if first else 'elif'} k == {k}:")
+            out.append(f"        {'if' if first else 'elif'} s == {s}:")
             out += [f"            {line}" for debt in owed for line in debt.payment()]
             first = False
         return out

@@ -20,6 +20,7 @@ block in locals, so a fault inside a region is accounted up to the faulting inst
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -31,6 +32,8 @@ from virtquest.emu.memory import PAGE_SHIFT, PAGE_SIZE
 
 MAX_REGION = 96          # instructions in one region
 MAX_NODES = 16
+COPY_MAX = 4             # a block this small is written into every branch to it (see source)
+COPY_BUDGET = 3 * MAX_REGION      # … while the region's code holds fewer instructions
 
 
 class RegionLayout(NamedTuple):
@@ -182,34 +185,68 @@ class RegionGenerator(Generator):
         return regs, any(self.flag_writer)
 
     def source(self) -> str:
-        # pc is always one of the blocks' starts: a tree of `pc <` tests finds the block in
-        # log2(blocks) comparisons, and each block's code ends in `continue` or `return`
-        order = sorted(range(len(self.nodes)), key=lambda n: self.nodes[n].start)
-        self.dk_in, self.carry_into = {}, {}
-        self.lines, self.owed_at_fault = [], {}
-        self._tree(order, 3)
-        self.dk_in = self._carried_flags()
-        if self.dk_in:             # again, with the flags branches carry into blocks
-            self.lines, self.owed_at_fault = [], {}
-            self._tree(order, 3)
+        # The region's first block is the body of a loop of its own: a branch back to it is
+        # `continue`. A block that one branch goes to, or a small one (COPY_MAX instructions)
+        # that several go to, is written inside each branch to it (inlined): no `pc` to set
+        # and test on the way in, and the flags owed there stay owed. Any other block (and one
+        # a branch reaches from inside itself) is found by `pc` in a tree of `pc <` tests
+        # outside that loop — log2(blocks) comparisons; the first block's loop is left with
+        # `break` to get there. Each block's code ends in `continue`, `break` or `return`.
+        entries = Counter(t for node in self.nodes for t in node.succ)
+        index = {node.start: i for i, node in enumerate(self.nodes)}
+        self.inlined = {index[start] for start, n in entries.items()
+                        if n == 1 and start != self.nodes[0].start}
+        self.copied = {index[start] for start, n in entries.items()
+                       if n > 1 and start != self.nodes[0].start
+                       and len(self.nodes[index[start]].ins) <= COPY_MAX}
+        tree: set[int] = set()
+        while True:
+            self.dk_in, self.carry_into = {}, {}
+            self._blocks(tree)
+            self.dk_in = self._carried_flags()
+            if self.dk_in:         # again, with the flags branches carry into blocks
+                self._blocks(tree)
+            if self.wanted <= tree:
+                break
+            tree |= self.wanted    # blocks reached by `pc` join the tree, and all is written again
         body = self.lines
         text = "\n".join(body)
         out = ["def block(cpu, R, room, ctx, blocked, hit):",
                "    r0, r1, r2, r3, r4, r5, r6, r7 = R",
                "    ef = cpu.eflags",
-               f"    cyc = cnt = 0; pc = {hex(self.nodes[0].start)}"
+               "    cyc = cnt = 0" + (f"; pc = {hex(self.nodes[0].start)}" if tree else "")
                + ("; dk = 0" if self.dk_in else ""),
                "    free = not blocked and hit is None"]
+        # the room each block needs to be entered, as its own limit on `cyc`
+        out += [f"    room_{n} = room - {n}" for n in sorted(self.limits)]
         out += self.prologue(text)
         out += ["    try:", "        while True:"]
         out += body
-        out += ["    except _FAULTS as x:", fault_table(out), *self._fault_debts(),
+        out += ["    except _FAULTS as x:", *fault_table(out, self.sites), *self._fault_debts(),
                 "        R[:] = r0, r1, r2, r3, r4, r5, r6, r7",
                 "        cpu.eflags = ef",
                 "        ctx.fault_index = k",
                 "        ctx.fault_cycles, ctx.fault_count = cyc, cnt",
                 "        raise"]
         return "\n".join(out) + "\n"
+
+    def _blocks(self, tree: set[int]) -> None:
+        """The body of the region's loop: the blocks in `tree` (found by `pc`), then the first
+        block's own loop."""
+        self.lines, self.sites, self.limits, self.wanted = [], [(0, [])], set(), set()
+        self.stack: list[int] = []
+        self.emitted = 0                       # instructions written so far, copies too
+        if tree:
+            self.indent, self.in_first = 3, False
+            self.emit(f"if pc != {hex(self.nodes[0].start)}:")
+            self._tree(sorted(tree, key=lambda n: self.nodes[n].start), 4)
+            self.indent = 3
+            self.emit("while True:")
+            self.indent += 1
+        else:
+            self.indent = 3
+        self.in_first = True
+        self._node(0)
 
     def _tree(self, order: list[int], indent: int) -> None:
         if len(order) == 1:
@@ -224,11 +261,14 @@ class RegionGenerator(Generator):
         self.emit("else:")
         self._tree(order[middle:], indent + 1)
 
-    def _node(self, n: int) -> None:
+    def _node(self, n: int, owed: list | None = None) -> None:
         node = self.nodes[n]
         self.node, self.skip = n, 0          # (blocks are not written in index order)
-        # each block starts with exact flags, or owing those of the one setter `dk` names
-        self.owed = [self.dk_in[n]] if n in self.dk_in else []
+        self.stack.append(n)
+        self.emitted += len(node.ins)
+        # each block starts with exact flags, or owing those of the one setter `dk` names, or
+        # (inlined) those of the branch into it
+        self.owed = owed if owed is not None else [self.dk_in[n]] if n in self.dk_in else []
         b = self.base[n]
         for j, ins in enumerate(node.ins):
             k = b + j
@@ -239,6 +279,7 @@ class RegionGenerator(Generator):
         last = self.codes[b + len(node.ins) - 1]
         if last.flow is None and last.compilable:
             self._exit(b + len(node.ins), hex(node.after), ended=False)
+        self.stack.pop()
 
     def _region_branch(self, n: int, k: int) -> None:
         outer, self.temp_k = self.temp_k, k
@@ -285,7 +326,10 @@ class RegionGenerator(Generator):
         interpreter's fetch would hit that entry."""
         e, to = self.emit, self.nodes[t]
         guard = "" if known else f"nt == {hex(to.start)} and "
-        guard += f"cyc + {self.node_inner(t)} < room and "
+        need = self.node_inner(t)
+        if need:
+            self.limits.add(need)
+        guard += f"cyc < room_{need} and " if need else "cyc < room and "
         if to.start >> PAGE_SHIFT != self.nodes[n].start >> PAGE_SHIFT:
             guard += f"(e := tg({hex(to.start >> PAGE_SHIFT)})) is not None and " \
                      f"e.frame == {hex(to.frame)} and (e.user or sup) and "
@@ -293,10 +337,27 @@ class RegionGenerator(Generator):
             guard += "not end_block and "
         e(f"if {guard}(free or {hex(to.start)} not in blocked and (hit is None or hit(nt))):")
         self.indent += 1
-        self._transition(t)
-        e(f"pc = {hex(to.start)}")
-        e("continue")
+        if t not in self.stack and (t in self.inlined or t in self.copied and
+                                    self.emitted + len(to.ins) <= COPY_BUDGET):
+            self._inline(t)
+        else:
+            self._transition(t)
+            if t == 0 and self.in_first:
+                e("continue")
+            else:
+                if t:
+                    self.wanted.add(t)
+                e(f"pc = {hex(to.start)}")
+                e("break" if self.in_first else "continue")
         self.indent -= 1
+
+    def _inline(self, t: int) -> None:
+        """Block t, written here: the one branch into it. It goes on owing the flags it does not
+        overwrite first; the block being written resumes as it was."""
+        state = self.node, self.skip, self.owed, self.temp_k, self.fused
+        self.temp_k = None
+        self._node(t, [d for d in self.owed if d.writes & ~self.cover_at[t]])
+        self.node, self.skip, self.owed, self.temp_k, self.fused = state
 
     # -- flags carried from block to block (see flaggen.py) -------------------------------------
     def _transition(self, t: int) -> None:
