@@ -1,8 +1,9 @@
 """The fast path with paging on, as user programs run: random loops that load and store words and
 bytes over several mapped pages (aligned, unaligned, across a page edge), under the native machine
 and under shadow paging, give exactly what the reference interpreter gives — including memory,
-cycles and faults. Compiled code keeps the pages it has seen for one call (memgen.py); these
-programs are where that could go wrong."""
+cycles and faults. Compiled code keeps the pages it has seen from one block to the next, until the
+TLB changes or a page comes to hold code (memgen.py, fastpath.py); these programs are where that
+could go wrong."""
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -101,3 +102,45 @@ patch:
 """
     compiled, interpreted = run(source, "native", True), run(source, "native", False)
     assert compiled == interpreted and compiled[0].finished
+
+
+def test_a_page_that_comes_to_hold_code_is_no_longer_written_blindly():
+    """Compiled code keeps the pages it wrote from one block to the next. A data page written by
+    a compiled loop, then run as code (the interpreter decodes it), then written again by the same
+    loop: the second writes must be seen as writes to code, and the next call run the new
+    instruction, as the interpreter does."""
+    source = f"""
+main:
+    mov eax, 6
+    mov ebx, {AREA}
+    mov ecx, 1
+    int 0x80
+    mov eax, [template]            ; copy `mov eax, imm` and `ret` into the mapped page
+    mov [{AREA}], eax
+    mov eax, [template+4]
+    mov [{AREA}+4], eax
+    mov eax, [template+8]
+    mov [{AREA}+8], eax
+    mov eax, [template+12]
+    mov [{AREA}+12], eax
+    xor edx, edx                   ; edx = the sum of what the calls return
+    mov esi, 1
+round:
+    mov ecx, 40                    ; a compiled loop writes the immediate, again and again
+write:
+    mov [{AREA}+4], esi
+    loop write
+    mov ebx, {AREA}
+    call ebx
+    add edx, eax
+    add esi, 1
+    cmp esi, 8
+    jb round
+    mov eax, edx
+    ret
+template:
+    mov eax, 0
+    ret
+"""
+    compiled, interpreted = run(source, "native", True), run(source, "native", False)
+    assert compiled == interpreted and compiled[0].exit_code == sum(range(1, 8))

@@ -200,7 +200,7 @@ class Generator(MemoryCode, LazyFlags):
         if "rd8(" in text or "wr8(" in text:
             out.append("    rd8, wr8 = cpu.read8_current, cpu.write8_current")
         if "rc[" in text:
-            out.append("    rc, wc, rb, wb = {}, {}, {}, {}")
+            out.append("    rc, wc, rb, wb = ctx.pages")
         return out
 
     # -- liveness of the flags ----------------------------------------------------------------

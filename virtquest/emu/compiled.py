@@ -13,8 +13,8 @@ class BlockContext:
     refreshes what can change before it runs blocks), and what it leaves there."""
 
     __slots__ = ("read", "write", "tlb", "ram", "words", "ram_size", "code_pages", "touches_code",
-                 "supervisor", "supervisor_writes", "end_block", "fault_index", "fault_passes",
-                 "fault_cycles", "fault_count")
+                 "supervisor", "supervisor_writes", "pages", "end_block", "fault_index",
+                 "fault_passes", "fault_cycles", "fault_count")
 
     def __init__(self, read, write, ram: bytearray, ram_size: int, code_pages: set[int],
                  touches_code):
@@ -27,6 +27,9 @@ class BlockContext:
         self.code_pages, self.touches_code = code_pages, touches_code   # the code watch
         self.supervisor = True                     # the CPU is not in ring 3
         self.supervisor_writes = True              # … and may write read-only pages (WP clear)
+        # The pages blocks have seen at this privilege (memgen.py: words and bytes, readable and
+        # writable), kept by the fast path from one block to the next until the TLB changes.
+        self.pages: tuple[dict, dict, dict, dict] = ({}, {}, {}, {})
         # Set when a block must end after the instruction running now: it wrote code, or a TLB
         # entry was pushed out (maybe the block's own code page: the next fetch walks again).
         self.end_block = False

@@ -65,15 +65,30 @@ class FastPath:
         self.ctx = BlockContext(*cpu.fast_accessors(), cpu.mem.data, cpu.mem.size,
                                 cpu.mem.code_pages, cpu.mem.touches_code)
         self.costs_seen, self.cost_key = cpu.cost, tuple(cpu.cost)
+        # The pages compiled code has seen (memgen.py), per privilege — user, supervisor,
+        # supervisor that may write read-only pages — kept from block to block: they are copies
+        # of TLB entries, so any change of the TLB forgets them all; and a page that holds code
+        # must not stay among the writable ones, so they are forgotten too when a page is newly
+        # watched (the watched pages only grow between two pages forgotten, see forget_page).
+        self.seen_pages: dict[tuple[bool, bool], tuple[dict, dict, dict, dict]] = {}
+        self.code_seen = len(cpu.mem.code_pages)
 
     def forget_page(self, ppn: int) -> None:
         for pa in self.pages.pop(ppn, ()):
             self.blocks.pop(pa, None)
         self.vblocks.clear()
         self.ctx.end_block = True
+        self._forget_seen()
 
     def _evicted(self) -> None:
         self.ctx.end_block = True
+        self._forget_seen()
+
+    def _forget_seen(self) -> None:
+        for caches in self.seen_pages.values():
+            for cache in caches:
+                cache.clear()
+        self.code_seen = len(self.cpu.mem.code_pages)
 
     # -- running -------------------------------------------------------------------------------
     def try_run(self, limit: int) -> bool:
@@ -88,7 +103,12 @@ class FastPath:
         sup = cpu.cpl != 3     # no block changes the ring, paging or cr0.WP (see blockgen)
         ctx.tlb = mmu.tlb.get if mmu.enabled else _EMPTY.get
         ctx.supervisor, ctx.supervisor_writes = sup, sup and not mmu.write_protect
+        pages = self.seen_pages.get((sup, ctx.supervisor_writes))
+        if pages is None:
+            pages = self.seen_pages[sup, ctx.supervisor_writes] = ({}, {}, {}, {})
+        ctx.pages = pages
         tlb, hooks, vblocks, fire = mmu.tlb, cpu.sites, self.vblocks, self._deadline()
+        code_pages = cpu.mem.code_pages
         ran = 0
         while ran < CHAIN:
             eip = cpu.eip
@@ -134,6 +154,8 @@ class FastPath:
                     room = fire - cycles + cpu.hidden
                 if inner >= room:
                     break
+            if len(code_pages) != self.code_seen:    # a page newly holds code (see __init__)
+                self._forget_seen()
             ctx.end_block = False
             passes, repeat = 1, None
             if block.region is not None:

@@ -9,17 +9,17 @@ supervisor ring to read; for a write also `e.dirty` (the walk already set the di
 miss, a page edge, a frame beyond RAM, watched code — takes the CPU's own accessor (`rd`, `wr`),
 after which `end_block` says whether the block must end (code written, a TLB entry pushed out).
 
-Pages seen once: a block that accesses memory more than once keeps, for the length of one call,
-the pages whose TLB entry passed those checks — `rc`/`rb` (readable) and `wc`/`wb` (writable
-too, and holding no code), for words and for bytes — so the next access to the page is one
-dictionary subscript, one addition and one index into RAM (`W`, its aligned words): the value
-kept is how far the page's addresses are from their frame's place in RAM. A page not found
-raises KeyError, which takes the TLB path and keeps the page. A word's key is its address with
-the offset's high bits cleared (so an unaligned word is never found), a byte's its page number.
-The entries are copies of TLB entries: anything that drops or changes one (an eviction, invlpg,
-a flush, a walk that replaces it) sets `end_block` (mmu.on_evict) in a slow path, and the block
-forgets its pages and ends after that instruction.
-Nothing else can change an entry while a block runs: ring, paging and cr0.WP changes, like code
+Pages seen: compiled code keeps the pages whose TLB entry passed those checks — `rc`/`rb`
+(readable) and `wc`/`wb` (writable too, and holding no code), for words and for bytes — so the
+next access to the page is one dictionary subscript, one addition and one index into RAM (`W`,
+its aligned words): the value kept is how far the page's addresses are from their frame's place
+in RAM. A page not found raises KeyError, which takes the TLB path and keeps the page. A word's
+key is its address with the offset's high bits cleared (so an unaligned word is never found), a
+byte's its page number. The fast path keeps these from one block to the next, one set per
+privilege (`ctx.pages`, see fastpath.py). They are copies of TLB entries: anything that drops or
+changes one (an eviction, invlpg, a flush, a walk that replaces it) forgets them all and sets
+`end_block` (mmu.on_evict) in a slow path, and the block ends after that instruction. Nothing
+else can change an entry while a block runs: ring, paging and cr0.WP changes, like code
 compilation, happen only between blocks.
 """
 
