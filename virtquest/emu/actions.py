@@ -71,8 +71,12 @@ class Actions:
         base, limit = idtr
         if vector * 8 + 7 > limit:
             raise CpuFault(VEC_GP, vector * 8 + 2)
-        handler = self.read32_sup(base + vector * 8)
-        flags = self.read32_sup(base + vector * 8 + 4)
+        both = self.load_words(base + vector * 8, 2, False)
+        if both is None:
+            handler = self.read32_sup(base + vector * 8)
+            flags = self.read32_sup(base + vector * 8 + 4)
+        else:
+            handler, flags = both
         if not flags & GATE_PRESENT:
             raise CpuFault(VEC_GP, vector * 8 + 2)
         return Gate(handler, (flags >> GATE_DPL_SHIFT) & 3, (flags >> GATE_RING_SHIFT) & 3,
@@ -84,8 +88,11 @@ class Actions:
         run `handler` in `ring` on that stack — with IF cleared for an interrupt gate. The
         frame is written before anything else changes: a fault on the way leaves the CPU as it
         was."""
-        for k, value in enumerate(frame, start=1):
-            self.write32_sup((stack - 4 * k) & M32, value)
+        # the lowest word first in memory: the frame's last (a frame on one page in the TLB
+        # is written at once, as the five writes would leave it)
+        if not self.store_words_sup((stack - 4 * len(frame)) & M32, frame[::-1]):
+            for k, value in enumerate(frame, start=1):
+                self.write32_sup((stack - 4 * k) & M32, value)
         self.regs[4] = (stack - 4 * FRAME_WORDS) & M32
         self.cpl = ring
         if mask_interrupts:
@@ -101,6 +108,9 @@ class Actions:
         """The frame iret pops from esp + offset, all of it read before anything changes, so a
         fault part-way leaves the CPU as it was."""
         esp, read = self.regs[4] + offset, self.read32
+        words = self.load_words(esp & M32, 4, self.cpl == 3)
+        if words is not None:
+            return TrapFrame(*words)
         return TrapFrame(read(esp & M32), read((esp + 4) & M32), read((esp + 8) & M32),
                          read((esp + 12) & M32))
 

@@ -9,6 +9,7 @@ interface; per-address `sites` let it (or a tool's probe) act before one instruc
 
 from __future__ import annotations
 
+import struct
 from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
@@ -40,6 +41,7 @@ from virtquest.emu.memory import PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, BusError, Phy
 from virtquest.emu.messages import Message, message
 from virtquest.emu.mmu import MMU, PageFault
 
+_WORDS = {n: struct.Struct(f"<{n}I") for n in range(1, 9)}   # n little-endian words
 HIDDEN_FROM_GUEST = frozenset({"trap", "emulation", "translation", "hypercall", "page_walk",
                                "device"})
 NATIVE = tuple(step_handlers())         # the interpreter's handler for every row, by opcode
@@ -446,6 +448,37 @@ class CPU(Actions):
             slow_write(va, value)
 
         return read32, write32
+
+    def load_words(self, va: int, count: int, user: bool) -> tuple[int, ...] | None:
+        """`count` words from va on, in one go, when they lie on one page whose TLB entry lets
+        this privilege read it: what reading them one by one would give, with nothing else
+        changed (a hit walks nothing). None when that does not hold: read them one by one."""
+        offset, mmu = va & PAGE_MASK, self.mmu
+        if offset + 4 * count > PAGE_SIZE or not mmu.enabled:
+            return None
+        entry = mmu.tlb.get(va >> PAGE_SHIFT)
+        if entry is None or user and not entry.user:
+            return None
+        pa = entry.frame | offset
+        if pa + 4 * count > self.mem.size:
+            return None
+        return _WORDS[count].unpack_from(self.mem.data, pa)
+
+    def store_words_sup(self, va: int, values: tuple[int, ...]) -> bool:
+        """Write words from va on, in one go, when they lie on one page whose TLB entry lets the
+        supervisor write it now (dirty already) and holds no watched code: what writing them one
+        by one would do. False, with nothing written, when that does not hold."""
+        offset, mmu, mem = va & PAGE_MASK, self.mmu, self.mem
+        if offset + 4 * len(values) > PAGE_SIZE or not mmu.enabled:
+            return False
+        entry = mmu.tlb.get(va >> PAGE_SHIFT)
+        if entry is None or not entry.dirty or not (entry.writable or not mmu.write_protect):
+            return False
+        pa = entry.frame | offset
+        if pa + 4 * len(values) > mem.size or pa >> PAGE_SHIFT in mem.code_pages:
+            return False
+        _WORDS[len(values)].pack_into(mem.data, pa, *(v & M32 for v in values))
+        return True
 
     def read8_current(self, va: int) -> int:
         return self._read8(va, self.cpl == 3)
