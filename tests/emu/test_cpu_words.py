@@ -3,12 +3,14 @@ exception delivery and iret) give exactly what reading and writing them a word a
 the same words, the same memory, the same TLB, walks and code-watch notices — or they decline,
 having changed nothing, and the words are read or written one by one."""
 
+import contextlib
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from virtquest.content.profiles import load_profile
 from virtquest.emu.machine import Machine
-from virtquest.emu.mmu import PTE_D, PTE_P, PTE_U, PTE_W
+from virtquest.emu.mmu import PTE_D, PTE_P, PTE_U, PTE_W, PageFault
 
 PD, PT = 0x1000, 0x2000
 BASE = 0x00400000          # pages 0..5 of the second 4 MiB
@@ -30,10 +32,8 @@ def machine(warm: list[tuple[int, bool]], write_protect: bool) -> Machine:
     mem.watch(FRAMES + CODE_PAGE * 0x1000 + 0x100, 8)
     mmu.root, mmu.enabled, mmu.write_protect = PD, True, write_protect
     for page, write in warm:                 # entries already in the TLB (maybe dirty)
-        try:
+        with contextlib.suppress(PageFault):   # a page the walk refuses stays out of the TLB
             mmu.translate(BASE + page * 0x1000, write, False)
-        except Exception:   # noqa: BLE001 - a page the walk refuses stays out of the TLB
-            pass
     return m
 
 

@@ -31,8 +31,20 @@ CONTEXT_NAMES = {"rd": "read", "wr": "write", "tg": "tlb", "data": "ram", "W": "
 # snapshot can name it instead of copying it.
 TEMPORARY = re.compile(r"\bv_(\w+)")
 
-# Named constants a block may use, bound at its start (memgen's words and the definitions').
+# Named constants a block may use, written as numbers (memgen's words and the definitions').
 CONSTANTS = {**VOCABULARY, **MEMORY_NAMES}
+_NUMBERS = {name: hex(v) if v > 255 else str(v) if v >= 0 else f"({v})"
+            for name, v in CONSTANTS.items()}
+_CONSTANT_NAME = re.compile(rf"(?<![\w.])({'|'.join(sorted(CONSTANTS, key=len, reverse=True))})"
+                            r"(?!\w)")
+
+
+def literal(source: str) -> str:
+    """The source with each named constant written as its number: a block's code names them
+    (M, ZF, PAGE_MASK …) to be read, and runs them as constants, which cost nothing to set up
+    at each call (as locals they did: a dozen assignments, for blocks that often run a handful
+    of instructions)."""
+    return _CONSTANT_NAME.sub(lambda m: _NUMBERS[m.group(0)], source)
 
 
 def code_of(ins: Instruction, address: int) -> Code:
@@ -168,7 +180,7 @@ class Generator(MemoryCode, LazyFlags):
                 "        ctx.fault_index = k",
                 "        ctx.fault_passes = done",
                 "        raise"]
-        return "\n".join(out) + "\n"
+        return literal("\n".join(out)) + "\n"
 
     def _body(self, owed: list | None = None) -> None:
         self.lines, self.skip, self.synced = [], 0, (0, 0)
@@ -186,11 +198,10 @@ class Generator(MemoryCode, LazyFlags):
 
     @staticmethod
     def prologue(text: str) -> list[str]:
-        """The block's named constants (as locals: the fastest names Python has), the names from
-        its context that its body uses, and the end-of-block flag (`end_block`)."""
+        """The names from its context that the block's body uses, and the end-of-block flag
+        (`end_block`). (Its named constants become numbers: see literal.)"""
         words = set(re.findall(r"[A-Za-z_]\w*", text))
-        out = [f"    {name} = {hex(value) if value > 255 else value}"
-               for name, value in CONSTANTS.items() if name in words]
+        out = []
         used = [name for name in CONTEXT_NAMES if name in words]
         if used:
             out.append(f"    {', '.join(used)} = "

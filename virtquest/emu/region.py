@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from virtquest.emu.blockgen import Generator, code_of, fault_table, flag_step
+from virtquest.emu.blockgen import Generator, code_of, fault_table, flag_step, literal
 from virtquest.emu.encoding import Instruction
 from virtquest.emu.flaggen import Debt
 from virtquest.emu.isa import ARITH, INSTRUCTION_SIZE, M32
@@ -122,7 +122,8 @@ def discover(start: int, decode_run) -> list[Node] | None:
 
 class RegionGenerator(Generator):
     """Python source for a region. Flat instruction index k runs over the nodes in order; faults
-    record k, and the cycles and instructions of the blocks already run (`cyc`, `cnt`)."""
+    record k, and the cycles and instructions of the blocks already run (`room - left`,
+    `cnt`)."""
 
     def __init__(self, nodes: list[Node], costs_of):
         self.nodes = nodes
@@ -214,11 +215,9 @@ class RegionGenerator(Generator):
         out = ["def block(cpu, R, room, ctx, blocked, hit):",
                "    r0, r1, r2, r3, r4, r5, r6, r7 = R",
                "    ef = cpu.eflags",
-               "    cyc = cnt = 0" + (f"; pc = {hex(self.nodes[0].start)}" if tree else "")
+               "    left, cnt = room, 0" + (f"; pc = {hex(self.nodes[0].start)}" if tree else "")
                + ("; dk = 0" if self.dk_in else ""),
                "    free = not blocked and hit is None"]
-        # the room each block needs to be entered, as its own limit on `cyc`
-        out += [f"    room_{n} = room - {n}" for n in sorted(self.limits)]
         out += self.prologue(text)
         out += ["    try:", "        while True:"]
         out += body
@@ -226,14 +225,14 @@ class RegionGenerator(Generator):
                 "        R[:] = r0, r1, r2, r3, r4, r5, r6, r7",
                 "        cpu.eflags = ef",
                 "        ctx.fault_index = k",
-                "        ctx.fault_cycles, ctx.fault_count = cyc, cnt",
+                "        ctx.fault_cycles, ctx.fault_count = room - left, cnt",
                 "        raise"]
-        return "\n".join(out) + "\n"
+        return literal("\n".join(out)) + "\n"
 
     def _blocks(self, tree: set[int]) -> None:
         """The body of the region's loop: the blocks in `tree` (found by `pc`), then the first
         block's own loop."""
-        self.lines, self.sites, self.limits, self.wanted = [], [(0, [])], set(), set()
+        self.lines, self.sites, self.wanted = [], [(0, [])], set()
         self.stack: list[int] = []
         self.emitted = 0                       # instructions written so far, copies too
         if tree:
@@ -300,7 +299,7 @@ class RegionGenerator(Generator):
         if code.may_fault:
             self._sync(k)
         self._parts(k, code.parts)                # a return's pop, a call's push, loop's ecx
-        e(f"cyc += {self.node_cost(n)}")
+        e(f"left -= {self.node_cost(n)}")
         e(f"cnt += {len(self.nodes[n].ins)}")
         index = {node.start: i for i, node in enumerate(self.nodes)}
         succ = self.nodes[n].succ
@@ -326,10 +325,7 @@ class RegionGenerator(Generator):
         interpreter's fetch would hit that entry."""
         e, to = self.emit, self.nodes[t]
         guard = "" if known else f"nt == {hex(to.start)} and "
-        need = self.node_inner(t)
-        if need:
-            self.limits.add(need)
-        guard += f"cyc < room_{need} and " if need else "cyc < room and "
+        guard += f"left > {self.node_inner(t)} and "
         if to.start >> PAGE_SHIFT != self.nodes[n].start >> PAGE_SHIFT:
             guard += f"(e := tg({hex(to.start >> PAGE_SHIFT)})) is not None and " \
                      f"e.frame == {hex(to.frame)} and (e.user or sup) and "
@@ -401,6 +397,6 @@ class RegionGenerator(Generator):
         self._pay()
         self._writeback(*self._dirty(0))
         e(f"cpu.eip = {next_eip}")
-        e(f"cpu.cycles += cyc + {cost}")
+        e(f"cpu.cycles += room - left + {cost}")
         e(f"cpu.instructions += cnt + {count}")
         self._finish(ended, step)
