@@ -3,10 +3,17 @@ the compute workload's arithmetic in the same run (so the ratio survives a noisy
 
 The user workloads (virtquest/hv/workloads.py) are measured alike: two runs of different size,
 the rate of the difference; every run's exit code is checked against the workload's Python
-reference, so a fast wrong answer never counts."""
+reference, so a fast wrong answer never counts.
+
+Time is the process's own CPU time (`clock`): on a shared machine, the time other programs hold
+the processor is not the emulator's, and counting it moved rates 2–3× from run to run. Before each
+run what earlier runs left behind is collected and the rest frozen (`gc.freeze`), so a collection
+during the run scans what the run makes, not every compiled block made before it: that had moved
+a workload's rate by up to 1.5× with the order of the measurements."""
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass
 
@@ -18,6 +25,7 @@ from virtquest.hv.registry import create, mode_class
 from virtquest.hv.workloads import Workload
 
 COMPUTE_SEED = 2463534242
+clock = time.process_time
 # Guest instructions per step of compute.s's loop (mov shl xor mov shr xor mov shl xor add loop).
 COMPUTE_STEP_INSTRUCTIONS = 11
 
@@ -45,14 +53,14 @@ class Measurement:
 
 def reference_compute(n: int) -> tuple[int, float]:
     """Plain Python doing compute.s's arithmetic: (sum, seconds)."""
-    start = time.perf_counter()
+    start = clock()
     x, total = COMPUTE_SEED, 0
     for _ in range(n):
         x ^= (x << 13) & M32
         x ^= x >> 17
         x ^= (x << 5) & M32
         total = (total + x) & M32
-    return total, time.perf_counter() - start
+    return total, clock() - start
 
 
 class WrongResult(RuntimeError):
@@ -63,12 +71,14 @@ def measure(name: str, mode_id: str, profile: CostProfile, defines: dict[str, in
             expected: int | None = None) -> Measurement:
     path = PROGRAMS / "bench" / f"{name}.s"
     mode = mode_class(mode_id)
+    gc.collect()        # the last run's machine goes; what stays (compiled code) is frozen
+    gc.freeze()
     guest = load_guest(path.read_text(encoding="utf-8"), file=str(path), profile=profile,
                        defines=defines, kernel_defines=dict(mode.guest_defines))
     create(mode_id, guest.machine)
-    start = time.perf_counter()
+    start = clock()
     result = guest.run(budget=10**12)
-    seconds = time.perf_counter() - start
+    seconds = clock() - start
     if not result.finished:
         raise RuntimeError(f"bench workload {name} under {mode_id} did not finish: "
                            f"{result.message}")
