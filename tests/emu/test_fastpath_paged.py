@@ -144,3 +144,50 @@ template:
 """
     compiled, interpreted = run(source, "native", True), run(source, "native", False)
     assert compiled == interpreted and compiled[0].exit_code == sum(range(1, 8))
+
+
+def test_a_page_watched_whole_again_is_told_of_every_first_write():
+    """A page watched whole (as a hypervisor write-protects a page to log it dirty) is told of
+    the first write after each watch; compiled code that found it unwatched since and kept it
+    among its writable pages must look again when it is watched again — here at every system
+    call, between rounds of a loop that keeps storing to it."""
+    source = f"""
+main:
+    mov eax, 6
+    mov ebx, {AREA}
+    mov ecx, 1
+    int 0x80
+    mov esi, 30
+round:
+    mov ecx, 200
+again:
+    mov [{AREA}+8], ecx
+    add edx, ecx
+    loop again
+    xor eax, eax                   ; a null system call: the watcher watches the page again
+    int 0x80
+    dec esi
+    jnz round
+    mov eax, edx
+    ret
+"""
+    def run_watched(fast: bool) -> tuple:
+        guest = load_guest(source, file="p.s", profile=load_profile("modern"))
+        if not fast:
+            guest.machine.fastpath = None
+        create("native", guest.machine)
+        machine, told = guest.machine, []
+        machine.memory.on_page_write = told.append
+        deliver = machine.cpu.exception
+
+        def exception(*args, **kwargs) -> None:
+            for mapping in machine.mmu.mappings():
+                if mapping.vaddr == AREA:
+                    machine.memory.watch_page(mapping.paddr >> 12)
+            deliver(*args, **kwargs)
+
+        machine.cpu.exception = exception
+        return machine.run(budget=3_000_000), told
+
+    compiled, interpreted = run_watched(True), run_watched(False)
+    assert compiled == interpreted and len(compiled[1]) >= 30, "told once per watch"

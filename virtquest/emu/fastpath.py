@@ -69,9 +69,9 @@ class FastPath:
         # supervisor that may write read-only pages — kept from block to block: they are copies
         # of TLB entries, so any change of the TLB forgets them all; and a page that holds code
         # must not stay among the writable ones, so they are forgotten too when a page is newly
-        # watched (the watched pages only grow between two pages forgotten, see forget_page).
+        # watched (memory.watch_version).
         self.seen_pages: dict[tuple[bool, bool], tuple[dict, dict, dict, dict]] = {}
-        self.code_seen = len(cpu.mem.code_pages)
+        self.watch_seen = cpu.mem.watch_version
 
     def forget_page(self, ppn: int) -> None:
         for pa in self.pages.pop(ppn, ()):
@@ -88,7 +88,7 @@ class FastPath:
         for caches in self.seen_pages.values():
             for cache in caches:
                 cache.clear()
-        self.code_seen = len(self.cpu.mem.code_pages)
+        self.watch_seen = self.cpu.mem.watch_version
 
     # -- running -------------------------------------------------------------------------------
     def try_run(self, limit: int) -> bool:
@@ -108,7 +108,7 @@ class FastPath:
             pages = self.seen_pages[sup, ctx.supervisor_writes] = ({}, {}, {}, {})
         ctx.pages = pages
         tlb, hooks, vblocks, fire = mmu.tlb, cpu.sites, self.vblocks, self._deadline()
-        code_pages = cpu.mem.code_pages
+        mem = cpu.mem
         ran = 0
         while ran < CHAIN:
             eip = cpu.eip
@@ -154,7 +154,7 @@ class FastPath:
                     room = fire - cycles + cpu.hidden
                 if inner >= room:
                     break
-            if len(code_pages) != self.code_seen:    # a page newly holds code (see __init__)
+            if mem.watch_version != self.watch_seen:    # a page newly watched (see __init__)
                 self._forget_seen()
             ctx.end_block = False
             passes, repeat = 1, None

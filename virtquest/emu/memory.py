@@ -37,18 +37,25 @@ class PhysicalMemory:
         self.code_pages: set[int] = set()     # pages with watched code (a quick first filter)
         self.code_chunks: set[int] = set()    # paddr >> CHUNK_SHIFT of every watched code byte
         self.whole_pages: set[int] = set()    # pages where any write counts as a code write
+        # Counts the pages newly watched (code or whole): whoever keeps pages it found unwatched
+        # (compiled code writes them without asking) looks again when it changed.
+        self.watch_version = 0
         self.on_code_write: Callable[[int], None] = lambda ppn: None   # watched code bytes
         self.on_page_write: Callable[[int], None] = lambda ppn: None   # a whole-page watch only
 
     # -- the code watch ---------------------------------------------------------------------
     def watch(self, paddr: int, length: int) -> None:
         """Watch `length` bytes of code at paddr (one page at most)."""
+        if paddr >> PAGE_SHIFT not in self.code_pages:
+            self.watch_version += 1
         self.code_pages.add(paddr >> PAGE_SHIFT)
         for chunk in range(paddr >> CHUNK_SHIFT, ((paddr + length - 1) >> CHUNK_SHIFT) + 1):
             self.code_chunks.add(chunk)
 
     def watch_page(self, ppn: int) -> None:
         """Count any write to the page as a code write."""
+        if ppn not in self.whole_pages:
+            self.watch_version += 1
         self.code_pages.add(ppn)
         self.whole_pages.add(ppn)
 
@@ -75,6 +82,9 @@ class PhysicalMemory:
                     self.on_code_write(ppn)
                 elif ppn in self.whole_pages:
                     self.whole_pages.discard(ppn)     # told once; the watcher watches again
+                    first = ppn << (PAGE_SHIFT - CHUNK_SHIFT)
+                    if chunks.isdisjoint(range(first, first + (PAGE_SIZE >> CHUNK_SHIFT))):
+                        self.code_pages.discard(ppn)  # nothing on it is watched any more
                     self.on_page_write(ppn)
 
     def read8(self, paddr: int) -> int:
