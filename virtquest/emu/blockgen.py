@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from virtquest.emu import bulk
-from virtquest.emu.codegen import Code, instruction_code
+from virtquest.emu.codegen import Code, fold_wrap, instruction_code
 from virtquest.emu.encoding import Instruction
 from virtquest.emu.flaggen import LazyFlags
 from virtquest.emu.isa import ARITH, INSTRUCTION_SIZE, M32
@@ -277,7 +277,7 @@ class Generator(MemoryCode, LazyFlags):
         computed (`cmp` whose flags nobody sees)."""
         if self.live[k] or k == self.deferred or not any(isinstance(p, Flags) for p in parts):
             return parts
-        kept = [p for p in parts if not isinstance(p, Flags)]
+        kept = fold_wrap([p for p in parts if not isinstance(p, Flags)])
         out = []
         for i, part in enumerate(kept):
             if isinstance(part, Line) and part.writes and all(

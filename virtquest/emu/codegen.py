@@ -277,6 +277,46 @@ def _wrap_words(parts: list) -> list:
     return out
 
 
+def fold_wrap(parts: list) -> list:
+    """`t = x ± c` then `a = <t wrapped>` (what add and sub with a number leave when nobody
+    needs their flags) as one line, `a = <x ± c wrapped>`, when nothing else reads t."""
+    out: list = []
+    for part in parts:
+        last = out[-1] if out else None
+        if isinstance(part, Line) and isinstance(last, Line) and " = " in last.text \
+                and " = " in part.text:
+            t, expression = last.text.split(" = ", 1)
+            found = _SUM.fullmatch(expression)
+            target, value = part.text.split(" = ", 1)
+            wrapped = (f"{t} - {hex(WORD)} if {t} > M else {t}", f"{t} + {hex(WORD)} if {t} < 0 "
+                       f"else {t}")
+            if found and t.startswith("v_") and found.group(3)[0].isdigit() and \
+                    value == wrapped[found.group(2) == "-"] and 0 < int(found.group(3), 0) < WORD \
+                    and not any(t in text for text in _all_texts(parts, last, part)):
+                out[-1] = Line(f"{target} = "
+                               f"{wrap_word(found.group(1), found.group(2), int(found.group(3), 0))}",
+                               part.writes, None)
+                continue
+        out.append(part)
+    return out
+
+
+def _all_texts(parts: list, *skip) -> list[str]:
+    """The text of every part but those in skip (to see whether a name is read elsewhere)."""
+    texts = []
+    for part in parts:
+        if any(part is s for s in skip):
+            continue
+        for name in ("text", "address", "value", "test", "target", "vector"):
+            value = getattr(part, name, None)
+            if isinstance(value, str):
+                texts.append(value)
+        texts += list(getattr(part, "args", []))
+        for nested in ("body", "orelse"):
+            texts += _all_texts(getattr(part, nested, []))
+    return texts
+
+
 def _is_word(operand: str, words: set[str]) -> bool:
     if operand[0].isdigit():
         return 0 <= int(operand, 0) <= M32

@@ -32,7 +32,7 @@ from virtquest.emu.memory import PAGE_SHIFT, PAGE_SIZE
 
 MAX_REGION = 96          # instructions in one region
 MAX_NODES = 16
-COPY_MAX = 4             # a block this small is written into every branch to it (see source)
+COPY_MAX = 6             # a block this small is written into every branch to it (see source)
 COPY_BUDGET = 3 * MAX_REGION      # … while the region's code holds fewer instructions
 
 
