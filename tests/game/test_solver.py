@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
+
 from virtquest.content.level_loader import load_levels
 from virtquest.game.assessment import assess
 from virtquest.game.rules import slot_rules
@@ -52,3 +54,37 @@ def test_cancel_stops_the_search():
     level = LEVELS.get("ch9-boss-server")
     solution = solve(level, cache=RunCache(), cancel=lambda: True)
     assert solution.table == []
+
+
+def test_the_solver_needs_no_slot_counts_and_finds_the_same_native_run():
+    """The lab's notes need how often each slot ran (a counting hook in the native run); the
+    solver only judges runs, so it runs native without the hooks — the same result."""
+    level = LEVELS.get("ch12-live-migration")
+    cache = RunCache()
+    solve(level, cache=cache)
+    assert len(cache.native) == 0, "solving made no counted native run"
+    plain = cache.native_result(level)
+    counted = cache.native_reference(level)
+    assert vars(counted.result) == vars(plain)
+    assert counted.counts["dirty"] > 0
+    assert cache.native_result(level) is counted.result
+
+
+@pytest.mark.parametrize("level_id", ["ch12-live-migration", "ch12-overcommit"])
+def test_host_runs_cut_short_change_nothing_the_solver_finds(level_id):
+    """A host run stops once it can no longer meet the goal or beat the best so far; what it
+    cut was never par, and a cut run is not kept: played later, it runs to its end."""
+    level = LEVELS.get(level_id)
+    cache = RunCache()
+    pruned = solve(level, cache=cache)
+    full = solve(level, cache=RunCache(), prune=False)
+    assert (pruned.assignment, pruned.overhead) == (full.assignment, full.overhead)
+    cut = [entry for entry in pruned.table if entry.overhead is None]
+    assert cut, "some assignment was cut short"
+    for entry in cut:
+        result = assess(level, entry.choices, cache=cache)
+        assert result.runs[0].result.stop != "cancelled"
+        if entry.goal_met is False:
+            assert not result.goal_met(level)
+        else:
+            assert result.overhead > pruned.overhead

@@ -13,7 +13,9 @@ from virtquest.content.levels import Level
 from virtquest.emu.cache import Cache
 from virtquest.emu.machine import DEFAULT_BUDGET, RunResult
 from virtquest.game.rules import LabError, level_key, slot_rules
+from virtquest.hv.host import Host
 from virtquest.hv.hostrun import run_on_host
+from virtquest.hv.migration import Migrator
 from virtquest.hv.mode import ModeRun
 from virtquest.hv.runner import load_for_mode, run_modes
 
@@ -33,33 +35,59 @@ class RunCache:
     Bounds: 4096 mode runs (a run keeps its result and events, not a trace: under 16 KB each, so
     under 64 MB however long the app runs), ten times what solving every shipped level in full
     makes (358 runs), so nothing the app ran is run again; and 256 native references, one per
-    level as `level_key` tells them apart."""
+    level as `level_key` tells them apart (as many native results without counts).
+
+    The native run is made in one of two ways. The lab's play needs how often each slot's
+    instruction ran, which a hook on each slot counts; a hook in a hot loop takes that
+    instruction out of compiled code at every pass (the live-migration level's store: 3.5 s
+    instead of 0.2 s). Judging a run needs only the result, which is the same with or without
+    the hooks (they only count), so the solver and the mode runs take the plain run unless the
+    counted one is already kept."""
 
     def __init__(self, max_runs: int = 4096):
         self.native: Cache[tuple, NativeReference] = Cache(256)
+        self.plain: Cache[tuple, RunResult] = Cache(256)
         self.runs: Cache[tuple, ModeRun] = Cache(max_runs)
         self.misses = 0                # runs made (not found kept): a statistic
 
     def native_reference(self, level: Level, budget: int = DEFAULT_BUDGET,
                          cancel: Callable[[], bool] | None = None) -> NativeReference:
-        return self.native.get_or_make(level_key(level),
+        """The native run with each slot's count (what the lab's notes quote)."""
+        return self.native.get_or_make((level_key(level), budget),
                                        lambda: _native_reference(level, budget, cancel))
+
+    def native_result(self, level: Level, budget: int = DEFAULT_BUDGET,
+                      cancel: Callable[[], bool] | None = None) -> RunResult:
+        """The native run's result: the counted run's if it is kept, else a run without
+        counters (the same result, made at the fast path's speed)."""
+        key = (level_key(level), budget)
+        counted = self.native.get(key)
+        if counted is not None:
+            return counted.result
+        return self.plain.get_or_make(key, lambda: _native_result(level, budget, cancel))
 
     def mode_run(self, level: Level, mode: str, choices: Mapping[str, str], *,
                  budget: int = DEFAULT_BUDGET,
-                 cancel: Callable[[], bool] | None = None) -> ModeRun:
+                 cancel: Callable[[], bool] | None = None,
+                 give_up: Callable[[Host, Migrator | None], bool] | None = None
+                 ) -> ModeRun | None:
+        """The mode's run under the choices, kept. On a level with a host, `give_up` may stop a
+        run that is not kept yet between two quanta (hostrun.run_on_host): None, nothing kept."""
         key = (level_key(level), mode, tuple(sorted(choices.items())))
         run = self.runs.get(key)
         if run is not None:
             return run
-        native = self.native_reference(level, budget, cancel).result
+        native = self.native_result(level, budget, cancel)
         if level.host is not None:
             run = run_on_host(level.source, file=level.program_file,
                               profile=level.cost_profile(), setup=level.host.setup(),
                               migration=level.host.migration_setup(),
                               defines=dict(level.defines), choices=dict(choices),
                               settings=level.settings, budget=budget, cancel=cancel,
-                              native=native)
+                              native=native, give_up=give_up)
+            if run is None:
+                self.misses += 1
+                return None
         else:
             run = run_modes(level.source, [mode], file=level.program_file,
                             profile=level.cost_profile(), defines=dict(level.defines),
@@ -84,6 +112,18 @@ def _native_reference(level: Level, budget: int,
         raise LabError(f"level {level.id}: the program does not finish natively: "
                        f"{result.message}")
     return NativeReference(result, counts)
+
+
+def _native_result(level: Level, budget: int,
+                   cancel: Callable[[], bool] | None) -> RunResult:
+    """The native run alone, nothing hooked."""
+    guest = load_for_mode(level.source, "native", file=level.program_file,
+                          profile=level.cost_profile(), defines=dict(level.defines))
+    result = guest.run(budget=budget, cancel=cancel)
+    if not result.finished:
+        raise LabError(f"level {level.id}: the program does not finish natively: "
+                       f"{result.message}")
+    return result
 
 
 def _counter(counts: dict[str, int], label: str):

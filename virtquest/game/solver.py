@@ -11,11 +11,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from virtquest.content.levels import Level
+from virtquest.content.levels import Goal, Level
 from virtquest.emu.cache import Cache
+from virtquest.emu.machine import RunResult
 from virtquest.game.assessment import meets_goal, stars_for
 from virtquest.game.rules import level_key, slot_rules
 from virtquest.game.runs import CACHE, RunCache
+from virtquest.hv.host import Host
+from virtquest.hv.migration import Migrator
+from virtquest.hv.runner import equivalent
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,39 @@ def solve(level: Level, *, cache: RunCache = CACHE, prune: bool = True,
     return solution
 
 
+class _Decided:
+    """Asked between a host run's quanta (hostrun.run_on_host's `give_up`): whether the run can
+    no longer meet the goal — a guest already ended unlike native, a breach already happened, a
+    migration already done with a downtime over the bound — or can no longer beat par so far
+    (host time only grows, so an overhead already above the best stays above it). Either way
+    the assignment is cut short as the solver cuts any other (docs/hosts.md)."""
+
+    def __init__(self, goal: Goal, native: RunResult, best: float | None):
+        self.goal, self.native, self.best = goal, native, best
+        self.missed = False
+        self.ended: set[int] = set()        # guests already judged
+
+    def __call__(self, host: Host, migrator: Migrator | None) -> bool:
+        goal = self.goal
+        for vm in host.vms:
+            if goal.contained and vm.machine.violations:
+                self.missed = True
+            if vm.finished and vm.index not in self.ended:
+                self.ended.add(vm.index)
+                result = vm.machine.result()
+                if goal.equivalent and result.stop != "cancelled" and \
+                        not equivalent(self.native, result):
+                    self.missed = True
+        if goal.max_downtime is not None and migrator is not None and \
+                migrator.phase == "done" and migrator.downtime > goal.max_downtime:
+            self.missed = True
+        if self.missed:
+            return True
+        # the same division as the run's overhead (hostrun._judge)
+        alone = max(self.native.cycles, 1) * len(host.vms)
+        return self.best is not None and host.elapsed() / alone > self.best
+
+
 class _Search:
     def __init__(self, level: Level, cache: RunCache, prune: bool,
                  cancel: Callable[[], bool] | None):
@@ -93,7 +130,16 @@ class _Search:
     def judge(self, choices: dict[str, str]) -> Entry:
         worst, met = 0.0, True
         for mode in self.modes:
-            run = self.cache.mode_run(self.level, mode, choices, cancel=self.cancel)
+            decided = _Decided(self.level.goal, self.cache.native_result(self.level),
+                               self.best[0] if self.best is not None else None) \
+                if self.prune and self.level.host is not None else None
+            run = self.cache.mode_run(self.level, mode, choices, cancel=self.cancel,
+                                      give_up=decided)
+            if run is None:            # a host run stopped once its outcome was decided
+                if decided.missed:
+                    return Entry(choices, None, False)
+                self._slowest_first(mode)
+                return Entry(choices, None, None)
             if not meets_goal(self.level.goal, (run,)):
                 met = False
                 if self.prune:

@@ -61,10 +61,15 @@ def run_on_host(source: str, *, file: str, profile: CostProfile, setup: HostSetu
                 settings: Mapping[str, str] | None = None,
                 budget: int = DEFAULT_BUDGET,
                 cancel: Callable[[], bool] | None = None,
-                native: RunResult) -> ModeRun:
+                native: RunResult,
+                give_up: Callable[[Host, Migrator | None], bool] | None = None
+                ) -> ModeRun | None:
     """The program as `setup.guests` guests of one host under hardware assist with EPT (the
     first of them migrated when `migration` is given). `choices` are the learner's, by slot
-    label; `settings` maps the labels of setting slots to their setting."""
+    label; `settings` maps the labels of setting slots to their setting. `give_up` is asked
+    after every quantum (after the migrator) whether the run's outcome is already decided for
+    whoever asks (the solver: a goal already missed, an overhead already above par); if it
+    says so, the run stops there and gives None."""
     choices, settings = dict(choices or {}), dict(settings or {})
     setup, migration = configure(setup, migration,
                                  {settings[label]: choices[label] for label in settings
@@ -79,8 +84,22 @@ def run_on_host(source: str, *, file: str, profile: CostProfile, setup: HostSetu
         create(HOST_MODE, guest.machine, site_addresses(guest, at_sites))
         host.add(guest)
     migrator = Migrator(host.vms[0], migration) if migration is not None else None
-    host.run(budget=budget, cancel=cancel, between=migrator)
+    between: Callable[[Host], None] | None = migrator
+    if give_up is not None:
+        def between(host: Host) -> None:
+            if migrator is not None:
+                migrator(host)
+            if give_up(host, migrator):
+                raise _GaveUp
+    try:
+        host.run(budget=budget, cancel=cancel, between=between)
+    except _GaveUp:
+        return None
     return _judge(host, migrator, native)
+
+
+class _GaveUp(Exception):
+    """`give_up` said the run's outcome is decided: stop it between two quanta."""
 
 
 def _judge(host: Host, migrator: Migrator | None, native: RunResult) -> ModeRun:
