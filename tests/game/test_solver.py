@@ -11,6 +11,7 @@ from virtquest.game.assessment import assess
 from virtquest.game.rules import slot_rules
 from virtquest.game.runs import RunCache
 from virtquest.game.solver import legal_space, solve
+from virtquest.hv.hostrun import run_on_host
 
 LEVELS = load_levels()
 
@@ -88,3 +89,25 @@ def test_host_runs_cut_short_change_nothing_the_solver_finds(level_id):
             assert not result.goal_met(level)
         else:
             assert result.overhead > pruned.overhead
+
+
+def test_a_setting_that_cannot_matter_shares_the_run_and_keeps_its_name():
+    """Under stop-and-copy nothing logs dirty pages: both dirty logs make one run, reported under
+    the log chosen, equal to a run made under that choice."""
+    level = LEVELS.get("ch12-live-migration")
+    cache = RunCache()
+    cache.mode_run(level, "hardware-assist", {"dirty": "cpu", "main": "cpu"})
+    made = cache.misses
+    shared = cache.mode_run(level, "hardware-assist", {"dirty": "hypervisor", "main": "cpu"})
+    assert cache.misses == made, "the second assignment ran nothing"
+    alone = run_on_host(level.source, file=level.program_file, profile=level.cost_profile(),
+                        setup=level.host.setup(), migration=level.host.migration_setup(),
+                        defines=dict(level.defines),
+                        choices={"dirty": "hypervisor", "main": "cpu"},
+                        settings=level.settings, native=cache.native_result(level))
+    assert shared.to_json() == alone.to_json()
+    assert shared.host["migration"]["dirty_log"] == "write-protect"
+    precopy = cache.mode_run(level, "hardware-assist",
+                             {"dirty": "hypervisor", "main": "hypervisor"})
+    assert cache.misses == made + 1, "with pre-copy the dirty log matters: a run of its own"
+    assert precopy.host["migration"]["rounds"]

@@ -20,7 +20,8 @@ from virtquest.hv.host import (
     Host,
     HostSetup,
 )
-from virtquest.hv.hostrun import run_on_host
+from virtquest.hv.hostrun import run_on_host, same_run
+from virtquest.hv.migration import MigrationSetup
 from virtquest.hv.registry import create
 from virtquest.hv.runner import run_mode
 
@@ -263,3 +264,18 @@ def test_page_out_and_page_in_refuse_what_is_not_the_callers():
         result, _ = run_mode(source, mode, file="<disk>", profile=PROFILE)
         assert result.exit_code == -2, mode
         assert result.events["disk_writes"] == 1 and result.events["disk_reads"] == 1
+
+
+def test_only_settings_that_cannot_change_a_run_share_one():
+    moving = MigrationSetup()
+    stop = {"precopy": "cpu", "dirty_log": "hypervisor"}
+    assert same_run(HostSetup(), moving, stop) == {"precopy": "cpu", "dirty_log": "cpu"}
+    pre = {"precopy": "hypervisor", "dirty_log": "hypervisor"}
+    assert same_run(HostSetup(), moving, pre) == pre
+    assert same_run(HostSetup(), None, pre) == {"precopy": "cpu", "dirty_log": "cpu"}
+    # a frame for every page: nothing reclaims, whoever would; a short host: it matters
+    assert same_run(HostSetup(), None, {"reclaim": "hypervisor"}) == {"reclaim": "cpu"}
+    assert same_run(HostSetup(), None, {"reclaim": "guest"}) == {"reclaim": "guest"}
+    assert same_run(HostSetup(frames=40), None, {"reclaim": "hypervisor"}) == {
+        "reclaim": "hypervisor"}
+

@@ -14,7 +14,7 @@ from virtquest.emu.cache import Cache
 from virtquest.emu.machine import DEFAULT_BUDGET, RunResult
 from virtquest.game.rules import LabError, level_key, slot_rules
 from virtquest.hv.host import Host
-from virtquest.hv.hostrun import run_on_host
+from virtquest.hv.hostrun import relabel, run_on_host, same_run
 from virtquest.hv.migration import Migrator
 from virtquest.hv.mode import ModeRun
 from virtquest.hv.runner import load_for_mode, run_modes
@@ -72,17 +72,38 @@ class RunCache:
                  give_up: Callable[[Host, Migrator | None], bool] | None = None
                  ) -> ModeRun | None:
         """The mode's run under the choices, kept. On a level with a host, `give_up` may stop a
-        run that is not kept yet between two quanta (hostrun.run_on_host): None, nothing kept."""
-        key = (level_key(level), mode, tuple(sorted(choices.items())))
+        run that is not kept yet between two quanta (hostrun.run_on_host): None, nothing kept.
+        Choices of setting slots that cannot change the run share one (hostrun.same_run)."""
+        key = self.run_key(level, mode, choices)
         run = self.runs.get(key)
-        if run is not None:
-            return run
+        if run is None:
+            run = self._make(level, mode, dict(key[2]), budget, cancel, give_up)
+            if run is None:
+                return None
+        if level.host is not None:
+            run = relabel(run, level.host.setup(), level.host.migration_setup(),
+                          _settings(level, choices))
+        return run
+
+    def run_key(self, level: Level, mode: str, choices: Mapping[str, str]) -> tuple:
+        """What a mode run is kept under: two assignments with the same key make the same run."""
+        if level.host is not None:
+            same = same_run(level.host.setup(), level.host.migration_setup(),
+                            _settings(level, choices))
+            labels = {setting: label for label, setting in level.settings.items()}
+            choices = dict(choices) | {labels[setting]: c for setting, c in same.items()}
+        return (level_key(level), mode, tuple(sorted(choices.items())))
+
+    def _make(self, level: Level, mode: str, choices: dict[str, str], budget: int,
+              cancel: Callable[[], bool] | None,
+              give_up: Callable[[Host, Migrator | None], bool] | None) -> ModeRun | None:
+        key = self.run_key(level, mode, choices)
         native = self.native_result(level, budget, cancel)
         if level.host is not None:
             run = run_on_host(level.source, file=level.program_file,
                               profile=level.cost_profile(), setup=level.host.setup(),
                               migration=level.host.migration_setup(),
-                              defines=dict(level.defines), choices=dict(choices),
+                              defines=dict(level.defines), choices=choices,
                               settings=level.settings, budget=budget, cancel=cancel,
                               native=native, give_up=give_up)
             if run is None:
@@ -91,12 +112,18 @@ class RunCache:
         else:
             run = run_modes(level.source, [mode], file=level.program_file,
                             profile=level.cost_profile(), defines=dict(level.defines),
-                            choices=dict(choices), budget=budget, cancel=cancel,
+                            choices=choices, budget=budget, cancel=cancel,
                             native=native)[0]
         self.misses += 1
         if run.result.stop != "cancelled":
             self.runs.put(key, run)
         return run
+
+
+def _settings(level: Level, choices: Mapping[str, str]) -> dict[str, str]:
+    """The choices of the level's setting slots, by setting."""
+    return {setting: choices[label] for label, setting in level.settings.items()
+            if label in choices}
 
 
 def _native_reference(level: Level, budget: int,

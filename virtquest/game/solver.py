@@ -120,6 +120,7 @@ class _Search:
         self.modes = list(level.modes)
         self.best: tuple[float, int, dict[str, str]] | None = None
         self.table: list[Entry] = []
+        self.cut: dict[tuple, bool | None] = {}   # runs cut short: goal missed (False) or slower
 
     def run(self) -> None:
         for combo in itertools.product(*legal_space(self.level)):
@@ -130,16 +131,20 @@ class _Search:
     def judge(self, choices: dict[str, str]) -> Entry:
         worst, met = 0.0, True
         for mode in self.modes:
+            key = self.cache.run_key(self.level, mode, choices)
+            if key in self.cut:           # the same run as one cut short before
+                return Entry(choices, None, self.cut[key])
             decided = _Decided(self.level.goal, self.cache.native_result(self.level),
                                self.best[0] if self.best is not None else None) \
                 if self.prune and self.level.host is not None else None
             run = self.cache.mode_run(self.level, mode, choices, cancel=self.cancel,
                                       give_up=decided)
             if run is None:            # a host run stopped once its outcome was decided
-                if decided.missed:
-                    return Entry(choices, None, False)
-                self._slowest_first(mode)
-                return Entry(choices, None, None)
+                # (still decided later: the best so far only gets better)
+                self.cut[key] = False if decided.missed else None
+                if not decided.missed:
+                    self._slowest_first(mode)
+                return Entry(choices, None, self.cut[key])
             if not meets_goal(self.level.goal, (run,)):
                 met = False
                 if self.prune:

@@ -54,6 +54,39 @@ def configure(setup: HostSetup, migration: MigrationSetup | None,
     return setup, migration
 
 
+def same_run(setup: HostSetup, migration: MigrationSetup | None,
+             settings: Mapping[str, str]) -> dict[str, str]:
+    """The choices of the setting slots (setting → choice) with each choice that cannot change
+    the run replaced by the first one that runs the same: the dirty log when nothing pre-copies
+    (stop-and-copy never logs) and pre-copy or the dirty log when nothing migrates; the CPU's
+    or the hypervisor's reclaim when the host has a frame for every page (nothing ever runs
+    out). Two assignments with the same answer make the same run, but for the settings its
+    report names (`relabel`)."""
+    setup, migration = configure(setup, migration, settings)
+    same = dict(settings)
+    for setting, choice in settings.items():
+        if setting in ("dirty_log", "precopy") and migration is None or \
+                setting == "dirty_log" and not migration.precopy or \
+                setting == "reclaim" and setup.frames is None and choice != "guest":
+            same[setting] = next(c for c, value in SETTINGS[setting].items()
+                                 if value is not None)
+    return same
+
+
+def relabel(run: ModeRun, setup: HostSetup, migration: MigrationSetup | None,
+            settings: Mapping[str, str]) -> ModeRun:
+    """A run made under `same_run`'s choices, reported under `settings` (setting → choice):
+    the host's report names the reclaim and the dirty log chosen."""
+    setup, migration = configure(setup, migration, settings)
+    report = dict(run.host or {})
+    if "reclaim" in report:
+        report["reclaim"] = setup.reclaim
+    if report.get("migration") is not None and migration is not None:
+        report["migration"] = report["migration"] | {"dirty_log": migration.dirty_log,
+                                                     "precopy": migration.precopy}
+    return replace(run, host=report) if report != run.host else run
+
+
 def run_on_host(source: str, *, file: str, profile: CostProfile, setup: HostSetup,
                 migration: MigrationSetup | None = None,
                 defines: dict[str, int] | None = None,
