@@ -20,7 +20,7 @@ from virtquest.hv.host import (
     Host,
     HostSetup,
 )
-from virtquest.hv.hostrun import run_on_host, same_run
+from virtquest.hv.hostrun import boot, run_on_host, same_run
 from virtquest.hv.migration import MigrationSetup
 from virtquest.hv.registry import create
 from virtquest.hv.runner import run_mode
@@ -279,3 +279,20 @@ def test_only_settings_that_cannot_change_a_run_share_one():
     assert same_run(HostSetup(frames=40), None, {"reclaim": "hypervisor"}) == {
         "reclaim": "hypervisor"}
 
+
+@pytest.mark.parametrize("name", ["bare_metal.s", "hello.s", "kernel_main.s"])
+def test_a_guest_booted_from_the_kept_build_is_the_one_load_guest_boots(name):
+    """Host runs assemble a program once and boot every later guest from that build: the same
+    memory, registers and entry point as a fresh load_guest, and the same run."""
+    path = ASSETS / "programs/examples" / name
+    source = path.read_text(encoding="utf-8")
+    defines, kernel = {"GUEST_x": 1}, {"GUEST_x": 1}
+    fresh = load_guest(source, file=str(path), profile=PROFILE, defines=defines,
+                       kernel_defines=kernel)
+    boot(source, file=str(path), profile=PROFILE, defines=defines, kernel_defines=kernel)
+    kept = boot(source, file=str(path), profile=PROFILE, defines=defines, kernel_defines=kernel)
+    assert kept.kind == fresh.kind
+    assert kept.machine.memory.data == fresh.machine.memory.data
+    assert (kept.machine.cpu.eip, kept.machine.cpu.regs) == (fresh.machine.cpu.eip,
+                                                             fresh.machine.cpu.regs)
+    assert vars(kept.run()) == vars(fresh.run())

@@ -12,9 +12,11 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
-from virtquest.emu.boot import load_guest
+from virtquest.emu.asm import Program
+from virtquest.emu.boot import Guest, boot_minios, load_guest
+from virtquest.emu.cache import Cache
 from virtquest.emu.costs import CATEGORIES, CostProfile
-from virtquest.emu.machine import DEFAULT_BUDGET, RunResult
+from virtquest.emu.machine import DEFAULT_BUDGET, Machine, RunResult
 from virtquest.hv.host import Host, HostSetup
 from virtquest.hv.migration import MigrationSetup, Migrator
 from virtquest.hv.mode import ModeRun
@@ -111,9 +113,8 @@ def run_on_host(source: str, *, file: str, profile: CostProfile, setup: HostSetu
     modified = guest_defines(choices)
     host = Host(profile, setup)
     for _ in range(setup.guests):
-        guest = load_guest(source, file=file, profile=profile,
-                           defines=dict(defines or {}) | modified,
-                           kernel_defines=dict(mode_class(HOST_MODE).guest_defines) | modified)
+        guest = boot(source, file=file, profile=profile, defines=dict(defines or {}) | modified,
+                     kernel_defines=dict(mode_class(HOST_MODE).guest_defines) | modified)
         create(HOST_MODE, guest.machine, site_addresses(guest, at_sites))
         host.add(guest)
     migrator = Migrator(host.vms[0], migration) if migration is not None else None
@@ -133,6 +134,33 @@ def run_on_host(source: str, *, file: str, profile: CostProfile, setup: HostSetu
 
 class _GaveUp(Exception):
     """`give_up` said the run's outcome is decided: stop it between two quanta."""
+
+
+# The programs a host boots, as assembled: every guest of a run is the same program, and every
+# assignment of a level boots it again (a Guest choice builds another). Bound: 64 builds, more
+# than every shipped host level's assignments make (each a program of a few KB and a kernel
+# shared with the mini-OS's own cache), so a level's re-runs never assemble.
+_BUILDS: Cache[tuple, tuple[Program, Program | None, str]] = Cache(64)
+
+
+def boot(source: str, *, file: str, profile: CostProfile, defines: dict[str, int],
+         kernel_defines: dict[str, int]) -> Guest:
+    """A fresh machine booted with the program, as `load_guest` boots it, assembling the
+    program only the first time it is seen (by its text and defines)."""
+    key = (source, file, tuple(sorted(defines.items())), tuple(sorted(kernel_defines.items())))
+    built = _BUILDS.get(key)
+    if built is None:
+        guest = load_guest(source, file=file, profile=profile, defines=defines,
+                           kernel_defines=kernel_defines)
+        _BUILDS.put(key, (guest.program, guest.kernel, guest.kind))
+        return guest
+    program, kernel, kind = built
+    machine = Machine(profile)
+    if kind == "bare":
+        machine.start_bare(program)
+    else:
+        boot_minios(machine, kernel, program)
+    return Guest(machine, program, kernel, kind)
 
 
 def _judge(host: Host, migrator: Migrator | None, native: RunResult) -> ModeRun:
