@@ -345,3 +345,158 @@ f:
         results.append((machine.run(), bytes(machine.memory.data)))
     assert results[0] == results[1]
     assert results[0][0].exit_code == sum(range(60))     # 0 + 1 + … + 59
+
+
+def _both_ways(source: str, profile=None, budget: int = 3_000_000):
+    """What the program leaves (run result, memory, flags) compiled and interpreted."""
+    results = []
+    for fast in (True, False):
+        machine = Machine(profile or load_profile("modern"), fast=fast)
+        machine.start_bare(assemble(source))
+        results.append((machine.run(budget=budget), bytes(machine.memory.data),
+                        machine.cpu.eflags))
+    return results
+
+
+# The first 4 MiB mapped to themselves, and the last page of the address space to frame 0x30000
+# (page tables at 0x10000 and 0x11000, the directory at 0x20000), then paging on.
+TOP_PAGE_MAPPED = """
+  mov ebx, 0x10000
+  mov ecx, 0
+map_loop:
+  mov eax, ecx
+  shl eax, 12
+  or eax, 3
+  mov [ebx], eax
+  add ebx, 4
+  inc ecx
+  cmp ecx, 1024
+  jne map_loop
+  mov eax, 0x10003
+  mov [0x20000], eax
+  mov eax, 0x11003
+  mov [0x20ffc], eax
+  mov eax, 0x30003
+  mov [0x11ffc], eax
+  mov eax, 0x20000
+  mov cr3, eax
+  mov eax, 0x80000001
+  mov cr0, eax
+"""
+
+
+def test_addresses_that_wrap_around_the_top_of_memory_match_the_interpreter():
+    """A pointer plus a number, a push and a pop are computed without wrapping to 32 bits while
+    the page they reach is one compiled code has seen (memgen.unwrapped, _after_step): here they
+    wrap — a pop from the last word of the address space leaves esp at 0, a push at 0 goes to
+    the last word, [ebx+8] reaches past the top to address 4 — in a loop that runs compiled."""
+    source = bare(TOP_PAGE_MAPPED + """
+  mov ebx, 0xfffffffc
+  mov eax, 0x1234
+  mov [ebx], eax
+  mov [scratch], eax
+  mov edx, 0
+  mov ecx, 300
+again:
+  mov esp, ebx
+  pop eax
+  add edx, eax
+  add edx, esp
+  push edx
+  pop esi
+  add edx, esp
+  mov eax, [ebx+8]
+  add edx, eax
+  mov eax, [ebx+scratch+4]
+  add edx, eax
+  mov esp, 0
+  push ecx
+  push edx
+  pop edi
+  add edx, edi
+  mov esp, ebx
+  pop eax
+  add edx, eax
+  loop again
+  mov eax, edx
+""", ".align 4\nscratch: .word 0")
+    compiled, interpreted = _both_ways(source)
+    assert compiled == interpreted
+    assert compiled[0].registers["esp"] == 0 and compiled[0].registers["edi"] != 0
+
+
+def test_a_region_longer_than_one_call_counts_as_the_interpreter():
+    """A region counts cycles and instructions in one number (region.COUNT_BITS), taking at
+    most ROOM_CAP cycles a call; a long run of it (many calls, then a divide fault deep inside)
+    is counted exactly — also when some instructions cost nothing, where it keeps two counts."""
+    source = bare("""
+  mov ecx, 30000
+  mov ebx, 9000
+top:
+  mov eax, 1000
+  cmp ebx, 7
+  jb skip
+  add esi, 1
+skip:
+  xor edx, edx
+  push eax
+  call half
+  pop eax
+  div ebx
+  dec ebx
+  loop top
+  mov eax, esi
+  jmp done
+half:
+  shr eax, 1
+  ret
+done:
+""")
+    free_alu = load_profile("modern").with_costs(alu=0)
+    for profile in (None, free_alu):
+        compiled, interpreted = _both_ways(source, profile, budget=2_000_000)
+        assert compiled == interpreted
+        assert compiled[0].registers["edi"] == 0, "the division by zero was reached"
+
+
+@pytest.mark.parametrize("setter", ["cmp eax, ebx", "sub eax, ebx", "sbb eax, ebx"])
+def test_unsigned_compares_at_their_edges_branch_as_the_interpreter(setter):
+    """jbe and ja after a subtraction test `t <= 0` (flaggen.fused_condition): equal words,
+    one below the other, and sbb's 0 - 0xffffffff - 1 (whose result is 0, with a borrow)."""
+    cases = [(5, 5, 0), (4, 5, 0), (5, 4, 0), (0, 0xFFFFFFFF, 1), (0, 0xFFFFFFFF, 0),
+             (0xFFFFFFFF, 0, 1), (0, 0, 1)]
+    table = "\n".join(f"  .word {a}, {b}, {c}" for a, b, c in cases)
+    source = bare(f"""
+  mov edi, 0
+  mov ebp, 0
+  mov ecx, 40
+again:
+  mov esi, ecx
+  and esi, 7
+  cmp esi, {len(cases)}
+  jb pick
+  mov esi, 0
+pick:
+  imul esi, 12
+  add esi, cases
+  mov edx, [esi+8]
+  neg edx             ; CF = the case's borrow in
+  mov eax, [esi]
+  mov ebx, [esi+4]
+  {setter}
+  jbe low
+  add edi, 1
+low:
+  mov eax, [esi]
+  mov edx, [esi+8]
+  neg edx
+  {setter}
+  ja high
+  add ebp, 0x100
+high:
+  loop again
+  mov eax, edi
+""", ".align 4\ncases:\n" + table)
+    compiled, interpreted = _both_ways(source)
+    assert compiled == interpreted
+    assert 0 < compiled[0].exit_code < 40

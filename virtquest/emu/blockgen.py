@@ -17,7 +17,7 @@ from virtquest.emu.encoding import Instruction
 from virtquest.emu.flaggen import LazyFlags
 from virtquest.emu.isa import ARITH, INSTRUCTION_SIZE, M32
 from virtquest.emu.memgen import NAMES as MEMORY_NAMES
-from virtquest.emu.memgen import MemoryCode
+from virtquest.emu.memgen import MemoryCode, address_step, unwrapped
 from virtquest.emu.semantics import FLAG_RULES, VOCABULARY, Fault, Flags, If, Line, Load, Store
 
 # What a block is given to run with (a BlockContext, see compiled.py), as the block names it.
@@ -289,15 +289,24 @@ class Generator(MemoryCode, LazyFlags):
         return out
 
     def _parts(self, k: int, parts: list) -> None:
-        for part in parts:
+        skip = None
+        for i, part in enumerate(parts):
+            after = parts[i + 1] if i + 1 < len(parts) else None
+            if part is skip:
+                continue
             if isinstance(part, Line):
-                self.emit(part.text)
-            elif isinstance(part, Load):
+                self._line(part, after)
+            elif isinstance(part, (Load, Store)):
                 self.touched = True
-                self._load(part.target, part.address, part.width)
-            elif isinstance(part, Store):
-                self.touched = True
-                self._store(part.address, part.value, part.width)
+                # a pop's esp + 4 after it: unwrapped after a page seen (memgen._after_step)
+                step = address_step(after.text, part.address) \
+                    if self.inline and isinstance(after, Line) else None
+                if step is not None:
+                    skip = after
+                if isinstance(part, Load):
+                    self._load(part.target, part.address, part.width, step)
+                else:
+                    self._store(part.address, part.value, part.width, step)
             elif isinstance(part, Flags):
                 self._flags(k, part)
             elif isinstance(part, Fault):
@@ -308,6 +317,19 @@ class Generator(MemoryCode, LazyFlags):
                 if part.orelse:
                     self.emit("else:")
                     self._nested(k, part.orelse)
+
+    def _line(self, part: Line, after) -> None:
+        """A line; a temporary that is only the address of the access right after it (a push's
+        new esp) left unwrapped, as an address is (memgen.unwrapped)."""
+        if self.inline and isinstance(after, (Load, Store)) and part.writes and \
+                " = " in part.text:
+            target, expression = part.text.split(" = ", 1)
+            plain = unwrapped(expression)
+            if plain and target == after.address and part.writes == (f"T_{target[2:]}",):
+                self.emit(f"{target} = {plain}")
+                self.unwrapped_name = target
+                return
+        self.emit(part.text)
 
     def _nested(self, k: int, parts: list) -> None:
         self.indent += 1

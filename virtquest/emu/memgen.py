@@ -29,6 +29,7 @@ import re
 import struct
 import sys
 
+from virtquest.emu.codegen import wrap_word
 from virtquest.emu.memory import PAGE_MASK, PAGE_SHIFT, PAGE_SIZE
 
 # An address's page and its offset's low two bits; its page. Written as negative numbers (the same
@@ -36,6 +37,9 @@ from virtquest.emu.memory import PAGE_MASK, PAGE_SHIFT, PAGE_SIZE
 ALIGNED = -4093                  # ~0xFFC: 0xFFFFF003 on 32 bits
 PAGE_BASE = -PAGE_SIZE           # 0xFFFFF000 on 32 bits
 WORD_END = PAGE_SIZE - 4         # the last offset in a page where a whole word fits
+# The last page of the address space is never kept among the pages seen: an address found there
+# is below it, so adding up to a page to it needs no wrap to 32 bits (MemoryCode._after_step).
+TOP_PAGE = (1 << 32) - PAGE_SIZE
 # An aligned word is one item of RAM seen as native unsigned ints when the host is little-endian
 # with 4-byte ints (x86, ARM, RISC-V hosts); elsewhere compiled code reads bytes as before.
 WORDS = sys.byteorder == "little" and struct.calcsize("I") == 4
@@ -63,9 +67,11 @@ class MemoryCode:
         e("    return")
         self._where(k)
 
-    def _load(self, target: str, ea: str, width: int = 32) -> None:
+    def _load(self, target: str, ea: str, width: int = 32, step: tuple | None = None) -> None:
         """target = the word (or byte) at ea: from a page seen before in this call, or a TLB hit
-        read straight from RAM, anything else by the CPU's accessor."""
+        read straight from RAM, anything else by the CPU's accessor. `step`: the line that moves
+        the address register on by a number (a pop's esp), unwrapped and wrapped (see
+        _after_step)."""
         e = self.emit
         if not self.inline:
             e(f"{target} = {'rd' if width == 32 else 'rd8'}({ea})")
@@ -76,24 +82,37 @@ class MemoryCode:
         if width == 32:
             e(f"    {target} = {_word('rc', a)}")
             e("except KeyError:")
+        else:
+            e(f"    {target} = data[{_byte('rb', a)}]")
+            e("except KeyError:")
+        self._rewrap(a)
+        if width == 32:
             e(f"    e = tg({a} >> PAGE_SHIFT)")
             e(f"    if e is not None and {a} & PAGE_MASK <= WORD_END and (e.user or sup) and "
               "e.frame < size:")
             e(f"        p = e.frame | {a} & PAGE_MASK")
             e(f"        {target} = frm(data[p:p + 4], LE)")
         else:
-            e(f"    {target} = data[{_byte('rb', a)}]")
-            e("except KeyError:")
             e(f"    e = tg({a} >> PAGE_SHIFT)")
             e("    if e is not None and (e.user or sup) and e.frame < size:")
             e(f"        {target} = data[e.frame | {a} & PAGE_MASK]")
-        e(f"        {_remember('rc', 'rb', a)}")
+        e(f"        if {a} < TOP_PAGE: {_remember('rc', 'rb', a)}")
         e("    else:")
         e(f"        {target} = {'rd' if width == 32 else 'rd8'}({a})")
         self._slow_end()
+        self._after_step(step)
 
-    def _store(self, ea: str, value: str, width: int = 32) -> None:
-        """The word (or the low byte of) value to ea."""
+    def _after_step(self, step: tuple | None) -> None:
+        """The line after an access that adds a number of at most a page to its address
+        register: after a page seen (never the last page of the address space, see _remember)
+        the sum needs no wrapping; after the slow path it does."""
+        if step is not None:
+            self.emit(f"    {step[1]}")
+            self.emit("else:")
+            self.emit(f"    {step[0]}")
+
+    def _store(self, ea: str, value: str, width: int = 32, step: tuple | None = None) -> None:
+        """The word (or the low byte of) value to ea (`step` as for _load)."""
         e = self.emit
         if not self.inline:
             e(f"{'wr' if width == 32 else 'wr8'}({ea}, {value})")
@@ -108,7 +127,11 @@ class MemoryCode:
             else:
                 e(f"    p = wc[{a} & ALIGNED] + {a}")
                 e(f"    data[p:p + 4] = ({value}).to_bytes(4, LE)")
-            e("except KeyError:")
+        else:
+            e(f"    data[{_byte('wb', a)}] = {value} & 0xff")
+        e("except KeyError:")
+        self._rewrap(a)
+        if width == 32:
             e(f"    e = tg({a} >> PAGE_SHIFT)")
             e(f"    if e is not None and e.dirty and {a} & PAGE_MASK <= WORD_END and {rights} and "
               f"(e.frame >> PAGE_SHIFT not in code_pages or not touches(e.frame | {a} & PAGE_MASK, "
@@ -116,27 +139,38 @@ class MemoryCode:
             e(f"        p = e.frame | {a} & PAGE_MASK")
             e(f"        data[p:p + 4] = ({value}).to_bytes(4, LE)")
         else:
-            e(f"    data[{_byte('wb', a)}] = {value} & 0xff")
-            e("except KeyError:")
             e(f"    e = tg({a} >> PAGE_SHIFT)")
             e(f"    if e is not None and e.dirty and {rights} and "
               f"(e.frame >> PAGE_SHIFT not in code_pages or not touches(e.frame | {a} & PAGE_MASK, "
               f"e.frame | {a} & PAGE_MASK)):")
             e(f"        data[e.frame | {a} & PAGE_MASK] = {value} & 0xff")
-        e("        if e.frame >> PAGE_SHIFT not in code_pages:")
+        e(f"        if e.frame >> PAGE_SHIFT not in code_pages and {a} < TOP_PAGE:")
         e(f"            {_remember('wc', 'wb', a)}")
         e(f"            {_remember('rc', 'rb', a)}")
         e("    else:")
         e(f"        {'wr' if width == 32 else 'wr8'}({a}, {value})")
         self._slow_end()
+        self._after_step(step)
 
     def _address(self, ea: str) -> str:
         """A name or number for the address ea (a register or a temporary is used as it is; an
-        expression is computed once into `a`)."""
+        expression is computed once into `a`). A register plus a number is not wrapped to 32
+        bits (see unwrapped): the pages seen never hold the address it gives when it leaves
+        them, and the slow path wraps it first."""
         if SIMPLE.fullmatch(ea):
             return ea
-        self.emit(f"a = {ea}")
+        plain = unwrapped(ea)
+        self.emit(f"a = {plain or ea}")
+        if plain:
+            self.unwrapped_name = "a"
         return "a"
+
+    def _rewrap(self, a: str) -> None:
+        """At the top of an access's slow path: the address, if it was left unwrapped, as the
+        32-bit word it stands for."""
+        if getattr(self, "unwrapped_name", None) == a:
+            self.emit(f"    {a} = {a} & M")
+        self.unwrapped_name = None
 
     def _slow_end(self) -> None:
         """After the CPU's accessor: if the block must end, its pages are forgotten first (a TLB
@@ -226,10 +260,46 @@ def _remember(words: str, octets: str, a: str = "a") -> str:
         f"{octets}[{a} >> PAGE_SHIFT] = {delta}"
 
 
+def address_step(line: str, address: str) -> tuple[str, str] | None:
+    """For `x = <x + c wrapped>` right after an access at x (a register; 0 < c <= a page): the
+    line unwrapped and as it is (see MemoryCode._after_step)."""
+    if " = " not in line or not SIMPLE.fullmatch(address) or address[0].isdigit():
+        return None
+    target, expression = line.split(" = ", 1)
+    plain = unwrapped(expression)
+    if target != address or plain is None or not plain.startswith(f"{address} + "):
+        return None
+    if int(plain.split(" + ", 1)[1], 0) > PAGE_SIZE:
+        return None
+    return f"{target} = {plain}", line
+
+
+def unwrapped(expression: str) -> str | None:
+    """`x + c` or `x - c` for an address written as a word plus a number wrapped to 32 bits (as
+    codegen.wrap_word writes it), else None. The sum left unwrapped is below 0 or 2**32 and
+    above exactly when the wrapped one differs from it; no page seen is found at such a sum (a
+    word's key keeps the bits above 32 and the sign, a byte's page number is above 2**20 or
+    negative), so the access takes its slow path, which wraps it first (MemoryCode._rewrap)."""
+    text = expression[1:-1] if expression.startswith("(") and expression.endswith(")") \
+        else expression
+    found = _WRAPPED.match(text)
+    if found is None:
+        return None
+    x, op, c = found.group(1), found.group(2), int(found.group(3), 0)
+    if not 0 < c < 1 << 32 or wrap_word(x, op, c) != text:
+        return None
+    if op == "+" and c >= 1 << 31:         # a negative displacement
+        op, c = "-", (1 << 32) - c
+    return f"{x} {op} {hex(c) if c > 255 else c}"
+
+
+_WRAPPED = re.compile(r"(r[0-7]|v\w*) ([+-]) (0x[0-9a-f]+|\d+) if ")
+
+
 # An address written as it is into the memory code: a name (register, temporary) or a number.
 SIMPLE = re.compile(r"[A-Za-z_]\w*|0x[0-9a-f]+|\d+")
 
 
 # Names the memory code uses, for the namespace compiled blocks run in.
 NAMES = {"PAGE_SHIFT": PAGE_SHIFT, "PAGE_SIZE": PAGE_SIZE, "PAGE_MASK": PAGE_MASK,
-         "WORD_END": WORD_END, "ALIGNED": ALIGNED, "PAGE_BASE": PAGE_BASE}
+         "WORD_END": WORD_END, "ALIGNED": ALIGNED, "PAGE_BASE": PAGE_BASE, "TOP_PAGE": TOP_PAGE}
