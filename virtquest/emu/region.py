@@ -34,6 +34,11 @@ MAX_REGION = 96          # instructions in one region
 MAX_NODES = 16
 COPY_MAX = 6             # a block this small is written into every branch to it (see source)
 COPY_BUDGET = 3 * MAX_REGION      # … while the region's code holds fewer instructions
+# One counter for the cycles and the instructions a region has run (see RegionGenerator.packed):
+# `left` = (cycles left) << COUNT_BITS minus the instructions run, the room taken at most ROOM_CAP
+# cycles a call, so the counter stays a one-digit Python int (below 2**30).
+COUNT_BITS = 16
+ROOM_CAP = (1 << 14) - 1
 
 
 class RegionLayout(NamedTuple):
@@ -143,6 +148,10 @@ class RegionGenerator(Generator):
         self.live = self._region_liveness()
         self.cover_at = [self.cover(b, b + len(node.ins)) for b, node in zip(self.base, nodes,
                                                                               strict=True)]
+        # Cycles and instructions in one counter, when every instruction costs a cycle or more:
+        # a block is entered only while fewer than ROOM_CAP cycles have run, so fewer than
+        # 2**COUNT_BITS instructions have (a block that costs nothing would break the bound).
+        self.packed = all(c >= 1 for c in costs)
 
     # -- facts the dispatcher and the fault path need -----------------------------------------
     def node_cost(self, n: int) -> int:
@@ -215,7 +224,9 @@ class RegionGenerator(Generator):
         out = ["def block(cpu, R, room, ctx, blocked, hit):",
                "    r0, r1, r2, r3, r4, r5, r6, r7 = R",
                "    ef = cpu.eflags",
-               "    left, cnt = room, 0" + (f"; pc = {hex(self.nodes[0].start)}" if tree else "")
+               *([f"    if room > {ROOM_CAP}: room = {ROOM_CAP}"] if self.packed else []),
+               (f"    left = room << {COUNT_BITS}" if self.packed else "    left, cnt = room, 0")
+               + (f"; pc = {hex(self.nodes[0].start)}" if tree else "")
                + ("; dk = 0" if self.dk_in else ""),
                "    free = not blocked and hit is None"]
         out += self.prologue(text)
@@ -225,9 +236,18 @@ class RegionGenerator(Generator):
                 "        R[:] = r0, r1, r2, r3, r4, r5, r6, r7",
                 "        cpu.eflags = ef",
                 "        ctx.fault_index = k",
-                "        ctx.fault_cycles, ctx.fault_count = room - left, cnt",
+                *self._fault_counts(),
                 "        raise"]
         return literal("\n".join(out)) + "\n"
+
+    def _fault_counts(self) -> list[str]:
+        """The fault handler's lines that tell the cycles and instructions of the blocks already
+        run."""
+        if not self.packed:
+            return ["        ctx.fault_cycles, ctx.fault_count = room - left, cnt"]
+        return [f"        used = (room << {COUNT_BITS}) - left",
+                f"        ctx.fault_cycles, ctx.fault_count = used >> {COUNT_BITS}, "
+                f"used & {(1 << COUNT_BITS) - 1}"]
 
     def _blocks(self, tree: set[int]) -> None:
         """The body of the region's loop: the blocks in `tree` (found by `pc`), then the first
@@ -299,8 +319,11 @@ class RegionGenerator(Generator):
         if code.may_fault:
             self._sync(k)
         self._parts(k, code.parts)                # a return's pop, a call's push, loop's ecx
-        e(f"left -= {self.node_cost(n)}")
-        e(f"cnt += {len(self.nodes[n].ins)}")
+        if self.packed:
+            e(f"left -= {(self.node_cost(n) << COUNT_BITS) + len(self.nodes[n].ins)}")
+        else:
+            e(f"left -= {self.node_cost(n)}")
+            e(f"cnt += {len(self.nodes[n].ins)}")
         index = {node.start: i for i, node in enumerate(self.nodes)}
         succ = self.nodes[n].succ
         if flow.kind == "branch" and code.static_target != fall:   # each way knows where it goes
@@ -325,7 +348,8 @@ class RegionGenerator(Generator):
         interpreter's fetch would hit that entry."""
         e, to = self.emit, self.nodes[t]
         guard = "" if known else f"nt == {hex(to.start)} and "
-        guard += f"left > {self.node_inner(t)} and "
+        inner = self.node_inner(t)
+        guard += f"left > {inner << COUNT_BITS if self.packed else inner} and "
         if to.start >> PAGE_SHIFT != self.nodes[n].start >> PAGE_SHIFT:
             guard += f"(e := tg({hex(to.start >> PAGE_SHIFT)})) is not None and " \
                      f"e.frame == {hex(to.frame)} and (e.user or sup) and "
@@ -397,6 +421,11 @@ class RegionGenerator(Generator):
         self._pay()
         self._writeback(*self._dirty(0))
         e(f"cpu.eip = {next_eip}")
-        e(f"cpu.cycles += room - left + {cost}")
-        e(f"cpu.instructions += cnt + {count}")
+        if self.packed:
+            e(f"used = (room << {COUNT_BITS}) - left")
+            e(f"cpu.cycles += (used >> {COUNT_BITS}) + {cost}")
+            e(f"cpu.instructions += (used & {(1 << COUNT_BITS) - 1}) + {count}")
+        else:
+            e(f"cpu.cycles += room - left + {cost}")
+            e(f"cpu.instructions += cnt + {count}")
         self._finish(ended, step)
