@@ -65,6 +65,11 @@ def fused_condition(mnemonic: str, rule: str, args: list[str]) -> str | None:
     predicates, branch = _PREDICATES.get(rule), _BRANCHES.get(mnemonic)
     if predicates is None or branch is None:
         return None
+    if rule == "sub" and mnemonic in ("jbe", "ja"):
+        # t = a - b (- CF) of two words lies in [-2**32, 2**32), where "CF or ZF" (t < 0, or
+        # t & M == 0: t is 0 or -2**32) is t <= 0: an unsigned compare in one test
+        t = args[FLAG_RULES[rule].params.index("t")]
+        return f"{t} <= 0" if mnemonic == "jbe" else f"{t} > 0"
     names = dict(zip(FLAG_RULES[rule].params, args, strict=True))
     needed = {f for f in ("CF", "ZF", "SF", "OF", "LESS") if "{" + f + "}" in branch}
     if not needed <= predicates.keys():
