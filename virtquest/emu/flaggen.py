@@ -116,6 +116,7 @@ class Debt(NamedTuple):
 
 
 TEMPORARY = re.compile(r"v_(\w+)")       # as blockgen names them (v_t -> v3_t)
+REGISTER = re.compile(r"r[0-7]")
 
 # Flag rules whose first operand the others give back when the instruction computed its result
 # from it alone: the line that did, as compiled code writes it, and a's value again.
@@ -127,21 +128,22 @@ _INVERSES: dict[str, tuple[str, str]] = {
 }
 
 
-def _derived_operand(part: Flags, parts: list) -> str | None:
-    """The flag rule's first operand (a register the instruction overwrites, which a debt would
-    otherwise have to copy) as the other operands give it back — `t - b` for `t = a + b` — when
-    they are the instruction's own temporaries or numbers, which keep their values."""
+def _derived_operand(part: Flags, parts: list, kept: dict[str, str]) -> str | None:
+    """The flag rule's first operand (a register, which a debt would otherwise have to copy) as
+    the other operands give it back — `t - b` for `t = a + b` — from what the debt keeps of
+    them (`kept`, by parameter: the instruction's own temporaries, numbers, or copies of
+    registers), which keep their values."""
     inverse = _INVERSES.get(part.rule)
     if inverse is None:
         return None
     names = dict(zip(FLAG_RULES[part.rule].params, part.args, strict=True))
-    if not all(TEMPORARY.fullmatch(v) or v.isdigit() or v.startswith("0x")
+    if not all(TEMPORARY.fullmatch(v) or v.isdigit() or v.startswith("0x") or REGISTER.fullmatch(v)
                for p, v in names.items() if p != "a"):
         return None
     line, value = inverse
     if not any(isinstance(p, Line) and p.text == line.format(**names) for p in parts):
         return None
-    return value.format(**names)
+    return value.format(**kept)
 
 
 class LazyFlags:
@@ -169,18 +171,22 @@ class LazyFlags:
 
     def _owe(self, k: int, part: Flags) -> None:
         """Instruction k's flags may be seen later: keep its operands, owe the flags."""
-        names = []
-        derived = _derived_operand(part, self.codes[k].parts)
-        for i, arg in enumerate(part.args):
+        names = [""] * len(part.args)
+        params = FLAG_RULES[part.rule].params
+        # the other operands first: the first may be given back by them (a = t - b)
+        for i in [*range(1, len(part.args)), 0]:
+            arg = part.args[i]
+            derived = None if i else _derived_operand(
+                part, self.codes[k].parts, dict(zip(params[1:], names[1:], strict=True)))
             if arg.isdigit() or arg.startswith("0x"):
-                names.append(arg)
+                names[i] = arg
             elif TEMPORARY.fullmatch(arg):    # the instruction's own: nobody else assigns it
-                names.append(TEMPORARY.sub(rf"v{k}_\1", arg))
-            elif i == 0 and derived is not None:
-                names.append(TEMPORARY.sub(rf"v{k}_\1", derived))
+                names[i] = TEMPORARY.sub(rf"v{k}_\1", arg)
+            elif derived is not None:
+                names[i] = derived
             else:
                 self.emit(f"f{k}_{i} = {arg}")
-                names.append(f"f{k}_{i}")
+                names[i] = f"f{k}_{i}"
         writes = FLAG_RULES[part.rule].writes
         self.owed = [d for d in self.owed if d.writes & ~writes]
         self.owed.append(Debt(part.rule, tuple(names), k))
