@@ -111,3 +111,13 @@ def test_a_setting_that_cannot_matter_shares_the_run_and_keeps_its_name():
                              {"dirty": "hypervisor", "main": "hypervisor"})
     assert cache.misses == made + 1, "with pre-copy the dirty log matters: a run of its own"
     assert precopy.host["migration"]["rounds"]
+
+
+def test_a_level_opened_again_does_not_count_its_slots_again():
+    """The lab makes a RunCache per opened level; the counted native run is kept for the process,
+    by the level's content, so opening the level again reuses it."""
+    level = LEVELS.get("ch12-tagged-tlb")
+    first = RunCache().native_reference(level)
+    assert RunCache().native_reference(level) is first
+    edited = level.model_copy(update={"defines": dict(level.defines) | {"ROUNDS": 3}})
+    assert RunCache().native_reference(edited) is not first

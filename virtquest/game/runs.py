@@ -28,6 +28,13 @@ class NativeReference:
     counts: dict[str, int]
 
 
+# The counted native runs, by what they depend on (the level's content and slots), for every
+# RunCache: the lab makes a RunCache per opened level, and the counts cost the most of a level's
+# runs (a hook per pass of a hot loop). Bound: 64 levels, more than are shipped (a reference is
+# a run's result and a count per slot, a few KB).
+_COUNTED: Cache[tuple, NativeReference] = Cache(64)
+
+
 class RunCache:
     """Deterministic runs, kept: the native reference per level, and each mode run by its
     (level, mode, choices); safe to share between threads.
@@ -52,9 +59,13 @@ class RunCache:
 
     def native_reference(self, level: Level, budget: int = DEFAULT_BUDGET,
                          cancel: Callable[[], bool] | None = None) -> NativeReference:
-        """The native run with each slot's count (what the lab's notes quote)."""
-        return self.native.get_or_make((level_key(level), budget),
-                                       lambda: _native_reference(level, budget, cancel))
+        """The native run with each slot's count (what the lab's notes quote); kept for the
+        whole process too, so a level opened again in the lab does not count again."""
+        counted = (level_key(level), tuple(level.slot_labels), budget)
+        return self.native.get_or_make(
+            (level_key(level), budget),
+            lambda: _COUNTED.get_or_make(counted,
+                                         lambda: _native_reference(level, budget, cancel)))
 
     def native_result(self, level: Level, budget: int = DEFAULT_BUDGET,
                       cancel: Callable[[], bool] | None = None) -> RunResult:
