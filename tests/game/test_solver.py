@@ -121,3 +121,19 @@ def test_a_level_opened_again_does_not_count_its_slots_again():
     assert RunCache().native_reference(level) is first
     edited = level.model_copy(update={"defines": dict(level.defines) | {"ROUNDS": 3}})
     assert RunCache().native_reference(edited) is not first
+
+
+def test_nothing_reclaiming_is_judged_from_host_swapping_s_run():
+    """ch12-overcommit: host swapping ran short of frames under either sharing, so nothing
+    reclaiming stops a guest there; the solver says so without running it, as the full search
+    finds by running it."""
+    level = LEVELS.get("ch12-overcommit")
+    cache = RunCache()
+    pruned = solve(level, cache=cache)
+    none = [entry for entry in pruned.table if entry.choices["reclaim"] == "cpu"]
+    assert len(none) == 2 and all(entry.goal_met is False for entry in none)
+    assert cache.misses == len(pruned.table) - len(none), "the two were never run"
+    full = solve(level, cache=RunCache(), prune=False)
+    assert all(entry.goal_met is False for entry in full.table
+               if entry.choices["reclaim"] == "cpu")
+    assert [entry.choices for entry in pruned.table] == [entry.choices for entry in full.table]

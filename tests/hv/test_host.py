@@ -20,7 +20,7 @@ from virtquest.hv.host import (
     Host,
     HostSetup,
 )
-from virtquest.hv.hostrun import boot, run_on_host, same_run
+from virtquest.hv.hostrun import boot, follows, ran_short, run_on_host, same_run
 from virtquest.hv.migration import MigrationSetup
 from virtquest.hv.registry import create
 from virtquest.hv.runner import run_mode
@@ -296,3 +296,28 @@ def test_a_guest_booted_from_the_kept_build_is_the_one_load_guest_boots(name):
     assert (kept.machine.cpu.eip, kept.machine.cpu.regs) == (fresh.machine.cpu.eip,
                                                              fresh.machine.cpu.regs)
     assert vars(kept.run()) == vars(fresh.run())
+
+
+def test_nothing_reclaiming_runs_as_host_swapping_until_the_host_runs_short():
+    """What lets the solver judge 'nothing reclaims' from host swapping's run: with frames to
+    spare the two are the same run; short of frames, swapping swaps and nothing stops a guest."""
+    path = ASSETS / "programs/levels/ch12_overcommit.s"
+    source = path.read_text(encoding="utf-8")
+    native, _ = run_mode(source, "native", file=str(path), profile=PROFILE)
+    settings = {"reclaim": "reclaim"}
+
+    def run(frames, choice):
+        return run_on_host(source, file=str(path), profile=PROFILE,
+                           setup=HostSetup(guests=2, frames=frames, stagger=800_000),
+                           choices={"reclaim": choice}, settings=settings, native=native)
+
+    assert follows(HostSetup(frames=40), None, {"reclaim": "cpu"}) == {"reclaim": "hypervisor"}
+    assert follows(HostSetup(), None, {"reclaim": "cpu"}) is None     # never short
+    assert follows(HostSetup(frames=40), None, {"reclaim": "hypervisor"}) is None
+    plenty_swap, plenty_none = run(400, "hypervisor"), run(400, "cpu")
+    assert not ran_short(plenty_swap.host["work"])
+    assert plenty_none.to_json() | {"host": None} == plenty_swap.to_json() | {"host": None}
+    assert plenty_none.host | {"reclaim": "swap"} == plenty_swap.host
+    short_swap, short_none = run(100, "hypervisor"), run(100, "cpu")
+    assert ran_short(short_swap.host["work"]) and short_swap.equivalent
+    assert short_none.host["work"]["out_of_memory"] == 1 and not short_none.equivalent

@@ -93,14 +93,14 @@ class RunCache:
                 return None
         if level.host is not None:
             run = relabel(run, level.host.setup(), level.host.migration_setup(),
-                          _settings(level, choices))
+                          setting_choices(level, choices))
         return run
 
     def run_key(self, level: Level, mode: str, choices: Mapping[str, str]) -> tuple:
         """What a mode run is kept under: two assignments with the same key make the same run."""
         if level.host is not None:
             same = same_run(level.host.setup(), level.host.migration_setup(),
-                            _settings(level, choices))
+                            setting_choices(level, choices))
             labels = {setting: label for label, setting in level.settings.items()}
             choices = dict(choices) | {labels[setting]: c for setting, c in same.items()}
         return (level_key(level), mode, tuple(sorted(choices.items())))
@@ -131,7 +131,7 @@ class RunCache:
         return run
 
 
-def _settings(level: Level, choices: Mapping[str, str]) -> dict[str, str]:
+def setting_choices(level: Level, choices: Mapping[str, str]) -> dict[str, str]:
     """The choices of the level's setting slots, by setting."""
     return {setting: choices[label] for label, setting in level.settings.items()
             if label in choices}

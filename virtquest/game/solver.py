@@ -16,8 +16,9 @@ from virtquest.emu.cache import Cache
 from virtquest.emu.machine import RunResult
 from virtquest.game.assessment import meets_goal, stars_for
 from virtquest.game.rules import level_key, slot_rules
-from virtquest.game.runs import CACHE, RunCache
+from virtquest.game.runs import CACHE, RunCache, setting_choices
 from virtquest.hv.host import Host
+from virtquest.hv.hostrun import follows, ran_short
 from virtquest.hv.migration import Migrator
 from virtquest.hv.runner import equivalent
 
@@ -89,6 +90,7 @@ class _Decided:
     def __init__(self, goal: Goal, native: RunResult, best: float | None):
         self.goal, self.native, self.best = goal, native, best
         self.missed = False
+        self.short = False                  # the host had run short of frames when it stopped
         self.ended: set[int] = set()        # guests already judged
 
     def __call__(self, host: Host, migrator: Migrator | None) -> bool:
@@ -105,11 +107,12 @@ class _Decided:
         if goal.max_downtime is not None and migrator is not None and \
                 migrator.phase == "done" and migrator.downtime > goal.max_downtime:
             self.missed = True
-        if self.missed:
-            return True
         # the same division as the run's overhead (hostrun._judge)
         alone = max(self.native.cycles, 1) * len(host.vms)
-        return self.best is not None and host.elapsed() / alone > self.best
+        if self.missed or self.best is not None and host.elapsed() / alone > self.best:
+            self.short = ran_short(host.events)
+            return True
+        return False
 
 
 class _Search:
@@ -118,33 +121,47 @@ class _Search:
         self.level, self.cache, self.prune, self.cancel = level, cache, prune, cancel
         self.labels = level.slot_labels
         self.modes = list(level.modes)
-        self.best: tuple[float, int, dict[str, str]] | None = None
+        # (overhead, guest choices, place in the product order, choices): the lowest wins
+        self.best: tuple[float, int, int, dict[str, str]] | None = None
         self.table: list[Entry] = []
-        self.cut: dict[tuple, bool | None] = {}   # runs cut short: goal missed (False) or slower
+        self.hosted = prune and level.host is not None and len(self.modes) == 1
+        # a host level's runs as far as the solver ran them, by what they are kept under:
+        # overhead (None: cut short), goal met (None: not known), whether the host ran short
+        self.known: dict[tuple, tuple[float | None, bool | None, bool]] = {}
 
     def run(self) -> None:
-        for combo in itertools.product(*legal_space(self.level)):
+        combos = [dict(zip(self.labels, combo, strict=True))
+                  for combo in itertools.product(*legal_space(self.level))]
+        entries: list[Entry | None] = [None] * len(combos)
+        # an assignment that runs as another until a mechanism first acts waits for that one
+        later = [index for index, choices in enumerate(combos) if self._follows(choices)]
+        waiting = set(later)
+        first = [index for index in range(len(combos)) if index not in waiting]
+        for index in first + later:
             if self.cancel is not None and self.cancel():
-                return
-            self.table.append(self.judge(dict(zip(self.labels, combo, strict=True))))
+                break
+            entries[index] = self.judge(combos[index], index)
+        self.table = [entry for entry in entries if entry is not None]
 
-    def judge(self, choices: dict[str, str]) -> Entry:
+    def _follows(self, choices: dict[str, str]) -> dict[str, str] | None:
+        """On a host level, the assignment this one runs as until the host first runs short of
+        frames (hostrun.follows), if there is one."""
+        level = self.level
+        if not self.hosted:
+            return None
+        by_setting = setting_choices(level, choices)
+        ahead = follows(level.host.setup(), level.host.migration_setup(), by_setting)
+        if ahead is None:
+            return None
+        labels = {setting: label for label, setting in level.settings.items()}
+        return dict(choices) | {labels[setting]: c for setting, c in ahead.items()}
+
+    def judge(self, choices: dict[str, str], index: int) -> Entry:
+        if self.hosted:
+            return self._judge_host(choices, index)
         worst, met = 0.0, True
         for mode in self.modes:
-            key = self.cache.run_key(self.level, mode, choices)
-            if key in self.cut:           # the same run as one cut short before
-                return Entry(choices, None, self.cut[key])
-            decided = _Decided(self.level.goal, self.cache.native_result(self.level),
-                               self.best[0] if self.best is not None else None) \
-                if self.prune and self.level.host is not None else None
-            run = self.cache.mode_run(self.level, mode, choices, cancel=self.cancel,
-                                      give_up=decided)
-            if run is None:            # a host run stopped once its outcome was decided
-                # (still decided later: the best so far only gets better)
-                self.cut[key] = False if decided.missed else None
-                if not decided.missed:
-                    self._slowest_first(mode)
-                return Entry(choices, None, self.cut[key])
+            run = self.cache.mode_run(self.level, mode, choices, cancel=self.cancel)
             if not meets_goal(self.level.goal, (run,)):
                 met = False
                 if self.prune:
@@ -154,18 +171,58 @@ class _Search:
                 self._slowest_first(mode)
                 return Entry(choices, None, None)
         if met:
-            self._consider(worst, choices)
+            self._consider(worst, choices, index)
         return Entry(choices, worst, met)
+
+    def _judge_host(self, choices: dict[str, str], index: int) -> Entry:
+        """One host run, stopped once its outcome is decided (`_Decided`); or none at all when
+        the solver already ran the same run, or the run this one follows until the host first
+        runs short: if that one never did, this is the same run; if it did, this one stopped a
+        guest there, out of host memory, and misses a goal that asks for the native result."""
+        mode, goal = self.modes[0], self.level.goal
+        ahead = self._follows(choices)
+        if ahead is not None:
+            known = self.known.get(self.cache.run_key(self.level, mode, ahead))
+            if known is not None and not known[2]:
+                return self._entry(choices, index, known)
+            if known is not None and goal.equivalent:
+                return Entry(choices, None, False)
+        key = self.cache.run_key(self.level, mode, choices)
+        if key not in self.known:
+            decided = _Decided(goal, self.cache.native_result(self.level),
+                               self.best[0] if self.best is not None else None)
+            run = self.cache.mode_run(self.level, mode, choices, cancel=self.cancel,
+                                      give_up=decided)
+            if run is None:            # stopped once its outcome was decided (still decided
+                # later: the best so far only gets better)
+                self.known[key] = (None, False if decided.missed else None, decided.short)
+            elif run.result.stop != "cancelled":
+                self.known[key] = (run.overhead, meets_goal(goal, (run,)),
+                                   ran_short(run.host["work"]))
+            else:
+                return Entry(choices, None, None)
+        return self._entry(choices, index, self.known[key])
+
+    def _entry(self, choices: dict[str, str], index: int,
+               known: tuple[float | None, bool | None, bool]) -> Entry:
+        overhead, met, _ = known
+        if overhead is None or not met:
+            return Entry(choices, None, met)
+        if self.best is not None and overhead > self.best[0]:
+            return Entry(choices, None, None)
+        self._consider(overhead, choices, index)
+        return Entry(choices, overhead, met)
 
     def _slowest_first(self, mode: str) -> None:
         """The mode that cut this one short is likely to cut the next: try it first."""
         self.modes.remove(mode)
         self.modes.insert(0, mode)
 
-    def _consider(self, overhead: float, choices: dict[str, str]) -> None:
-        # Ties go to the assignment that modifies the guest least (the article's trade-off).
-        rank = (overhead, sum(c == "guest" for c in choices.values()))
-        if self.best is None or rank < self.best[:2]:
+    def _consider(self, overhead: float, choices: dict[str, str], index: int) -> None:
+        # Ties go to the assignment that modifies the guest least (the article's trade-off),
+        # then to the first in the order of the legal choices.
+        rank = (overhead, sum(c == "guest" for c in choices.values()), index)
+        if self.best is None or rank < self.best[:3]:
             self.best = (*rank, choices)
 
     def solution(self, seconds: float) -> Solution:
@@ -175,7 +232,7 @@ class _Search:
         if self.best is None:
             return Solution(self.level.id, None, None, False, False, 0, legal, self.table,
                             seconds)
-        overhead, _, choices = self.best
+        overhead, _, _, choices = self.best
         stars = stars_for(self.level, overhead, True, par=overhead)
         return Solution(self.level.id, choices, overhead, True, True, stars, legal, self.table,
                         seconds)

@@ -75,6 +75,25 @@ def same_run(setup: HostSetup, migration: MigrationSetup | None,
     return same
 
 
+def follows(setup: HostSetup, migration: MigrationSetup | None,
+            settings: Mapping[str, str]) -> dict[str, str] | None:
+    """The choices (setting → choice) whose run this one is until the host first finds no free
+    frame, if there are such: nothing reclaiming runs exactly as host swapping until that
+    moment, when swapping takes a victim and nothing reclaiming stops the guest that needed the
+    frame (out of host memory). None for every other choice."""
+    setup, _ = configure(setup, migration, settings)
+    if "reclaim" not in settings or setup.reclaim != "none" or setup.frames is None:
+        return None
+    swap = next(c for c, value in SETTINGS["reclaim"].items() if value == "swap")
+    return dict(settings) | {"reclaim": swap}
+
+
+def ran_short(work: Mapping[str, int]) -> bool:
+    """Whether a host (its counts, `Host.events` or a report's `work`) ever found no free frame
+    for a page."""
+    return bool(work.get("swap_outs") or work.get("out_of_memory"))
+
+
 def relabel(run: ModeRun, setup: HostSetup, migration: MigrationSetup | None,
             settings: Mapping[str, str]) -> ModeRun:
     """A run made under `same_run`'s choices, reported under `settings` (setting → choice):
