@@ -500,3 +500,76 @@ high:
     compiled, interpreted = _both_ways(source)
     assert compiled == interpreted
     assert 0 < compiled[0].exit_code < 40
+
+
+def test_accesses_off_one_register_fault_and_follow_page_tables_as_the_interpreter():
+    """Accesses off one register in a block find their page once (memgen.address_groups): here
+    a loop reads [ebx], [ebx+4] and writes [ebx+8] while ebx walks over a page edge into a page
+    that is not present (the page fault comes from the write, the reads before it done), a call
+    pushes and pops around them, and every pass remaps the page the reads come from to the
+    other of two frames (a page-table store and invlpg), whose words differ."""
+    source = bare(TOP_PAGE_MAPPED + """
+  mov ebp, 0x50003           ; 0x9e000 -> frame 0x50000 (then 0x51000, and back)
+  mov [0x10000 + 0x9e * 4], ebp
+  mov eax, 0
+  mov [0x10000 + 0xa0 * 4], eax    ; 0xa0000: not present
+  mov eax, cr3
+  mov cr3, eax
+  mov ebx, 0x9e800
+  mov ecx, 2000
+  mov esi, 0
+again:
+  mov eax, [ebx]
+  mov edx, [ebx+4]
+  add esi, eax
+  add esi, edx
+  push esi
+  call mix
+  pop edi
+  mov [ebx+8], esi
+  add ebx, 4
+  test ecx, 31
+  jnz same
+  xor ebp, 0x50003 ^ 0x51003
+  mov [0x10000 + 0x9e * 4], ebp
+  invlpg [0x9e000]
+same:
+  loop again
+  mov eax, esi
+  jmp finish
+mix:
+  mov eax, [esp+4]
+  shl eax, 3
+  xor esi, eax
+  add esi, 0x9e3779b9
+  ret
+finish:
+""")
+    compiled, interpreted = _both_ways(source)
+    assert compiled == interpreted
+    assert compiled[0].registers["edi"] == 14, "the write past the edge faulted (#PF)"
+
+
+def test_words_written_off_one_register_into_its_own_code_are_run():
+    """Two word stores off one register rewrite the immediates of two instructions of the loop
+    itself: a page holding code is never among the writable pages seen, so each store takes the
+    slow path, which ends the block, and the next pass runs the new instructions."""
+    source = bare("""
+  mov ecx, 40
+  mov esi, 0
+  mov ebx, patch
+again:
+patch:
+  add esi, 1
+  add esi, 2
+  mov eax, ecx
+  mov edx, ecx
+  shl edx, 4
+  mov [ebx+4], eax
+  mov [ebx+12], edx
+  loop again
+  mov eax, esi
+""")
+    compiled, interpreted = _both_ways(source)
+    assert compiled == interpreted
+    assert compiled[0].exit_code == sum(c + 1 + 16 * (c + 1) for c in range(1, 40)) + 3

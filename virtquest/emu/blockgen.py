@@ -105,6 +105,10 @@ class Generator(MemoryCode, LazyFlags):
         self.temp_k: int | None = None     # whose temporaries lines name (see emit)
         self.start_cover = self.cover(0, len(self.ins))     # the back edge's free flags
 
+    def segments(self) -> list[tuple[int, int]]:
+        """The straight runs of instructions, as index ranges (a block is one)."""
+        return [(0, len(self.ins))]
+
     def _dirty(self, k: int) -> tuple[list[int], bool]:
         """Registers (and whether the flags) that may differ from the CPU's copy before
         instruction k: written earlier in this pass, or anywhere in the block if it loops."""

@@ -31,6 +31,7 @@ import sys
 
 from virtquest.emu.codegen import wrap_word
 from virtquest.emu.memory import PAGE_MASK, PAGE_SHIFT, PAGE_SIZE
+from virtquest.emu.semantics import If, Line, Load, Store
 
 # An address's page and its offset's low two bits; its page. Written as negative numbers (the same
 # bits for any 32-bit address): Python computes `a & mask` faster when the mask is small.
@@ -77,6 +78,10 @@ class MemoryCode:
             e(f"{target} = {'rd' if width == 32 else 'rd8'}({ea})")
             e("end_block = ctx.end_block")
             return
+        if self._grouped(width, f"{target} = W[{{}}]", step):
+            self._load(target, ea, width, step)
+            self._group_end(step)
+            return
         a = self._address(ea)
         e("try:")
         if width == 32:
@@ -118,6 +123,10 @@ class MemoryCode:
             e(f"{'wr' if width == 32 else 'wr8'}({ea}, {value})")
             e("end_block = ctx.end_block")
             return
+        if self._grouped(width, f"W[{{}}] = {value}", step):
+            self._store(ea, value, width, step)
+            self._group_end(step)
+            return
         a = self._address(ea)
         rights = ("(e.user or sup) and (e.writable or wok) and e.frame < size")
         e("try:")
@@ -151,6 +160,47 @@ class MemoryCode:
         e(f"        {'wr' if width == 32 else 'wr8'}({a}, {value})")
         self._slow_end()
         self._after_step(step)
+
+    # -- accesses off one register, found through one page ---------------------------------
+    def _grouped(self, width: int, access: str, step) -> bool:
+        """If the access being written is one of a group (see address_groups): the group's
+        index into RAM, found at its first access, and this access through it; the access as
+        usual after `except TypeError:` (the group's pages were not seen: the index is None).
+        True when the caller is to write that usual access now (it is, once)."""
+        k = self.temp_k
+        if self.nest or width != 32 or not WORDS or k is None or getattr(self, "plain", False):
+            return False
+        groups = getattr(self, "groups", None)
+        if groups is None:
+            groups = self.groups = address_groups(self)
+        member = groups.get(k)
+        if member is None:
+            return False
+        leader, reg, lo, span, index, cache = member
+        e, g = self.emit, f"g{leader}"
+        if k == leader:
+            base = f"r{reg}"
+            if lo:
+                e(f"a = {base} {'+' if lo > 0 else '-'} {abs(lo)}")
+                base = "a"
+            test = f" if {base} & PAGE_MASK <= {WORD_END - span} else None" if span else ""
+            e("try:")
+            e(f"    {g} = {cache}[{base} & ALIGNED] + ({base} >> 2){test}")
+            e("except KeyError:")
+            e(f"    {g} = None")
+        e("try:")
+        e("    " + access.format(f"{g} + {index}" if index else g))
+        e("except TypeError:")
+        self.indent += 1
+        self.plain = True
+        return True
+
+    def _group_end(self, step) -> None:
+        self.plain = False
+        self.indent -= 1
+        if step is not None:
+            self.emit("else:")
+            self.emit(f"    {step[0]}")
 
     def _address(self, ea: str) -> str:
         """A name or number for the address ea (a register or a temporary is used as it is; an
@@ -258,6 +308,111 @@ def _remember(words: str, octets: str, a: str = "a") -> str:
     delta = f"e.frame - ({a} & PAGE_BASE)"
     return f"{words}[{a} & PAGE_BASE] = {f'({delta}) >> 2' if WORDS else delta}; " \
         f"{octets}[{a} >> PAGE_SHIFT] = {delta}"
+
+
+def _register_offset(text: str) -> tuple[int, int] | None:
+    """(n, c) for `rn`, `rn + c` or `rn - c` (c negative), else None."""
+    found = _OFFSET.fullmatch(text)
+    if found is None:
+        return None
+    c = int(found.group(3), 0) if found.group(3) else 0
+    return int(found.group(1)), -c if found.group(2) == "-" else c
+
+
+_OFFSET = re.compile(r"r([0-7])(?: ([+-]) (0x[0-9a-f]+|\d+))?")
+
+
+def address_groups(gen) -> dict[int, tuple]:
+    """Word accesses off one register, two or more in a straight run of a block (a region's
+    block, or a block), while that register changes only by numbers (a push, a pop): [eax+4]
+    then [eax]; push, push, call; pop, ret. The first finds the page of the lowest address
+    among those seen, if the whole stretch lies on it, as an index into RAM seen as words
+    (`g`); each then reads or writes RAM at that index plus its own distance, with no lookup of
+    its own. Until the block ends, nothing can make that page's entry stale: anything that
+    changes the TLB ends the block after the instruction that did (memgen's module docstring).
+    Per instruction index: (the first's index, register, lowest offset from the register as the
+    first found it, the stretch's span in bytes, this access's distance in words, cache)."""
+    groups: dict[int, tuple] = {}
+    for start, end in gen.segments():
+        open_: dict[int, list] = {}           # register -> [moved by, members]
+        k = start
+        last = end - 1 if gen.hook_last else end
+        while k < end:
+            code = gen.codes[k]
+            n = gen._stack_run(k)[1] if k < last else 0
+            if n or k >= last or not code.compilable:
+                for j in range(k, k + max(n, 1)):
+                    for reg in (4, *gen.codes[j].regs_written):
+                        _close(open_.pop(reg, None), groups)
+                k += max(n, 1)
+                continue
+            where, moved = _scan(code.parts)
+            if where is not None:
+                reg, c = where
+                group = open_.setdefault(reg, [0, []])
+                group[1].append((k, reg, group[0], c,
+                                 any(isinstance(p, Store) for p in code.parts)))
+            for reg in code.regs_written:
+                if moved.get(reg) is not None and reg in open_:
+                    open_[reg][0] += moved[reg]
+                else:
+                    _close(open_.pop(reg, None), groups)
+            k += 1
+        for group in open_.values():
+            _close(group, groups)
+    return groups
+
+
+def _scan(parts: list) -> tuple[tuple[int, int] | None, dict[int, int | None]]:
+    """An instruction's one word access, as (register, number) when its address is a register
+    plus a number and no register changed before it; and how each register it writes moves
+    (by a number, or None: otherwise). Anything it cannot read makes no access and no move."""
+    temps: dict[str, tuple[int, int]] = {}
+    moved: dict[int, int | None] = {}
+    accesses = [p for p in parts if isinstance(p, (Load, Store))]
+    if any(isinstance(p, If) for p in parts) or len(accesses) > 1:
+        return None, {}
+    where = None
+    for part in parts:
+        if isinstance(part, (Load, Store)):
+            if not moved and part.width == 32:
+                where = temps.get(part.address) or _register_offset(
+                    unwrapped(part.address) or part.address)
+            if isinstance(part, Load) and not part.target.startswith("v_"):
+                return None, {}
+        elif isinstance(part, Line) and part.writes:
+            target, _, expression = part.text.partition(" = ")
+            plain = unwrapped(expression)
+            offset = _register_offset(plain) if plain else None
+            if all(w.startswith("T_") for w in part.writes):
+                if target.startswith("v_") and offset:
+                    temps[target] = offset
+                continue
+            if len(part.writes) != 1 or not _REGISTER.fullmatch(target):
+                return None, {}
+            reg = int(target[1:])
+            now = temps.get(expression) or offset
+            moved[reg] = now[1] if now and now[0] == reg and reg not in moved else None
+    return where, moved
+
+
+_REGISTER = re.compile(r"r[0-7]")
+
+
+def _close(group: list | None, groups: dict[int, tuple]) -> None:
+    if group is None or len(group[1]) < 2:
+        return
+    members = group[1]
+    # each access's address: the register as the group opened, moved on, plus its number
+    offsets = [moved + c for _, _, moved, c, _ in members]
+    lo, hi = min(offsets), max(offsets)
+    if any((off - lo) % 4 for off in offsets) or hi - lo > PAGE_SIZE - 4:
+        return
+    leader, reg, moved_then = members[0][0], members[0][1], members[0][2]
+    cache = "wc" if any(m[4] for m in members) else "rc"
+    for (k, *_), off in zip(members, offsets, strict=True):
+        # the lowest address is the register as the first access finds it, plus lo - moved_then
+        groups[k] = (leader, reg, lo - moved_then, hi - lo, (off - lo) // 4, cache)
 
 
 def address_step(line: str, address: str) -> tuple[str, str] | None:

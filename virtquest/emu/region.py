@@ -153,6 +153,9 @@ class RegionGenerator(Generator):
         # 2**COUNT_BITS instructions have (a block that costs nothing would break the bound).
         self.packed = all(c >= 1 for c in costs)
 
+    def segments(self) -> list[tuple[int, int]]:
+        return [(b, b + len(node.ins)) for b, node in zip(self.base, self.nodes, strict=True)]
+
     # -- facts the dispatcher and the fault path need -----------------------------------------
     def node_cost(self, n: int) -> int:
         b = self.base[n]
