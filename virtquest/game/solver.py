@@ -137,6 +137,10 @@ class _Search:
         later = [index for index, choices in enumerate(combos) if self._follows(choices)]
         waiting = set(later)
         first = [index for index in range(len(combos)) if index not in waiting]
+        if self.hosted:
+            # the Guest's and the hypervisor's choices first: the cheapest host runs are those
+            # where the guest or the host helps, and a low best early cuts the others sooner
+            first.reverse()
         for index in first + later:
             if self.cancel is not None and self.cancel():
                 break
