@@ -199,7 +199,11 @@ class CPU(Actions):
             trace.append(TraceEntry(self.cycles, self.eip, kind, params))
 
     def _charge_walk(self, refs: int) -> None:
-        self.charge("page_walk", refs * self.profile["page_walk_ref"])
+        """charge("page_walk", …) for a walk's references, without the look-ups."""
+        cycles = refs * self.profile.cycles["page_walk_ref"]
+        self.cycles += cycles
+        self.charged["page_walk"] += cycles
+        self.hidden += cycles           # page walks are hidden from the guest's clock
 
     def breakdown(self) -> dict[str, int]:
         other = sum(self.charged.values())
@@ -353,15 +357,18 @@ class CPU(Actions):
 
     def _deliver(self, vector: int, error: int, return_eip: int, software: bool) -> None:
         gate = self.read_gate(self.idtr, vector)
-        if software and gate.dpl < self.cpl:
+        cpl = self.cpl
+        if software and gate.dpl < cpl:
             raise _GateDenied(vector * 8 + 2)
         # The ring the handler runs in: 0, unless a paravirtual trap table asks for ring 1.
         target = gate.ring if self.hv.gate_rings else 0
-        stack = self.msrs[MSR_KERNEL_ESP] if self.cpl > target else self.regs[4]
-        frame = (self.regs[4], self.eflags, cs_selector(self.cpl), return_eip, error)
-        self.enter_handler(gate.handler, frame, stack, min(target, self.cpl), not gate.trap)
-        self.cycles += self.profile["exception_entry" if software or vector >= 32
-                                    else "fault_entry"]
+        esp = self.regs[4]
+        stack = self.msrs[MSR_KERNEL_ESP] if cpl > target else esp
+        frame = (esp, self.eflags, cs_selector(cpl), return_eip, error)
+        self.enter_handler(gate.handler, frame, stack, target if target < cpl else cpl,
+                           not gate.trap)
+        self.cycles += self.profile.cycles["exception_entry" if software or vector >= 32
+                                           else "fault_entry"]
 
     def interrupts_enabled(self) -> bool:
         """Whether a due interrupt is taken now: IF, or a hypervisor's virtual IF."""
@@ -477,7 +484,10 @@ class CPU(Actions):
         pa = entry.frame | offset
         if pa + 4 * len(values) > mem.size or pa >> PAGE_SHIFT in mem.code_pages:
             return False
-        _WORDS[len(values)].pack_into(mem.data, pa, *(v & M32 for v in values))
+        try:
+            _WORDS[len(values)].pack_into(mem.data, pa, *values)
+        except struct.error:       # a value beyond 32 bits: its low word, as write32 stores
+            _WORDS[len(values)].pack_into(mem.data, pa, *(v & M32 for v in values))
         return True
 
     def read8_current(self, va: int) -> int:

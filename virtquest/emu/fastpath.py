@@ -87,7 +87,8 @@ class FastPath:
     def _forget_seen(self) -> None:
         for caches in self.seen_pages.values():
             for cache in caches:
-                cache.clear()
+                if cache:
+                    cache.clear()
         self.watch_seen = self.cpu.mem.watch_version
 
     # -- running -------------------------------------------------------------------------------
@@ -100,16 +101,9 @@ class FastPath:
         the step."""
         cpu, ctx = self.cpu, self.ctx
         mmu, regs = cpu.mmu, cpu.regs
-        sup = cpu.cpl != 3     # no block changes the ring, paging or cr0.WP (see blockgen)
-        ctx.tlb = mmu.tlb.get if mmu.enabled else _EMPTY.get
-        ctx.supervisor, ctx.supervisor_writes = sup, sup and not mmu.write_protect
-        pages = self.seen_pages.get((sup, ctx.supervisor_writes))
-        if pages is None:
-            pages = self.seen_pages[sup, ctx.supervisor_writes] = ({}, {}, {}, {})
-        ctx.pages = pages
-        tlb, hooks, vblocks, fire = mmu.tlb, cpu.sites, self.vblocks, self._deadline()
+        tlb, hooks, vblocks, fire = mmu.tlb, cpu.sites, self.vblocks, self._enter()
         mem = cpu.mem
-        ran = 0
+        ran, stepped = 0, False
         while ran < CHAIN:
             eip = cpu.eip
             block = vblocks.get(eip)
@@ -120,18 +114,27 @@ class FastPath:
             if block is None or entry is None or entry.frame != block.frame or \
                     cpu.cpl == 3 and not entry.user or not mmu.enabled:
                 block = self._find(eip)
-                if block is None:
+            if block is not None:
+                if block.upgrade:
+                    block.runs += 1
+                    if block.runs >= REGION_HOT:
+                        block = self._upgrade(block)
+                if block.hooks_seen != hooks.version:
+                    self._check_hooks(block, hooks)
+                if block.hooked:
+                    block = block.alt          # the part before the hook, if there is one
+            if block is None:
+                # Nothing compiled runs here: the interpreter's step, as the machine's loop
+                # would take it next (after its checks, unless a step just made them).
+                if not ran or not (stepped or self._may_go_on(limit, fire)):
                     break
-            if block.upgrade:
-                block.runs += 1
-                if block.runs >= REGION_HOT:
-                    block = self._upgrade(block)
-            if block.hooks_seen != hooks.version:
-                self._check_hooks(block, hooks)
-            if block.hooked:
-                block = block.alt          # the part before the hook, if there is one
-                if block is None:
+                cpu.step()
+                ran += 1
+                fire, stepped = self._enter(), True
+                if not self._may_go_on(limit, fire):
                     break
+                continue
+            stepped = False
             cycles = cpu.cycles
             room = limit - cycles
             if fire >= 0 and fire - cycles + cpu.hidden < room:
@@ -169,8 +172,10 @@ class FastPath:
                 except (PageFault, BusError, CpuFault) as exc:
                     self._fault(block, exc)
                     break
-                if block.steps:
-                    break          # the interpreter ran an instruction: ring, paging may differ
+                if block.steps:    # the interpreter ran an instruction: ring, paging may differ
+                    fire, stepped = self._enter(), True
+                    if not self._may_go_on(limit, fire):
+                        break
                 continue
             elif block.loops:
                 # A loop goes back to its start, a new block each time: with a block hook, only
@@ -191,9 +196,33 @@ class FastPath:
                 break
             if repeat is not None:
                 repeat((cpu.instructions - before - 1) // block.count)
-            if block.steps:
-                break              # the interpreter ran an instruction: ring, paging may differ
+            if block.steps:        # the interpreter ran an instruction: ring, paging may differ
+                fire, stepped = self._enter(), True
+                if not self._may_go_on(limit, fire):
+                    break
         return ran > 0
+
+    def _enter(self) -> int:
+        """Set the blocks' context up for the ring and paging now; when the next timer
+        interrupt can interrupt compiled code (see _deadline)."""
+        cpu, ctx = self.cpu, self.ctx
+        mmu = cpu.mmu
+        sup = cpu.cpl != 3     # no block changes the ring, paging or cr0.WP (see blockgen)
+        ctx.tlb = mmu.tlb.get if mmu.enabled else _EMPTY.get
+        ctx.supervisor, ctx.supervisor_writes = sup, sup and not mmu.write_protect
+        pages = self.seen_pages.get((sup, ctx.supervisor_writes))
+        if pages is None:
+            pages = self.seen_pages[sup, ctx.supervisor_writes] = ({}, {}, {}, {})
+        ctx.pages = pages
+        return self._deadline()
+
+    def _may_go_on(self, limit: int, fire: int) -> bool:
+        """Whether the machine's loop would go on to the next instruction, as this loop does:
+        the budget not spent and no interrupt due (else it breaks off and the machine's loop
+        sees to them; after a step, before anything looks at eip)."""
+        cpu = self.cpu
+        cycles = cpu.cycles
+        return cycles < limit and not 0 <= fire <= cycles - cpu.hidden
 
     def _deadline(self) -> int:
         """When the next timer interrupt can interrupt compiled code, on the guest's clock (-1:
@@ -202,7 +231,7 @@ class FastPath:
         then no interrupt falls inside one, due or not."""
         cpu = self.cpu
         fire = cpu.apic.next_fire
-        if fire >= 0 and not cpu.hv.mask_in_guest_memory() and not cpu.interrupts_enabled() \
+        if fire >= 0 and not cpu.hv.mask_in_guest_memory() and not cpu.hv.interrupts_enabled() \
                 and not cpu.hv.sees_masked_interrupts():
             return -1
         return fire

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from virtquest.emu.memory import PAGE_MASK, PAGE_SHIFT, PhysicalMemory
+from virtquest.emu.memory import PAGE_MASK, PAGE_SHIFT, BusError, PhysicalMemory
 
 PTE_P, PTE_W, PTE_U, PTE_A, PTE_D = 1, 2, 4, 0x20, 0x40
 PF_PRESENT, PF_WRITE, PF_USER = 1, 2, 4  # page-fault error code bits
@@ -105,56 +105,92 @@ class MMU:
             self._insert(vaddr >> PAGE_SHIFT, entry)
         return entry.frame | (vaddr & PAGE_MASK)
 
-    def _allowed(self, w: bool, u: bool, write: bool, user: bool) -> bool:
-        if user and not u:
-            return False
-        return not write or w or (not user and not self.write_protect)
-
     def _walk(self, vaddr: int, write: bool, user: bool) -> int:
         self.walks += 1
         before = self.walk_refs
         try:
-            return self._walk_tables(vaddr, write, user)
+            if self.walker is None:
+                return self._walk_tables(vaddr, write, user)
+            return self._walk_shadow(vaddr, write, user)
         finally:
             self.on_walk(self.walk_refs - before)
 
     def _walk_tables(self, vaddr: int, write: bool, user: bool) -> int:
-        if self.walker is not None:
-            entry, refs = self.walker(vaddr, write, user)
+        """The hardware's walk of `root` (every walk but a shadow-paging VMM's), each
+        guest-physical address it touches translated by the second stage if there is one. The
+        entries are read and written in RAM directly (one on a page holding watched code is
+        written through memory.write32, so its watch hears of it): this runs after every TLB
+        miss, and every address-space switch empties the TLB."""
+        mem, stage2 = self.memory, self.second_stage
+        data, size = mem.data, mem.size
+        pde_addr = (self.root & ADDR_MASK) | ((vaddr >> 22) << 2)
+        if stage2 is not None:
+            pde_addr, refs = stage2(pde_addr)
             self.walk_refs += refs
-            if not self._allowed(entry.writable, entry.user, write, user) or (
-                    write and not entry.dirty):
-                code = PF_PRESENT | (PF_WRITE if write else 0) | (PF_USER if user else 0)
-                raise PageFault(vaddr, code)
-            self._insert(vaddr >> PAGE_SHIFT, entry)
-            return entry.frame | (vaddr & PAGE_MASK)
-        pde_addr = self._stage2((self.root & ADDR_MASK) | ((vaddr >> 22) << 2))
-        pde = self._read_entry(pde_addr)
+        self.walk_refs += 1
+        if pde_addr + 4 > size:
+            raise BusError(pde_addr)
+        pde = data[pde_addr] | data[pde_addr + 1] << 8 | data[pde_addr + 2] << 16 \
+            | data[pde_addr + 3] << 24
         code = (PF_WRITE if write else 0) | (PF_USER if user else 0)
         if not pde & PTE_P:
             raise PageFault(vaddr, code)
-        pte_addr = self._stage2((pde & ADDR_MASK) | (((vaddr >> 12) & 0x3FF) << 2))
-        pte = self._read_entry(pte_addr)
+        pte_addr = (pde & ADDR_MASK) | (((vaddr >> 12) & 0x3FF) << 2)
+        if stage2 is not None:
+            pte_addr, refs = stage2(pte_addr)
+            self.walk_refs += refs
+        self.walk_refs += 1
+        if pte_addr + 4 > size:
+            raise BusError(pte_addr)
+        pte = data[pte_addr] | data[pte_addr + 1] << 8 | data[pte_addr + 2] << 16 \
+            | data[pte_addr + 3] << 24
         if not pte & PTE_P:
             raise PageFault(vaddr, code)
-        w, u = bool(pde & pte & PTE_W), bool(pde & pte & PTE_U)
-        if not self._allowed(w, u, write, user):
+        both = pde & pte
+        w, u = bool(both & PTE_W), bool(both & PTE_U)
+        if user and not u or write and not w and (user or self.write_protect):
             raise PageFault(vaddr, code | PF_PRESENT)
-        self._set_bits(pde_addr, pde, PTE_A)
-        self._set_bits(pte_addr, pte, PTE_A | (PTE_D if write else 0))
-        frame = self._stage2(pte & ADDR_MASK)
-        dirty = bool(write or pte & PTE_D)
-        self._insert(vaddr >> PAGE_SHIFT, TlbEntry(frame, w, u, dirty))
+        if not pde & PTE_A:
+            self._set_entry(pde_addr, pde | PTE_A)
+        bits = PTE_A | PTE_D if write else PTE_A
+        if pte & bits != bits:
+            self._set_entry(pte_addr, pte | bits)
+        frame = pte & ADDR_MASK
+        if stage2 is not None:
+            frame, refs = stage2(frame)
+            self.walk_refs += refs
+        vpn = vaddr >> PAGE_SHIFT
+        entry = TlbEntry(frame, w, u, bool(write or pte & PTE_D))
+        tlb = self.tlb
+        if vpn in tlb or len(tlb) >= self.tlb_entries:
+            self._insert(vpn, entry)
+        else:
+            tlb[vpn] = entry
         return frame | (vaddr & PAGE_MASK)
 
-    def _read_entry(self, hpa: int) -> int:
-        """One reference of the walk, at a host-physical address."""
-        self.walk_refs += 1
-        return self.memory.read32(hpa)
+    def _set_entry(self, hpa: int, value: int) -> None:
+        """Write back a walked entry with A (and D) set: in place, or through memory.write32 when
+        its page holds watched code."""
+        mem = self.memory
+        if hpa >> PAGE_SHIFT in mem.code_pages:
+            mem.write32(hpa, value)
+        else:
+            mem.data[hpa:hpa + 4] = (value & 0xFFFFFFFF).to_bytes(4, "little")
 
-    def _set_bits(self, hpa: int, value: int, bits: int) -> None:
-        if value & bits != bits:
-            self.memory.write32(hpa, value | bits)
+    def _walk_shadow(self, vaddr: int, write: bool, user: bool) -> int:
+        """A shadow-paging VMM's walk (`walker`) in place of the hardware's."""
+        entry, refs = self.walker(vaddr, write, user)
+        self.walk_refs += refs
+        if user and not entry.user or write and (
+                not entry.dirty or not entry.writable and (user or self.write_protect)):
+            code = PF_PRESENT | (PF_WRITE if write else 0) | (PF_USER if user else 0)
+            raise PageFault(vaddr, code)
+        vpn, tlb = vaddr >> PAGE_SHIFT, self.tlb
+        if vpn in tlb or len(tlb) >= self.tlb_entries:
+            self._insert(vpn, entry)
+        else:
+            tlb[vpn] = entry
+        return entry.frame | (vaddr & PAGE_MASK)
 
     def _stage2(self, gpa: int) -> int:
         if self.second_stage is None:

@@ -1,7 +1,10 @@
 """The exhaustive solver: every legal assignment of a level (at most 3^10), each judged by running
 it, gives par — the lowest overhead that meets the level's goal. Exact, and fast because runs are
 deterministic and kept (runs.RunCache), illegal choices are never tried, and an assignment stops
-being run as soon as one mode misses the goal or is already slower than the best so far.
+being run as soon as one mode misses the goal or is already slower than the best so far. On a
+level with a host, a run stops between two quanta once its outcome is decided, and an assignment
+whose run is another's (a setting that cannot matter) or follows another's until the host runs
+short of frames is judged from that one (docs/hosts.md, "How quickly a level answers").
 """
 
 from __future__ import annotations
