@@ -164,7 +164,8 @@ class HardwareAssistVMM(HypercallInterface, Mode):
         """One VM exit, its handler with its VMCS accesses, and the VM entry back. Without VPID
         the exit and the entry flush the TLB: the guest comes back to an empty one."""
         p, cpu = self.profile, self.cpu
-        cpu.note("vm_exit", reason=reason)
+        if cpu.trace is not None:
+            cpu.note("vm_exit", reason=reason)
         cpu.charge("trap", p["vm_exit"] + p["vm_entry"])
         cpu.charge("emulation", p["hav_handler"] + reads * p["vmcs_read"] + writes * p["vmcs_write"])
         self.vmcs.reads += reads
@@ -173,7 +174,8 @@ class HardwareAssistVMM(HypercallInterface, Mode):
         cpu.events[f"vm_exit.{reason}"] += 1
         if not self.vmcs.vpid:
             self._flush_tlb()
-        cpu.note("vm_entry", reason=reason)
+        if cpu.trace is not None:
+            cpu.note("vm_entry", reason=reason)
 
     def _flush_tlb(self) -> None:
         """An untagged TLB loses every entry (the guest's walks refill it, charged by the MMU as

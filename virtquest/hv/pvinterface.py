@@ -44,7 +44,8 @@ class HypercallInterface:
             cpu.events["hypercalls_refused"] += 1
             return
         cpu.events[f"hypercall.{entry.name}"] += 1
-        cpu.note("hypercall", name=entry.name)
+        if cpu.trace is not None:
+            cpu.note("hypercall", name=entry.name)
         try:
             result = OPERATIONS[number](self, cpu.regs[3], cpu.regs[1], cpu.regs[2])
         except HypercallError as refused:

@@ -120,27 +120,39 @@ class ShadowPaging:
         return pde_addr, pde, pte_addr, self.mem.read32(pte_addr)
 
     def _fill(self, vaddr: int, write: bool, user: bool) -> Entry:
-        found = self.guest_lookup(vaddr)
+        # guest_lookup, _trace and _frame_traced written out: this runs at every walk of a
+        # paravirtual guest and at every hidden fault
+        mem, cr3 = self.mem, self.guest_cr3
         code = (PF_WRITE if write else 0) | (PF_USER if user else 0)
-        if found is None or not found[3] & PTE_P:
+        pde_addr = cr3 | ((vaddr >> 22) << 2)
+        pde = mem.read32(pde_addr)
+        if not pde & PTE_P:
             raise PageFault(vaddr, code)          # a true guest fault: reflected to the guest
-        pde_addr, pde, pte_addr, pte = found
-        w, u = bool(pde & pte & PTE_W), bool(pde & pte & PTE_U)
+        pte_addr = (pde & ADDR_MASK) | (((vaddr >> 12) & 0x3FF) << 2)
+        pte = mem.read32(pte_addr)
+        if not pte & PTE_P:
+            raise PageFault(vaddr, code)
+        both = pde & pte
+        w, u = bool(both & PTE_W), bool(both & PTE_U)
         if (user and not u) or (write and not w):
             raise PageFault(vaddr, code | PF_PRESENT)
-        self.mem.write32(pde_addr, pde | PTE_A)
-        self.mem.write32(pte_addr, pte | PTE_A | (PTE_D if write else 0))
-        frame = pte & ADDR_MASK
-        self._trace(self.guest_cr3)
-        self._trace(pde & ADDR_MASK)
-        self.flood.pop(self.guest_cr3, None)
-        self.flood.pop(pde & ADDR_MASK, None)
-        vpn, key = vaddr >> 12, (self.guest_cr3, vaddr >> 12)
-        self.derived[self.guest_cr3].add(key)
-        self.derived[pde & ADDR_MASK].add(key)
+        mem.write32(pde_addr, pde | PTE_A)
+        mem.write32(pte_addr, pte | PTE_A | (PTE_D if write else 0))
+        frame, table, traced = pte & ADDR_MASK, pde & ADDR_MASK, self.traced
+        if cr3 not in traced:
+            self._trace(cr3)
+        if table not in traced:
+            self._trace(table)
+        self.flood.pop(cr3, None)
+        self.flood.pop(table, None)
+        vpn = vaddr >> 12
+        key = (cr3, vpn)
+        self.derived[cr3].add(key)
+        self.derived[table].add(key)
         self.mapped_to[frame].add(key)
-        dirty = bool((write or pte & PTE_D) and w) and not self._frame_traced(frame)
-        entry = TlbEntry(frame, w and not self._frame_traced(frame), u, dirty)
+        frame_traced = frame in traced
+        dirty = bool((write or pte & PTE_D) and w) and not frame_traced
+        entry = TlbEntry(frame, w and not frame_traced, u, dirty)
         self.current[vpn] = entry
         return entry
 

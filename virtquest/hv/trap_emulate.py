@@ -110,7 +110,9 @@ class TrapEmulateVMM(HypercallInterface, Mode):
             self.machine.memory.data[self.shared_info] = 0 if value else 1
 
     def interrupts_enabled(self) -> bool:
-        return self.vif
+        if self.shared_info is None:           # self.vif, asked often: without the property
+            return self.vcpu.interrupt_flag
+        return self.machine.memory.data[self.shared_info] == 0
 
     def mask_in_guest_memory(self) -> bool:
         return self.shared_info is not None
@@ -188,7 +190,8 @@ class TrapEmulateVMM(HypercallInterface, Mode):
         itself caused (shadow paging), reflect everything else."""
         cpu, v = self.cpu, self.vcpu
         cpu.events["traps"] += 1
-        cpu.note("trap", vector=vector)
+        if cpu.trace is not None:
+            cpu.note("trap", vector=vector)
         if vector == VEC_GP and not software and v.cpl == 0:
             ins = self.fetch(cpu.eip)
             if ins is not None and ins.row.syntax in EMULATE:
@@ -221,7 +224,8 @@ class TrapEmulateVMM(HypercallInterface, Mode):
             if gate.ring != self.kernel_ring or gate.dpl != 3 or not gate.trap:
                 return False
             frame = (cpu.regs[4], cpu.eflags, cpu.cs, return_eip, error)
-            cpu.note("interrupt", vector=VEC_SYSCALL)   # as the CPU notes one: before entering
+            if cpu.trace is not None:           # as the CPU notes one: before entering
+                cpu.note("interrupt", vector=VEC_SYSCALL)
             cpu.enter_handler(gate.handler, frame, cpu.msrs[MSR_KERNEL_ESP], gate.ring, False)
         except (CpuFault, PageFault, BusError):
             return False
@@ -268,7 +272,8 @@ class TrapEmulateVMM(HypercallInterface, Mode):
         cpu.cycles += self.profile["fault_entry" if vector < 32 else "exception_entry"]
         cpu.charge("trap", self.profile["vmm_reflect"])
         cpu.events["reflected"] += 1
-        cpu.note("reflect", vector=vector)
+        if cpu.trace is not None:
+            cpu.note("reflect", vector=vector)
 
     def reflect_second(self, vector: int, error: int, return_eip: int) -> None:
         """A fault while entering the guest's handler is reflected instead; a fault in that too
@@ -392,7 +397,8 @@ class TrapEmulateVMM(HypercallInterface, Mode):
 
     # -- paging ------------------------------------------------------------------------------
     def _hidden_fault(self) -> None:
-        self.cpu.note("hidden_fault")
+        if self.cpu.trace is not None:
+            self.cpu.note("hidden_fault")
         self.cpu.charge("trap", self.profile["vmm_trap"])
         self.cpu.charge("emulation", self.profile["shadow_fill"])
 
