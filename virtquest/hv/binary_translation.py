@@ -66,7 +66,11 @@ class BinaryTranslationVMM(TrapEmulateVMM):
         if self.vcpu.cpl != 0:
             return                                  # user code runs directly
         cpu = self.cpu
-        pa = cpu.mmu.translate(eip, False, False)
+        mmu = cpu.mmu
+        # mmu.translate(eip, False, False), its TLB hit written out: this runs at every block
+        entry = mmu.tlb.get(eip >> PAGE_SHIFT) if mmu.enabled else None
+        pa = mmu.translate(eip, False, False) if entry is None else \
+            entry.frame | (eip & PAGE_MASK)
         if pa in self.cache:
             cpu.events["tc_hits"] += 1
             return
@@ -162,7 +166,7 @@ class BinaryTranslationVMM(TrapEmulateVMM):
         if kind is None:
             return False
         if kind == "lookup":
-            cpu.charge("translation", self.profile["bt_tc_lookup"])
+            cpu.charge("translation", self.profile.cycles["bt_tc_lookup"])
             cpu.events["tc_lookups"] += 1
             return False
         ins = self.fetch(eip)
@@ -175,7 +179,7 @@ class BinaryTranslationVMM(TrapEmulateVMM):
             cpu.eip = eip
             raise
         cost_key = "bt_inline" if kind == "inline" else "bt_callout"
-        cpu.charge("emulation", self.profile[cost_key])
+        cpu.charge("emulation", self.profile.cycles[cost_key])
         cpu.retire_emulated(ins)
         cpu.events["inline" if kind == "inline" else "callouts"] += 1
         if cpu.trace is not None:
@@ -185,8 +189,12 @@ class BinaryTranslationVMM(TrapEmulateVMM):
     def _site_at(self, eip: int) -> str | None:
         if eip in self.adaptive and self.adaptive[eip] >= ADAPT_AFTER:
             return "adaptive"
+        mmu = self.cpu.mmu
+        entry = mmu.tlb.get(eip >> PAGE_SHIFT) if mmu.enabled else None
+        if entry is not None:             # a TLB hit, as mmu.translate would find it
+            return self.site_kinds.get(entry.frame | (eip & PAGE_MASK))
         try:
-            pa = self.cpu.mmu.translate(eip, False, False)
+            pa = mmu.translate(eip, False, False)
         except Exception:
             return None
         return self.site_kinds.get(pa)
