@@ -69,7 +69,7 @@ def count(tree: Path, name: str, which: int, mode: str) -> tuple[int, int]:
     done = subprocess.run(
         ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
          sys.executable, "-c", CHILD.format(sizes=SIZES), name, str(which), mode],
-        env=env, capture_output=True, text=True, check=True)
+        env=env, cwd=tree, capture_output=True, text=True, check=True)   # `-c` puts cwd first
     guest = int(re.search(r"GUEST (\d+)", done.stdout).group(1))
     host = int(re.search(r"I\s+refs:\s+([\d,]+)", done.stderr).group(1).replace(",", ""))
     return guest, host
