@@ -22,14 +22,7 @@ NO_FONT_MESSAGE = ("No font on this computer can show Korean, so VirtQuest is in
                    f"To learn in Korean, install one and restart VirtQuest: {INSTALL_COMMAND}")
 
 
-# How long a worker thread computing in Python may keep the interpreter before the UI thread gets
-# it (Python's default is 5 ms). Each Qt event that calls into Python waits up to this long while
-# a run goes on; idle, the UI thread asks for nothing and the worker loses nothing.
-UI_SWITCH_INTERVAL = 0.001
-
-
 def make_app(argv: list[str] | None = None) -> QApplication:
-    sys.setswitchinterval(UI_SWITCH_INTERVAL)
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("VirtQuest")
     app.setApplicationVersion(__version__)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,13 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 # it, and the QRunnable is released on the UI thread too.
 JobFn = Callable[[threading.Event], Any]
 _ids = itertools.count(1)
+
+# How long a job computing in Python may keep the interpreter before the UI thread, asking for it,
+# gets it (Python's default is 5 ms). PySide may take the interpreter for every Qt event that could
+# reach Python code (an override check), so while a run computes, the UI thread waits up to this
+# long per such event: at 5 ms, a burst of a thousand events (a window activated) froze the UI for
+# seconds. Idle, the UI thread asks for nothing and a job loses nothing.
+UI_SWITCH_INTERVAL = 0.0002
 
 
 @dataclass
@@ -70,6 +78,7 @@ class Worker(QObject):
 
     def __init__(self, parent: QObject | None = None, *, latest_only: bool = False):
         super().__init__(parent)
+        sys.setswitchinterval(min(sys.getswitchinterval(), UI_SWITCH_INTERVAL))
         self.latest_only = latest_only
         self._pool: QThreadPool | None = QThreadPool()
         self._pool.setMaxThreadCount(1)          # in order; a superseded run frees it quickly
