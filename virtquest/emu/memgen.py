@@ -7,7 +7,11 @@ A TLB hit is a `TlbEntry` (mmu.py) for the page, usable at the current privilege
 supervisor ring to read; for a write also `e.dirty` (the walk already set the dirty bit) and
 `e.writable` unless a supervisor ring may write read-only pages (cr0.WP clear). Anything else — a
 miss, a page edge, a frame beyond RAM, watched code — takes the CPU's own accessor (`rd`, `wr`),
-after which `end_block` says whether the block must end (code written, a TLB entry pushed out).
+after which `end_block` says whether the block must end (code written, a TLB entry pushed out, or
+cycles charged on the way: a page walk, a hypervisor's hidden fault — the room the dispatcher
+checked before the block counted only the instructions' own cycles, so a budget's end or the timer
+may now fall at the next boundary, where the machine's loop must look, as after an interpreter
+step).
 
 Pages seen: compiled code keeps the pages whose TLB entry passed those checks — `rc`/`rb`
 (readable) and `wc`/`wb` (writable too, and holding no code), for words and for bytes — so the
@@ -75,8 +79,9 @@ class MemoryCode:
         _after_step)."""
         e = self.emit
         if not self.inline:
+            e("cy = cpu.cycles")
             e(f"{target} = {'rd' if width == 32 else 'rd8'}({ea})")
-            e("end_block = ctx.end_block")
+            e("end_block = ctx.end_block or cpu.cycles != cy")
             return
         if self._grouped(width, f"{target} = W[{{}}]", step):
             self._load(target, ea, width, step)
@@ -103,6 +108,7 @@ class MemoryCode:
             e(f"        {target} = data[e.frame | {a} & PAGE_MASK]")
         e(f"        if {a} < TOP_PAGE: {_remember('rc', 'rb', a)}")
         e("    else:")
+        e("        cy = cpu.cycles")
         e(f"        {target} = {'rd' if width == 32 else 'rd8'}({a})")
         self._slow_end()
         self._after_step(step)
@@ -120,8 +126,9 @@ class MemoryCode:
         """The word (or the low byte of) value to ea (`step` as for _load)."""
         e = self.emit
         if not self.inline:
+            e("cy = cpu.cycles")
             e(f"{'wr' if width == 32 else 'wr8'}({ea}, {value})")
-            e("end_block = ctx.end_block")
+            e("end_block = ctx.end_block or cpu.cycles != cy")
             return
         if self._grouped(width, f"W[{{}}] = {value}", step):
             self._store(ea, value, width, step)
@@ -157,6 +164,7 @@ class MemoryCode:
         e(f"            {_remember('wc', 'wb', a)}")
         e(f"            {_remember('rc', 'rb', a)}")
         e("    else:")
+        e("        cy = cpu.cycles")
         e(f"        {'wr' if width == 32 else 'wr8'}({a}, {value})")
         self._slow_end()
         self._after_step(step)
@@ -226,7 +234,7 @@ class MemoryCode:
         """After the CPU's accessor: if the block must end, its pages are forgotten first (a TLB
         entry may have gone, and the instruction may access memory again before the end)."""
         e = self.emit
-        e("        end_block = ctx.end_block")
+        e("        end_block = ctx.end_block or cpu.cycles != cy")
         e("        if end_block:")
         e("            rc.clear(); wc.clear(); rb.clear(); wb.clear()")
 
