@@ -1,8 +1,9 @@
-"""The VQ32 CPU: registers, flags, rings, the fetch-execute step, exceptions through the IDT.
+"""The VQ32 CPU: registers, flags, rings, the fetch-execute step, memory access at a privilege.
 
 What each instruction does comes from its definition in the instruction table (the interpreter's
 handlers are made from it, codegen.py); what the hardware does beyond that — deliver an exception,
-return from one, halt, load a control register — are the services of actions.py. A hypervisor
+return from one, halt, load a control register — are the services of actions.py, and the way an
+exception or interrupt reaches its handler is delivery.py's (both mixed in). A hypervisor
 attaches once (`attach`, the interface is hypervisor.py) and changes policy through that
 interface; per-address `sites` let it (or a tool's probe) act before one instruction runs.
 """
@@ -17,24 +18,22 @@ from typing import NamedTuple
 from virtquest.emu.actions import Actions
 from virtquest.emu.codegen import step_handlers
 from virtquest.emu.costs import CATEGORIES, CostProfile
+from virtquest.emu.delivery import Delivery
 from virtquest.emu.devices import IOBus
 from virtquest.emu.encoding import Instruction, decode
-from virtquest.emu.faults import CpuFault, MachineStop, _GateDenied
+from virtquest.emu.faults import CpuFault, MachineStop  # noqa: F401 (MachineStop: for importers)
 from virtquest.emu.hypervisor import Hypervisor
 from virtquest.emu.interrupts import InterruptController
 from virtquest.emu.isa import (
     FLAGS_ALWAYS_ONE,
     INSTRUCTION_SIZE,
     M32,
-    MSR_KERNEL_ESP,
     NO_BASE,
     ROWS,
     VEC_GP,
-    VEC_PF,
     VEC_UD,
     WRITABLE_MSRS,
     IClass,
-    cs_selector,
 )
 from virtquest.emu.lowering import definition
 from virtquest.emu.memory import PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, BusError, PhysicalMemory
@@ -122,7 +121,7 @@ class SiteTable(dict):
         return super().popitem()
 
 
-class CPU(Actions):
+class CPU(Delivery, Actions):
     """One VQ32 processor attached to memory, an MMU and an I/O bus."""
 
     def __init__(self, memory: PhysicalMemory, mmu: MMU, io: IOBus, apic: InterruptController,
@@ -262,18 +261,6 @@ class CPU(Actions):
         self.emulated(self.cost[ins.row.opcode])
         self.instructions += 1
 
-    def recover(self, fault: Exception) -> None:
-        """Deliver the fault an instruction at eip raised (eip already points at it)."""
-        eip = self.eip
-        if isinstance(fault, PageFault):
-            self.cr2 = fault.vaddr
-            self.events["page_faults"] += 1
-            self.exception(VEC_PF, fault.error, eip)
-        elif isinstance(fault, CpuFault):
-            self.exception(fault.vector, fault.error, eip)
-        else:
-            self.exception(VEC_GP, 0, eip)
-
     def fetch(self, eip: int) -> Instruction:
         """The instruction at eip, as the CPU reads it at the current privilege (decoded once per
         physical address while its bytes stay the same)."""
@@ -320,73 +307,6 @@ class CPU(Actions):
             self.eip = eip
             raise
         self.retire_emulated(ins)
-
-    # -- exceptions and interrupts ----------------------------------------------------------
-    def exception(self, vector: int, error: int, return_eip: int, software: bool = False) -> None:
-        """Deliver an exception or interrupt: to the hypervisor if it takes it, else the IDT."""
-        self.events["exceptions" if vector < 32 else "interrupts"] += 1
-        self.block_start = True
-        if self.hv.on_exception(vector, error, return_eip, software):
-            return
-        if self.trace is not None:
-            self.note("exception" if vector < 32 else "interrupt", vector=vector)
-        self.deliver(vector, error, return_eip, software)
-
-    def deliver(self, vector: int, error: int, return_eip: int, software: bool = False) -> None:
-        """x86-style delivery through the IDT (frame layout in docs/isa.md). A fault while
-        delivering is delivered instead; a second one is a triple fault and stops the machine.
-        An `int n` that cannot be delivered (a gate its ring may not use, a missing gate, a
-        fault on the way) faults at the `int` itself, as on x86."""
-        for _attempt in range(2):
-            try:
-                self._deliver(vector, error, return_eip, software)
-                return
-            except _GateDenied as denied:  # `int n` through a gate the caller may not use
-                vector, error = VEC_GP, denied.error
-                self.events["exceptions"] += 1
-            except PageFault as pf:
-                self.cr2, vector, error = pf.vaddr, VEC_PF, pf.error
-            except CpuFault as fault:
-                vector, error = fault.vector, fault.error
-            except BusError:
-                vector, error = VEC_GP, 0
-            if software:
-                return_eip = (return_eip - INSTRUCTION_SIZE) & M32
-            software = False
-        raise MachineStop("triple-fault", message("run.triple-fault", vector=vector))
-
-    def _deliver(self, vector: int, error: int, return_eip: int, software: bool) -> None:
-        gate = self.read_gate(self.idtr, vector)
-        cpl = self.cpl
-        if software and gate.dpl < cpl:
-            raise _GateDenied(vector * 8 + 2)
-        # The ring the handler runs in: 0, unless a paravirtual trap table asks for ring 1.
-        target = gate.ring if self.hv.gate_rings else 0
-        esp = self.regs[4]
-        stack = self.msrs[MSR_KERNEL_ESP] if cpl > target else esp
-        frame = (esp, self.eflags, cs_selector(cpl), return_eip, error)
-        self.enter_handler(gate.handler, frame, stack, target if target < cpl else cpl,
-                           not gate.trap)
-        self.cycles += self.profile.cycles["exception_entry" if software or vector >= 32
-                                           else "fault_entry"]
-
-    def interrupts_enabled(self) -> bool:
-        """Whether a due interrupt is taken now: IF, or a hypervisor's virtual IF."""
-        return self.hv.interrupts_enabled()
-
-    def interrupt_deliverable(self) -> bool:
-        """A due interrupt: is it taken now? If not, the hypervisor hears that it waits (a VMM
-        that must see every physical interrupt exits here, and asks for the window)."""
-        if self.hv.interrupts_enabled():
-            return True
-        self.hv.interrupt_waiting()
-        return False
-
-    def take_interrupt(self) -> None:
-        """Deliver the interrupt that is due (the controller picks it) before the next
-        instruction."""
-        self.apic.now = self.cycles - self.hidden
-        self.exception(self.apic.fire(), 0, self.eip)
 
     # -- memory access at the current privilege ---------------------------------------------
     def ea(self, ins: Instruction) -> int:
