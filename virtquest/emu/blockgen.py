@@ -47,6 +47,41 @@ def literal(source: str) -> str:
     return _CONSTANT_NAME.sub(lambda m: _NUMBERS[m.group(0)], source)
 
 
+# An `if` that compares, whose body is longer than this many lines, is written as
+# `if not (…): pass` / `else:` (see short_jumps).
+LONG_BODY = 6
+_COMPARES = re.compile(r"[<>]|==|!=")
+
+
+def short_jumps(lines: list[str]) -> list[str]:
+    """The lines with every `if C:` that compares, has a long body and no `else` written as
+    `if not (C): pass` / `else:` and the body: the same statements, but CPython 3.11 specializes
+    an integer compare (`COMPARE_OP_INT_JUMP`) only when the jump after it fits one byte — one
+    that skips a long body needs an EXTENDED_ARG first, and then the compare stays generic (a
+    rich compare, several times the cost). Written this way, each test jumps a few bytes, and the
+    long jump that skips the body is an unconditional one, taken only when the test fails.
+    Nothing moves: every line keeps its place relative to the marks of the fault table."""
+    out = list(lines)
+    for i in range(len(out) - 1, -1, -1):
+        text = out[i].lstrip()
+        if not (text.startswith("if ") and text.endswith(":")) or \
+                not _COMPARES.search(text.replace("<<", "").replace(">>", "")):
+            continue
+        pad = len(out[i]) - len(text)
+        end = i + 1
+        while end < len(out) and (not out[end].strip() or
+                                  len(out[end]) - len(out[end].lstrip()) > pad):
+            end += 1
+        after = out[end].lstrip() if end < len(out) else ""
+        has_else = end < len(out) and len(out[end]) - len(after) == pad and (
+            after == "else:" or after.startswith("elif "))
+        if end - i - 1 <= LONG_BODY or has_else:
+            continue
+        out[i:i + 1] = [f"{' ' * pad}if not ({text[3:-1]}):", f"{' ' * pad}    pass",
+                        f"{' ' * pad}else:"]
+    return out
+
+
 def code_of(ins: Instruction, address: int) -> Code:
     return instruction_code(ins, address)
 
@@ -171,7 +206,7 @@ class Generator(MemoryCode, LazyFlags):
             # bulk fill or copy runs many at once, so it counts them itself)
             out.append("        for done in range(iterations):" if self.counted is not None
                        else "        while True:")
-        out += body
+        out += short_jumps(body)
         if self.counted is not None:
             if not any(line.strip() and not line.strip().startswith("#") for line in body):
                 out.append("            pass")      # a jump to itself: nothing but passes

@@ -144,6 +144,13 @@ class Machine:
     def run(self, budget: int = DEFAULT_BUDGET,
             cancel: Callable[[], bool] | None = None) -> RunResult:
         """Run until the guest ends, the budget of cycles is spent, or `cancel()` says so."""
+        self.advance(budget, cancel)
+        return self.result()
+
+    def advance(self, budget: int = DEFAULT_BUDGET,
+                cancel: Callable[[], bool] | None = None) -> None:
+        """`run` without making its result: a host runs each guest a quantum at a time and
+        needs the guest's result only once, at the end (`stopped` tells how a quantum ended)."""
         cpu, limit = self.cpu, self.cpu.cycles + budget
         fastpath, apic, step = self.fastpath, self.apic, cpu.step
         try:
@@ -165,7 +172,6 @@ class Machine:
                     self.stopped = Stop("cancelled", message("run.cancelled"))
         except (PowerOff, MachineStop) as end:
             self._end(end)
-        return self.result()
 
     def _end(self, end: Exception) -> None:
         if isinstance(end, PowerOff):

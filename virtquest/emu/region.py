@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from virtquest.emu.blockgen import Generator, code_of, fault_table, flag_step, literal
+from virtquest.emu.blockgen import Generator, code_of, fault_table, flag_step, literal, short_jumps
 from virtquest.emu.encoding import Instruction
 from virtquest.emu.flaggen import Debt
 from virtquest.emu.isa import ARITH, INSTRUCTION_SIZE, M32
@@ -222,7 +222,7 @@ class RegionGenerator(Generator):
             if self.wanted <= tree:
                 break
             tree |= self.wanted    # blocks reached by `pc` join the tree, and all is written again
-        body = self.lines
+        body = short_jumps(self.lines)
         text = "\n".join(body)
         out = ["def block(cpu, R, room, ctx, blocked, hit):",
                "    r0, r1, r2, r3, r4, r5, r6, r7 = R",

@@ -422,7 +422,7 @@ class Host:
                 if self.elapsed() >= budget:
                     for other in live:
                         if not other.finished:
-                            other.machine.run(budget=0)   # marks it stopped by the budget
+                            other.machine.advance(budget=0)   # stopped by the budget
                             other.finished = True
                     return
                 if several and self.last is not None and self.last is not vm:
@@ -432,7 +432,7 @@ class Host:
                         self.events["world_switch_flushes"] += 1
                 self.running = self.last = vm
                 machine = vm.machine
-                machine.run(budget=min(quantum, budget - self.elapsed()), cancel=cancel)
+                machine.advance(budget=min(quantum, budget - self.elapsed()), cancel=cancel)
                 self.running = None
                 stopped = machine.stopped
                 if stopped is not None and stopped.reason == "budget" and \
@@ -456,9 +456,10 @@ class Host:
         return sum(vm.cpu.cycles for vm in self.vms) + self.work
 
     def sample(self) -> None:
-        if self.samples and self.elapsed() - self.samples[-1]["at"] < 50_000:
+        now = self.elapsed()
+        if self.samples and now - self.samples[-1]["at"] < 50_000:
             return
-        self.samples.append({"at": self.elapsed(), "frames": self.frames_used,
+        self.samples.append({"at": now, "frames": self.frames_used,
                              "shared": sum(vm.state.count(SHARED) for vm in self.vms),
                              "swapped": sum(vm.state.count(SWAPPED) for vm in self.vms),
                              "ballooned": sum(vm.state.count(BALLOONED) for vm in self.vms)})
