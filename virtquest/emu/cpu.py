@@ -44,6 +44,10 @@ _WORDS = {n: struct.Struct(f"<{n}I") for n in range(1, 9)}   # n little-endian w
 HIDDEN_FROM_GUEST = frozenset({"trap", "emulation", "translation", "hypercall", "page_walk",
                                "device"})
 NATIVE = tuple(step_handlers())         # the interpreter's handler for every row, by opcode
+# Instructions that lie across a page edge, decoded, by their bytes (decoding depends on nothing
+# else); bounded, emptied when full.
+_ACROSS: dict[bytes, Instruction | None] = {}
+_UNSEEN = object()
 
 
 class TraceEntry(NamedTuple):
@@ -162,12 +166,15 @@ class CPU(Delivery, Actions):
         self.dispatch = [_ask_hypervisor if row.opcode in hv.intercepts else NATIVE[row.opcode]
                          for row in ROWS]
         self.translated = tuple(ring in hv.translated_rings for ring in range(4))
+        # whether an exception asks the hypervisor first (bare hardware takes none)
+        self.hv_takes_exceptions = type(hv).on_exception is not Hypervisor.on_exception
         hv.bind(self)
 
     # -- configuration ---------------------------------------------------------------------
     def set_profile(self, profile: CostProfile) -> None:
         self.profile = profile
         self.cost = [profile[row.cost_key] for row in ROWS]
+        self.walk_ref_cycles = profile.cycles["page_walk_ref"]
 
     def charge(self, category: str, cycles: int) -> None:
         """Cycles spent outside guest-direct execution (the breakdown's other categories)."""
@@ -199,7 +206,7 @@ class CPU(Delivery, Actions):
 
     def _charge_walk(self, refs: int) -> None:
         """charge("page_walk", …) for a walk's references, without the look-ups."""
-        cycles = refs * self.profile.cycles["page_walk_ref"]
+        cycles = refs * self.walk_ref_cycles
         self.cycles += cycles
         self.charged["page_walk"] += cycles
         self.hidden += cycles           # page walks are hidden from the guest's clock
@@ -266,12 +273,7 @@ class CPU(Delivery, Actions):
         physical address while its bytes stay the same)."""
         user = self.cpl == 3
         if (eip & PAGE_MASK) > PAGE_SIZE - INSTRUCTION_SIZE:
-            raw = bytes(self.mem.read8(self.mmu.translate((eip + i) & M32, False, user))
-                        for i in range(INSTRUCTION_SIZE))
-            ins = decode(raw)
-            if ins is None:
-                raise CpuFault(VEC_UD)
-            return ins
+            return self._fetch_across(eip, user)
         pa = self.mmu.translate(eip, False, user)
         ins = self.decoded.get(pa)
         if ins is None:
@@ -283,6 +285,38 @@ class CPU(Delivery, Actions):
             self.decoded[pa] = ins
             self._decoded_pages.setdefault(pa >> PAGE_SHIFT, []).append(pa)
             self.mem.watch(pa, INSTRUCTION_SIZE)
+        return ins
+
+    def _fetch_across(self, eip: int, user: bool) -> Instruction:
+        """An instruction whose bytes lie on two pages: read a byte at a time, as the hardware
+        fetches it, and decoded each time (nothing watches its bytes). Its two pages are
+        translated once each, in the order the bytes are (the first translation of a page may
+        walk or fault; the ones after it hit the entry just made, which changes nothing), and
+        its decoding is looked up by its bytes."""
+        mem, translate = self.mem, self.mmu.translate
+        first = PAGE_SIZE - (eip & PAGE_MASK)          # bytes on the first page
+        pa = translate(eip, False, user)
+        if pa + first > mem.size:
+            return self._fetch_bytewise(eip, user)     # a bus error on the way, as it comes
+        pb = translate((eip + first) & M32, False, user)
+        if pb + INSTRUCTION_SIZE - first > mem.size:
+            return self._fetch_bytewise(eip, user)
+        raw = bytes(mem.data[pa:pa + first] + mem.data[pb:pb + INSTRUCTION_SIZE - first])
+        ins = _ACROSS.get(raw, _UNSEEN)
+        if ins is _UNSEEN:
+            if len(_ACROSS) >= 4096:
+                _ACROSS.clear()
+            ins = _ACROSS[raw] = decode(raw)
+        if ins is None:
+            raise CpuFault(VEC_UD)
+        return ins
+
+    def _fetch_bytewise(self, eip: int, user: bool) -> Instruction:
+        raw = bytes(self.mem.read8(self.mmu.translate((eip + i) & M32, False, user))
+                    for i in range(INSTRUCTION_SIZE))
+        ins = decode(raw)
+        if ins is None:
+            raise CpuFault(VEC_UD)
         return ins
 
     def _code_written(self, ppn: int) -> None:
@@ -349,15 +383,19 @@ class CPU(Delivery, Actions):
         mmu, mem = self.mmu, self.mem
         data, tlb, code_pages, touches_code = mem.data, mmu.tlb, mem.code_pages, mem.touches_code
         slow_read, slow_write = self.read32, self.write32
+        translate, mem_read32, mem_write32 = mmu.translate, mem.read32, mem.write32
 
         def read32(va: int) -> int:
             off = va & PAGE_MASK
-            if off <= 0xFFC and mmu.enabled:
-                e = tlb.get(va >> 12)
-                if e is not None and (e.user or self.cpl != 3):
-                    pa = e.frame | off
-                    if pa + 4 <= mem.size:
-                        return int.from_bytes(data[pa:pa + 4], "little")
+            if off <= 0xFFC:
+                if mmu.enabled:
+                    e = tlb.get(va >> 12)
+                    if e is not None and (e.user or self.cpl != 3):
+                        pa = e.frame | off
+                        if pa + 4 <= mem.size:
+                            return int.from_bytes(data[pa:pa + 4], "little")
+                # what self.read32 does with a word inside one page
+                return mem_read32(translate(va, False, self.cpl == 3))
             return slow_read(va)
 
         def write32(va: int, value: int) -> None:
@@ -372,6 +410,9 @@ class CPU(Delivery, Actions):
                                                    or not touches_code(pa, pa + 3)):
                             data[pa:pa + 4] = (value & M32).to_bytes(4, "little")
                             return
+            if off <= 0xFFC:      # what self.write32 does with a word inside one page
+                mem_write32(translate(va, True, self.cpl == 3), value)
+                return
             slow_write(va, value)
 
         return read32, write32

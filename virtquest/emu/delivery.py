@@ -21,7 +21,7 @@ class Delivery:
         """Deliver an exception or interrupt: to the hypervisor if it takes it, else the IDT."""
         self.events["exceptions" if vector < 32 else "interrupts"] += 1
         self.block_start = True
-        if self.hv.on_exception(vector, error, return_eip, software):
+        if self.hv_takes_exceptions and self.hv.on_exception(vector, error, return_eip, software):
             return
         if self.trace is not None:
             self.note("exception" if vector < 32 else "interrupt", vector=vector)
@@ -34,7 +34,19 @@ class Delivery:
         fault on the way) faults at the `int` itself, as on x86."""
         for _attempt in range(2):
             try:
-                self._deliver(vector, error, return_eip, software)
+                gate = self.read_gate(self.idtr, vector)
+                cpl = self.cpl
+                if software and gate.dpl < cpl:
+                    raise _GateDenied(vector * 8 + 2)
+                # The ring the handler runs in: 0, unless a paravirtual trap table asks for 1.
+                target = gate.ring if self.hv.gate_rings else 0
+                esp = self.regs[4]
+                stack = self.msrs[MSR_KERNEL_ESP] if cpl > target else esp
+                self.enter_handler(gate.handler, (esp, self.eflags, cs_selector(cpl), return_eip,
+                                                  error),
+                                   stack, target if target < cpl else cpl, not gate.trap)
+                self.cycles += self.profile.cycles["exception_entry" if software or vector >= 32
+                                                   else "fault_entry"]
                 return
             except _GateDenied as denied:  # `int n` through a gate the caller may not use
                 vector, error = VEC_GP, denied.error
@@ -49,21 +61,6 @@ class Delivery:
                 return_eip = (return_eip - INSTRUCTION_SIZE) & M32
             software = False
         raise MachineStop("triple-fault", message("run.triple-fault", vector=vector))
-
-    def _deliver(self, vector: int, error: int, return_eip: int, software: bool) -> None:
-        gate = self.read_gate(self.idtr, vector)
-        cpl = self.cpl
-        if software and gate.dpl < cpl:
-            raise _GateDenied(vector * 8 + 2)
-        # The ring the handler runs in: 0, unless a paravirtual trap table asks for ring 1.
-        target = gate.ring if self.hv.gate_rings else 0
-        esp = self.regs[4]
-        stack = self.msrs[MSR_KERNEL_ESP] if cpl > target else esp
-        frame = (esp, self.eflags, cs_selector(cpl), return_eip, error)
-        self.enter_handler(gate.handler, frame, stack, target if target < cpl else cpl,
-                           not gate.trap)
-        self.cycles += self.profile.cycles["exception_entry" if software or vector >= 32
-                                           else "fault_entry"]
 
     def interrupts_enabled(self) -> bool:
         """Whether a due interrupt is taken now: IF, or a hypervisor's virtual IF."""

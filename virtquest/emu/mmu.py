@@ -7,6 +7,7 @@ point it at a shadow page directory instead (shadow paging), or give the MMU a s
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,6 +15,8 @@ from virtquest.emu.memory import PAGE_MASK, PAGE_SHIFT, BusError, PhysicalMemory
 
 PTE_P, PTE_W, PTE_U, PTE_A, PTE_D = 1, 2, 4, 0x20, 0x40
 PF_PRESENT, PF_WRITE, PF_USER = 1, 2, 4  # page-fault error code bits
+_AD = PTE_A | PTE_D
+_word = struct.Struct("<I").unpack_from   # one little-endian word of RAM
 ADDR_MASK = 0xFFFFF000
 
 
@@ -79,7 +82,8 @@ class MMU:
         # Shadow paging: a hypervisor's walker replaces the walk of `root`; it returns the TLB
         # entry and the memory references it made, or raises PageFault for the hardware's #PF.
         self.walker: Callable[[int, bool, bool], tuple[TlbEntry, int]] | None = None
-        self.on_evict: Callable[[], None] | None = None   # told when an entry goes or changes
+        # told when an entry goes, or changes other than by gaining rights on the same frame
+        self.on_evict: Callable[[], None] | None = None
 
     # -- translation ------------------------------------------------------------------------
     def translate(self, vaddr: int, write: bool, user: bool) -> int:
@@ -109,9 +113,22 @@ class MMU:
         self.walks += 1
         before = self.walk_refs
         try:
-            if self.walker is None:
+            walker = self.walker
+            if walker is None:
                 return self._walk_tables(vaddr, write, user)
-            return self._walk_shadow(vaddr, write, user)
+            # A shadow-paging VMM's walk (`walker`) in place of the hardware's
+            entry, refs = walker(vaddr, write, user)
+            self.walk_refs += refs
+            if user and not entry.user or write and (
+                    not entry.dirty or not entry.writable and (user or self.write_protect)):
+                code = PF_PRESENT | (PF_WRITE if write else 0) | (PF_USER if user else 0)
+                raise PageFault(vaddr, code)
+            vpn, tlb = vaddr >> PAGE_SHIFT, self.tlb
+            if vpn in tlb or len(tlb) >= self.tlb_entries:
+                self._insert(vpn, entry)
+            else:
+                tlb[vpn] = entry
+            return entry.frame | (vaddr & PAGE_MASK)
         finally:
             self.on_walk(self.walk_refs - before)
 
@@ -124,9 +141,44 @@ class MMU:
         mem, stage2 = self.memory, self.second_stage
         data, size = mem.data, mem.size
         pde_addr = (self.root & ADDR_MASK) | ((vaddr >> 22) << 2)
-        if stage2 is not None:
-            pde_addr, refs = stage2(pde_addr)
-            self.walk_refs += refs
+        if stage2 is None:
+            # nothing beneath the walk (every walk but nested paging's): each entry one word
+            self.walk_refs += 1
+            if pde_addr + 4 > size:
+                raise BusError(pde_addr)
+            pde = _word(data, pde_addr)[0]
+            if not pde & PTE_P:
+                raise PageFault(vaddr, (PF_WRITE if write else 0) | (PF_USER if user else 0))
+            pte_addr = (pde & ADDR_MASK) | ((vaddr >> 10) & 0xFFC)
+            self.walk_refs += 1
+            if pte_addr + 4 > size:
+                raise BusError(pte_addr)
+            pte = _word(data, pte_addr)[0]
+            if not pte & PTE_P:
+                raise PageFault(vaddr, (PF_WRITE if write else 0) | (PF_USER if user else 0))
+            both = pde & pte
+            w, u = bool(both & PTE_W), bool(both & PTE_U)
+            if user and not u or write and not w and (user or self.write_protect):
+                raise PageFault(vaddr, PF_PRESENT | (PF_WRITE if write else 0)
+                                | (PF_USER if user else 0))
+            if not pde & PTE_A:
+                self._set_entry(pde_addr, pde | PTE_A)
+            if write:
+                if pte & _AD != _AD:
+                    self._set_entry(pte_addr, pte | _AD)
+            elif not pte & PTE_A:
+                self._set_entry(pte_addr, pte | PTE_A)
+            frame = pte & ADDR_MASK
+            vpn = vaddr >> PAGE_SHIFT
+            entry = TlbEntry(frame, w, u, bool(write or pte & PTE_D))
+            tlb = self.tlb
+            if vpn in tlb or len(tlb) >= self.tlb_entries:
+                self._insert(vpn, entry)
+            else:
+                tlb[vpn] = entry
+            return frame | (vaddr & PAGE_MASK)
+        pde_addr, refs = stage2(pde_addr)
+        self.walk_refs += refs
         self.walk_refs += 1
         if pde_addr + 4 > size:
             raise BusError(pde_addr)
@@ -177,21 +229,6 @@ class MMU:
         else:
             mem.data[hpa:hpa + 4] = (value & 0xFFFFFFFF).to_bytes(4, "little")
 
-    def _walk_shadow(self, vaddr: int, write: bool, user: bool) -> int:
-        """A shadow-paging VMM's walk (`walker`) in place of the hardware's."""
-        entry, refs = self.walker(vaddr, write, user)
-        self.walk_refs += refs
-        if user and not entry.user or write and (
-                not entry.dirty or not entry.writable and (user or self.write_protect)):
-            code = PF_PRESENT | (PF_WRITE if write else 0) | (PF_USER if user else 0)
-            raise PageFault(vaddr, code)
-        vpn, tlb = vaddr >> PAGE_SHIFT, self.tlb
-        if vpn in tlb or len(tlb) >= self.tlb_entries:
-            self._insert(vpn, entry)
-        else:
-            tlb[vpn] = entry
-        return entry.frame | (vaddr & PAGE_MASK)
-
     def _stage2(self, gpa: int) -> int:
         if self.second_stage is None:
             return gpa
@@ -200,16 +237,22 @@ class MMU:
         return hpa
 
     def _insert(self, vpn: int, entry: TlbEntry) -> None:
-        if vpn in self.tlb:
-            self._dropped()                     # replaced (a write walked a clean page again)
+        old = self.tlb.get(vpn)
+        if old is not None:
+            # replaced (a write walked a clean page again): only an entry that maps another
+            # frame or takes a right away makes copies of the old one wrong; one that adds
+            # rights (dirty, writable, user) to the same frame leaves them as true as before
+            if old.frame != entry.frame or old.user and not entry.user or \
+                    old.writable and not entry.writable or old.dirty and not entry.dirty:
+                self._dropped()
         elif len(self.tlb) >= self.tlb_entries:
             del self.tlb[next(iter(self.tlb))]  # FIFO: deterministic and simple
             self._dropped()
         self.tlb[vpn] = entry
 
     def _dropped(self) -> None:
-        """An entry left the TLB or changed: whoever keeps copies of entries (compiled code
-        running now) must stop using them."""
+        """An entry left the TLB or changed (another frame, or a right taken away): whoever
+        keeps copies of entries (compiled code running now) must stop using them."""
         if self.on_evict is not None:
             self.on_evict()
 
