@@ -15,7 +15,7 @@ from collections.abc import Callable
 from virtquest.emu.actions import check_cr0
 from virtquest.emu.cpu import CPU
 from virtquest.emu.isa import CR0_PG, INSTRUCTION_SIZE, M32
-from virtquest.emu.memory import PAGE_MASK
+from virtquest.emu.memory import PAGE_MASK, PAGE_SHIFT
 from virtquest.emu.mmu import (
     ADDR_MASK,
     PF_PRESENT,
@@ -122,22 +122,32 @@ class ShadowPaging:
     def _fill(self, vaddr: int, write: bool, user: bool) -> Entry:
         # guest_lookup, _trace and _frame_traced written out: this runs at every walk of a
         # paravirtual guest and at every hidden fault
+        # The entries are read from RAM directly (memory.read32 for a bus error), and written
+        # back only when a bit is new or the page holds watched code (whose watch hears of
+        # every write): storing the value already there changes nothing else.
         mem, cr3 = self.mem, self.guest_cr3
+        data, size = mem.data, mem.size
         code = (PF_WRITE if write else 0) | (PF_USER if user else 0)
         pde_addr = cr3 | ((vaddr >> 22) << 2)
-        pde = mem.read32(pde_addr)
+        pde = data[pde_addr] | data[pde_addr + 1] << 8 | data[pde_addr + 2] << 16 \
+            | data[pde_addr + 3] << 24 if pde_addr + 4 <= size else mem.read32(pde_addr)
         if not pde & PTE_P:
             raise PageFault(vaddr, code)          # a true guest fault: reflected to the guest
         pte_addr = (pde & ADDR_MASK) | (((vaddr >> 12) & 0x3FF) << 2)
-        pte = mem.read32(pte_addr)
+        pte = data[pte_addr] | data[pte_addr + 1] << 8 | data[pte_addr + 2] << 16 \
+            | data[pte_addr + 3] << 24 if pte_addr + 4 <= size else mem.read32(pte_addr)
         if not pte & PTE_P:
             raise PageFault(vaddr, code)
         both = pde & pte
         w, u = bool(both & PTE_W), bool(both & PTE_U)
         if (user and not u) or (write and not w):
             raise PageFault(vaddr, code | PF_PRESENT)
-        mem.write32(pde_addr, pde | PTE_A)
-        mem.write32(pte_addr, pte | PTE_A | (PTE_D if write else 0))
+        watched = mem.code_pages
+        if not pde & PTE_A or pde_addr >> PAGE_SHIFT in watched:
+            mem.write32(pde_addr, pde | PTE_A)
+        bits = PTE_A | PTE_D if write else PTE_A
+        if pte & bits != bits or pte_addr >> PAGE_SHIFT in watched:
+            mem.write32(pte_addr, pte | bits)
         frame, table, traced = pte & ADDR_MASK, pde & ADDR_MASK, self.traced
         if cr3 not in traced:
             self._trace(cr3)

@@ -22,6 +22,7 @@ A modified guest may also call it with hypercalls (pvinterface.py).
 
 from __future__ import annotations
 
+from virtquest.emu.actions import Gate
 from virtquest.emu.cpu import CpuFault, MachineStop
 from virtquest.emu.devices import PORT_CONSOLE
 from virtquest.emu.encoding import Instruction
@@ -247,6 +248,7 @@ class TrapEmulateVMM(HypercallInterface, Mode):
     def reflect_checked(self, vector: int, error: int, return_eip: int, software: bool) -> None:
         """Reflect, with the check the hardware makes on `int n`: a gate whose DPL is below the
         caller's (virtual) CPL gives #GP at the `int` instead."""
+        gate = None
         if software:
             try:
                 gate = self.cpu.read_gate(self.vcpu.idtr, vector)
@@ -255,14 +257,18 @@ class TrapEmulateVMM(HypercallInterface, Mode):
             if gate is not None and gate.dpl < self.vcpu.cpl:
                 vector, error = VEC_GP, vector * 8 + 2
                 return_eip = (return_eip - INSTRUCTION_SIZE) & M32
-        self.reflect(vector, error, return_eip)
+                gate = None
+        # the gate just read is the one reflect would read again (a TLB hit: nothing changes)
+        self.reflect(vector, error, return_eip, gate)
 
-    def reflect(self, vector: int, error: int, return_eip: int) -> None:
+    def reflect(self, vector: int, error: int, return_eip: int, gate: Gate | None = None) -> None:
         """Deliver an exception through the guest's virtual IDT, as the hardware would have —
         the frame shows the guest's virtual IF and CPL — with the CPU's own delivery service. A
-        missing gate is a #GP (delivered in its place by `reflect_second`), as on bare metal."""
+        missing gate is a #GP (delivered in its place by `reflect_second`), as on bare metal.
+        `gate`: the gate for `vector`, when the caller has just read it."""
         cpu, v = self.cpu, self.vcpu
-        gate = cpu.read_gate(v.idtr, vector)
+        if gate is None:
+            gate = cpu.read_gate(v.idtr, vector)
         shown_flags = (cpu.eflags & ~IF) | (IF if self.vif else 0)
         frame = (cpu.regs[4], shown_flags, cs_selector(v.cpl), return_eip, error)
         stack = v.msrs[MSR_KERNEL_ESP] if v.cpl > 0 else cpu.regs[4]
