@@ -573,3 +573,48 @@ patch:
     compiled, interpreted = _both_ways(source)
     assert compiled == interpreted
     assert compiled[0].exit_code == sum(c + 1 + 16 * (c + 1) for c in range(1, 40)) + 3
+
+
+@pytest.mark.parametrize("depth", [90, 91, 200])
+def test_a_fault_in_a_call_chain_written_in_place_is_counted_as_the_interpreter(depth):
+    """A region writes a call's target, a compare's branch and a return's successor inside the
+    branch to them, and lowers its count once for the run (region.RegionGenerator._where): a
+    fault in such a run — a divide by zero deep in a recursion, or its stack grown down over the
+    program's own code and IDT until a triple fault — is accounted up to the faulting
+    instruction, with every block before it."""
+    source = bare(f"""
+  mov esp, 0x600
+  mov eax, {depth}
+  mov ebx, 0
+  call walk
+  mov eax, esi
+  jmp done
+walk:
+  cmp eax, 2
+  jb leaf
+  push ebx
+  push eax
+  dec eax
+  call walk
+  mov ebx, eax
+  pop eax
+  sub eax, 2
+  call walk
+  add eax, ebx
+  pop ebx
+  ret
+leaf:
+  inc esi
+  mov edx, 0
+  mov ecx, esi
+  sub ecx, 400
+  div ecx
+  ret
+done:
+""")
+    compiled, interpreted = _both_ways(source, budget=2_000_000)
+    assert compiled == interpreted
+    if depth < 100:
+        assert compiled[0].stop == "halted" and compiled[0].registers["edi"] == 0   # #DE
+    else:
+        assert compiled[0].stop == "triple-fault"

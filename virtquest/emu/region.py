@@ -193,6 +193,14 @@ class RegionGenerator(Generator):
         return live
 
     # -- source ------------------------------------------------------------------------------
+    def _where(self, k: int, owed: list | None = None) -> None:
+        """A place (see Generator._where), with the count of the blocks run before it that is not
+        yet taken off `left`: a branch into a block written in place (inlined) owes its block's
+        cycles and instructions (`pending`) until the next transfer or exit, whose guard and
+        accounting add it, so a run of inlined blocks lowers `left` once."""
+        super()._where(k, owed)
+        self.site_pending.append(self.pending)
+
     def _dirty(self, k: int) -> tuple[list[int], bool]:
         regs = sorted(set().union(*self.written))
         return regs, any(self.flag_writer)
@@ -248,7 +256,8 @@ class RegionGenerator(Generator):
         run."""
         if not self.packed:
             return ["        ctx.fault_cycles, ctx.fault_count = room - left, cnt"]
-        return [f"        used = (room << {COUNT_BITS}) - left",
+        owed = "" if not any(self.site_pending) else f" + {tuple(self.site_pending)}[s]"
+        return [f"        used = (room << {COUNT_BITS}) - left{owed}",
                 f"        ctx.fault_cycles, ctx.fault_count = used >> {COUNT_BITS}, "
                 f"used & {(1 << COUNT_BITS) - 1}"]
 
@@ -256,6 +265,7 @@ class RegionGenerator(Generator):
         """The body of the region's loop: the blocks in `tree` (found by `pc`), then the first
         block's own loop."""
         self.lines, self.sites, self.wanted = [], [(0, [])], set()
+        self.pending, self.site_pending = 0, [0]
         self.stack: list[int] = []
         self.emitted = 0                       # instructions written so far, copies too
         if tree:
@@ -267,12 +277,12 @@ class RegionGenerator(Generator):
             self.indent += 1
         else:
             self.indent = 3
-        self.in_first = True
+        self.in_first, self.pending = True, 0
         self._node(0)
 
     def _tree(self, order: list[int], indent: int) -> None:
         if len(order) == 1:
-            self.indent = indent
+            self.indent, self.pending = indent, 0
             self._node(order[0])
             return
         middle = len(order) // 2
@@ -322,8 +332,8 @@ class RegionGenerator(Generator):
         if code.may_fault:
             self._sync(k)
         self._parts(k, code.parts)                # a return's pop, a call's push, loop's ecx
-        if self.packed:
-            e(f"left -= {(self.node_cost(n) << COUNT_BITS) + len(self.nodes[n].ins)}")
+        if self.packed:       # owed until the next transfer or exit (see _where)
+            self.pending += (self.node_cost(n) << COUNT_BITS) + len(self.nodes[n].ins)
         else:
             e(f"left -= {self.node_cost(n)}")
             e(f"cnt += {len(self.nodes[n].ins)}")
@@ -352,7 +362,7 @@ class RegionGenerator(Generator):
         e, to = self.emit, self.nodes[t]
         guard = "" if known else f"nt == {hex(to.start)} and "
         inner = self.node_inner(t)
-        guard += f"left > {inner << COUNT_BITS if self.packed else inner} and "
+        guard += f"left > {(inner << COUNT_BITS) + self.pending if self.packed else inner} and "
         if to.start >> PAGE_SHIFT != self.nodes[n].start >> PAGE_SHIFT:
             guard += f"(e := tg({hex(to.start >> PAGE_SHIFT)})) is not None and " \
                      f"e.frame == {hex(to.frame)} and (e.user or sup) and "
@@ -365,6 +375,8 @@ class RegionGenerator(Generator):
             self._inline(t)
         else:
             self._transition(t)
+            if self.pending:
+                e(f"left -= {self.pending}")
             if t == 0 and self.in_first:
                 e("continue")
             else:
@@ -377,10 +389,10 @@ class RegionGenerator(Generator):
     def _inline(self, t: int) -> None:
         """Block t, written here: the one branch into it. It goes on owing the flags it does not
         overwrite first; the block being written resumes as it was."""
-        state = self.node, self.skip, self.owed, self.temp_k, self.fused
+        state = self.node, self.skip, self.owed, self.temp_k, self.fused, self.pending
         self.temp_k = None
         self._node(t, [d for d in self.owed if d.writes & ~self.cover_at[t]])
-        self.node, self.skip, self.owed, self.temp_k, self.fused = state
+        self.node, self.skip, self.owed, self.temp_k, self.fused, self.pending = state
 
     # -- flags carried from block to block (see flaggen.py) -------------------------------------
     def _transition(self, t: int) -> None:
@@ -425,7 +437,8 @@ class RegionGenerator(Generator):
         self._writeback(*self._dirty(0))
         e(f"cpu.eip = {next_eip}")
         if self.packed:
-            e(f"used = (room << {COUNT_BITS}) - left")
+            e(f"used = (room << {COUNT_BITS}) - left" +
+              (f" + {self.pending}" if self.pending else ""))
             e(f"cpu.cycles += (used >> {COUNT_BITS}) + {cost}")
             e(f"cpu.instructions += (used & {(1 << COUNT_BITS) - 1}) + {count}")
         else:
