@@ -74,7 +74,8 @@ def test_the_solver_needs_no_slot_counts_and_finds_the_same_native_run():
 @pytest.mark.parametrize("level_id", ["ch12-live-migration", "ch12-overcommit"])
 def test_host_runs_cut_short_change_nothing_the_solver_finds(level_id):
     """A host run stops once it can no longer meet the goal or beat the best so far; what it
-    cut was never par, and a cut run is not kept: played later, it runs to its end."""
+    cut was never par. A cut run is kept as it stopped: played later, it goes on from there to
+    its end, and ends as a run made from the start does."""
     level = LEVELS.get(level_id)
     cache = RunCache()
     pruned = solve(level, cache=cache)
@@ -82,9 +83,12 @@ def test_host_runs_cut_short_change_nothing_the_solver_finds(level_id):
     assert (pruned.assignment, pruned.overhead) == (full.assignment, full.overhead)
     cut = [entry for entry in pruned.table if entry.overhead is None]
     assert cut, "some assignment was cut short"
+    assert len(cache.suspended) > 0, "a run cut short is kept as it stopped"
     for entry in cut:
         result = assess(level, entry.choices, cache=cache)
         assert result.runs[0].result.stop != "cancelled"
+        fresh = RunCache().mode_run(level, "hardware-assist", entry.choices)
+        assert result.runs[0].to_json() == fresh.to_json()
         if entry.goal_met is False:
             assert not result.goal_met(level)
         else:

@@ -321,3 +321,31 @@ def test_nothing_reclaiming_runs_as_host_swapping_until_the_host_runs_short():
     short_swap, short_none = run(100, "hypervisor"), run(100, "cpu")
     assert ran_short(short_swap.host["work"]) and short_swap.equivalent
     assert short_none.host["work"]["out_of_memory"] == 1 and not short_none.equivalent
+
+
+@pytest.mark.parametrize("stop_at", [3, 30, 61])
+def test_a_run_stopped_between_two_quanta_goes_on_as_if_it_never_stopped(stop_at):
+    """What lets the lab finish a run the solver cut short instead of running it again: two
+    guests sharing pages and swapping, stopped after some quantum (in the middle of a round of
+    both guests) and finished later, end with the same guests, cycles, events, pages and
+    samples as one run that never stopped."""
+    source, native = _source(OVERCOMMIT), _native(OVERCOMMIT)
+    setup = HostSetup(guests=2, frames=100, reclaim="swap", sharing=True, stagger=800_000)
+    kept = []
+    quanta = []
+
+    def give_up(host, migrator):
+        quanta.append(host.elapsed())
+        return len(quanta) == stop_at
+
+    whole = run_on_host(source, file=str(OVERCOMMIT), profile=PROFILE, setup=setup,
+                        native=native)
+    cut = run_on_host(source, file=str(OVERCOMMIT), profile=PROFILE, setup=setup,
+                      native=native, give_up=give_up, suspend=kept.append)
+    assert cut is None and len(kept) == 1
+    finished = kept[0].finish()
+    assert finished.to_json() == whole.to_json()
+    assert finished.result.registers == whole.result.registers
+    assert whole.host["work"]["swap_outs"] and whole.host["work"]["shares"]
+    with pytest.raises(RuntimeError):
+        kept[0].finish()

@@ -116,3 +116,29 @@ def test_every_shipped_program_survives_the_move(path):
         assert migration["finished"]
     assert (moved.result.console, moved.result.exit_code, moved.result.stop) == (
         stay.result.console, stay.result.exit_code, stay.result.stop)
+
+
+@pytest.mark.parametrize("precopy", [True, False])
+@pytest.mark.parametrize("stop_at", [10, 40, 90])
+def test_a_migration_stopped_between_two_quanta_goes_on_as_if_it_never_stopped(stop_at,
+                                                                                precopy):
+    """A run cut short before, during or after the move and finished later has the rounds,
+    downtime, output and cycles of one run that never stopped."""
+    source = MIGRATE.read_text(encoding="utf-8")
+    native, _ = run_mode(source, "native", file=str(MIGRATE), profile=PROFILE)
+    migration = MigrationSetup(start=450_000, bandwidth=100, precopy=precopy)
+    kept, quanta = [], []
+
+    def give_up(host, migrator):
+        quanta.append(migrator.phase)
+        return len(quanta) == stop_at
+
+    def run(**stop):
+        return run_on_host(source, file=str(MIGRATE), profile=PROFILE,
+                           setup=HostSetup(guests=1), migration=migration, native=native,
+                           **stop)
+
+    whole = run()
+    assert run(give_up=give_up, suspend=kept.append) is None
+    assert kept[0].finish().to_json() == whole.to_json()
+    assert whole.host["migration"]["finished"] and whole.equivalent

@@ -69,6 +69,12 @@ class Cache(Generic[K, V]):
                 self._entries.popitem(last=False)
         return value
 
+    def pop(self, key: K, default: Any = None) -> Any:
+        """Take the value kept under `key` out of the cache (`default` when there is none): for
+        a value only one user may have, such as a suspended run that goes on in place."""
+        with self._lock:
+            return self._entries.pop(key, default)
+
     def __contains__(self, key: object) -> bool:
         with self._lock:
             return key in self._entries

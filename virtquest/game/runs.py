@@ -14,7 +14,7 @@ from virtquest.emu.cache import Cache
 from virtquest.emu.machine import DEFAULT_BUDGET, RunResult
 from virtquest.game.rules import LabError, level_key, slot_rules
 from virtquest.hv.host import Host
-from virtquest.hv.hostrun import relabel, run_on_host, same_run
+from virtquest.hv.hostrun import Suspended, relabel, run_on_host, same_run
 from virtquest.hv.migration import Migrator
 from virtquest.hv.mode import ModeRun
 from virtquest.hv.runner import load_for_mode, run_modes
@@ -55,6 +55,10 @@ class RunCache:
         self.native: Cache[tuple, NativeReference] = Cache(256)
         self.plain: Cache[tuple, RunResult] = Cache(256)
         self.runs: Cache[tuple, ModeRun] = Cache(max_runs)
+        # Host runs the solver cut short, as they stopped, by run key: played in the lab, one
+        # goes on from there instead of starting again. Bound: 4 (each holds its guests'
+        # machines, about 1-3 MB), as many as a shipped host level's solve cuts short.
+        self.suspended: Cache[tuple, Suspended] = Cache(4)
         self.misses = 0                # runs made (not found kept): a statistic
 
     def native_reference(self, level: Level, budget: int = DEFAULT_BUDGET,
@@ -110,13 +114,18 @@ class RunCache:
               give_up: Callable[[Host, Migrator | None], bool] | None) -> ModeRun | None:
         key = self.run_key(level, mode, choices)
         native = self.native_result(level, budget, cancel)
-        if level.host is not None:
+        suspended = self.suspended.pop(key) if level.host is not None and give_up is None \
+            else None
+        if suspended is not None and suspended.budget == budget:
+            run = suspended.finish(cancel)
+        elif level.host is not None:
             run = run_on_host(level.source, file=level.program_file,
                               profile=level.cost_profile(), setup=level.host.setup(),
                               migration=level.host.migration_setup(),
                               defines=dict(level.defines), choices=choices,
                               settings=level.settings, budget=budget, cancel=cancel,
-                              native=native, give_up=give_up)
+                              native=native, give_up=give_up,
+                              suspend=lambda run: self.suspended.put(key, run))
             if run is None:
                 self.misses += 1
                 return None

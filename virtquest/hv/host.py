@@ -180,6 +180,8 @@ class Host:
         self.samples: list[dict] = []     # frames in use over time (the view's chart)
         self.running: VM | None = None
         self.last: VM | None = None      # the guest that ran last (a switch costs)
+        # the guests still to run in the round `between` stopped by raising (run goes on there)
+        self.rest: list[VM] = []
 
     def add(self, guest) -> VM:
         vm = VM(self, len(self.vms), guest)
@@ -406,19 +408,23 @@ class Host:
     def run(self, budget: int = DEFAULT_BUDGET, cancel: Callable[[], bool] | None = None,
             between: Callable[[Host], None] | None = None) -> None:
         """Round-robin: each unfinished guest runs a quantum, then the next; `between` is told
-        after every quantum (the migrator's hook)."""
+        after every quantum (the migrator's hook). An exception `between` raises stops the run
+        there, and calling `run` again goes on exactly where it stopped, as if it never had."""
         quantum = self.setup.quantum
         several = len(self.vms) > 1
         while True:
             live = [vm for vm in self.vms if not vm.finished]
             if not live:
                 return
-            ready = [vm for vm in live if vm.index * self.setup.stagger <= self.elapsed()]
+            if self.rest:           # the round a raising `between` stopped: its other guests
+                ready, self.rest = self.rest, []
+            else:
+                ready = [vm for vm in live if vm.index * self.setup.stagger <= self.elapsed()]
             if not ready:           # the next guest has not started yet: the CPU waits
                 wait = min(vm.index * self.setup.stagger for vm in live) - self.elapsed()
                 self.charge(None, "idle", wait)
                 continue
-            for vm in ready:
+            for place, vm in enumerate(ready):
                 if self.elapsed() >= budget:
                     for other in live:
                         if not other.finished:
@@ -449,7 +455,9 @@ class Host:
                     self.scan()
                 self.sample()
                 if between is not None:
+                    self.rest = ready[place + 1:]
                     between(self)
+                    self.rest = []
 
     def elapsed(self) -> int:
         """Host time: every guest's cycles plus the host's own work."""

@@ -116,14 +116,16 @@ def run_on_host(source: str, *, file: str, profile: CostProfile, setup: HostSetu
                 budget: int = DEFAULT_BUDGET,
                 cancel: Callable[[], bool] | None = None,
                 native: RunResult,
-                give_up: Callable[[Host, Migrator | None], bool] | None = None
+                give_up: Callable[[Host, Migrator | None], bool] | None = None,
+                suspend: Callable[[Suspended], None] | None = None
                 ) -> ModeRun | None:
     """The program as `setup.guests` guests of one host under hardware assist with EPT (the
     first of them migrated when `migration` is given). `choices` are the learner's, by slot
     label; `settings` maps the labels of setting slots to their setting. `give_up` is asked
     after every quantum (after the migrator) whether the run's outcome is already decided for
     whoever asks (the solver: a goal already missed, an overhead already above par); if it
-    says so, the run stops there and gives None."""
+    says so, the run stops there and gives None, and `suspend` is handed the stopped run,
+    which `Suspended.finish` takes on to the end later if someone wants it whole."""
     choices, settings = dict(choices or {}), dict(settings or {})
     setup, migration = configure(setup, migration,
                                  {settings[label]: choices[label] for label in settings
@@ -147,12 +149,33 @@ def run_on_host(source: str, *, file: str, profile: CostProfile, setup: HostSetu
     try:
         host.run(budget=budget, cancel=cancel, between=between)
     except _GaveUp:
+        if suspend is not None:
+            suspend(Suspended(host, migrator, native, budget))
         return None
     return _judge(host, migrator, native)
 
 
 class _GaveUp(Exception):
     """`give_up` said the run's outcome is decided: stop it between two quanta."""
+
+
+class Suspended:
+    """A host run `give_up` stopped between two quanta, as it was: the solver cuts a run short
+    once its outcome is decided, and the lab may then ask for that run whole. `finish` goes on
+    from there to the end (Host.run goes on exactly where it stopped), so the part already run
+    is not run again. Finished once: the run goes on in place."""
+
+    def __init__(self, host: Host, migrator: Migrator | None, native: RunResult, budget: int):
+        self.host, self.migrator, self.native, self.budget = host, migrator, native, budget
+        self.done = False
+
+    def finish(self, cancel: Callable[[], bool] | None = None) -> ModeRun:
+        """The whole run's result; a cancelled one is reported as cancelled (and cannot go on)."""
+        if self.done:
+            raise RuntimeError("a suspended host run goes on only once")
+        self.done = True
+        self.host.run(budget=self.budget, cancel=cancel, between=self.migrator)
+        return _judge(self.host, self.migrator, self.native)
 
 
 # The programs a host boots, as assembled: every guest of a run is the same program, and every
